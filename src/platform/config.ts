@@ -1,0 +1,86 @@
+/**
+ * Configuration, parsed once from the environment with zod. Everything else receives the
+ * parts it needs; nothing outside this file reads process.env.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const port = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+  PORT: z.preprocess(emptyToUndefined, port.default(3000)),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('.data')),
+  EMBEDDED_POSTGRES_PORT: z.preprocess(emptyToUndefined, port.default(54329)),
+  DATABASE_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
+  SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true')),
+  WHATSAPP_APP_SECRET: optionalString,
+  WHATSAPP_VERIFY_TOKEN: optionalString,
+  WHATSAPP_ACCESS_TOKEN: optionalString,
+  WHATSAPP_GRAPH_URL: z.preprocess(emptyToUndefined, z.url().default('https://graph.facebook.com/v25.0')),
+  ADMIN_API_KEY: optionalString,
+  WORKER_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(4)),
+});
+
+/** The typed, frozen configuration every component is handed. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  http: { port: number; host: string };
+  logLevel: string;
+  database: {
+    /** Connection string of an external PostgreSQL; undefined → embedded PostgreSQL. */
+    url: string | undefined;
+    poolSize: number;
+    embedded: { dataDir: string; port: number };
+  };
+  seedDemo: boolean;
+  whatsapp: {
+    appSecret: string | undefined;
+    verifyToken: string | undefined;
+    accessToken: string | undefined;
+    graphUrl: string;
+    /** No access token → outbound messages are stored, not posted (sandbox mode). */
+    isSandbox: boolean;
+  };
+  adminApiKey: string | undefined;
+  workerConcurrency: number;
+}
+
+/** Parses the environment into AppConfig; throws one readable error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration. Fix these environment variables:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.DATA_DIR);
+  return Object.freeze({
+    env: e.NODE_ENV,
+    http: { port: e.PORT, host: e.HOST },
+    logLevel: e.LOG_LEVEL,
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      embedded: { dataDir: path.join(dataDir, 'postgres'), port: e.EMBEDDED_POSTGRES_PORT },
+    },
+    seedDemo: e.SEED_DEMO === 'true',
+    whatsapp: {
+      appSecret: e.WHATSAPP_APP_SECRET,
+      verifyToken: e.WHATSAPP_VERIFY_TOKEN,
+      accessToken: e.WHATSAPP_ACCESS_TOKEN,
+      graphUrl: e.WHATSAPP_GRAPH_URL.replace(/\/+$/, ''),
+      isSandbox: !e.WHATSAPP_ACCESS_TOKEN,
+    },
+    adminApiKey: e.ADMIN_API_KEY,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+  });
+}

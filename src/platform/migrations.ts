@@ -1,0 +1,116 @@
+/**
+ * Prisma Migrate without Prisma's native schema engine (its download host is unreachable
+ * here): the WebAssembly build of the same engine applies prisma/migrations and records them in
+ * `_prisma_migrations` exactly like `prisma migrate deploy`, and diffs two schema.prisma texts
+ * into the SQL of the next migration. Replacing this with `prisma migrate deploy` on a machine
+ * with the native engine is a one-line change in `applyMigrations`' callers.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { Pool } from 'pg';
+import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import { loadEsm } from './load-esm';
+
+/** Where the committed schema and migrations live. */
+export const PRISMA_DIR = path.resolve(__dirname, '..', '..', 'prisma');
+/** The schema file every migration is checked against. */
+export const SCHEMA_PATH = path.join(PRISMA_DIR, 'schema.prisma');
+/** Prisma's own migrations folder layout: <timestamp>_<name>/migration.sql. */
+export const MIGRATIONS_DIR = path.join(PRISMA_DIR, 'migrations');
+
+const NO_FILTER = { externalTables: [], externalEnums: [] };
+
+let engineModulePromise: Promise<typeof import('@prisma/schema-engine-wasm')> | undefined;
+
+// Node cannot `import` a .wasm file as an ES module; instantiate the bytes by hand and hand the
+// exports to the wasm-bindgen glue (ENVIRONMENT.md, "Prisma 7 without network access").
+function loadEngineModule(): Promise<typeof import('@prisma/schema-engine-wasm')> {
+  engineModulePromise ??= (async () => {
+    const glue = loadEsm<Record<string, unknown>>('@prisma/schema-engine-wasm/schema_engine_bg');
+    const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
+    const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), {
+      './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports,
+    });
+    (glue as unknown as { __wbg_set_wasm(exports: unknown): void }).__wbg_set_wasm(instance.exports);
+    (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
+    return glue as unknown as typeof import('@prisma/schema-engine-wasm');
+  })();
+  return engineModulePromise;
+}
+
+async function withEngine<T>(url: string, schemaText: string, run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+  const { SchemaEngine } = await loadEngineModule();
+  // We own the pool so we can close it: the engine takes a session-level advisory lock while
+  // migrating and relies on its connection closing to drop it; an idle pooled connection would
+  // keep the next migration (a test, a second app instance) waiting until pg's idle timeout.
+  const pool = new Pool({ connectionString: url, max: 1 });
+  const adapterFactory = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
+  try {
+    const engine = await SchemaEngine.new({ datamodels: [['schema.prisma', schemaText]] }, () => undefined, adapterFactory);
+    try {
+      return await run(engine);
+    } finally {
+      engine.free();
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Reads prisma/migrations in the shape the schema engine expects. */
+export function readMigrationsList(migrationsDir: string = MIGRATIONS_DIR): MigrationList {
+  const lockPath = path.join(migrationsDir, 'migration_lock.toml');
+  const directories = fs.existsSync(migrationsDir)
+    ? fs
+        .readdirSync(migrationsDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort()
+    : [];
+  return {
+    baseDir: migrationsDir,
+    lockfile: { path: 'migration_lock.toml', content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, 'utf8') : null },
+    shadowDbInitScript: '',
+    migrationDirectories: directories.map((name) => {
+      const file = path.join(migrationsDir, name, 'migration.sql');
+      return {
+        path: name,
+        migrationFile: {
+          path: 'migration.sql',
+          content: fs.existsSync(file)
+            ? { tag: 'ok' as const, value: fs.readFileSync(file, 'utf8') }
+            : { tag: 'error' as const, value: `missing ${file}` },
+        },
+      };
+    }),
+  };
+}
+
+/** Applies every pending migration to the database at url; returns the names applied now. */
+export async function applyMigrations(url: string, migrationsDir: string = MIGRATIONS_DIR): Promise<string[]> {
+  const schemaText = fs.readFileSync(SCHEMA_PATH, 'utf8');
+  return withEngine(url, schemaText, async (engine) => {
+    const result = await engine.applyMigrations({ migrationsList: readMigrationsList(migrationsDir), filters: NO_FILTER });
+    return result.appliedMigrationNames;
+  });
+}
+
+/**
+ * The SQL that turns the schema `from` (undefined = an empty database) into `to`.
+ * Needs no database; a connection string is only required by the engine's constructor.
+ */
+export async function diffSchemas(options: { from: string | undefined; to: string; url?: string }): Promise<string> {
+  const url = options.url ?? 'postgresql://unused@127.0.0.1:1/unused';
+  return withEngine(url, options.to, async (engine) => {
+    const result = await engine.diff({
+      from: options.from === undefined ? { tag: 'empty' } : { tag: 'schemaDatamodel', files: [{ path: 'from.prisma', content: options.from }] },
+      to: { tag: 'schemaDatamodel', files: [{ path: 'to.prisma', content: options.to }] },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTER,
+    });
+    return result.stdout ?? '';
+  });
+}

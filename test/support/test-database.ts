@@ -3,7 +3,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createPrismaClient, type PrismaClient } from '../../src/platform/database';
+import { createPrismaClient, disconnectPrisma, type PrismaClient } from '../../src/platform/database';
 
 /** Name of the migrated template database every test database is cloned from. */
 export const TEMPLATE_DATABASE = 'tapbook_template';
@@ -49,7 +49,7 @@ export async function createTestDatabase(options: { template?: string | null; po
     name,
     prisma,
     drop: async () => {
-      await prisma.$disconnect();
+      await disconnectPrisma(prisma);
       await runAdminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };

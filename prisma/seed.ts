@@ -1,0 +1,72 @@
+/**
+ * The demo business: what `npm start` puts into an empty database, and what tests build on.
+ */
+import type { PrismaClient } from '../src/platform/database';
+
+/** Stable identifiers of the demo data, so tests and the terminal chat can refer to them. */
+export const DEMO = {
+  businessName: 'Demo Clinic',
+  timeZone: 'Europe/Madrid',
+  phoneNumberId: '100000000000001',
+  displayPhone: '+34 600 000 001',
+  services: {
+    consultation: { uid: 'consultation', name: 'Consultation', durationMinutes: 30, price: '60.00', bufferAfterMinutes: 0 },
+    followUp: { uid: 'follow-up', name: 'Follow-up visit', durationMinutes: 15, price: '35.00', bufferAfterMinutes: 0 },
+    physio: { uid: 'physio', name: 'Physiotherapy session', durationMinutes: 45, price: '50.00', bufferAfterMinutes: 15 },
+  },
+  staff: { ana: 'Dr. Ana García', ben: 'Dr. Ben Okafor', carla: 'Carla Ruiz' },
+} as const;
+
+const WEEKDAYS = [1, 2, 3, 4, 5];
+const MORNING = { startMinute: 9 * 60, endMinute: 13 * 60 };
+const AFTERNOON = { startMinute: 14 * 60, endMinute: 18 * 60 };
+const SATURDAY_CARLA = { weekday: 6, startMinute: 10 * 60, endMinute: 14 * 60 };
+
+/** Creates the demo business unless any business exists; returns its id, or null when skipped. */
+export async function seedDemoBusinessIfEmpty(prisma: PrismaClient): Promise<string | null> {
+  return prisma.$transaction(async (tx) => {
+    // One seeding even when two processes start on one fresh database at the same moment.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('tapbook:seed-demo'))`;
+    if ((await tx.business.count()) > 0) return null;
+    const business = await tx.business.create({
+      data: {
+        name: DEMO.businessName,
+        timeZone: DEMO.timeZone,
+        defaultLocale: 'en',
+        currency: 'EUR',
+        slotStepMinutes: 15,
+        minimumNoticeMinutes: 120,
+        maxAdvanceDays: 60,
+        holdMinutes: 10,
+        changeLockMinutes: 120,
+        whatsappNumbers: { create: { phoneNumberId: DEMO.phoneNumberId, displayPhone: DEMO.displayPhone } },
+        locations: { create: { name: 'Demo Clinic', address: 'Calle Mayor 1, 28013 Madrid' } },
+      },
+    });
+    const businessId = business.id;
+    const services = await Promise.all(
+      Object.values(DEMO.services).map((service, index) =>
+        tx.service.create({ data: { ...service, businessId, currency: 'EUR', sortOrder: index } }),
+      ),
+    );
+    const [consultation, followUp, physio] = services;
+    const [ana, ben, carla] = await Promise.all(
+      Object.values(DEMO.staff).map((name) => tx.staff.create({ data: { businessId, name } })),
+    );
+    await tx.staffService.createMany({
+      data: [
+        { businessId, staffId: ana!.id, serviceId: consultation!.id },
+        { businessId, staffId: ana!.id, serviceId: followUp!.id },
+        { businessId, staffId: ben!.id, serviceId: consultation!.id },
+        { businessId, staffId: ben!.id, serviceId: followUp!.id },
+        { businessId, staffId: carla!.id, serviceId: physio!.id },
+      ],
+    });
+    const weekly = [ana!, ben!, carla!].flatMap((staff) =>
+      WEEKDAYS.flatMap((weekday) => [MORNING, AFTERNOON].map((range) => ({ businessId, staffId: staff.id, weekday, ...range }))),
+    );
+    weekly.push({ businessId, staffId: carla!.id, ...SATURDAY_CARLA });
+    await tx.workingHours.createMany({ data: weekly });
+    return businessId;
+  });
+}

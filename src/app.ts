@@ -1,0 +1,40 @@
+/**
+ * Assembles the Express application from its components. Kept apart from main.ts so tests
+ * mount the app in-process with their own database and clock.
+ */
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { checkDatabase, type AppConfig, type Clock, type Logger, type PrismaClient } from './platform';
+import { sendError, toHttpError } from './platform/http-errors';
+
+/** Everything the HTTP app needs from the outside. */
+export interface AppDeps {
+  config: AppConfig;
+  prisma: PrismaClient;
+  logger: Logger;
+  clock: Clock;
+}
+
+/** Builds the Express app: routes, JSON errors, 404s. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/health', async (_req, res) => {
+    const database = await checkDatabase(deps.prisma);
+    if (database.ok) res.json({ status: 'ok', database: 'ok' });
+    else res.status(503).json({ status: 'error', database: 'unavailable', reason: database.reason });
+  });
+
+  app.use((req, res) => {
+    sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}. See /v1/openapi.json for the API.`);
+  });
+
+  const handleError: ErrorRequestHandler = (error, req, res, _next) => {
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500) deps.logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    sendError(res, httpError.status, httpError.code, httpError.message, httpError.details);
+  };
+  app.use(handleError);
+  return app;
+}

@@ -1,0 +1,93 @@
+/**
+ * The durable job runner: graphile-worker on the same PostgreSQL. Jobs are added inside the
+ * transaction of the data they belong to (see `addJobInTransaction`), so a committed change
+ * always has its job and a rolled-back one never does.
+ */
+import type { Runner, TaskList } from 'graphile-worker';
+import { Pool } from 'pg';
+import type { Db } from '../platform/database';
+import { loadEsm } from '../platform/load-esm';
+import type { Logger } from '../platform/logger';
+
+type GraphileWorker = typeof import('graphile-worker');
+
+/** Options for one job added with SQL. */
+export interface AddJobOptions {
+  /** Jobs with the same key replace each other (re-planning instead of duplicating). */
+  jobKey?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+  priority?: number;
+  queueName?: string;
+}
+
+/** Adds a job through `graphile_worker.add_job` on the given (transaction) client. */
+export async function addJobInTransaction(db: Db, task: string, payload: unknown, options: AddJobOptions = {}): Promise<void> {
+  await db.$executeRaw`SELECT graphile_worker.add_job(
+    identifier => ${task}::text,
+    payload => ${JSON.stringify(payload ?? {})}::json,
+    queue_name => ${options.queueName ?? null}::text,
+    run_at => ${options.runAt ?? null}::timestamptz,
+    max_attempts => ${options.maxAttempts ?? null}::int,
+    job_key => ${options.jobKey ?? null}::text,
+    priority => ${options.priority ?? null}::int
+  )`;
+}
+
+/** Removes a pending job by its key (no-op if it ran or never existed). */
+export async function removeJobInTransaction(db: Db, jobKey: string): Promise<void> {
+  await db.$executeRaw`SELECT graphile_worker.remove_job(${jobKey}::text)`;
+}
+
+/** Installs graphile-worker's own schema (idempotent) so jobs can be added before a runner starts. */
+export async function migrateJobQueue(connectionString: string): Promise<void> {
+  const { runMigrations } = loadEsm<GraphileWorker>('graphile-worker');
+  await runMigrations({ connectionString, logger: silentGraphileLogger() });
+}
+
+/** A started job runner; stop() lets running jobs finish, then closes its connections. */
+export interface JobRunner {
+  runner: Runner;
+  stop(): Promise<void>;
+}
+
+/** Starts processing jobs with the given task list. */
+export async function startJobRunner(options: {
+  connectionString: string;
+  concurrency: number;
+  tasks: TaskList;
+  logger: Logger;
+  pollIntervalMs?: number;
+}): Promise<JobRunner> {
+  const { run, Logger: GraphileLogger } = loadEsm<GraphileWorker>('graphile-worker');
+  const log = options.logger.child({ component: 'jobs' });
+  // We own the pool so its error listener outlives the runner: connections still closing when
+  // the database stops would otherwise raise an unhandled 'error' and crash the shutdown.
+  const pool = new Pool({ connectionString: options.connectionString, max: options.concurrency + 2 });
+  pool.on('error', (error) => log.debug({ err: error.message }, 'job queue connection dropped'));
+  pool.on('connect', (client) => client.on('error', (error) => log.debug({ err: error.message }, 'job queue client error')));
+  const runner = await run({
+    pgPool: pool,
+    concurrency: options.concurrency,
+    noHandleSignals: true,
+    pollInterval: options.pollIntervalMs ?? 1000,
+    taskList: options.tasks,
+    logger: new GraphileLogger(() => (level, message) => {
+      if (level === 'error') log.error(message);
+      else if (level === 'warning') log.warn(message);
+      else log.debug(message);
+    }),
+  });
+  return {
+    runner,
+    stop: async () => {
+      await runner.stop();
+      await pool.end();
+    },
+  };
+}
+
+function silentGraphileLogger() {
+  const { Logger: GraphileLogger } = loadEsm<GraphileWorker>('graphile-worker');
+  return new GraphileLogger(() => () => undefined);
+}

@@ -1,0 +1,81 @@
+/**
+ * Starts Tapbook: configuration, database (embedded unless DATABASE_URL), migrations, demo seed,
+ * job workers and the HTTP server; stops all of it cleanly on SIGINT/SIGTERM.
+ */
+import type { Server } from 'node:http';
+import { seedDemoBusinessIfEmpty } from '../prisma/seed';
+import { createApp } from './app';
+import { migrateJobQueue, startJobRunner } from './jobs';
+import { createLogger, createPrismaClient, disconnectPrisma, loadConfig, openDatabase, systemClock } from './platform';
+import { buildTaskList } from './tasks';
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  const prisma = createPrismaClient({
+    url: database.url,
+    poolSize: config.database.poolSize,
+    onIdleClientError: (error) => logger.warn({ err: error.message }, 'database connection dropped'),
+  });
+  if (config.seedDemo) {
+    const seededId = await seedDemoBusinessIfEmpty(prisma);
+    if (seededId) logger.debug({ businessId: seededId }, 'seeded the demo business');
+  }
+  await migrateJobQueue(database.url);
+  const runner = await startJobRunner({
+    connectionString: database.url,
+    concurrency: config.workerConcurrency,
+    tasks: buildTaskList({ prisma, logger, clock: systemClock, config }),
+    logger,
+  });
+
+  const app = createApp({ config, prisma, logger, clock: systemClock });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const mode = config.whatsapp.isSandbox
+    ? 'sandbox mode (no WHATSAPP_ACCESS_TOKEN: outbound messages are stored, not sent)'
+    : `live mode (posting to ${config.whatsapp.graphUrl})`;
+  const where = database.isEmbedded ? `embedded PostgreSQL in ${config.database.embedded.dataDir}` : 'PostgreSQL at DATABASE_URL';
+  console.log(`Tapbook listening on http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port} — ${mode}; ${where}`);
+
+  let isStopping = false;
+  const stop = async (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown took longer than 10 s; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Keep-alive connections would hold close() open; in-flight requests have had their chance.
+      setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      server.closeIdleConnections();
+    });
+    logger.debug('http stopped');
+    await runner.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping workers failed'));
+    logger.debug('workers stopped');
+    await disconnectPrisma(prisma);
+    await database.stop();
+    logger.debug('database stopped');
+    clearTimeout(deadline);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`Tapbook could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

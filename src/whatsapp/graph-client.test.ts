@@ -1,0 +1,117 @@
+import nock from 'nock';
+import { NetworkError, WhatsAppApiError } from '../platform/errors';
+import { createGraphClient } from './graph-client';
+import { buildTextMessage } from './message-builders';
+
+const ORIGIN = 'http://127.0.0.1:9';
+const BASE_URL = `${ORIGIN}/v25.0`;
+const PHONE_NUMBER_ID = '106540352242922';
+const TOKEN = 'test-token';
+const message = buildTextMessage({ to: '+34600111222', text: 'Your booking is confirmed' });
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+function client(options: { timeoutMs?: number; fetchFn?: typeof fetch } = {}) {
+  return createGraphClient({ baseUrl: BASE_URL, accessToken: TOKEN, ...options });
+}
+
+async function captureError(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('createGraphClient().sendMessage', () => {
+  it('POSTs the JSON body with the bearer token and returns the wamid', async () => {
+    const scope = nock(ORIGIN, { reqheaders: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } })
+      .post(`/v25.0/${PHONE_NUMBER_ID}/messages`, (body: unknown) => JSON.stringify(body) === JSON.stringify(message))
+      .reply(200, {
+        messaging_product: 'whatsapp',
+        contacts: [{ input: '+34600111222', wa_id: '34600111222' }],
+        messages: [{ id: 'wamid.OUT1' }],
+      });
+    await expect(client().sendMessage(PHONE_NUMBER_ID, message)).resolves.toStrictEqual({ messageId: 'wamid.OUT1' });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('ignores a trailing slash in the base URL', async () => {
+    const scope = nock(ORIGIN).post(`/v25.0/${PHONE_NUMBER_ID}/messages`).reply(200, { messages: [{ id: 'wamid.OUT2' }] });
+    await createGraphClient({ baseUrl: `${BASE_URL}/`, accessToken: TOKEN }).sendMessage(PHONE_NUMBER_ID, message);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('turns Meta’s error envelope into a WhatsAppApiError with code, method, payload and trace id', async () => {
+    nock(ORIGIN)
+      .post(`/v25.0/${PHONE_NUMBER_ID}/messages`)
+      .reply(400, {
+        error: {
+          message: '(#131047) Re-engagement message',
+          type: 'OAuthException',
+          code: 131047,
+          error_data: { messaging_product: 'whatsapp', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+          fbtrace_id: 'AbCdEf123',
+        },
+      });
+    const error = await captureError(client().sendMessage(PHONE_NUMBER_ID, message));
+    expect(error).toBeInstanceOf(WhatsAppApiError);
+    expect(error).toMatchObject({ status: 400, code: 131047, method: 'POST /{id}/messages', payload: message, retryAfterMs: undefined });
+    expect((error as Error).message).toBe(
+      'WhatsApp POST /{id}/messages failed (HTTP 400, code 131047): (#131047) Re-engagement message — Message failed to send because more than 24 hours have passed since the customer last replied to this number. — fbtrace_id AbCdEf123',
+    );
+  });
+
+  it('reads Retry-After (seconds) and the subcode', async () => {
+    nock(ORIGIN)
+      .post(`/v25.0/${PHONE_NUMBER_ID}/messages`)
+      .reply(429, { error: { message: 'Too many calls', code: 80007, error_subcode: 2494055, fbtrace_id: 'x' } }, { 'Retry-After': '30' });
+    const error = await captureError(client().sendMessage(PHONE_NUMBER_ID, message));
+    expect(error).toMatchObject({ status: 429, code: 80007, subcode: 2494055, retryAfterMs: 30_000 });
+  });
+
+  it('keeps the HTTP status when the error body is not JSON', async () => {
+    nock(ORIGIN).post(`/v25.0/${PHONE_NUMBER_ID}/messages`).reply(502, '<html>Bad gateway</html>');
+    const error = await captureError(client().sendMessage(PHONE_NUMBER_ID, message));
+    expect(error).toBeInstanceOf(WhatsAppApiError);
+    expect(error).toMatchObject({ status: 502, code: undefined });
+  });
+
+  it('treats a 2xx without a message id as an API error', async () => {
+    nock(ORIGIN).post(`/v25.0/${PHONE_NUMBER_ID}/messages`).reply(200, { messaging_product: 'whatsapp' });
+    await expect(client().sendMessage(PHONE_NUMBER_ID, message)).rejects.toBeInstanceOf(WhatsAppApiError);
+  });
+
+  it('wraps a connection failure in a NetworkError', async () => {
+    nock(ORIGIN).post(`/v25.0/${PHONE_NUMBER_ID}/messages`).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    const error = await captureError(client().sendMessage(PHONE_NUMBER_ID, message));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).cause).toBeDefined();
+  });
+
+  it('wraps a timeout in a NetworkError that says so', async () => {
+    const hangingFetch: typeof fetch = (_url, init) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+    const error = await captureError(client({ timeoutMs: 5, fetchFn: hangingFetch }).sendMessage(PHONE_NUMBER_ID, message));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain('timed out after 5 ms');
+  });
+});
+
+describe('createGraphClient().markRead', () => {
+  it('POSTs a read receipt for the inbound message', async () => {
+    const scope = nock(ORIGIN)
+      .post(`/v25.0/${PHONE_NUMBER_ID}/messages`, { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.IN' })
+      .reply(200, { success: true });
+    await expect(client().markRead(PHONE_NUMBER_ID, 'wamid.IN')).resolves.toBeUndefined();
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('surfaces Meta errors', async () => {
+    nock(ORIGIN).post(`/v25.0/${PHONE_NUMBER_ID}/messages`).reply(400, { error: { message: 'Invalid parameter', code: 100 } });
+    await expect(client().markRead(PHONE_NUMBER_ID, 'wamid.IN')).rejects.toMatchObject({ code: 100, status: 400 });
+  });
+});

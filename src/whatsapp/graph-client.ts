@@ -1,0 +1,122 @@
+/**
+ * Minimal Graph API client for sending WhatsApp messages. It performs one HTTP call per
+ * method and never retries: the outbox sender decides with decideRetry what happens next.
+ */
+import { NetworkError, WhatsAppApiError } from '../platform/errors';
+import { buildMarkReadMessage } from './message-builders';
+import type { MessagesRequestBody, OutboundMessage } from './outbound-message';
+
+/** Options of createGraphClient. */
+export interface GraphClientOptions {
+  /** Base URL including the version, e.g. `https://graph.facebook.com/v25.0`. */
+  baseUrl: string;
+  accessToken: string;
+  /** Defaults to the global fetch (tests may pass a fake). */
+  fetchFn?: typeof fetch;
+  /** Per-request timeout; default 10 s. */
+  timeoutMs?: number;
+}
+
+/** The sending side of the Cloud API. */
+export interface GraphClient {
+  /** Sends one message; resolves with the wamid Meta assigned (accepted, not yet delivered). */
+  sendMessage(phoneNumberId: string, body: OutboundMessage): Promise<{ messageId: string }>;
+  /** Marks an inbound message (and the earlier ones of the thread) as read. */
+  markRead(phoneNumberId: string, messageId: string): Promise<void>;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const SEND_METHOD = 'POST /{id}/messages';
+
+/** Creates a Graph API client; throws WhatsAppApiError for Meta errors and NetworkError when Meta cannot be reached. */
+export function createGraphClient(options: GraphClientOptions): GraphClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const fetchFn = options.fetchFn ?? fetch;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  async function postMessages(phoneNumberId: string, body: MessagesRequestBody): Promise<unknown> {
+    const url = `${baseUrl}/${encodeURIComponent(phoneNumberId)}/messages`;
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetchFn(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${options.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await response.text();
+    } catch (cause) {
+      // A timed-out send may still have been accepted by Meta: retrying can duplicate the message.
+      const reason = isTimeout(cause) ? `timed out after ${timeoutMs} ms` : describeCause(cause);
+      throw new NetworkError(`WhatsApp ${SEND_METHOD} could not reach the Graph API (${reason}); check connectivity, the job will retry`, cause);
+    }
+    const json = parseJson(text);
+    if (!response.ok) throw toWhatsAppApiError(response, json, body);
+    return json;
+  }
+
+  return {
+    async sendMessage(phoneNumberId, body) {
+      const json = await postMessages(phoneNumberId, body);
+      const messageId = readMessageId(json);
+      if (!messageId) {
+        throw new WhatsAppApiError(`WhatsApp ${SEND_METHOD} answered 2xx without messages[0].id; treat the send as unknown`, 200, undefined, SEND_METHOD, body);
+      }
+      return { messageId };
+    },
+    async markRead(phoneNumberId, messageId) {
+      await postMessages(phoneNumberId, buildMarkReadMessage(messageId));
+    },
+  };
+}
+
+/** Maps Meta's `{error:{message,type,code,error_subcode,error_data,fbtrace_id}}` envelope to WhatsAppApiError. */
+export function toWhatsAppApiError(response: Pick<Response, 'status' | 'headers'>, json: unknown, requestBody: unknown): WhatsAppApiError {
+  const error = isRecord(json) && isRecord(json.error) ? json.error : {};
+  const code = typeof error.code === 'number' ? error.code : undefined;
+  const subcode = typeof error.error_subcode === 'number' ? error.error_subcode : undefined;
+  const details = isRecord(error.error_data) && typeof error.error_data.details === 'string' ? error.error_data.details : undefined;
+  const parts = [
+    typeof error.message === 'string' ? error.message : `HTTP ${response.status}`,
+    details,
+    typeof error.fbtrace_id === 'string' ? `fbtrace_id ${error.fbtrace_id}` : undefined,
+  ].filter(Boolean);
+  const message = `WhatsApp ${SEND_METHOD} failed (HTTP ${response.status}${code === undefined ? '' : `, code ${code}`}): ${parts.join(' — ')}`;
+  return new WhatsAppApiError(message, response.status, code, SEND_METHOD, requestBody, parseRetryAfter(response.headers.get('retry-after')), subcode);
+}
+
+/** Retry-After in delta-seconds (the form Graph uses); HTTP-date values are ignored rather than read against a clock. */
+function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return undefined;
+  return Math.round(Number(value) * 1000);
+}
+
+function readMessageId(json: unknown): string | undefined {
+  const first = isRecord(json) && Array.isArray(json.messages) ? json.messages[0] : undefined;
+  return isRecord(first) && typeof first.id === 'string' && first.id !== '' ? first.id : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks the name, not instanceof: the abort reason is a DOMException, which may come from another realm. */
+function isTimeout(cause: unknown): boolean {
+  const name = typeof cause === 'object' && cause !== null ? (cause as { name?: unknown }).name : undefined;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const inner = cause.cause instanceof Error ? `: ${cause.cause.message}` : '';
+  return `${cause.message}${inner}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,53 @@
+/**
+ * Public API of the WhatsApp Cloud API layer: signature check, webhook parsing into our own
+ * InboundEvent union, limit-respecting message builders, the Graph client and its retry policy.
+ */
+export { verifySignature, signBody, escapeNonAscii, type VerifySignatureInput } from './signature';
+export type {
+  InboundEvent,
+  InboundMessageEvent,
+  InboundStatusEvent,
+  InboundMessage,
+  InboundMediaType,
+  InboundError,
+  WebhookSystemError,
+  ParseWebhookResult,
+} from './inbound-event';
+export { parseWebhookPayload, type ParseWebhookOptions } from './parse-webhook';
+export { WHATSAPP_LIMITS, TEMPLATE_PARAM_MAX_CONSECUTIVE_SPACES } from './limits';
+export { measureText, truncateText } from './text-length';
+export {
+  buildTextMessage,
+  buildReplyButtonsMessage,
+  buildListMessage,
+  buildFlowMessage,
+  buildMarkReadMessage,
+  type RecipientInput,
+  type InteractiveTextInput,
+  type ReplyButtonInput,
+  type ListSectionInput,
+  type FlowReference,
+  type FlowMessageInput,
+} from './message-builders';
+export { buildTemplateMessage, toTemplateParamText, type TemplateButtonInput, type TemplateMessageInput } from './template-builder';
+export { validateOutboundMessage } from './validate-outbound-message';
+export type {
+  OutboundMessage,
+  MessagesRequestBody,
+  MarkReadBody,
+  TextMessageBody,
+  InteractiveMessageBody,
+  TemplateMessageBody,
+  TemplateComponent,
+} from './outbound-message';
+export { createGraphClient, toWhatsAppApiError, type GraphClient, type GraphClientOptions } from './graph-client';
+export {
+  decideRetry,
+  computeBackoffDelay,
+  DEFAULT_RETRY_POLICY,
+  META_ERROR_CODES,
+  type RetryDecision,
+  type RetryPolicy,
+  type DecideRetryInput,
+} from './retry-policy';
+export { maskPhone } from './mask';

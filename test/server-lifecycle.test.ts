@@ -1,0 +1,90 @@
+/**
+ * `npm start` as a user runs it: embedded PostgreSQL in a data folder, migrations, demo seed,
+ * one startup line, /health, a clean stop on SIGINT within 10 s, and the data reused next time.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+
+const ROOT = path.resolve(__dirname, '..');
+
+async function findFreePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface StartedServer {
+  child: ChildProcessWithoutNullStreams;
+  stdoutLines: string[];
+  baseUrl: string;
+}
+
+async function startServer(env: Record<string, string>): Promise<StartedServer> {
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+  });
+  const stdoutLines: string[] = [];
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        stdoutLines.push(line);
+        const match = /listening on (http:\/\/\S+)/.exec(line);
+        if (match) resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+  return { child, stdoutLines, baseUrl };
+}
+
+async function stopServer(server: StartedServer): Promise<{ code: number | null; ms: number }> {
+  const started = Date.now();
+  const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+  server.child.kill('SIGINT');
+  const code = await exited;
+  return { code, ms: Date.now() - started };
+}
+
+describe('npm start (embedded PostgreSQL)', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapbook-start-'));
+  // When tests run as root, PostgreSQL runs as an unprivileged user that must reach the folder.
+  fs.chmodSync(dataDir, 0o755);
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts, answers /health, stops within 10 s, and reuses its data on the next start', async () => {
+    const pgPort = await findFreePort();
+    const env = { DATA_DIR: dataDir, PORT: String(await findFreePort()), EMBEDDED_POSTGRES_PORT: String(pgPort), HOST: '127.0.0.1' };
+
+    const first = await startServer(env);
+    expect(first.stdoutLines).toHaveLength(1);
+    expect(first.stdoutLines[0]).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ — sandbox mode/);
+    const health = await fetch(`${first.baseUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    expect(fs.existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+
+    const firstStop = await stopServer(first);
+    expect(firstStop.code).toBe(0);
+    expect(firstStop.ms).toBeLessThan(10_000);
+
+    const second = await startServer(env);
+    const client = new Client({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${pgPort}/tapbook` });
+    await client.connect();
+    const { rows } = await client.query('SELECT name, time_zone FROM businesses');
+    await client.end();
+    expect(rows).toEqual([{ name: 'Demo Clinic', time_zone: 'Europe/Madrid' }]);
+    const secondStop = await stopServer(second);
+    expect(secondStop.code).toBe(0);
+  });
+});

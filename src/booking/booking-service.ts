@@ -1,0 +1,449 @@
+/**
+ * The booking core: holds, confirm (SERIALIZABLE, retried), reschedule, cancel and the
+ * lifecycle actions. Every change writes its audit row and runs the registered listeners in the
+ * same transaction (reminders, outgoing events), so nothing is half-written.
+ */
+import { randomBytes } from 'node:crypto';
+import { findNextStatus, isFinalStatus, type BookingLifecycleEvent, type BookingLifecycleStatus } from '../../machines/booking.machine';
+import type { Clock } from '../platform/clock';
+import { Prisma, type Db, type PrismaClient } from '../platform/database';
+import { toDomainError, type DomainErrorCode } from '../platform/errors';
+import { explainSlot, generateSlots, toLocalDate, type Slot, type SlotVerdict } from '../scheduling';
+import { loadAvailability } from './availability-loader';
+import {
+  cancelSchema,
+  confirmSlotSchema,
+  parseInput,
+  rateSchema,
+  rescheduleSchema,
+  updateDetailsSchema,
+  type CancelInput,
+  type ConfirmSlotInput,
+  type RateInput,
+  type RescheduleInput,
+  type UpdateDetailsInput,
+} from './booking-input';
+import {
+  customerExists,
+  deleteHoldOfCustomer,
+  findBooking,
+  findBookingByIdempotencyKey,
+  findBusinessSettings,
+  findUpcomingBookingsOfCustomer,
+  insertBooking,
+  insertBookingLog,
+  lockBooking,
+  updateBooking,
+  upsertHold,
+  type BookingRow,
+  type BusinessSettings,
+} from './booking-repository';
+import { runSerializable } from './serializable';
+
+/** What changed, handed to listeners inside the transaction. */
+export interface BookingChange {
+  kind: 'created' | 'rescheduled' | 'cancelled' | 'confirmed' | 'started' | 'completed' | 'no_show' | 'rated' | 'details_updated';
+  booking: BookingRow;
+  before: BookingRow | null;
+  actor: string;
+}
+
+/** Runs inside the booking's transaction (plan reminders, write outgoing events...). */
+export type BookingChangeListener = (tx: Prisma.TransactionClient, change: BookingChange) => Promise<void>;
+
+/** The answer to a confirm or reschedule: the booking, or the slot is gone with the nearest alternatives. */
+export type SlotResult =
+  | { ok: true; booking: BookingRow; isReplay: boolean }
+  | { ok: false; code: 'slot_no_longer_available'; alternatives: Slot[] };
+
+/** Dependencies of the booking core. */
+export interface BookingServiceDeps {
+  prisma: PrismaClient;
+  clock: Clock;
+  listeners?: BookingChangeListener[];
+}
+
+const VERDICT_ERRORS: Record<Exclude<SlotVerdict, 'ok' | 'busy'>, { code: DomainErrorCode; message: string }> = {
+  in_past: { code: 'slot_in_past', message: 'That time has already passed. Pick a future slot from the availability list.' },
+  too_soon: { code: 'slot_too_soon', message: 'That time is too soon: the business needs more notice. Pick a later slot.' },
+  beyond_window: { code: 'slot_beyond_window', message: 'That time is further ahead than the business takes bookings. Pick an earlier slot.' },
+  outside_hours: { code: 'slot_outside_hours', message: 'That time is outside the working hours of the staff for this service. Pick a listed slot.' },
+  not_on_step: { code: 'slot_not_on_step', message: 'That time is not on the booking grid (for example 09:00, 09:15, ...). Pick a listed slot.' },
+};
+
+const ALTERNATIVES = 5;
+// A booking that raced past the checks still hits the exclusion constraint (23P01); running the
+// transaction again re-reads the winner's row and answers with the ordinary "slot taken".
+const OVERLAP_IS_RETRYABLE = { retryOnStates: ['23P01'] } as const;
+const DAY_MS = 86_400_000;
+
+/** Creates the booking core around a Prisma client and a clock. */
+export function createBookingService(deps: BookingServiceDeps) {
+  const listeners = deps.listeners ?? [];
+  const notify = async (tx: Prisma.TransactionClient, change: BookingChange) => {
+    for (const listener of listeners) await listener(tx, change);
+  };
+
+  async function requireBusiness(db: Db, businessId: string): Promise<BusinessSettings> {
+    const business = await findBusinessSettings(db, businessId);
+    if (!business) throw toDomainError('not_found', `Business ${businessId} does not exist.`);
+    return business;
+  }
+
+  async function requireBooking(db: Db, businessId: string, bookingId: string): Promise<BookingRow> {
+    const booking = await findBooking(db, businessId, bookingId);
+    if (!booking) throw toDomainError('booking_not_found', `No booking "${bookingId}" in this business.`);
+    await lockBooking(db, booking.id);
+    // Re-read under the lock: a concurrent change may have committed between find and lock.
+    return (await findBooking(db, businessId, booking.id))!;
+  }
+
+  async function findAlternatives(
+    db: Db,
+    params: { business: BusinessSettings; serviceId: string; staffId?: string; around: Date; now: Date; exceptCustomerId?: string; exceptBookingId?: string },
+  ): Promise<Slot[]> {
+    const from = new Date(Math.max(params.now.getTime(), params.around.getTime() - 3 * DAY_MS));
+    const to = new Date(params.around.getTime() + 7 * DAY_MS);
+    const { input } = await loadAvailability(db, { ...params, serviceIdOrUid: params.serviceId, from, to });
+    const target = params.around.getTime();
+    return generateSlots(input)
+      .sort((a, b) => Math.abs(a.start.getTime() - target) - Math.abs(b.start.getTime() - target))
+      .slice(0, ALTERNATIVES)
+      .sort((a, b) => a.start.getTime() - b.start.getTime());
+  }
+
+  /**
+   * Checks a requested start against hours, notice, window, grid and what is busy.
+   * Returns the staff member to book, or null when the slot is taken; throws for invalid requests.
+   */
+  async function resolveSlot(
+    db: Db,
+    params: {
+      business: BusinessSettings;
+      serviceId: string;
+      staffId?: string;
+      preferredStaffId?: string;
+      start: Date;
+      now: Date;
+      exceptCustomerId?: string;
+      exceptBookingId?: string;
+      overrideTimeSlotValidation: boolean;
+    },
+  ) {
+    const dayFrom = new Date(params.start.getTime() - DAY_MS);
+    const dayTo = new Date(params.start.getTime() + DAY_MS);
+    const { service, input } = await loadAvailability(db, { ...params, serviceIdOrUid: params.serviceId, from: dayFrom, to: dayTo });
+    const end = new Date(params.start.getTime() + service.durationMinutes * 60_000);
+    const blockedFrom = new Date(params.start.getTime() - service.bufferBeforeMinutes * 60_000);
+    const blockedUntil = new Date(end.getTime() + service.bufferAfterMinutes * 60_000);
+    let freeStaffIds: string[];
+    if (params.overrideTimeSlotValidation) {
+      if (params.start.getTime() <= params.now.getTime()) throw toDomainError(VERDICT_ERRORS.in_past.code, VERDICT_ERRORS.in_past.message);
+      const candidates = params.staffId ? [params.staffId] : service.staff.map((s) => s.id);
+      freeStaffIds = candidates.filter(
+        (staffId) => !input.busy.some((b) => b.staffId === staffId && b.start < blockedUntil && b.end > blockedFrom),
+      );
+    } else {
+      const explanation = explainSlot({ ...input, start: params.start, staffId: params.staffId });
+      if (explanation.verdict !== 'ok' && explanation.verdict !== 'busy') {
+        const error = VERDICT_ERRORS[explanation.verdict];
+        throw toDomainError(error.code, error.message, { start: params.start.toISOString() });
+      }
+      freeStaffIds = explanation.verdict === 'ok' ? explanation.staffIds : [];
+    }
+    if (freeStaffIds.length === 0) return { service, staffId: null, end, blockedFrom, blockedUntil };
+    const staffId =
+      params.preferredStaffId && freeStaffIds.includes(params.preferredStaffId)
+        ? params.preferredStaffId
+        : pickLeastBusyStaff(freeStaffIds, input.busy, params.start, params.business.timeZone);
+    return { service, staffId, end, blockedFrom, blockedUntil };
+  }
+
+  return {
+    /** Free slots of a service in [from, to) (default: the whole booking window), for any or one staff member. */
+    async findSlots(params: { businessId: string; serviceId: string; staffId?: string; from?: Date; to?: Date; exceptCustomerId?: string }) {
+      const now = deps.clock.now();
+      const business = await requireBusiness(deps.prisma, params.businessId);
+      const from = params.from ?? now;
+      const to = params.to ?? new Date(now.getTime() + business.maxAdvanceDays * DAY_MS);
+      const { service, input } = await loadAvailability(deps.prisma, { ...params, business, serviceIdOrUid: params.serviceId, from, to, now });
+      return { business, service, slots: generateSlots(input) };
+    },
+
+    /** Places or refreshes this customer's hold on a slot; other customers stop seeing it. */
+    async placeHold(params: { businessId: string; customerId: string; serviceId: string; staffId?: string; start: Date }): Promise<
+      { ok: true; staffId: string; expiresAt: Date } | { ok: false; code: 'slot_no_longer_available'; alternatives: Slot[] }
+    > {
+      return runSerializable(deps.prisma, async (tx) => {
+        const now = deps.clock.now();
+        const business = await requireBusiness(tx, params.businessId);
+        if (!(await customerExists(tx, business.id, params.customerId))) throw toDomainError('customer_not_found', 'Unknown customer.');
+        const slot = await resolveSlot(tx, { ...params, business, now, exceptCustomerId: params.customerId, overrideTimeSlotValidation: false });
+        if (!slot.staffId) {
+          await deleteHoldOfCustomer(tx, params);
+          const alternatives = await findAlternatives(tx, { business, serviceId: slot.service.id, staffId: params.staffId, around: params.start, now, exceptCustomerId: params.customerId });
+          return { ok: false as const, code: 'slot_no_longer_available' as const, alternatives };
+        }
+        const expiresAt = new Date(now.getTime() + business.holdMinutes * 60_000);
+        await upsertHold(tx, {
+          businessId: business.id,
+          customerId: params.customerId,
+          staffId: slot.staffId,
+          serviceId: slot.service.id,
+          startsAt: params.start,
+          endsAt: slot.end,
+          blockedFrom: slot.blockedFrom,
+          blockedUntil: slot.blockedUntil,
+          expiresAt,
+        });
+        return { ok: true as const, staffId: slot.staffId, expiresAt };
+      });
+    },
+
+    /** Releases this customer's hold (no-op when there is none). */
+    async releaseHold(params: { businessId: string; customerId: string }): Promise<void> {
+      await deleteHoldOfCustomer(deps.prisma, params);
+    },
+
+    /**
+     * Books a slot inside a SERIALIZABLE transaction: re-reads overlapping bookings and other
+     * customers' holds, then inserts. A taken slot is an answer, not an error.
+     */
+    async confirmSlot(raw: ConfirmSlotInput): Promise<SlotResult> {
+      const input = parseInput(confirmSlotSchema, raw);
+      return runSerializable(
+        deps.prisma,
+        async (tx) => {
+          const now = deps.clock.now();
+          const business = await requireBusiness(tx, input.businessId);
+          if (input.idempotencyKey) {
+            const existing = await findBookingByIdempotencyKey(tx, business.id, input.idempotencyKey);
+            if (existing) return { ok: true as const, booking: existing, isReplay: true };
+          }
+          if (!(await customerExists(tx, business.id, input.customerId))) {
+            throw toDomainError('customer_not_found', `No customer "${input.customerId}" in this business.`);
+          }
+          const slot = await resolveSlot(tx, { ...input, business, now, exceptCustomerId: input.customerId });
+          if (!slot.staffId) {
+            const alternatives = await findAlternatives(tx, {
+              business, serviceId: slot.service.id, staffId: input.staffId, around: input.start, now, exceptCustomerId: input.customerId,
+            });
+            return { ok: false as const, code: 'slot_no_longer_available' as const, alternatives };
+          }
+          const booking = await insertBooking(tx, {
+            uid: newBookingUid(),
+            businessId: business.id,
+            customerId: input.customerId,
+            staffId: slot.staffId,
+            serviceId: slot.service.id,
+            locationId: input.locationId,
+            startsAt: input.start,
+            endsAt: slot.end,
+            blockedFrom: slot.blockedFrom,
+            blockedUntil: slot.blockedUntil,
+            timeZone: business.timeZone,
+            status: input.status,
+            source: input.source,
+            price: slot.service.price,
+            currency: slot.service.currency,
+            notes: input.notes,
+            locationText: input.locationText,
+            metadata: input.metadata as Prisma.InputJsonValue | undefined,
+            idempotencyKey: input.idempotencyKey,
+            confirmedAt: input.status === 'confirmed' ? now : null,
+          });
+          await deleteHoldOfCustomer(tx, { businessId: business.id, customerId: input.customerId });
+          await insertBookingLog(tx, { businessId: business.id, bookingId: booking.id, actor: input.actor, action: 'created', before: null, after: toAuditView(booking) });
+          await notify(tx, { kind: 'created', booking, before: null, actor: input.actor });
+          return { ok: true as const, booking, isReplay: false };
+        },
+        OVERLAP_IS_RETRYABLE,
+      );
+    },
+
+    /** Moves a booking to a new slot (re-checked like a new booking); count +1, reason and history kept. */
+    async reschedule(raw: RescheduleInput): Promise<SlotResult> {
+      const input = parseInput(rescheduleSchema, raw);
+      return runSerializable(
+        deps.prisma,
+        async (tx) => {
+          const now = deps.clock.now();
+          const business = await requireBusiness(tx, input.businessId);
+          const before = await requireBooking(tx, business.id, input.bookingId);
+          ensureTransition(before, 'RESCHEDULE');
+          if (input.enforceChangeLock) ensureNotChangeLocked(before, business, now);
+          const slot = await resolveSlot(tx, {
+            ...input,
+            business,
+            serviceId: before.serviceId,
+            preferredStaffId: before.staffId,
+            now,
+            exceptBookingId: before.id,
+            exceptCustomerId: before.customerId,
+          });
+          if (!slot.staffId) {
+            const alternatives = await findAlternatives(tx, {
+              business, serviceId: before.serviceId, staffId: input.staffId, around: input.start, now, exceptBookingId: before.id, exceptCustomerId: before.customerId,
+            });
+            return { ok: false as const, code: 'slot_no_longer_available' as const, alternatives };
+          }
+          const booking = await updateBooking(tx, before.id, {
+            staffId: slot.staffId,
+            startsAt: input.start,
+            endsAt: slot.end,
+            blockedFrom: slot.blockedFrom,
+            blockedUntil: slot.blockedUntil,
+            rescheduleCount: { increment: 1 },
+            rescheduleReason: input.reason ?? null,
+          });
+          await deleteHoldOfCustomer(tx, { businessId: business.id, customerId: before.customerId });
+          await insertBookingLog(tx, { businessId: business.id, bookingId: booking.id, actor: input.actor, action: 'rescheduled', before: toAuditView(before), after: toAuditView(booking) });
+          await notify(tx, { kind: 'rescheduled', booking, before, actor: input.actor });
+          return { ok: true as const, booking, isReplay: false };
+        },
+        OVERLAP_IS_RETRYABLE,
+      );
+    },
+
+    /** Cancels a booking (reason ≤ 500); final states refuse. */
+    async cancel(raw: CancelInput): Promise<BookingRow> {
+      const input = parseInput(cancelSchema, raw);
+      return runSerializable(deps.prisma, async (tx) => {
+        const now = deps.clock.now();
+        const business = await requireBusiness(tx, input.businessId);
+        const before = await requireBooking(tx, business.id, input.bookingId);
+        ensureTransition(before, 'CANCEL');
+        if (input.enforceChangeLock) ensureNotChangeLocked(before, business, now);
+        const booking = await updateBooking(tx, before.id, { status: 'cancelled', cancelledAt: now, cancellationReason: input.reason ?? null });
+        await insertBookingLog(tx, { businessId: business.id, bookingId: booking.id, actor: input.actor, action: 'cancelled', before: toAuditView(before), after: toAuditView(booking) });
+        await notify(tx, { kind: 'cancelled', booking, before, actor: input.actor });
+        return booking;
+      });
+    },
+
+    /** Applies a lifecycle action (confirm a pending booking, start, complete, no-show). */
+    async applyLifecycle(params: { businessId: string; bookingId: string; event: 'CONFIRM' | 'START' | 'COMPLETE' | 'MARK_NO_SHOW'; actor: string }): Promise<BookingRow> {
+      return runSerializable(deps.prisma, async (tx) => {
+        const now = deps.clock.now();
+        const business = await requireBusiness(tx, params.businessId);
+        const before = await requireBooking(tx, business.id, params.bookingId);
+        const status = ensureTransition(before, params.event);
+        const stamps: Prisma.BookingUncheckedUpdateInput =
+          params.event === 'CONFIRM' ? { confirmedAt: now } : params.event === 'COMPLETE' ? { completedAt: now } : {};
+        const booking = await updateBooking(tx, before.id, { status, ...stamps });
+        const kind = ({ CONFIRM: 'confirmed', START: 'started', COMPLETE: 'completed', MARK_NO_SHOW: 'no_show' } as const)[params.event];
+        await insertBookingLog(tx, { businessId: business.id, bookingId: booking.id, actor: params.actor, action: kind, before: toAuditView(before), after: toAuditView(booking) });
+        await notify(tx, { kind, booking, before, actor: params.actor });
+        return booking;
+      });
+    },
+
+    /** Stores the customer's 0–5 rating of a completed visit. */
+    async rate(raw: RateInput): Promise<BookingRow> {
+      const input = parseInput(rateSchema, raw);
+      return runSerializable(deps.prisma, async (tx) => {
+        const before = await requireBooking(tx, input.businessId, input.bookingId);
+        ensureTransition(before, 'RATE');
+        const booking = await updateBooking(tx, before.id, { rating: input.rating });
+        await insertBookingLog(tx, { businessId: input.businessId, bookingId: booking.id, actor: input.actor, action: 'rated', before: toAuditView(before), after: toAuditView(booking) });
+        await notify(tx, { kind: 'rated', booking, before, actor: input.actor });
+        return booking;
+      });
+    },
+
+    /** Changes location, source, metadata or notes. */
+    async updateDetails(raw: UpdateDetailsInput): Promise<BookingRow> {
+      const input = parseInput(updateDetailsSchema, raw);
+      return runSerializable(deps.prisma, async (tx) => {
+        const before = await requireBooking(tx, input.businessId, input.bookingId);
+        ensureTransition(before, 'UPDATE_DETAILS');
+        if (input.locationId) {
+          const location = await tx.location.count({ where: { id: input.locationId, businessId: input.businessId } });
+          if (!location) throw toDomainError('location_not_found', `No location "${input.locationId}" in this business.`);
+        }
+        const booking = await updateBooking(tx, before.id, {
+          ...(input.locationId !== undefined ? { locationId: input.locationId } : {}),
+          ...(input.locationText !== undefined ? { locationText: input.locationText } : {}),
+          ...(input.source !== undefined ? { source: input.source } : {}),
+          ...(input.notes !== undefined ? { notes: input.notes } : {}),
+          ...(input.metadata !== undefined ? { metadata: input.metadata === null ? Prisma.JsonNull : (input.metadata as Prisma.InputJsonValue) } : {}),
+        });
+        await insertBookingLog(tx, { businessId: input.businessId, bookingId: booking.id, actor: input.actor, action: 'details_updated', before: toAuditView(before), after: toAuditView(booking) });
+        await notify(tx, { kind: 'details_updated', booking, before, actor: input.actor });
+        return booking;
+      });
+    },
+
+    /** Upcoming pending/confirmed bookings of a customer, soonest first. */
+    async findUpcomingForCustomer(params: { businessId: string; customerId: string; limit?: number }) {
+      return findUpcomingBookingsOfCustomer(deps.prisma, { ...params, now: deps.clock.now(), limit: params.limit ?? 10 });
+    },
+
+    /** True when the booking starts within the business's change-lock window. */
+    isChangeLocked(booking: { startsAt: Date }, business: { changeLockMinutes: number }): boolean {
+      return booking.startsAt.getTime() - deps.clock.now().getTime() < business.changeLockMinutes * 60_000;
+    },
+  };
+}
+
+/** The booking core's public surface. */
+export type BookingService = ReturnType<typeof createBookingService>;
+
+function ensureTransition(booking: BookingRow, event: BookingLifecycleEvent['type']): BookingLifecycleStatus {
+  const next = findNextStatus(booking.status, event);
+  if (next === null) {
+    const why = isFinalStatus(booking.status) ? `it is ${booking.status}, which is final` : `it is ${booking.status}`;
+    throw toDomainError('invalid_transition', `Booking ${booking.uid} cannot ${event.toLowerCase().replace(/_/g, ' ')}: ${why}.`, {
+      status: booking.status,
+      action: event,
+    });
+  }
+  return next;
+}
+
+function ensureNotChangeLocked(booking: BookingRow, business: BusinessSettings, now: Date): void {
+  if (booking.startsAt.getTime() - now.getTime() < business.changeLockMinutes * 60_000) {
+    throw toDomainError(
+      'change_locked',
+      `Booking ${booking.uid} starts within ${business.changeLockMinutes} minutes and can no longer be changed here. Contact the business.`,
+      { changeLockMinutes: business.changeLockMinutes },
+    );
+  }
+}
+
+// Spread "any available" bookings: the free staff member with the fewest bookings that local day.
+function pickLeastBusyStaff(staffIds: string[], busy: Array<{ staffId: string; start: Date }>, start: Date, timeZone: string): string {
+  const day = toLocalDate(start, timeZone);
+  const load = new Map(staffIds.map((id) => [id, 0]));
+  for (const interval of busy) {
+    if (load.has(interval.staffId) && toLocalDate(interval.start, timeZone) === day) load.set(interval.staffId, load.get(interval.staffId)! + 1);
+  }
+  return [...staffIds].sort((a, b) => load.get(a)! - load.get(b)!)[0]!;
+}
+
+function newBookingUid(): string {
+  // 16 chars of Crockford-like base32 (80 bits): short enough to read out, unguessable.
+  const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
+  const bytes = randomBytes(16);
+  return `bk_${Array.from(bytes, (b) => alphabet[b % 32]).join('')}`;
+}
+
+/** The fields the audit log keeps before/after a change. */
+export function toAuditView(booking: BookingRow) {
+  return {
+    status: booking.status,
+    staffId: booking.staffId,
+    serviceId: booking.serviceId,
+    startsAt: booking.startsAt.toISOString(),
+    endsAt: booking.endsAt.toISOString(),
+    locationId: booking.locationId,
+    locationText: booking.locationText,
+    source: booking.source,
+    notes: booking.notes,
+    metadata: booking.metadata,
+    rating: booking.rating,
+    cancellationReason: booking.cancellationReason,
+    rescheduleReason: booking.rescheduleReason,
+    rescheduleCount: booking.rescheduleCount,
+  };
+}

@@ -137,8 +137,8 @@ export interface ChosenService {
 
 /** Options shown in the current step; a tap on anything else is a stale button. */
 export interface OfferedOptions {
-  serviceIds?: string[];
-  staffIds?: string[];
+  services?: ServiceOption[];
+  staff?: StaffOption[];
   dates?: string[];
   slots?: SlotOption[];
   hasMoreSlots?: boolean;

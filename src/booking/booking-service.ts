@@ -61,6 +61,8 @@ export interface BookingServiceDeps {
   prisma: PrismaClient;
   clock: Clock;
   listeners?: BookingChangeListener[];
+  /** When set, every operation runs inside this (caller's SERIALIZABLE) transaction instead of its own. */
+  tx?: Prisma.TransactionClient;
 }
 
 const VERDICT_ERRORS: Record<Exclude<SlotVerdict, 'ok' | 'busy'>, { code: DomainErrorCode; message: string }> = {
@@ -80,6 +82,10 @@ const DAY_MS = 86_400_000;
 /** Creates the booking core around a Prisma client and a clock. */
 export function createBookingService(deps: BookingServiceDeps) {
   const listeners = deps.listeners ?? [];
+  const db: Db = deps.tx ?? deps.prisma;
+  // Inside a caller's transaction the caller owns retries (it must re-run its whole step).
+  const run = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { retryOnStates?: readonly string[] }): Promise<T> =>
+    deps.tx ? fn(deps.tx) : runSerializable(deps.prisma, fn, options);
   const notify = async (tx: Prisma.TransactionClient, change: BookingChange) => {
     for (const listener of listeners) await listener(tx, change);
   };
@@ -163,10 +169,10 @@ export function createBookingService(deps: BookingServiceDeps) {
     /** Free slots of a service in [from, to) (default: the whole booking window), for any or one staff member. */
     async findSlots(params: { businessId: string; serviceId: string; staffId?: string; from?: Date; to?: Date; exceptCustomerId?: string }) {
       const now = deps.clock.now();
-      const business = await requireBusiness(deps.prisma, params.businessId);
+      const business = await requireBusiness(db, params.businessId);
       const from = params.from ?? now;
       const to = params.to ?? new Date(now.getTime() + business.maxAdvanceDays * DAY_MS);
-      const { service, input } = await loadAvailability(deps.prisma, { ...params, business, serviceIdOrUid: params.serviceId, from, to, now });
+      const { service, input } = await loadAvailability(db, { ...params, business, serviceIdOrUid: params.serviceId, from, to, now });
       return { business, service, slots: generateSlots(input) };
     },
 
@@ -174,7 +180,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     async placeHold(params: { businessId: string; customerId: string; serviceId: string; staffId?: string; start: Date }): Promise<
       { ok: true; staffId: string; expiresAt: Date } | { ok: false; code: 'slot_no_longer_available'; alternatives: Slot[] }
     > {
-      return runSerializable(deps.prisma, async (tx) => {
+      return run(async (tx) => {
         const now = deps.clock.now();
         const business = await requireBusiness(tx, params.businessId);
         if (!(await customerExists(tx, business.id, params.customerId))) throw toDomainError('customer_not_found', 'Unknown customer.');
@@ -202,7 +208,7 @@ export function createBookingService(deps: BookingServiceDeps) {
 
     /** Releases this customer's hold (no-op when there is none). */
     async releaseHold(params: { businessId: string; customerId: string }): Promise<void> {
-      await deleteHoldOfCustomer(deps.prisma, params);
+      await deleteHoldOfCustomer(db, params);
     },
 
     /**
@@ -211,8 +217,7 @@ export function createBookingService(deps: BookingServiceDeps) {
      */
     async confirmSlot(raw: ConfirmSlotInput): Promise<SlotResult> {
       const input = parseInput(confirmSlotSchema, raw);
-      return runSerializable(
-        deps.prisma,
+      return run(
         async (tx) => {
           const now = deps.clock.now();
           const business = await requireBusiness(tx, input.businessId);
@@ -264,8 +269,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     /** Moves a booking to a new slot (re-checked like a new booking); count +1, reason and history kept. */
     async reschedule(raw: RescheduleInput): Promise<SlotResult> {
       const input = parseInput(rescheduleSchema, raw);
-      return runSerializable(
-        deps.prisma,
+      return run(
         async (tx) => {
           const now = deps.clock.now();
           const business = await requireBusiness(tx, input.businessId);
@@ -308,7 +312,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     /** Cancels a booking (reason ≤ 500); final states refuse. */
     async cancel(raw: CancelInput): Promise<BookingRow> {
       const input = parseInput(cancelSchema, raw);
-      return runSerializable(deps.prisma, async (tx) => {
+      return run(async (tx) => {
         const now = deps.clock.now();
         const business = await requireBusiness(tx, input.businessId);
         const before = await requireBooking(tx, business.id, input.bookingId);
@@ -323,7 +327,7 @@ export function createBookingService(deps: BookingServiceDeps) {
 
     /** Applies a lifecycle action (confirm a pending booking, start, complete, no-show). */
     async applyLifecycle(params: { businessId: string; bookingId: string; event: 'CONFIRM' | 'START' | 'COMPLETE' | 'MARK_NO_SHOW'; actor: string }): Promise<BookingRow> {
-      return runSerializable(deps.prisma, async (tx) => {
+      return run(async (tx) => {
         const now = deps.clock.now();
         const business = await requireBusiness(tx, params.businessId);
         const before = await requireBooking(tx, business.id, params.bookingId);
@@ -341,7 +345,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     /** Stores the customer's 0–5 rating of a completed visit. */
     async rate(raw: RateInput): Promise<BookingRow> {
       const input = parseInput(rateSchema, raw);
-      return runSerializable(deps.prisma, async (tx) => {
+      return run(async (tx) => {
         const before = await requireBooking(tx, input.businessId, input.bookingId);
         ensureTransition(before, 'RATE');
         const booking = await updateBooking(tx, before.id, { rating: input.rating });
@@ -354,7 +358,7 @@ export function createBookingService(deps: BookingServiceDeps) {
     /** Changes location, source, metadata or notes. */
     async updateDetails(raw: UpdateDetailsInput): Promise<BookingRow> {
       const input = parseInput(updateDetailsSchema, raw);
-      return runSerializable(deps.prisma, async (tx) => {
+      return run(async (tx) => {
         const before = await requireBooking(tx, input.businessId, input.bookingId);
         ensureTransition(before, 'UPDATE_DETAILS');
         if (input.locationId) {
@@ -376,7 +380,12 @@ export function createBookingService(deps: BookingServiceDeps) {
 
     /** Upcoming pending/confirmed bookings of a customer, soonest first. */
     async findUpcomingForCustomer(params: { businessId: string; customerId: string; limit?: number }) {
-      return findUpcomingBookingsOfCustomer(deps.prisma, { ...params, now: deps.clock.now(), limit: params.limit ?? 10 });
+      return findUpcomingBookingsOfCustomer(db, { ...params, now: deps.clock.now(), limit: params.limit ?? 10 });
+    },
+
+    /** The same operations, run inside the caller's transaction (the caller retries on 40001). */
+    inTransaction(tx: Prisma.TransactionClient) {
+      return createBookingService({ ...deps, tx });
     },
 
     /** True when the booking starts within the business's change-lock window. */

@@ -5,6 +5,7 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { checkDatabase, type AppConfig, type Clock, type Logger, type PrismaClient } from './platform';
 import { sendError, toHttpError } from './platform/http-errors';
+import { createWebhookRouter } from './whatsapp';
 
 /** Everything the HTTP app needs from the outside. */
 export interface AppDeps {
@@ -26,12 +27,24 @@ export function createApp(deps: AppDeps): Express {
     else res.status(503).json({ status: 'error', database: 'unavailable', reason: database.reason });
   });
 
+  app.use(
+    createWebhookRouter({
+      prisma: deps.prisma,
+      logger: deps.logger,
+      clock: deps.clock,
+      appSecret: deps.config.whatsapp.appSecret,
+      verifyToken: deps.config.whatsapp.verifyToken,
+    }),
+  );
+
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}. See /v1/openapi.json for the API.`);
   });
 
   const handleError: ErrorRequestHandler = (error, req, res, _next) => {
     const httpError = toHttpError(error);
+    // The webhook contract: anything a client sends that we cannot read is a plain 400.
+    if (req.path === '/webhook' && httpError.status === 413) httpError.status = 400;
     if (httpError.status >= 500) deps.logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
     sendError(res, httpError.status, httpError.code, httpError.message, httpError.details);
   };

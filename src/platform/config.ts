@@ -30,6 +30,9 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(4)),
 });
 
+/** The app secret sandbox mode uses when WHATSAPP_APP_SECRET is unset (never valid in live mode). */
+export const SANDBOX_APP_SECRET = 'tapbook-sandbox-app-secret';
+
 /** The typed, frozen configuration every component is handed. */
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -43,7 +46,8 @@ export interface AppConfig {
   };
   seedDemo: boolean;
   whatsapp: {
-    appSecret: string | undefined;
+    /** Secret for X-Hub-Signature-256; in sandbox mode without WHATSAPP_APP_SECRET, SANDBOX_APP_SECRET. */
+    appSecret: string;
     verifyToken: string | undefined;
     accessToken: string | undefined;
     graphUrl: string;
@@ -62,6 +66,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     throw new Error(`Invalid configuration. Fix these environment variables:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const isSandbox = !e.WHATSAPP_ACCESS_TOKEN;
+  if (!isSandbox && !e.WHATSAPP_APP_SECRET) {
+    throw new Error(
+      'Invalid configuration. WHATSAPP_ACCESS_TOKEN is set, so WHATSAPP_APP_SECRET is required to verify the signature of every webhook Meta sends.',
+    );
+  }
   const dataDir = path.resolve(cwd, e.DATA_DIR);
   return Object.freeze({
     env: e.NODE_ENV,
@@ -74,11 +84,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     seedDemo: e.SEED_DEMO === 'true',
     whatsapp: {
-      appSecret: e.WHATSAPP_APP_SECRET,
+      // Sandbox mode signs its own simulated webhooks; a fixed, documented secret keeps `npm run chat` zero-setup.
+      appSecret: e.WHATSAPP_APP_SECRET ?? SANDBOX_APP_SECRET,
       verifyToken: e.WHATSAPP_VERIFY_TOKEN,
       accessToken: e.WHATSAPP_ACCESS_TOKEN,
       graphUrl: e.WHATSAPP_GRAPH_URL.replace(/\/+$/, ''),
-      isSandbox: !e.WHATSAPP_ACCESS_TOKEN,
+      isSandbox,
     },
     adminApiKey: e.ADMIN_API_KEY,
     workerConcurrency: e.WORKER_CONCURRENCY,

@@ -51,3 +51,13 @@ export {
   type DecideRetryInput,
 } from './retry-policy';
 export { maskPhone } from './mask';
+export { createWebhookRouter, WEBHOOK_BODY_LIMIT, type WebhookDeps } from './webhook-route';
+export {
+  storeInboundMessages,
+  applyStatusUpdates,
+  findBusinessIdByPhoneNumberId,
+  PROCESS_INBOX_TASK,
+  type ProcessInboxPayload,
+} from './inbox-repository';
+export { enqueueOutbound, sendJobKey, SEND_OUTBOX_TASK, type SendOutboxPayload, type OutboxKind } from './outbox-repository';
+export { sendQueuedForRecipient, type OutboxSenderDeps } from './outbox-sender';

@@ -1,0 +1,122 @@
+/**
+ * Fixed data for conversation machine tests (services, staff, days, slots, bookings) and the
+ * concrete event payloads the model-based tests traverse with. Test-only; fixed ISO instants.
+ */
+import type { BookingSummary, ConversationEvent, ConversationInput, ServiceOption, SlotOption, StaffOption } from './conversation-types';
+
+/** Input of a new conversation in tests. */
+export const TEST_INPUT: ConversationInput = { businessName: 'Clínica Sol', locale: 'en' };
+
+/** Business zone used when rendering in tests. */
+export const TEST_TIME_ZONE = 'Europe/Madrid';
+
+/** Two services; the second has a name longer than a list row allows. */
+export const SERVICES: ServiceOption[] = [
+  { id: 'svc-cut', name: 'Haircut', durationMinutes: 45, price: '25.00', currency: 'EUR' },
+  { id: 'svc-long', name: 'Full colour, cut, wash and styling with treatment', durationMinutes: 150, price: '120.50', currency: 'EUR' },
+];
+
+/** Two staff members. */
+export const STAFF: StaffOption[] = [
+  { id: 'stf-ana', name: 'Ana' },
+  { id: 'stf-ben', name: 'Benedita Gonçalves da Silva Santos' },
+];
+
+/** Ten free starts on Monday 30 March 2026 from 09:00 Madrid time (CEST), every 30 minutes. */
+export const SLOTS: SlotOption[] = Array.from({ length: 10 }, (_, i) => ({
+  start: new Date(Date.parse('2026-03-30T07:00:00.000Z') + i * 30 * 60_000).toISOString(),
+  staffId: i % 2 === 0 ? 'stf-ana' : 'stf-ben',
+  staffName: i % 2 === 0 ? 'Ana' : 'Benedita Gonçalves da Silva Santos',
+}));
+
+/** The first slot (09:00 Madrid). */
+export const FIRST_SLOT: SlotOption = SLOTS[0] as SlotOption;
+
+/** Days with free slots. */
+export const DAYS = [{ date: '2026-03-30' }, { date: '2026-03-31' }, { date: '2026-04-01' }];
+
+/** A changeable upcoming booking. */
+export const BOOKING: BookingSummary = {
+  id: 'bk-1',
+  serviceId: 'svc-cut',
+  serviceName: 'Haircut',
+  staffId: 'stf-ana',
+  staffName: 'Ana',
+  start: '2026-04-02T08:00:00.000Z',
+  end: '2026-04-02T08:45:00.000Z',
+  timeZone: 'Europe/Madrid',
+  price: '25.00',
+  currency: 'EUR',
+  status: 'confirmed',
+  isChangeLocked: false,
+};
+
+/** A booking inside the change-lock window. */
+export const LOCKED_BOOKING: BookingSummary = { ...BOOKING, id: 'bk-2', start: '2026-03-30T15:00:00.000Z', end: '2026-03-30T15:45:00.000Z', isChangeLocked: true };
+
+/** A booking that was already cancelled. */
+export const CANCELLED_BOOKING: BookingSummary = { ...BOOKING, id: 'bk-3', status: 'cancelled' };
+
+/** One or more concrete payloads per event type, for xstate/graph traversal. */
+export const MODEL_EVENTS: ConversationEvent[] = [
+  { type: 'MENU_BOOK' },
+  { type: 'MENU_APPOINTMENTS' },
+  { type: 'MENU_TALK' },
+  { type: 'SERVICE_CHOSEN', serviceId: 'svc-cut' },
+  { type: 'SERVICE_CHOSEN', serviceId: 'svc-gone' },
+  { type: 'STAFF_CHOSEN', staffId: 'any' },
+  { type: 'STAFF_CHOSEN', staffId: 'stf-ben' },
+  { type: 'DAY_CHOSEN', date: '2026-03-30' },
+  { type: 'DAY_CHOSEN', date: '2025-01-01' },
+  { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId },
+  { type: 'SLOT_CHOSEN', start: '2025-01-01T10:00:00.000Z', staffId: 'stf-ana' },
+  { type: 'MORE_SLOTS' },
+  { type: 'CONFIRM' },
+  { type: 'CHANGE' },
+  { type: 'BOOKING_CHOSEN', bookingId: 'bk-1' },
+  { type: 'BOOKING_CHOSEN', bookingId: 'bk-2' },
+  { type: 'RESCHEDULE' },
+  { type: 'CANCEL' },
+  { type: 'BACK' },
+  { type: 'CANCEL_YES' },
+  { type: 'CANCEL_KEEP' },
+  { type: 'REMINDER_CONFIRM', bookingId: 'bk-1' },
+  { type: 'REMINDER_RESCHEDULE', bookingId: 'bk-1' },
+  { type: 'REMINDER_CANCEL', bookingId: 'bk-1' },
+  { type: 'GREETING' },
+  { type: 'GREETING', locale: 'es' },
+  { type: 'TEXT_UNRECOGNIZED' },
+  { type: 'UNSUPPORTED_MESSAGE' },
+  { type: 'REACTION_RECEIVED' },
+  { type: 'INTENT_HANDOFF' },
+  { type: 'INTENT_EMERGENCY' },
+  { type: 'INTENT_OPT_OUT' },
+  { type: 'INTENT_OPT_IN' },
+  { type: 'INTENT_LANGUAGE', locale: 'pt' },
+  { type: 'FLOW_COMPLETED', flowToken: 'ft-1', response: {} },
+  { type: 'SESSION_TIMED_OUT' },
+  { type: 'HANDOFF_RELEASED' },
+  { type: 'HANDOFF_TIMED_OUT' },
+  { type: 'SERVICES_LOADED', services: SERVICES },
+  { type: 'SERVICES_LOADED', services: [] },
+  { type: 'STAFF_LOADED', staff: [STAFF[0] as StaffOption] },
+  { type: 'STAFF_LOADED', staff: STAFF },
+  { type: 'STAFF_LOADED', staff: [] },
+  { type: 'DAYS_LOADED', days: DAYS },
+  { type: 'DAYS_LOADED', days: [] },
+  { type: 'SLOTS_LOADED', slots: SLOTS.slice(0, 9), hasMore: true },
+  { type: 'SLOTS_LOADED', slots: SLOTS.slice(0, 3), hasMore: false },
+  { type: 'SLOTS_LOADED', slots: [], hasMore: false },
+  { type: 'BOOKING_CONFIRMED', booking: BOOKING },
+  { type: 'SLOT_TAKEN', alternatives: [FIRST_SLOT, SLOTS[3] as SlotOption, { start: '2026-03-31T16:30:00.000Z', staffId: 'stf-ben', staffName: 'Benedita Gonçalves da Silva Santos' }] },
+  { type: 'SLOT_TAKEN', alternatives: [] },
+  { type: 'APPOINTMENTS_LOADED', bookings: [BOOKING, LOCKED_BOOKING] },
+  { type: 'APPOINTMENTS_LOADED', bookings: [] },
+  { type: 'BOOKING_LOADED', booking: BOOKING },
+  { type: 'BOOKING_LOADED', booking: LOCKED_BOOKING },
+  { type: 'BOOKING_LOADED', booking: CANCELLED_BOOKING },
+  { type: 'BOOKING_CANCELLED', booking: BOOKING },
+  { type: 'BOOKING_RESCHEDULED', booking: { ...BOOKING, start: '2026-03-30T07:00:00.000Z', end: '2026-03-30T07:45:00.000Z' } },
+  { type: 'CHANGE_LOCKED', booking: LOCKED_BOOKING },
+  { type: 'OPERATION_FAILED', code: 'conflict' },
+];

@@ -1,0 +1,55 @@
+/**
+ * The outbox: every message we decide to send is a row written in the same transaction as the
+ * decision, plus a job that sends the recipient's queued rows in order.
+ */
+import { addJobInTransaction } from '../jobs';
+import { Prisma, type Db } from '../platform/database';
+import type { OutboundMessage, TemplateMessageBody } from './outbound-message';
+
+/** The job that sends a recipient's queued outbox rows, oldest first. */
+export const SEND_OUTBOX_TASK = 'send_outbox';
+
+/** Payload of the send_outbox job. */
+export interface SendOutboxPayload {
+  businessId: string;
+  recipient: string;
+}
+
+/** Kinds of outbound messages (for reporting and exactly-once rules). */
+export type OutboxKind = 'reply' | 'reminder' | 'followup' | 'staff_notification' | 'read_receipt';
+
+/** One job per recipient: adding while one is pending replaces it instead of piling up. */
+export function sendJobKey(businessId: string, recipient: string): string {
+  return `send:${businessId}:${recipient}`;
+}
+
+/** Queues a message (and its sending job) inside the caller's transaction; returns the row id. */
+export async function enqueueOutbound(
+  db: Db,
+  message: {
+    businessId: string;
+    customerId: string | null;
+    phoneNumberId: string;
+    recipient: string;
+    kind: OutboxKind;
+    payload: OutboundMessage;
+    fallbackPayload?: TemplateMessageBody;
+    runAt?: Date;
+  },
+): Promise<string> {
+  const row = await db.outboxMessage.create({
+    data: {
+      businessId: message.businessId,
+      customerId: message.customerId,
+      phoneNumberId: message.phoneNumberId,
+      recipient: message.recipient,
+      kind: message.kind,
+      payload: message.payload as unknown as Prisma.InputJsonValue,
+      fallbackPayload: message.fallbackPayload ? (message.fallbackPayload as unknown as Prisma.InputJsonValue) : Prisma.JsonNull,
+    },
+    select: { id: true },
+  });
+  const payload: SendOutboxPayload = { businessId: message.businessId, recipient: message.recipient };
+  await addJobInTransaction(db, SEND_OUTBOX_TASK, payload, { jobKey: sendJobKey(message.businessId, message.recipient), runAt: message.runAt, maxAttempts: 50 });
+  return row.id;
+}

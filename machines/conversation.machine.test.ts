@@ -1,7 +1,7 @@
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { conversationMachine, CONVERSATION_MACHINE_VERSION, toConversationEffects } from './conversation.machine';
 import { BOOKING, CANCELLED_BOOKING, DAYS, FIRST_SLOT, LOCKED_BOOKING, SERVICES, SLOTS, STAFF, TEST_INPUT } from './conversation-fixtures';
-import type { ConversationEffect, ConversationEvent, ConversationInput, MessageDescriptor, StaffOption } from './conversation-types';
+import type { ConversationEffect, ConversationEffectParams, ConversationEvent, ConversationInput, MessageDescriptor, StaffOption } from './conversation-types';
 
 type Snapshot = SnapshotFrom<typeof conversationMachine>;
 
@@ -30,10 +30,10 @@ function replies(effects: ConversationEffect[]): MessageDescriptor[] {
   return effects.flatMap((e) => (e.type === 'reply' ? [e.params.message] : []));
 }
 
-function paramsOf<T extends ConversationEffect['type']>(effects: ConversationEffect[], type: T): Extract<ConversationEffect, { type: T }>['params'] {
+function paramsOf<T extends ConversationEffect['type']>(effects: ConversationEffect[], type: T): ConversationEffectParams[T] {
   const effect = effects.find((e) => e.type === type);
   if (!effect) throw new Error(`no ${type} effect in ${summarize(effects).join(', ')}`);
-  return effect.params as Extract<ConversationEffect, { type: T }>['params'];
+  return effect.params as ConversationEffectParams[T];
 }
 
 function rowIds(message: MessageDescriptor | undefined): string[] {

@@ -8,6 +8,8 @@ import { createApp } from './app';
 import { migrateJobQueue, startJobRunner } from './jobs';
 import { createLogger, createPrismaClient, disconnectPrisma, loadConfig, openDatabase, systemClock } from './platform';
 import { buildTaskList } from './tasks';
+import { createBookingService } from './booking';
+import { createGraphClient } from './whatsapp';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -28,7 +30,14 @@ async function main(): Promise<void> {
   const runner = await startJobRunner({
     connectionString: database.url,
     concurrency: config.workerConcurrency,
-    tasks: buildTaskList({ prisma, logger, clock: systemClock, config }),
+    tasks: buildTaskList({
+      prisma,
+      logger,
+      clock: systemClock,
+      config,
+      bookings: createBookingService({ prisma, clock: systemClock }),
+      graph: config.whatsapp.accessToken ? createGraphClient({ baseUrl: config.whatsapp.graphUrl, accessToken: config.whatsapp.accessToken }) : undefined,
+    }),
     logger,
   });
 

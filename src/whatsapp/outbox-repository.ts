@@ -4,7 +4,7 @@
  */
 import { addJobInTransaction } from '../jobs';
 import { Prisma, type Db } from '../platform/database';
-import type { OutboundMessage, TemplateMessageBody } from './outbound-message';
+import type { MessagesRequestBody, TemplateMessageBody } from './outbound-message';
 
 /** The job that sends a recipient's queued outbox rows, oldest first. */
 export const SEND_OUTBOX_TASK = 'send_outbox';
@@ -32,7 +32,7 @@ export async function enqueueOutbound(
     phoneNumberId: string;
     recipient: string;
     kind: OutboxKind;
-    payload: OutboundMessage;
+    payload: MessagesRequestBody;
     fallbackPayload?: TemplateMessageBody;
     runAt?: Date;
   },

@@ -1,0 +1,141 @@
+import { initialTransition, transition, type AnyStateNode, type SnapshotFrom } from 'xstate';
+import { createTestModel } from 'xstate/graph';
+import { CATALOGS } from '../src/conversation/catalog';
+import { renderMessage } from '../src/conversation/render-message';
+import { validateOutboundMessage } from '../src/whatsapp';
+import { conversationMachine, toConversationEffects } from './conversation.machine';
+import { MODEL_EVENTS, TEST_INPUT, TEST_TIME_ZONE } from './conversation-fixtures';
+import { LOCALES, type ConversationEvent, type MessageDescriptor } from './conversation-types';
+
+type Snapshot = SnapshotFrom<typeof conversationMachine>;
+
+/**
+ * The state value plus the few context flags that change what the next event does; everything
+ * else (option lists, names, locale) would only multiply equivalent states.
+ */
+/** 'booking.choosingSlot' → { booking: 'choosingSlot' } (the typed form of `matches`). */
+function toStateValue(id: string): Parameters<Snapshot['matches']>[0] {
+  const [parent, child] = id.split('.');
+  return (child ? { [parent ?? '']: child } : parent) as Parameters<Snapshot['matches']>[0];
+}
+
+function isIn(snapshot: Snapshot, id: string): boolean {
+  return snapshot.matches(toStateValue(id));
+}
+
+function serializeState(snapshot: Snapshot): string {
+  const { context } = snapshot;
+  const isBooking = isIn(snapshot, 'booking');
+  return JSON.stringify({
+    value: snapshot.value,
+    mode: isBooking ? context.mode : null,
+    hasStaffChoice: isBooking && context.hasStaffChoice,
+    hasMoreSlots: isIn(snapshot, 'booking.choosingSlot') && context.offered.hasMoreSlots === true,
+    isLocked: isIn(snapshot, 'managing.choosingAction') && context.booking?.isChangeLocked === true,
+    reminderIntent: isIn(snapshot, 'managing.loadingBooking') ? (context.reminderIntent ?? null) : null,
+  });
+}
+
+function listStateNodes(node: AnyStateNode): AnyStateNode[] {
+  return Object.values(node.states).flatMap((child) => [child, ...listStateNodes(child)]);
+}
+
+const model = createTestModel(conversationMachine, { events: MODEL_EVENTS, serializeState: (s) => serializeState(s as Snapshot) });
+// TestModel drops paths that are prefixes of longer ones; every state still appears as some path's step.
+const paths = model.getShortestPaths({ input: TEST_INPUT } as never);
+const pathsToEveryState = model.getShortestPaths({ input: TEST_INPUT, allowDuplicatePaths: true } as never);
+const stateNodes = listStateNodes(conversationMachine.root);
+const stateIds = stateNodes.map((node) => node.path.join('.'));
+
+/** Replays a path's events; returns every reply descriptor produced along it. */
+function collectReplies(events: ConversationEvent[]): MessageDescriptor[] {
+  let [snapshot] = initialTransition(conversationMachine, TEST_INPUT);
+  const messages: MessageDescriptor[] = [];
+  for (const event of events) {
+    const [next, actions] = transition(conversationMachine, snapshot, event);
+    snapshot = next;
+    for (const effect of toConversationEffects(actions)) if (effect.type === 'reply') messages.push(effect.params.message);
+  }
+  return messages;
+}
+
+describe('conversation machine model (xstate/graph)', () => {
+  it('has the expected state nodes', () => {
+    expect(stateIds).toEqual([
+      'idle',
+      'booking',
+      'booking.loadingServices',
+      'booking.choosingService',
+      'booking.loadingStaff',
+      'booking.choosingStaff',
+      'booking.loadingDays',
+      'booking.choosingDay',
+      'booking.loadingSlots',
+      'booking.choosingSlot',
+      'booking.reviewing',
+      'booking.confirming',
+      'booking.rescheduling',
+      'managing',
+      'managing.loadingAppointments',
+      'managing.choosingBooking',
+      'managing.choosingAction',
+      'managing.confirmingCancel',
+      'managing.cancelling',
+      'managing.changeLocked',
+      'managing.loadingBooking',
+      'managing.confirmingAttendance',
+      'handoff',
+    ]);
+  });
+
+  it('shortest paths reach every state node', () => {
+    const reached = paths.flatMap((path) => path.steps.map((step) => step.state as Snapshot));
+    const unreached = stateIds.filter((id) => !reached.some((snapshot) => isIn(snapshot, id)));
+    expect(unreached).toEqual([]);
+    // A change to the graph shows up here as a visible diff.
+    expect(paths.length).toBe(EXPECTED_PATH_COUNT);
+    expect(new Set(pathsToEveryState.map((path) => serializeState(path.state as Snapshot))).size).toBe(EXPECTED_STATE_COUNT);
+  });
+
+  it('with duplicates allowed, there is one shortest path ending in each leaf state node', () => {
+    const leaves = stateNodes.filter((node) => node.type === 'atomic').map((node) => node.path.join('.'));
+    const unreached = leaves.filter((id) => !pathsToEveryState.some((path) => isIn(path.state as Snapshot, id)));
+    expect(unreached).toEqual([]);
+  });
+
+  it('every reply on every shortest path, and of every event in every reached state, renders valid WhatsApp messages in en, es and pt', () => {
+    const alongPaths = paths.flatMap((path) => collectReplies(path.steps.map((step) => step.event as ConversationEvent)));
+    const fromEveryState = pathsToEveryState.flatMap((path) =>
+      MODEL_EVENTS.flatMap((event) => toConversationEffects(transition(conversationMachine, path.state as Snapshot, event)[1]).flatMap((e) => (e.type === 'reply' ? [e.params.message] : []))),
+    );
+    const descriptors = [...alongPaths, ...fromEveryState];
+    const keys = new Set(descriptors.map((d) => d.key));
+    const violations = LOCALES.flatMap((locale) =>
+      descriptors.flatMap((descriptor) => {
+        const body = renderMessage({ descriptor, locale, to: '+34600000001', timeZone: TEST_TIME_ZONE });
+        return validateOutboundMessage(body).map((v) => `${locale} ${descriptor.key}: ${v}`);
+      }),
+    );
+    expect(violations).toEqual([]);
+    // Every catalog text but the business's own emergency text (needs input) is sent somewhere.
+    expect([...Object.keys(CATALOGS.en)].filter((key) => !keys.has(key) && !USED_AS_LABELS.has(key))).toEqual(['emergency.custom']);
+  });
+
+  it('each path replays to the state the model reports', () => {
+    for (const path of paths) {
+      let [snapshot] = initialTransition(conversationMachine, TEST_INPUT);
+      for (const step of path.steps) [snapshot] = transition(conversationMachine, snapshot, step.event as ConversationEvent);
+      expect(serializeState(snapshot)).toBe(serializeState(path.state as Snapshot));
+    }
+  });
+});
+
+/** Catalog keys used as button, row or list-button labels and param texts rather than message bodies. */
+const USED_AS_LABELS = new Set([
+  'menu.book', 'menu.appointments', 'menu.talk', 'book.servicesButton', 'book.serviceDescription', 'book.staffButton', 'book.anyStaff',
+  'book.daysButton', 'book.timesButton', 'book.laterTimes', 'book.slotWithStaff', 'book.confirmButton', 'book.changeButton',
+  'manage.bookingsButton', 'manage.bookingRow', 'manage.rescheduleButton', 'manage.cancelButton', 'manage.backButton', 'manage.cancelYes', 'manage.cancelKeep',
+]);
+
+const EXPECTED_PATH_COUNT = 13;
+const EXPECTED_STATE_COUNT = 38;

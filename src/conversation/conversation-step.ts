@@ -1,0 +1,237 @@
+/**
+ * One conversation step = one SERIALIZABLE transaction: lock the sender's conversation, restore
+ * the machine snapshot, feed the event through XState's pure `transition`, execute the effects
+ * (booking core, outbox, timers) and feed their answers back until the machine is quiet, save
+ * the snapshot, mark the inbox message processed. A throw writes nothing; the job retries.
+ */
+import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { ConversationEvent, Locale } from '../../machines/conversation-types';
+import { toConversationEvent } from '../../machines/conversation-events';
+import { CONVERSATION_MACHINE_VERSION, conversationMachine, toConversationEffects } from '../../machines/conversation.machine';
+import { runSerializable, type BookingService } from '../booking';
+import type { Clock } from '../platform/clock';
+import type { Prisma, PrismaClient } from '../platform/database';
+import type { Logger } from '../platform/logger';
+import { buildMarkReadMessage, enqueueOutbound, maskPhone, type InboundMessage } from '../whatsapp';
+import {
+  findConversationBusiness,
+  findCustomer,
+  findPendingInbox,
+  lockOrCreateConversation,
+  markInboxProcessed,
+  saveConversation,
+  type ConversationBusiness,
+  type ConversationRow,
+} from './conversation-repository';
+import { executeEffect, resolveLocale, type ConversationEventPayload, type EffectContext } from './effect-executor';
+import { renderMessage } from './render-message';
+
+type ConversationSnapshot = SnapshotFrom<typeof conversationMachine>;
+
+/** What a step needs. */
+export interface ConversationDeps {
+  prisma: PrismaClient;
+  clock: Clock;
+  logger: Logger;
+  bookings: BookingService;
+}
+
+// An answer loop longer than this means the machine and runtime disagree; stop rather than spin.
+const MAX_EVENTS_PER_STEP = 25;
+const MAX_INBOX_PER_STEP = 20;
+
+interface StepState {
+  snapshot: ConversationSnapshot;
+  ctx: EffectContext;
+}
+
+async function runEvents(state: StepState, first: ConversationEvent): Promise<void> {
+  const queue: ConversationEvent[] = [first];
+  for (let handled = 0; queue.length > 0; handled += 1) {
+    if (handled >= MAX_EVENTS_PER_STEP) throw new Error(`conversation step did not settle after ${MAX_EVENTS_PER_STEP} events`);
+    const event = queue.shift()!;
+    const [next, actions] = transition(conversationMachine, state.snapshot, event);
+    state.snapshot = next;
+    for (const effect of toConversationEffects(actions)) {
+      const answer = await executeEffect(state.ctx, effect);
+      if (answer) queue.push(answer);
+    }
+  }
+}
+
+function persistable(snapshot: ConversationSnapshot) {
+  return { value: snapshot.value, context: snapshot.context };
+}
+
+function stateLabel(snapshot: ConversationSnapshot): string {
+  return JSON.stringify(snapshot.value).slice(0, 200);
+}
+
+/**
+ * Restores the saved snapshot; one from an older machine version that no longer fits resets the
+ * sender to a fresh machine (the caller apologises), never a crash.
+ */
+function restoreSnapshot(row: ConversationRow): ConversationSnapshot | undefined {
+  if (row.machineVersion !== CONVERSATION_MACHINE_VERSION) return undefined;
+  try {
+    const saved = row.snapshot as { value: unknown; context: unknown };
+    const snapshot = conversationMachine.resolveState({ value: saved.value as never, context: saved.context as never });
+    return snapshot.status === 'active' ? snapshot : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function openStep(
+  deps: ConversationDeps,
+  tx: Prisma.TransactionClient,
+  params: { businessId: string; customerId: string },
+): Promise<{ state: StepState; business: ConversationBusiness; locale: Locale; wasReset: boolean } | null> {
+  const business = await findConversationBusiness(tx, params.businessId);
+  const customer = await findCustomer(tx, params);
+  if (!business || !customer) return null;
+  const locale = resolveLocale(customer.locale, business.defaultLocale);
+  const input = {
+    businessName: business.name,
+    locale,
+    ...(customer.name ? { customerName: customer.name } : {}),
+    ...(business.emergencyText ? { emergencyText: business.emergencyText } : {}),
+  };
+  const [fresh, initialActions] = initialTransition(conversationMachine, input);
+  const { row, isNew } = await lockOrCreateConversation(tx, {
+    businessId: business.id,
+    customerId: customer.id,
+    machineVersion: CONVERSATION_MACHINE_VERSION,
+    snapshot: persistable(fresh),
+    stateValue: stateLabel(fresh),
+  });
+  const restored = isNew ? fresh : restoreSnapshot(row);
+  const ctx: EffectContext = {
+    tx,
+    clock: deps.clock,
+    bookings: deps.bookings,
+    business,
+    customer: { id: customer.id, waId: customer.waId },
+    conversation: row,
+    conversationChanges: {},
+  };
+  const state: StepState = { snapshot: restored ?? fresh, ctx };
+  if (isNew || !restored) {
+    for (const effect of toConversationEffects(initialActions)) await executeEffect(ctx, effect);
+  }
+  if (!restored && !isNew) {
+    // The saved dialogue belongs to an older version of the bot: start over and say so.
+    await enqueueOutbound(tx, {
+      businessId: business.id,
+      customerId: customer.id,
+      phoneNumberId: business.phoneNumberId,
+      recipient: customer.waId,
+      kind: 'reply',
+      payload: renderMessage({ descriptor: { kind: 'text', key: 'system.resetApology' }, locale, to: customer.waId, timeZone: business.timeZone }),
+    });
+  }
+  return { state, business, locale, wasReset: !restored && !isNew };
+}
+
+async function closeStep(tx: Prisma.TransactionClient, state: StepState, extra: Prisma.ConversationUncheckedUpdateInput = {}): Promise<void> {
+  await saveConversation(tx, state.ctx.conversation, {
+    ...state.ctx.conversationChanges,
+    ...extra,
+    snapshot: persistable(state.snapshot),
+    stateValue: stateLabel(state.snapshot),
+    machineVersion: CONVERSATION_MACHINE_VERSION,
+  });
+}
+
+/** Outcome of flood control for one inbound message. */
+type FloodVerdict = 'ok' | 'notify' | 'silent';
+
+function checkFlood(row: ConversationRow, changes: Prisma.ConversationUncheckedUpdateInput, business: ConversationBusiness, now: Date): FloodVerdict {
+  const windowStart = (changes.floodWindowStart as Date | undefined) ?? row.floodWindowStart;
+  const count = (changes.floodCount as number | undefined) ?? row.floodCount;
+  const cooldownUntil = (changes.floodCooldownUntil as Date | null | undefined) ?? row.floodCooldownUntil;
+  if (cooldownUntil && cooldownUntil > now) return 'silent';
+  const isNewWindow = !windowStart || now.getTime() - windowStart.getTime() >= 60_000;
+  const nextCount = isNewWindow ? 1 : count + 1;
+  changes.floodWindowStart = isNewWindow ? now : windowStart;
+  changes.floodCount = nextCount;
+  if (nextCount > business.floodMessagesPerMinute) {
+    changes.floodCooldownUntil = new Date(now.getTime() + business.floodCooldownMinutes * 60_000);
+    changes.floodCount = 0;
+    return 'notify';
+  }
+  return 'ok';
+}
+
+/** Processes every pending inbox message of one sender, in order (the process_inbox job). */
+export async function processInbox(deps: ConversationDeps, params: { businessId: string; customerId: string }): Promise<number> {
+  return runSerializable(deps.prisma, async (tx) => {
+    const opened = await openStep(deps, tx, params);
+    if (!opened) return 0;
+    const { state, business } = opened;
+    const pending = await findPendingInbox(tx, { ...params, limit: MAX_INBOX_PER_STEP });
+    const now = deps.clock.now();
+    for (const inbox of pending) {
+      const message = inbox.message as unknown as InboundMessage;
+      // Read receipts first: the customer sees the blue ticks before the answer.
+      await enqueueOutbound(tx, {
+        businessId: business.id,
+        customerId: params.customerId,
+        phoneNumberId: business.phoneNumberId,
+        recipient: state.ctx.customer.waId,
+        kind: 'read_receipt',
+        payload: buildMarkReadMessage(inbox.waMessageId),
+      });
+      const flood = checkFlood(state.ctx.conversation, state.ctx.conversationChanges, business, now);
+      if (flood !== 'ok') {
+        if (flood === 'notify') {
+          await enqueueOutbound(tx, {
+            businessId: business.id,
+            customerId: params.customerId,
+            phoneNumberId: business.phoneNumberId,
+            recipient: state.ctx.customer.waId,
+            kind: 'reply',
+            payload: renderMessage({
+              descriptor: { kind: 'text', key: 'system.floodNotice', params: { minutes: business.floodCooldownMinutes } },
+              locale: state.snapshot.context.locale,
+              to: state.ctx.customer.waId,
+              timeZone: business.timeZone,
+            }),
+          });
+        }
+        await markInboxProcessed(tx, { inboxId: inbox.id, outcome: 'ignored_flood', at: now });
+        continue;
+      }
+      const event = toConversationEvent(message, { emergencyKeywords: business.emergencyKeywords });
+      await runEvents(state, event);
+      const isHandoff = (state.ctx.conversationChanges.isHandoff as boolean | undefined) ?? state.ctx.conversation.isHandoff;
+      await markInboxProcessed(tx, { inboxId: inbox.id, outcome: isHandoff ? 'handled_during_handoff' : 'processed', at: now });
+    }
+    await closeStep(tx, state, { lastActivityAt: now });
+    deps.logger.debug({ customer: maskPhone(state.ctx.customer.waId), messages: pending.length, state: stateLabel(state.snapshot) }, 'conversation step');
+    return pending.length;
+  });
+}
+
+/** Delivers a system event (timeout, release) from a durable job; stale timers are ignored. */
+export async function deliverSystemEvent(deps: ConversationDeps, payload: ConversationEventPayload): Promise<boolean> {
+  return runSerializable(deps.prisma, async (tx) => {
+    const opened = await openStep(deps, tx, payload);
+    if (!opened) return false;
+    const { state } = opened;
+    const row = state.ctx.conversation;
+    const now = deps.clock.now();
+    const type = payload.event.type;
+    const isStale =
+      (type === 'SESSION_TIMED_OUT' && (!row.inactivityDeadline || row.inactivityDeadline.getTime() > now.getTime() || (payload.deadline !== undefined && row.inactivityDeadline.toISOString() !== payload.deadline))) ||
+      ((type === 'HANDOFF_TIMED_OUT' || type === 'HANDOFF_RELEASED') && !row.isHandoff);
+    if (isStale) {
+      await closeStep(tx, state);
+      return false;
+    }
+    if (type === 'SESSION_TIMED_OUT') state.ctx.conversationChanges.inactivityDeadline = null;
+    await runEvents(state, { type });
+    await closeStep(tx, state);
+    return true;
+  });
+}

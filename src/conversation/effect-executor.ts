@@ -1,0 +1,268 @@
+/**
+ * Executes the conversation machine's effects inside the step's transaction and turns their
+ * outcome into answer events for the machine (SERVICES_LOADED, BOOKING_CONFIRMED, SLOT_TAKEN…).
+ */
+import type { AnswerEvent, BookingSummary, ConversationEffect, Locale, SlotOption } from '../../machines/conversation-types';
+import { SLOTS_PAGE_SIZE } from '../../machines/conversation.machine';
+import type { BookingRow, BookingService } from '../booking';
+import { addJobInTransaction, removeJobInTransaction } from '../jobs';
+import type { Clock } from '../platform/clock';
+import type { Prisma } from '../platform/database';
+import { isDomainError } from '../platform/errors';
+import { localDayRange, type Slot } from '../scheduling';
+import { enqueueOutbound } from '../whatsapp';
+import type { ConversationBusiness, ConversationRow } from './conversation-repository';
+import { renderMessage } from './render-message';
+
+/** The job that delivers a system event (timeouts, release) to a conversation. */
+export const CONVERSATION_EVENT_TASK = 'conversation_event';
+
+/** Payload of the conversation_event job. */
+export interface ConversationEventPayload {
+  businessId: string;
+  customerId: string;
+  event: { type: 'SESSION_TIMED_OUT' | 'HANDOFF_RELEASED' | 'HANDOFF_TIMED_OUT' };
+  /** For timeouts: the deadline the job was armed for; a later re-arm makes this job stale. */
+  deadline?: string;
+}
+
+/** Job keys: re-arming a timer replaces its pending job instead of adding another. */
+export const inactivityJobKey = (conversationId: string) => `inactivity:${conversationId}`;
+/** Job key of the hand-off timeout. */
+export const handoffJobKey = (conversationId: string) => `handoff:${conversationId}`;
+
+/** Everything an effect may touch during one step. */
+export interface EffectContext {
+  tx: Prisma.TransactionClient;
+  clock: Clock;
+  bookings: BookingService;
+  business: ConversationBusiness;
+  customer: { id: string; waId: string };
+  conversation: ConversationRow;
+  /** Conversation columns to write at the end of the step (handoff, timers). */
+  conversationChanges: Prisma.ConversationUncheckedUpdateInput;
+  /** The WhatsApp message being answered, for reply context. */
+  replyTo?: string;
+}
+
+const MAX_DAYS = 10;
+
+/** Runs one effect; returns the answer event to feed back to the machine, if any. */
+export async function executeEffect(ctx: EffectContext, effect: ConversationEffect): Promise<AnswerEvent | undefined> {
+  const { tx, business, customer } = ctx;
+  const bookings = ctx.bookings.inTransaction(tx);
+  const actor = `customer:${customer.id}`;
+  try {
+    switch (effect.type) {
+      case 'reply': {
+        const payload = renderMessage({ descriptor: effect.params.message, locale: effect.params.locale, to: customer.waId, timeZone: business.timeZone });
+        await enqueueOutbound(tx, {
+          businessId: business.id,
+          customerId: customer.id,
+          phoneNumberId: business.phoneNumberId,
+          recipient: customer.waId,
+          kind: 'reply',
+          payload,
+        });
+        return undefined;
+      }
+      case 'loadServices': {
+        const services = await tx.service.findMany({
+          where: { businessId: business.id, isActive: true, staff: { some: { staff: { isActive: true } } } },
+          orderBy: [{ sortOrder: 'asc' }, { name: 'asc' }],
+          take: 10,
+        });
+        return {
+          type: 'SERVICES_LOADED',
+          services: services.map((s) => ({ id: s.id, name: s.name, durationMinutes: s.durationMinutes, price: s.price.toFixed(2), currency: s.currency })),
+        };
+      }
+      case 'loadStaff': {
+        const staff = await tx.staff.findMany({
+          where: { businessId: business.id, isActive: true, services: { some: { serviceId: effect.params.serviceId } } },
+          orderBy: { name: 'asc' },
+          take: 9,
+        });
+        return { type: 'STAFF_LOADED', staff: staff.map((s) => ({ id: s.id, name: s.name })) };
+      }
+      case 'loadDays': {
+        const { slots } = await bookings.findSlots({
+          businessId: business.id,
+          serviceId: effect.params.serviceId,
+          staffId: staffFilter(effect.params.staffId),
+          exceptCustomerId: customer.id,
+        });
+        const dates = [...new Set(slots.map((slot) => slot.localDate))].slice(0, MAX_DAYS);
+        return { type: 'DAYS_LOADED', days: dates.map((date) => ({ date })) };
+      }
+      case 'loadSlots': {
+        const day = localDayRange(effect.params.date, business.timeZone);
+        const { slots } = await bookings.findSlots({
+          businessId: business.id,
+          serviceId: effect.params.serviceId,
+          staffId: staffFilter(effect.params.staffId),
+          from: day.start,
+          to: day.end,
+          exceptCustomerId: customer.id,
+        });
+        const offset = effect.params.page * SLOTS_PAGE_SIZE;
+        const page = slots.slice(offset, offset + SLOTS_PAGE_SIZE);
+        return { type: 'SLOTS_LOADED', slots: page.map((slot) => toSlotOption(slot, effect.params.staffId)), hasMore: slots.length > offset + SLOTS_PAGE_SIZE };
+      }
+      case 'confirmBooking': {
+        const result = await bookings.confirmSlot({
+          businessId: business.id,
+          customerId: customer.id,
+          serviceId: effect.params.serviceId,
+          staffId: staffFilter(effect.params.staffId),
+          start: new Date(effect.params.start),
+          source: 'whatsapp',
+          actor,
+        });
+        if (!result.ok) return { type: 'SLOT_TAKEN', alternatives: result.alternatives.map((slot) => toSlotOption(slot, effect.params.staffId)) };
+        return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, result.booking) };
+      }
+      case 'loadAppointments': {
+        const rows = await bookings.findUpcomingForCustomer({ businessId: business.id, customerId: customer.id, limit: 10 });
+        return { type: 'APPOINTMENTS_LOADED', bookings: await Promise.all(rows.map((row) => toSummary(ctx, row))) };
+      }
+      case 'loadBooking': {
+        const row = await tx.booking.findFirst({ where: { businessId: business.id, customerId: customer.id, OR: [{ uid: effect.params.bookingId }, ...(isUuid(effect.params.bookingId) ? [{ id: effect.params.bookingId }] : [])] } });
+        if (!row) return { type: 'OPERATION_FAILED', code: 'booking_not_found' };
+        return { type: 'BOOKING_LOADED', booking: await toSummary(ctx, row) };
+      }
+      case 'cancelBooking': {
+        const owned = await findOwnedBooking(ctx, effect.params.bookingId);
+        if (!owned) return { type: 'OPERATION_FAILED', code: 'booking_not_found' };
+        try {
+          const row = await bookings.cancel({ businessId: business.id, bookingId: owned.id, actor, enforceChangeLock: true, reason: 'Cancelled by the customer on WhatsApp' });
+          return { type: 'BOOKING_CANCELLED', booking: await toSummary(ctx, row) };
+        } catch (error) {
+          if (isDomainError(error, 'change_locked')) return { type: 'CHANGE_LOCKED', booking: await toSummary(ctx, owned) };
+          throw error;
+        }
+      }
+      case 'rescheduleBooking': {
+        const owned = await findOwnedBooking(ctx, effect.params.bookingId);
+        if (!owned) return { type: 'OPERATION_FAILED', code: 'booking_not_found' };
+        try {
+          const result = await bookings.reschedule({
+            businessId: business.id,
+            bookingId: owned.id,
+            start: new Date(effect.params.start),
+            staffId: staffFilter(effect.params.staffId),
+            actor,
+            enforceChangeLock: true,
+            reason: 'Rescheduled by the customer on WhatsApp',
+          });
+          if (!result.ok) return { type: 'SLOT_TAKEN', alternatives: result.alternatives.map((slot) => toSlotOption(slot, effect.params.staffId)) };
+          return { type: 'BOOKING_RESCHEDULED', booking: await toSummary(ctx, result.booking) };
+        } catch (error) {
+          if (isDomainError(error, 'change_locked')) return { type: 'CHANGE_LOCKED', booking: await toSummary(ctx, owned) };
+          throw error;
+        }
+      }
+      case 'confirmPendingBooking': {
+        const owned = await findOwnedBooking(ctx, effect.params.bookingId);
+        if (!owned) return { type: 'OPERATION_FAILED', code: 'booking_not_found' };
+        const row = owned.status === 'pending' ? await bookings.applyLifecycle({ businessId: business.id, bookingId: owned.id, event: 'CONFIRM', actor }) : owned;
+        return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, row) };
+      }
+      case 'startHandoff': {
+        const now = ctx.clock.now();
+        const deadline = new Date(now.getTime() + business.handoffTimeoutMinutes * 60_000);
+        Object.assign(ctx.conversationChanges, { isHandoff: true, handoffReason: effect.params.reason, handoffAt: now, inactivityDeadline: null });
+        await removeJobInTransaction(tx, inactivityJobKey(ctx.conversation.id));
+        await scheduleEvent(ctx, 'HANDOFF_TIMED_OUT', deadline, handoffJobKey(ctx.conversation.id));
+        return undefined;
+      }
+      case 'endHandoff': {
+        Object.assign(ctx.conversationChanges, { isHandoff: false, handoffReason: null, handoffAt: null });
+        await removeJobInTransaction(tx, handoffJobKey(ctx.conversation.id));
+        return undefined;
+      }
+      case 'setOptOut': {
+        await tx.customer.update({
+          where: { id: customer.id },
+          data: { isOptedOut: effect.params.isOptedOut, optedOutAt: effect.params.isOptedOut ? ctx.clock.now() : null },
+        });
+        return undefined;
+      }
+      case 'setLocale': {
+        await tx.customer.update({ where: { id: customer.id }, data: { locale: effect.params.locale } });
+        return undefined;
+      }
+      case 'armInactivityTimer': {
+        const deadline = new Date(ctx.clock.now().getTime() + business.inactivityTimeoutMinutes * 60_000);
+        ctx.conversationChanges.inactivityDeadline = deadline;
+        await scheduleEvent(ctx, 'SESSION_TIMED_OUT', deadline, inactivityJobKey(ctx.conversation.id));
+        return undefined;
+      }
+      case 'disarmInactivityTimer': {
+        ctx.conversationChanges.inactivityDeadline = null;
+        await removeJobInTransaction(tx, inactivityJobKey(ctx.conversation.id));
+        return undefined;
+      }
+      case 'releaseHolds': {
+        await bookings.releaseHold({ businessId: business.id, customerId: customer.id });
+        return undefined;
+      }
+    }
+  } catch (error) {
+    // A refusal the customer should hear about; anything else aborts the step (and is retried).
+    if (isDomainError(error)) return { type: 'OPERATION_FAILED', code: error.code };
+    throw error;
+  }
+}
+
+async function scheduleEvent(ctx: EffectContext, type: ConversationEventPayload['event']['type'], deadline: Date, jobKey: string) {
+  const payload: ConversationEventPayload = { businessId: ctx.business.id, customerId: ctx.customer.id, event: { type }, deadline: deadline.toISOString() };
+  await addJobInTransaction(ctx.tx, CONVERSATION_EVENT_TASK, payload, { runAt: deadline, jobKey, maxAttempts: 25 });
+}
+
+function staffFilter(staffId: string): string | undefined {
+  return staffId === 'any' ? undefined : staffId;
+}
+
+function toSlotOption(slot: Slot, staffId: string): SlotOption {
+  return { start: slot.start.toISOString(), staffId: staffId === 'any' ? 'any' : staffId };
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+async function findOwnedBooking(ctx: EffectContext, bookingId: string): Promise<BookingRow | null> {
+  // Only the customer's own bookings: a stale or forged button id must not reach anyone else's.
+  const row = await ctx.tx.booking.findFirst({
+    where: { businessId: ctx.business.id, customerId: ctx.customer.id, OR: [{ uid: bookingId }, ...(isUuid(bookingId) ? [{ id: bookingId }] : [])] },
+  });
+  return row as BookingRow | null;
+}
+
+async function toSummary(ctx: EffectContext, row: { id: string; uid: string; serviceId: string; staffId: string; startsAt: Date; endsAt: Date; timeZone: string; price: Prisma.Decimal; currency: string; status: string }): Promise<BookingSummary> {
+  const [service, staff] = await Promise.all([
+    ctx.tx.service.findUnique({ where: { id: row.serviceId }, select: { name: true } }),
+    ctx.tx.staff.findUnique({ where: { id: row.staffId }, select: { name: true } }),
+  ]);
+  return {
+    id: row.uid,
+    serviceId: row.serviceId,
+    serviceName: service?.name ?? '',
+    staffId: row.staffId,
+    staffName: staff?.name ?? '',
+    start: row.startsAt.toISOString(),
+    end: row.endsAt.toISOString(),
+    timeZone: row.timeZone,
+    price: row.price.toFixed(2),
+    currency: row.currency,
+    status: row.status,
+    isChangeLocked: row.startsAt.getTime() - ctx.clock.now().getTime() < ctx.business.changeLockMinutes * 60_000,
+  };
+}
+
+/** The customer's language: their saved choice, else WhatsApp's hint, else the business default. */
+export function resolveLocale(saved: string | null | undefined, fallback: string): Locale {
+  const candidate = (saved ?? fallback).slice(0, 2).toLowerCase();
+  return candidate === 'es' || candidate === 'pt' ? candidate : 'en';
+}

@@ -1,0 +1,64 @@
+/**
+ * A loopback fake of the Graph API's /messages endpoint: records every request and answers as
+ * Meta does ({"messages":[{"id":"wamid..."}]}), or with a scripted error.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the fake received. */
+export interface FakeGraphRequest {
+  phoneNumberId: string;
+  authorization: string | undefined;
+  body: Record<string, unknown>;
+}
+
+/** A running fake Graph API. */
+export interface FakeGraph {
+  baseUrl: string;
+  requests: FakeGraphRequest[];
+  /** Messages (not read receipts) received, in order. */
+  messages(): Array<Record<string, unknown>>;
+  /** The next n requests answer with this status and Meta error body. */
+  failNext(count: number, status: number, error: { code: number; message: string }): void;
+  close(): Promise<void>;
+}
+
+/** Starts the fake on 127.0.0.1 with a random port. */
+export async function startFakeGraph(): Promise<FakeGraph> {
+  const requests: FakeGraphRequest[] = [];
+  const failures: Array<{ status: number; error: { code: number; message: string } }> = [];
+  let counter = 0;
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      const match = /\/([^/]+)\/messages$/.exec(req.url ?? '');
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      requests.push({ phoneNumberId: match?.[1] ?? '', authorization: req.headers.authorization, body });
+      res.setHeader('content-type', 'application/json');
+      const failure = failures.shift();
+      if (failure) {
+        res.statusCode = failure.status;
+        res.end(JSON.stringify({ error: { message: failure.error.message, type: 'OAuthException', code: failure.error.code, fbtrace_id: 'test' } }));
+        return;
+      }
+      if (body.status === 'read') {
+        res.end(JSON.stringify({ success: true }));
+        return;
+      }
+      counter += 1;
+      res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.fake.${counter}` }] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v25.0`,
+    requests,
+    messages: () => requests.filter((r) => r.body.status !== 'read').map((r) => r.body),
+    failNext: (count, status, error) => {
+      for (let i = 0; i < count; i += 1) failures.push({ status, error });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

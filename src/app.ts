@@ -6,6 +6,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { checkDatabase, type AppConfig, type Clock, type Logger, type PrismaClient } from './platform';
 import { sendError, toHttpError } from './platform/http-errors';
 import { createWebhookRouter } from './whatsapp';
+import { createApiRouter } from './api';
 
 /** Everything the HTTP app needs from the outside. */
 export interface AppDeps {
@@ -36,6 +37,8 @@ export function createApp(deps: AppDeps): Express {
       verifyToken: deps.config.whatsapp.verifyToken,
     }),
   );
+
+  app.use(createApiRouter({ prisma: deps.prisma, logger: deps.logger, clock: deps.clock }));
 
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}. See /v1/openapi.json for the API.`);

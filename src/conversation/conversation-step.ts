@@ -24,6 +24,7 @@ import {
   type ConversationRow,
 } from './conversation-repository';
 import { executeEffect, resolveLocale, type ConversationEventPayload, type EffectContext } from './effect-executor';
+import { DEFAULT_EMERGENCY_KEYWORDS } from './classify-text';
 import { renderMessage } from './render-message';
 
 type ConversationSnapshot = SnapshotFrom<typeof conversationMachine>;
@@ -202,7 +203,8 @@ export async function processInbox(deps: ConversationDeps, params: { businessId:
         await markInboxProcessed(tx, { inboxId: inbox.id, outcome: 'ignored_flood', at: now });
         continue;
       }
-      const event = toConversationEvent(message, { emergencyKeywords: business.emergencyKeywords });
+      // A business's own keywords add to the defaults: losing "chest pain" must never be a setting.
+      const event = toConversationEvent(message, { emergencyKeywords: [...DEFAULT_EMERGENCY_KEYWORDS, ...business.emergencyKeywords] });
       await runEvents(state, event);
       const isHandoff = (state.ctx.conversationChanges.isHandoff as boolean | undefined) ?? state.ctx.conversation.isHandoff;
       await markInboxProcessed(tx, { inboxId: inbox.id, outcome: isHandoff ? 'handled_during_handoff' : 'processed', at: now });

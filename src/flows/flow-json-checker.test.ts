@@ -12,7 +12,8 @@ const bookingFlow = JSON.parse(fs.readFileSync(path.join(root, 'flows/booking.fl
 /** A fresh copy of our booking Flow (endpoint-powered, 7.3) to break in one place. */
 const booking = (): Json => structuredClone(bookingFlow);
 const screen = (flow: Json, id: string): Json => flow.screens.find((s: Json) => s.id === id);
-const children = (flow: Json, id: string): Json[] => screen(flow, id).layout.children;
+// any[]: the tests reach into components by index to break them.
+const children = (flow: Json, id: string): any[] => screen(flow, id).layout.children; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A small Flow without endpoint: START navigates to END, which completes. */
 const navigateFlow = (): Json => ({
@@ -76,8 +77,8 @@ describe('flows that Meta accepts pass', () => {
   // FOURTH_SCREEN that does not exist and leaves out a field of FIFTH_SCREEN's data model.
   const knownBroken = 'flows_6_2_examples.json › navigation_list';
 
-  it('finds every flow inside the collection files (36 flows, 2.1 to 7.1)', () => {
-    expect(fixtureFlows).toHaveLength(36);
+  it('finds every flow inside the collection files (35 flows, 2.1 to 7.1)', () => {
+    expect(fixtureFlows).toHaveLength(35);
   });
 
   it.each(fixtureFlows.filter(([name]) => name !== knownBroken))('%s', (_name, flow) => {
@@ -198,8 +199,8 @@ const brokenCopies: Case[] = [
     const flow = booking();
     children(flow, 'DETAILS').splice(1, 0, {
       type: 'EmbeddedLink',
-      text: 'Change time',
-      'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'SUMMARY' }, payload: {} },
+      text: 'Change day',
+      'on-click-action': { name: 'navigate', next: { type: 'screen', name: 'DATE' }, payload: {} },
     });
     return flow;
   }],
@@ -400,7 +401,11 @@ describe('broken copies are caught, one rule at a time', () => {
     );
   });
 
-  it.each(brokenCopies)('%s: %s', (rule, _description, build, options) => {
+  // Every row gets its options argument: a test function with more parameters than its row
+  // would be treated by Jest as taking a `done` callback and hang until the timeout.
+  const rows = brokenCopies.map(([rule, description, build, options]) => [rule, description, build, options ?? {}] as const);
+
+  it.each(rows)('%s: %s', (rule, _description, build, options) => {
     const violations = checkFlowJson(build(), options);
 
     expect(violations.map((violation) => violation.rule)).toContain(rule);

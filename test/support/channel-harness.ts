@@ -75,10 +75,19 @@ export async function startChannel(db: TestDatabase, options: { now?: Date } = {
     for (;;) {
       const [jobs] = await db.prisma.$queryRaw<Array<{ n: bigint }>>`
         SELECT count(*) AS n FROM graphile_worker.jobs WHERE (run_at <= now() AND attempts < max_attempts) OR locked_at IS NOT NULL`;
-      const waiting = await db.prisma.outboxMessage.count({ where: { status: { in: ['queued', 'sending'] }, OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: new Date(Date.now() + 60_000) } }] } });
+      // Rows deliberately deferred (a retry after backoff), and the rows queued behind them for the
+      // same recipient, are not "waiting": the test decides when to resume them.
+      const waitingRows = await db.prisma.$queryRaw<Array<{ waiting: number }>>`
+        SELECT count(*)::int AS waiting FROM outbox_messages o
+        WHERE o.status IN ('queued', 'sending') AND o.next_attempt_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM outbox_messages d WHERE d.recipient = o.recipient AND d.status = 'queued' AND d.next_attempt_at IS NOT NULL)`;
       const unprocessed = await db.prisma.inboxMessage.count({ where: { processedAt: null } });
+      const waiting = waitingRows[0]?.waiting ?? 0;
       if (Number(jobs!.n) === 0 && waiting === 0 && unprocessed === 0) return;
-      if (Date.now() > deadline) throw new Error(`channel did not settle: ${jobs!.n} jobs, ${waiting} outbox rows waiting, ${unprocessed} inbox rows`);
+      if (Date.now() > deadline) {
+        const rows = await db.prisma.outboxMessage.findMany({ where: { status: { in: ['queued', 'sending'] } }, select: { status: true, attempts: true, nextAttemptAt: true, lastError: true } });
+        throw new Error(`channel did not settle: ${jobs!.n} jobs, ${waiting} outbox rows waiting, ${unprocessed} inbox rows: ${JSON.stringify(rows)}`);
+      }
       await new Promise((resolve) => setImmediate(resolve));
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

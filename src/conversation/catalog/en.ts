@@ -66,6 +66,8 @@ export const en = {
   'emergency.default': 'If this is an emergency, call your local emergency number now (for example 112 or 911). We have alerted the team at {businessName}.',
   'emergency.custom': '{text}',
   'handoff.started': 'Thanks! A person from {businessName} will answer you here as soon as possible.',
+  'system.floodNotice': "You're sending messages very quickly. I'll pause for {minutes} minutes, then I'm here again.",
+  'system.resetApology': "Sorry, our assistant was updated and I lost track of where we were. Let's start again from the menu.",
 } as const satisfies Record<string, string>;
 
 /** Every text key of the catalog. */

@@ -66,4 +66,6 @@ export const es: Catalog = {
   'emergency.default': 'Si es una emergencia, llama ahora al número de emergencias local (por ejemplo 112 o 911). Hemos avisado al equipo de {businessName}.',
   'emergency.custom': '{text}',
   'handoff.started': 'Gracias. Una persona de {businessName} te responderá por aquí lo antes posible.',
+  'system.floodNotice': 'Estás enviando mensajes muy rápido. Haré una pausa de {minutes} minutos y luego seguiré aquí.',
+  'system.resetApology': 'Lo siento, nuestro asistente se actualizó y perdí el hilo de la conversación. Empecemos de nuevo desde el menú.',
 };

@@ -66,4 +66,6 @@ export const pt: Catalog = {
   'emergency.default': 'Se for uma emergência, ligue agora para o número de emergência local (por exemplo 192 ou 112). Avisamos a equipe de {businessName}.',
   'emergency.custom': '{text}',
   'handoff.started': 'Obrigado! Uma pessoa de {businessName} vai responder você por aqui o mais rápido possível.',
+  'system.floodNotice': 'Você está enviando mensagens muito rápido. Vou fazer uma pausa de {minutes} minutos e depois continuo aqui.',
+  'system.resetApology': 'Desculpe, nosso assistente foi atualizado e perdi o fio da conversa. Vamos recomeçar pelo menu.',
 };

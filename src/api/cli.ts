@@ -1,0 +1,152 @@
+/**
+ * The admin command line: create a business, create an API key. It works whether or not the
+ * server runs: with DATABASE_URL it uses that; otherwise it first tries the embedded PostgreSQL a
+ * running server owns (only one process can run it), and starts it itself only when nothing answers.
+ */
+import { Client } from 'pg';
+import { seedDemoBusinessIfEmpty } from '../../prisma/seed';
+import { applyMigrations, createPrismaClient, disconnectPrisma, openDatabase, type AppConfig, type Logger, type PrismaClient } from '../platform';
+import { isApiKeyRole, API_KEY_ROLES } from './api-key';
+import { businessExists, createApiKey, createBusiness, findDefaultBusinessId } from './api-key-repository';
+import { isUuid, isValidTimeZone } from './common-schemas';
+
+/** Where the CLI writes. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Options of one CLI run. */
+export interface CliDeps {
+  config: AppConfig;
+  logger: Logger;
+  output: CliOutput;
+}
+
+const USAGE = `Usage:
+  npm run cli -- business create --name <name> --timezone <IANA zone> [--currency EUR] [--locale en]
+  npm run cli -- api-key create --business <id|default> --role <${API_KEY_ROLES.join('|')}> [--name <label>]`;
+
+const EMBEDDED_DATABASE = 'tapbook';
+const PROBE_TIMEOUT_MS = 1500;
+
+/** A usage mistake: printed with the usage text, exit code 2. */
+class UsageError extends Error {}
+
+/** Parses `--flag value` pairs after the command words. */
+export function parseFlags(args: string[]): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index]!;
+    if (!arg.startsWith('--')) throw new UsageError(`Unexpected argument "${arg}".`);
+    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    const value = inline ?? args[index + 1];
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value.`);
+    if (inline === undefined) index += 1;
+    flags[name!] = value;
+  }
+  return flags;
+}
+
+/** Runs one command; returns the process exit code. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  const [noun, verb, ...rest] = argv;
+  try {
+    const command = `${noun ?? ''} ${verb ?? ''}`;
+    if (command !== 'business create' && command !== 'api-key create') throw new UsageError(noun ? `Unknown command "${command.trim()}".` : 'No command given.');
+    const flags = parseFlags(rest);
+    const input = command === 'business create' ? checkBusinessFlags(flags) : checkKeyFlags(flags);
+    return await withDatabase(deps, async (prisma) => {
+      if (input.kind === 'business') {
+        const business = await createBusiness(prisma, input);
+        deps.output.out(business.id);
+        return 0;
+      }
+      const businessId = await resolveBusinessId(prisma, input.business, deps.config);
+      const created = await createApiKey(prisma, { businessId, role: input.role, name: input.name });
+      deps.output.out(created.key);
+      deps.output.err(`Created a ${input.role} key for business ${businessId}. Store it now: it is shown only once.`);
+      return 0;
+    });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      deps.output.err(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    deps.output.err(`Failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+function checkBusinessFlags(flags: Record<string, string>) {
+  const name = flags.name?.trim();
+  if (!name || name.length > 200) throw new UsageError('--name is required (at most 200 characters).');
+  const timeZone = flags.timezone;
+  if (!timeZone || !isValidTimeZone(timeZone)) throw new UsageError('--timezone must be an IANA time zone such as Europe/Lisbon.');
+  if (flags.currency !== undefined && !/^[A-Z]{3}$/.test(flags.currency)) throw new UsageError('--currency must be an ISO 4217 code such as EUR.');
+  if (flags.locale !== undefined && !['en', 'es', 'pt'].includes(flags.locale)) throw new UsageError('--locale must be en, es or pt.');
+  return { kind: 'business' as const, name, timeZone, currency: flags.currency, defaultLocale: flags.locale };
+}
+
+function checkKeyFlags(flags: Record<string, string>) {
+  const business = flags.business;
+  if (!business || (business !== 'default' && !isUuid(business))) throw new UsageError('--business must be a business id or "default".');
+  const role = flags.role ?? '';
+  if (!isApiKeyRole(role)) throw new UsageError(`--role must be one of ${API_KEY_ROLES.join(', ')}.`);
+  const name = flags.name?.trim();
+  if (name !== undefined && (name.length === 0 || name.length > 100)) throw new UsageError('--name must be 1–100 characters.');
+  return { kind: 'key' as const, business, role, name };
+}
+
+async function resolveBusinessId(prisma: PrismaClient, business: string, config: AppConfig): Promise<string> {
+  if (business !== 'default') {
+    if (!(await businessExists(prisma, business))) throw new Error(`No business ${business}. Create one with \`npm run cli -- business create\`.`);
+    return business;
+  }
+  // A fresh database gets the demo business the server would seed on its first start.
+  if (config.seedDemo) await seedDemoBusinessIfEmpty(prisma);
+  const id = await findDefaultBusinessId(prisma);
+  if (!id) throw new Error('There is no business yet. Create one with `npm run cli -- business create`.');
+  return id;
+}
+
+/** True when a PostgreSQL server answers at the URL. */
+async function canConnect(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function withDatabase<T>(deps: CliDeps, run: (prisma: PrismaClient) => Promise<T>): Promise<T> {
+  const { config, logger } = deps;
+  let url = config.database.url;
+  let stop: () => Promise<void> = async () => undefined;
+  if (!url) {
+    const runningUrl = `postgresql://postgres:postgres@127.0.0.1:${config.database.embedded.port}/${EMBEDDED_DATABASE}`;
+    if (await canConnect(runningUrl)) {
+      url = runningUrl;
+      await applyMigrations(url);
+    } else {
+      const opened = await openDatabase(config, logger);
+      url = opened.url;
+      stop = opened.stop;
+    }
+  } else {
+    await applyMigrations(url);
+  }
+  const prisma = createPrismaClient({ url, poolSize: 2 });
+  try {
+    return await run(prisma);
+  } finally {
+    await disconnectPrisma(prisma);
+    await stop();
+  }
+}

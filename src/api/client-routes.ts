@@ -1,0 +1,147 @@
+/** /v1/clients: the business's customers, identified by their WhatsApp number. */
+import { z } from 'zod';
+import type { Clock } from '../platform/clock';
+import type { PrismaClient } from '../platform/database';
+import { toDomainError } from '../platform/errors';
+import { ApiError } from './api-error';
+import { findClient, findClientByWaId, insertClient, listClients, updateClient, type ClientRow } from './client-repository';
+import { paginationQueryShape, timeZoneSchema, toPageSchema, toPagination, uuidParamsSchema } from './common-schemas';
+import { toE164 } from './phone-number';
+import { defineRoute, type AnyApiRoute } from './route-definition';
+
+const localeSchema = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag such as es or pt-BR');
+
+/** Body of POST /v1/clients. */
+export const createClientBodySchema = z.object({
+  fullName: z.string().trim().min(1).max(200),
+  countryCode: z.string().regex(/^\+?\d{1,4}$/, 'must be a country calling code such as +34'),
+  phone: z.string().regex(/^[\d\s()-]{4,20}$/, 'must be a phone number of digits (spaces, dashes and brackets allowed)'),
+  locale: localeSchema.optional(),
+  timeZone: timeZoneSchema.optional(),
+});
+
+/** Body of PATCH /v1/clients/{id}. */
+export const updateClientBodySchema = z
+  .object({
+    fullName: z.string().trim().min(1).max(200).optional(),
+    locale: localeSchema.nullable().optional(),
+    timeZone: timeZoneSchema.nullable().optional(),
+    isOptedOut: z.boolean().optional().describe('true → no reminders or follow-ups are sent.'),
+  })
+  .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one field to change');
+
+/** A client as the API shows it. */
+export const clientSchema = z.object({
+  id: z.string(),
+  fullName: z.string().nullable(),
+  phone: z.string().nullable(),
+  waId: z.string(),
+  locale: z.string().nullable(),
+  timeZone: z.string().nullable(),
+  isOptedOut: z.boolean(),
+  lastMessageAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+function toClientDto(row: ClientRow): z.infer<typeof clientSchema> {
+  return {
+    id: row.id,
+    fullName: row.name,
+    phone: row.phoneE164,
+    waId: row.waId,
+    locale: row.locale,
+    timeZone: row.timeZone,
+    isOptedOut: row.isOptedOut,
+    lastMessageAt: row.lastInboundAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Builds the client routes. */
+export function buildClientRoutes(deps: { prisma: PrismaClient; clock: Clock }): AnyApiRoute[] {
+  const { prisma } = deps;
+  const requireClient = async (businessId: string, id: string) => {
+    const client = await findClient(prisma, businessId, id);
+    if (!client) throw toDomainError('customer_not_found', `No client "${id}" in this business. List clients to find valid ids.`);
+    return client;
+  };
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/clients',
+      family: 'clients',
+      summary: 'List clients',
+      query: z.object({ ...paginationQueryShape, search: z.string().trim().min(1).max(100).optional().describe('Part of the name or phone number.') }),
+      status: 200,
+      response: toPageSchema(clientSchema),
+      async handle({ query, auth }) {
+        const { rows, total } = await listClients(prisma, { businessId: auth.businessId, search: query.search, skip: (query.page - 1) * query.limit, take: query.limit });
+        return { data: rows.map(toClientDto), pagination: toPagination({ page: query.page, limit: query.limit, totalItems: total }) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/clients/{id}',
+      family: 'clients',
+      summary: 'Read one client',
+      params: uuidParamsSchema,
+      status: 200,
+      response: clientSchema,
+      errors: [404],
+      async handle({ params, auth }) {
+        return toClientDto(await requireClient(auth.businessId, params.id));
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/clients',
+      family: 'clients',
+      summary: 'Add a client',
+      description: 'A client with the same WhatsApp number already exists → 409 with its id in details.',
+      body: createClientBodySchema,
+      bodyExample: { fullName: 'Maria Lopez', countryCode: '+34', phone: '611 222 333', locale: 'es' },
+      status: 201,
+      response: clientSchema,
+      errors: [409],
+      async handle({ body, auth }) {
+        const number = toE164(body);
+        if (!number) {
+          throw new ApiError(400, 'invalid_request', 'The request is not valid; see details for each field.', [
+            { in: 'body', field: 'phone', message: 'countryCode + phone must make an international number of 8–15 digits' },
+          ]);
+        }
+        const existing = await findClientByWaId(prisma, auth.businessId, number.waId);
+        if (existing) throw new ApiError(409, 'conflict', `A client with ${number.phoneE164} already exists. Update it instead.`, { clientId: existing.id });
+        return toClientDto(
+          await insertClient(prisma, { businessId: auth.businessId, ...number, name: body.fullName, locale: body.locale ?? null, timeZone: body.timeZone ?? null }),
+        );
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/v1/clients/{id}',
+      family: 'clients',
+      summary: 'Change a client',
+      params: uuidParamsSchema,
+      body: updateClientBodySchema,
+      bodyExample: { fullName: 'María López', locale: 'es' },
+      status: 200,
+      response: clientSchema,
+      errors: [404],
+      async handle({ params, body, auth }) {
+        const client = await requireClient(auth.businessId, params.id);
+        const { fullName, isOptedOut, ...rest } = body;
+        return toClientDto(
+          await updateClient(prisma, client.id, {
+            ...rest,
+            ...(fullName !== undefined ? { name: fullName } : {}),
+            ...(isOptedOut !== undefined ? { isOptedOut, optedOutAt: isOptedOut ? deps.clock.now() : null } : {}),
+          }),
+        );
+      },
+    }),
+  ];
+}

@@ -1,0 +1,49 @@
+/** Database access of /v1/conversations: conversations, their transcript, the sending number. */
+import type { Db, Prisma } from '../platform/database';
+
+/** A conversation with its customer. */
+export const CONVERSATION_INCLUDE = {
+  customer: { select: { id: true, name: true, phoneE164: true, waId: true, lastInboundAt: true } },
+} satisfies Prisma.ConversationInclude;
+
+/** The row behind a conversation's JSON. */
+export type ConversationView = Prisma.ConversationGetPayload<{ include: typeof CONVERSATION_INCLUDE }>;
+
+/** One page of conversations, most recently active first. */
+export async function listConversations(db: Db, params: { businessId: string; isHandoff?: boolean; skip: number; take: number }) {
+  const where: Prisma.ConversationWhereInput = { businessId: params.businessId, ...(params.isHandoff === undefined ? {} : { isHandoff: params.isHandoff }) };
+  const [rows, total] = await Promise.all([
+    db.conversation.findMany({ where, include: CONVERSATION_INCLUDE, orderBy: [{ lastActivityAt: 'desc' }, { id: 'asc' }], skip: params.skip, take: params.take }),
+    db.conversation.count({ where }),
+  ]);
+  return { rows, total };
+}
+
+/** Finds a conversation of the business. */
+export async function findConversation(db: Db, businessId: string, conversationId: string): Promise<ConversationView | null> {
+  return db.conversation.findFirst({ where: { id: conversationId, businessId }, include: CONVERSATION_INCLUDE });
+}
+
+/** The latest messages both ways of a customer (newest `limit` of each), for the transcript. */
+export async function findMessagesOfCustomer(db: Db, params: { businessId: string; customerId: string; limit: number }) {
+  const [inbound, outbound] = await Promise.all([
+    db.inboxMessage.findMany({
+      where: { businessId: params.businessId, customerId: params.customerId },
+      select: { id: true, type: true, message: true, sentAt: true },
+      orderBy: { sentAt: 'desc' },
+      take: params.limit,
+    }),
+    db.outboxMessage.findMany({
+      where: { businessId: params.businessId, customerId: params.customerId },
+      select: { id: true, kind: true, payload: true, status: true, createdAt: true },
+      orderBy: { sequence: 'desc' },
+      take: params.limit,
+    }),
+  ]);
+  return { inbound, outbound };
+}
+
+/** The WhatsApp number the business sends from (the first one registered). */
+export async function findSendingNumber(db: Db, businessId: string): Promise<{ phoneNumberId: string } | null> {
+  return db.whatsAppNumber.findFirst({ where: { businessId }, select: { phoneNumberId: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+}

@@ -1,0 +1,179 @@
+/**
+ * /v1/conversations: who waits for a person, transcripts, staff replies sent as the business,
+ * and handing a conversation back to the bot.
+ */
+import { z } from 'zod';
+import { addJobInTransaction } from '../jobs';
+import type { Clock } from '../platform/clock';
+import type { PrismaClient } from '../platform/database';
+import { buildTextMessage, enqueueOutbound } from '../whatsapp';
+import { ApiError } from './api-error';
+import { paginationQueryShape, queryBooleanSchema, toPageSchema, toPagination, uuidParamsSchema } from './common-schemas';
+import { findConversation, findMessagesOfCustomer, findSendingNumber, listConversations, type ConversationView } from './conversation-repository';
+import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
+import { buildTranscript } from './transcript';
+
+/** The job the conversation runtime consumes for events from outside the chat. */
+export const CONVERSATION_EVENT_TASK = 'conversation_event';
+
+// WhatsApp accepts free-form messages only within 24 hours of the customer's last message.
+const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+const TRANSCRIPT_LIMIT = 200;
+
+/** A conversation as the API shows it. */
+export const conversationSchema = z.object({
+  id: z.string(),
+  client: z.object({ id: z.string(), fullName: z.string().nullable(), phone: z.string().nullable() }),
+  state: z.string(),
+  waitingForPerson: z.boolean(),
+  handoffReason: z.string().nullable(),
+  handoffAt: z.string().nullable(),
+  lastActivityAt: z.string(),
+  lastMessageAt: z.string().nullable(),
+  isWithinCustomerServiceWindow: z.boolean().describe('Free-form replies are possible only within 24 h of the client’s last message.'),
+});
+
+const transcriptSchema = z.object({
+  conversationId: z.string(),
+  messages: z.array(
+    z.object({
+      id: z.string(),
+      direction: z.enum(['inbound', 'outbound']),
+      at: z.string(),
+      type: z.string(),
+      text: z.string().nullable(),
+      status: z.string().nullable(),
+    }),
+  ),
+});
+
+/** Body of POST /v1/conversations/{id}/reply. */
+export const replyBodySchema = z.object({ text: z.string().trim().min(1).max(4096) });
+
+/** Builds the conversation routes. */
+export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clock }): AnyApiRoute[] {
+  const { prisma, clock } = deps;
+  const isWithinWindow = (row: ConversationView) => row.customer.lastInboundAt !== null && clock.now().getTime() - row.customer.lastInboundAt.getTime() < SERVICE_WINDOW_MS;
+  const toDto = (row: ConversationView): z.infer<typeof conversationSchema> => ({
+    id: row.id,
+    client: { id: row.customer.id, fullName: row.customer.name, phone: row.customer.phoneE164 },
+    state: row.stateValue,
+    waitingForPerson: row.isHandoff,
+    handoffReason: row.handoffReason,
+    handoffAt: row.handoffAt?.toISOString() ?? null,
+    lastActivityAt: row.lastActivityAt.toISOString(),
+    lastMessageAt: row.customer.lastInboundAt?.toISOString() ?? null,
+    isWithinCustomerServiceWindow: isWithinWindow(row),
+  });
+  const requireConversation = async (businessId: string, id: string) => {
+    const row = await findConversation(prisma, businessId, id);
+    if (!row) throw new ApiError(404, 'not_found', `No conversation "${id}" in this business. List conversations to find valid ids.`);
+    return row;
+  };
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/conversations',
+      family: 'conversations',
+      summary: 'List conversations, most recent first',
+      query: z.object({ ...paginationQueryShape, waitingForPerson: queryBooleanSchema.optional().describe('true → only those handed over to a person.') }),
+      status: 200,
+      response: toPageSchema(conversationSchema),
+      async handle({ query, auth }) {
+        const { rows, total } = await listConversations(prisma, {
+          businessId: auth.businessId,
+          isHandoff: query.waitingForPerson,
+          skip: (query.page - 1) * query.limit,
+          take: query.limit,
+        });
+        return { data: rows.map(toDto), pagination: toPagination({ page: query.page, limit: query.limit, totalItems: total }) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/conversations/{id}',
+      family: 'conversations',
+      summary: 'Read one conversation',
+      params: uuidParamsSchema,
+      status: 200,
+      response: conversationSchema,
+      errors: [404],
+      async handle({ params, auth }) {
+        return toDto(await requireConversation(auth.businessId, params.id));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/conversations/{id}/transcript',
+      family: 'conversations',
+      summary: 'Messages both ways, oldest first (the latest 200 each way)',
+      params: uuidParamsSchema,
+      status: 200,
+      response: transcriptSchema,
+      errors: [404],
+      async handle({ params, auth }) {
+        const row = await requireConversation(auth.businessId, params.id);
+        const messages = await findMessagesOfCustomer(prisma, { businessId: auth.businessId, customerId: row.customerId, limit: TRANSCRIPT_LIMIT });
+        return { conversationId: row.id, messages: buildTranscript(messages) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/conversations/{id}/reply',
+      family: 'conversations',
+      summary: 'Send a text reply as the business',
+      description: 'Queued and sent in order with the bot’s messages. Outside the 24-hour customer-service window WhatsApp refuses free-form text: 409 outside_customer_service_window.',
+      params: uuidParamsSchema,
+      body: replyBodySchema,
+      bodyExample: { text: 'Hi Maria, this is Ana from the front desk. We can see you at 10:30 tomorrow.' },
+      status: 202,
+      response: z.object({ messageId: z.string(), status: z.literal('queued') }),
+      errors: [404, 409],
+      async handle({ params, body, auth }) {
+        const row = await requireConversation(auth.businessId, params.id);
+        if (!isWithinWindow(row)) {
+          throw new ApiError(
+            409,
+            'outside_customer_service_window',
+            'The client’s last message is more than 24 hours old, so WhatsApp only accepts approved templates now. Wait for the client to write again.',
+            { lastMessageAt: row.customer.lastInboundAt?.toISOString() ?? null },
+          );
+        }
+        const number = await findSendingNumber(prisma, auth.businessId);
+        if (!number) throw new ApiError(409, 'no_whatsapp_number', 'This business has no WhatsApp number to send from. Register one first.');
+        const messageId = await prisma.$transaction((tx) =>
+          enqueueOutbound(tx, {
+            businessId: auth.businessId,
+            customerId: row.customerId,
+            phoneNumberId: number.phoneNumberId,
+            recipient: row.customer.waId,
+            kind: 'reply',
+            payload: buildTextMessage({ to: row.customer.waId, text: body.text }),
+          }),
+        );
+        return new RouteResponse(202, { messageId, status: 'queued' });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/conversations/{id}/release',
+      family: 'conversations',
+      summary: 'Hand a conversation back to the bot',
+      params: uuidParamsSchema,
+      body: z.object({}).optional(),
+      bodyExample: {},
+      status: 202,
+      response: z.object({ status: z.literal('release_requested') }),
+      errors: [404, 409],
+      async handle({ params, auth }) {
+        const row = await requireConversation(auth.businessId, params.id);
+        if (!row.isHandoff) throw new ApiError(409, 'not_waiting_for_person', 'This conversation is already with the bot; nothing to release.');
+        await prisma.$transaction((tx) =>
+          addJobInTransaction(tx, CONVERSATION_EVENT_TASK, { businessId: auth.businessId, customerId: row.customerId, event: { type: 'HANDOFF_RELEASED' } }),
+        );
+        return new RouteResponse(202, { status: 'release_requested' });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,5 @@
+/** REST API v1: routes, API keys, rate limit, idempotency, OpenAPI document. */
+export { createApiRouter, buildApiRoutes, type ApiRouterDeps } from './api-router';
+export { ensureBootstrapAdminKey, createApiKey, createBusiness, findDefaultBusinessId, revokeApiKey } from './api-key-repository';
+export { generateApiKey, hashApiKey, API_KEY_ROLES, type ApiKeyRole } from './api-key';
+export { buildOpenApiDocument } from './openapi';

@@ -1,0 +1,121 @@
+/**
+ * /v1/conversations over HTTP: the hand-off queue, transcripts, staff replies queued as the
+ * business (only inside WhatsApp's 24-hour window) and release back to the bot as a job.
+ */
+import { createApiTestContext, NOW, type ApiTestContext } from './api-test-kit';
+
+describe('/v1/conversations', () => {
+  let ctx: ApiTestContext;
+  let waiting: { conversationId: string; customerId: string };
+  let quiet: { conversationId: string; customerId: string };
+
+  const jobs = async (task: string) =>
+    ctx.db.prisma.$queryRaw<Array<{ payload: unknown }>>`SELECT j.payload FROM graphile_worker._private_jobs j
+      JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = ${task} ORDER BY j.id`;
+
+  beforeAll(async () => {
+    ctx = await createApiTestContext({ withJobQueue: true });
+    const prisma = ctx.db.prisma;
+    const businessId = ctx.demo.businessId;
+    const create = async (waId: string, lastInboundAt: Date, isHandoff: boolean) => {
+      const customer = await prisma.customer.create({ data: { businessId, waId, phoneE164: `+${waId}`, name: `Client ${waId}`, lastInboundAt } });
+      const conversation = await prisma.conversation.create({
+        data: { businessId, customerId: customer.id, machineVersion: 1, snapshot: {}, stateValue: isHandoff ? 'handoff' : 'menu', isHandoff, handoffReason: isHandoff ? 'asked' : null, lastActivityAt: lastInboundAt },
+      });
+      return { conversationId: conversation.id, customerId: customer.id };
+    };
+    waiting = await create('34655000001', new Date('2026-03-30T05:50:00.000Z'), true);
+    quiet = await create('34655000002', new Date('2026-03-28T05:00:00.000Z'), false);
+    await prisma.inboxMessage.createMany({
+      data: [
+        { businessId, customerId: waiting.customerId, waMessageId: 'wamid.1', type: 'text', message: { type: 'text', text: 'Hola' }, sentAt: new Date('2026-03-30T05:48:00.000Z') },
+        { businessId, customerId: waiting.customerId, waMessageId: 'wamid.2', type: 'text', message: { type: 'text', text: 'I want a person' }, sentAt: new Date('2026-03-30T05:50:00.000Z') },
+      ],
+    });
+    await prisma.outboxMessage.create({
+      data: {
+        businessId,
+        customerId: waiting.customerId,
+        phoneNumberId: '100000000000001',
+        recipient: '34655000001',
+        kind: 'reply',
+        payload: { messaging_product: 'whatsapp', to: '34655000001', type: 'text', text: { body: 'Welcome to Demo Clinic' } },
+        status: 'delivered',
+        createdAt: new Date('2026-03-30T05:49:00.000Z'),
+      },
+    });
+  });
+  afterAll(async () => ctx.db.drop());
+
+  it('lists the conversations waiting for a person', async () => {
+    const res = await ctx.api('get', '/v1/conversations?waitingForPerson=true', ctx.keys.frontDesk);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([
+      expect.objectContaining({
+        id: waiting.conversationId,
+        client: { id: waiting.customerId, fullName: 'Client 34655000001', phone: '+34655000001' },
+        waitingForPerson: true,
+        handoffReason: 'asked',
+        isWithinCustomerServiceWindow: true,
+      }),
+    ]);
+    const all = await ctx.api('get', '/v1/conversations');
+    expect(all.body.pagination.totalItems).toBe(2);
+    expect(all.body.data.map((c: { id: string }) => c.id)).toEqual([waiting.conversationId, quiet.conversationId]);
+  });
+
+  it('shows the transcript both ways in time order', async () => {
+    const res = await ctx.api('get', `/v1/conversations/${waiting.conversationId}/transcript`, ctx.keys.readOnly);
+    expect(res.status).toBe(200);
+    expect(res.body.messages.map((m: { direction: string; text: string }) => `${m.direction}: ${m.text}`)).toEqual([
+      'inbound: Hola',
+      'outbound: Welcome to Demo Clinic',
+      'inbound: I want a person',
+    ]);
+  });
+
+  it('queues a staff reply as the business, with its sending job', async () => {
+    const res = await ctx.api('post', `/v1/conversations/${waiting.conversationId}/reply`, ctx.keys.frontDesk).send({ text: 'Hi, this is Ana from the front desk.' });
+    expect(res.status).toBe(202);
+    const row = await ctx.db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: res.body.messageId } });
+    expect(row).toMatchObject({ recipient: '34655000001', phoneNumberId: '100000000000001', kind: 'reply', status: 'queued' });
+    expect(row.payload).toMatchObject({ type: 'text', to: '34655000001', text: { body: 'Hi, this is Ana from the front desk.' } });
+    expect(await jobs('send_outbox')).toContainEqual({ payload: { businessId: ctx.demo.businessId, recipient: '34655000001' } });
+  });
+
+  it('refuses a free-form reply outside the 24-hour window with 409', async () => {
+    const res = await ctx.api('post', `/v1/conversations/${quiet.conversationId}/reply`).send({ text: 'Are you there?' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('outside_customer_service_window');
+    expect(res.body.error.details).toEqual({ lastMessageAt: '2026-03-28T05:00:00.000Z' });
+  });
+
+  it('counts the window from the clock, not the wall time', async () => {
+    ctx.clock.set('2026-03-31T05:51:00.000Z');
+    const res = await ctx.api('post', `/v1/conversations/${waiting.conversationId}/reply`).send({ text: 'Late answer' });
+    expect(res.status).toBe(409);
+    ctx.clock.set(NOW);
+  });
+
+  it.each([
+    ['no text', {}],
+    ['empty text', { text: '' }],
+    ['blank text', { text: '   ' }],
+    ['a number', { text: 5 }],
+    ['4097 characters', { text: 'x'.repeat(4097) }],
+  ])('refuses a reply with %s (400)', async (_name, body) => {
+    const res = await ctx.api('post', `/v1/conversations/${waiting.conversationId}/reply`).send(body);
+    expect(res.status).toBe(400);
+  });
+
+  it('releases a hand-off to the bot through a conversation_event job', async () => {
+    const res = await ctx.api('post', `/v1/conversations/${waiting.conversationId}/release`, ctx.keys.frontDesk).send({});
+    expect(res.status).toBe(202);
+    expect(await jobs('conversation_event')).toEqual([
+      { payload: { businessId: ctx.demo.businessId, customerId: waiting.customerId, event: { type: 'HANDOFF_RELEASED' } } },
+    ]);
+    const notWaiting = await ctx.api('post', `/v1/conversations/${quiet.conversationId}/release`);
+    expect(notWaiting.status).toBe(409);
+    expect(notWaiting.body.error.code).toBe('not_waiting_for_person');
+  });
+});

@@ -1,5 +1,5 @@
 /** `npm run cli -- <command>`: admin commands (create a business, create an API key). */
-import { runCli } from '../src/api/cli';
+import { runCli } from '../src/api';
 import { createLogger, loadConfig } from '../src/platform';
 
 async function main(): Promise<void> {

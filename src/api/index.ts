@@ -3,3 +3,4 @@ export { createApiRouter, buildApiRoutes, type ApiRouterDeps } from './api-route
 export { ensureBootstrapAdminKey, createApiKey, createBusiness, findDefaultBusinessId, revokeApiKey } from './api-key-repository';
 export { generateApiKey, hashApiKey, API_KEY_ROLES, type ApiKeyRole } from './api-key';
 export { buildOpenApiDocument } from './openapi';
+export { runCli, type CliDeps, type CliOutput } from './cli';

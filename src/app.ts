@@ -6,6 +6,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { checkDatabase, type AppConfig, type Clock, type Logger, type PrismaClient } from './platform';
 import { sendError, toHttpError } from './platform/http-errors';
 import { createWebhookRouter } from './whatsapp';
+import { createSandboxRouter } from './admin';
 import { createApiRouter } from './api';
 
 /** Everything the HTTP app needs from the outside. */
@@ -39,6 +40,8 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(createApiRouter({ prisma: deps.prisma, logger: deps.logger, clock: deps.clock }));
+
+  if (deps.config.whatsapp.isSandbox) app.use(createSandboxRouter({ prisma: deps.prisma }));
 
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}. See /v1/openapi.json for the API.`);

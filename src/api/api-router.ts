@@ -13,6 +13,7 @@ import type { Logger } from '../platform/logger';
 import { ApiError, toApiHttpError } from './api-error';
 import { buildApiKeyRoutes } from './api-key-routes';
 import { buildAppointmentRoutes } from './appointment-routes';
+import { buildCalendarRoutes } from './calendar-routes';
 import { buildClientRoutes } from './client-routes';
 import { buildConversationRoutes } from './conversation-routes';
 import { buildLocationRoutes } from './location-routes';
@@ -43,6 +44,7 @@ export function buildApiRoutes(deps: ApiRouterDeps): AnyApiRoute[] {
   const bookings = createBookingService({ prisma: deps.prisma, clock: deps.clock });
   const { prisma, clock } = deps;
   const routes: AnyApiRoute[] = [
+    ...buildCalendarRoutes({ prisma }),
     ...buildAppointmentRoutes({ prisma, clock, bookings }),
     ...buildClientRoutes({ prisma, clock }),
     ...buildConversationRoutes({ prisma, clock }),

@@ -16,7 +16,7 @@ export interface ApiAuth {
 }
 
 /** The groups of routes roles are granted on. */
-export type RouteFamily = 'appointments' | 'clients' | 'conversations' | 'services' | 'staff' | 'locations' | 'settings' | 'api_keys' | 'docs';
+export type RouteFamily = 'appointments' | 'clients' | 'conversations' | 'services' | 'staff' | 'locations' | 'settings' | 'api_keys' | 'docs' | 'calendar';
 
 const FRONT_DESK_FAMILIES: ReadonlySet<RouteFamily> = new Set(['appointments', 'clients', 'conversations']);
 const MAX_KEY_LENGTH = 200;

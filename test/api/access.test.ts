@@ -4,7 +4,7 @@
  */
 import express from 'express';
 import request from 'supertest';
-import { buildApiRoutes, createApiRouter } from '../../src/api';
+import { buildApiRoutes, createApiRouter, ensureBootstrapAdminKey } from '../../src/api';
 import { createLogger } from '../../src/platform';
 import { createApiTestContext, type ApiTestContext } from './api-test-kit';
 
@@ -41,6 +41,15 @@ describe('API access', () => {
       await ctx.api('get', '/v1/services', ctx.keys.readOnly);
       const used = await ctx.db.prisma.apiKey.findFirstOrThrow({ where: { name: 'test read_only' } });
       expect(used.lastUsedAt?.toISOString()).toBe('2026-03-30T06:00:00.000Z');
+    });
+
+    it('bootstraps ADMIN_API_KEY as an admin key once, stored hashed', async () => {
+      const rawKey = 'bootstrap-admin-key-0123456789';
+      expect(await ensureBootstrapAdminKey(ctx.db.prisma, { businessId: ctx.demo.businessId, rawKey })).toBe(true);
+      expect(await ensureBootstrapAdminKey(ctx.db.prisma, { businessId: ctx.demo.businessId, rawKey })).toBe(false);
+      expect(await ctx.db.prisma.apiKey.count({ where: { name: 'ADMIN_API_KEY (bootstrap)' } })).toBe(1);
+      const res = await ctx.api('get', '/v1/settings', rawKey);
+      expect(res.status).toBe(200);
     });
 
     it('lets an admin create a key shown once, which works until revoked', async () => {
@@ -120,7 +129,7 @@ describe('API access', () => {
       return ids[family!]!;
     }
 
-    const routesWithIds = buildApiRoutes({ prisma: undefined as never, logger: createLogger('silent'), clock: undefined as never }).filter((route) => route.path.includes('{'));
+    const routesWithIds = buildApiRoutes({ prisma: undefined as never, logger: createLogger('silent'), clock: undefined as never }).filter((route) => route.path.includes('{') && !route.isPublic);
 
     it('covers every family that has ids', () => {
       expect(new Set(routesWithIds.map((route) => route.path.split('/')[2]))).toEqual(

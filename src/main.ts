@@ -5,10 +5,12 @@
 import type { Server } from 'node:http';
 import { seedDemoBusinessIfEmpty } from '../prisma/seed';
 import { createApp } from './app';
+import { ensureBootstrapAdminKey, findDefaultBusinessId } from './api';
 import { migrateJobQueue, startJobRunner } from './jobs';
 import { createLogger, createPrismaClient, disconnectPrisma, loadConfig, openDatabase, systemClock } from './platform';
 import { buildTaskList } from './tasks';
 import { createBookingService } from './booking';
+import { createBookingListeners } from './reminders';
 import { createGraphClient } from './whatsapp';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -26,6 +28,11 @@ async function main(): Promise<void> {
     const seededId = await seedDemoBusinessIfEmpty(prisma);
     if (seededId) logger.debug({ businessId: seededId }, 'seeded the demo business');
   }
+  if (config.adminApiKey) {
+    // ADMIN_API_KEY bootstraps an admin key of the demo (oldest) business; only its hash is stored.
+    const businessId = await findDefaultBusinessId(prisma);
+    if (businessId) await ensureBootstrapAdminKey(prisma, { businessId, rawKey: config.adminApiKey });
+  }
   await migrateJobQueue(database.url);
   const runner = await startJobRunner({
     connectionString: database.url,
@@ -35,7 +42,8 @@ async function main(): Promise<void> {
       logger,
       clock: systemClock,
       config,
-      bookings: createBookingService({ prisma, clock: systemClock }),
+      // Listeners: events + reminders/follow-ups/staff notifications in each booking's transaction.
+      bookings: createBookingService({ prisma, clock: systemClock, listeners: createBookingListeners({ clock: systemClock }) }),
       graph: config.whatsapp.accessToken ? createGraphClient({ baseUrl: config.whatsapp.graphUrl, accessToken: config.whatsapp.accessToken }) : undefined,
     }),
     logger,

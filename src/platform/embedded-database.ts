@@ -189,6 +189,8 @@ export async function startEmbeddedDatabase(options: {
     stopped ??= new Promise<void>((resolve) => {
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      // Waiting for the exit must keep Node alive even though the running server does not.
+      child.ref();
       child.once('exit', () => {
         // Backends that inherited stderr can hold the pipe open for a while after the
         // postmaster exits; that pipe must not keep Node (or Jest) alive.

@@ -17,9 +17,20 @@ export interface ProcessInboxPayload {
   inboxId: string;
 }
 
-/** Finds the business a phone_number_id belongs to (null → not ours). */
-export async function findBusinessIdByPhoneNumberId(prisma: PrismaClient, phoneNumberId: string): Promise<string | null> {
+// Every webhook needs this lookup and numbers almost never move between businesses: keep found
+// answers for a short while. "Not ours" is never cached: a number added a moment ago must not
+// lose the messages that follow (the webhook answers 200 either way, so Meta would not retry).
+const BUSINESS_CACHE_MS = 30_000;
+const businessCaches = new WeakMap<PrismaClient, Map<string, { businessId: string; until: number }>>();
+
+/** Finds the business a phone_number_id belongs to (null → not ours); cached for 30 s. */
+export async function findBusinessIdByPhoneNumberId(prisma: PrismaClient, phoneNumberId: string, now: number = Date.now()): Promise<string | null> {
+  let cache = businessCaches.get(prisma);
+  if (!cache) businessCaches.set(prisma, (cache = new Map()));
+  const hit = cache.get(phoneNumberId);
+  if (hit && hit.until > now) return hit.businessId;
   const row = await prisma.whatsAppNumber.findUnique({ where: { phoneNumberId }, select: { businessId: true } });
+  if (row) cache.set(phoneNumberId, { businessId: row.businessId, until: now + BUSINESS_CACHE_MS });
   return row?.businessId ?? null;
 }
 

@@ -1,0 +1,203 @@
+/**
+ * `npm run bench:webhook`: signed single-message webhooks for 30 s on loopback (autocannon)
+ * against the real server (`src/main.ts` in a child process, as `npm start` runs it) on an
+ * embedded PostgreSQL of its own, with the Graph API faked on loopback.
+ *
+ * Reports acknowledged messages/s with p50/p99 ack latency, and fully processed turns/s with
+ * p50/p99 from the 200 to the bot's reply reaching the fake Graph API.
+ *
+ * Options (env): BENCH_SECONDS (30), BENCH_CONNECTIONS (16), BENCH_SENDERS (5000).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { DEMO } from '../prisma/seed';
+import { startEmbeddedDatabase } from '../src/platform/embedded-database';
+import { signBody } from '../src/whatsapp';
+import { describeMachine, writeBenchReport } from './lib/report';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 5000);
+const SECRET = 'bench-app-secret';
+const ROOT = path.resolve(__dirname, '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Fake Graph API: answers like Meta and records when each reply (not read receipt) arrived, per recipient. */
+async function startFakeGraph(): Promise<{ url: string; replies: Map<string, number[]>; total: () => number; close: () => Promise<void> }> {
+  const replies = new Map<string, number[]>();
+  let total = 0;
+  let counter = 0;
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      const body = JSON.parse(raw || '{}') as { to?: string; status?: string };
+      res.setHeader('content-type', 'application/json');
+      if (body.status === 'read') {
+        res.end('{"success":true}');
+        return;
+      }
+      const at = performance.now();
+      const list = replies.get(body.to ?? '') ?? [];
+      list.push(at);
+      replies.set(body.to ?? '', list);
+      total += 1;
+      counter += 1;
+      res.end(JSON.stringify({ messaging_product: 'whatsapp', messages: [{ id: `wamid.bench.${counter}` }] }));
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { url: `http://127.0.0.1:${port}/v25.0`, replies, total: () => total, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function main(): Promise<void> {
+  const step = (label: string) => process.env.BENCH_DEBUG && console.error('[bench]', label);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapbook-bench-webhook-'));
+  fs.chmodSync(dataDir, 0o755);
+  const pgPort = await freePort();
+  const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pg'), port: pgPort });
+  const admin = new Client({ connectionString: db.adminUrl });
+  await admin.connect();
+  await admin.query('CREATE DATABASE bench');
+  await admin.end();
+  step('database ready');
+  const graph = await startFakeGraph();
+  const port = await freePort();
+
+  const server = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: db.urlFor('bench'),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      WHATSAPP_APP_SECRET: SECRET,
+      WHATSAPP_ACCESS_TOKEN: 'bench-token',
+      WHATSAPP_GRAPH_URL: graph.url,
+      WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '8',
+      DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '20',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening on')) resolve();
+    });
+    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+
+  step('server ready');
+  const ackAt = new Map<string, number[]>();
+  let sequence = 0;
+  const started = performance.now();
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/webhook`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request: Record<string, unknown>, context: Record<string, unknown>) => {
+          sequence += 1;
+          if (sequence === 1) step('first request');
+          const from = String(34700000000 + (sequence % SENDERS));
+          const body = JSON.stringify({
+            object: 'whatsapp_business_account',
+            entry: [{ id: 'bench', changes: [{ field: 'messages', value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: DEMO.displayPhone, phone_number_id: DEMO.phoneNumberId },
+              contacts: [{ profile: { name: 'Bench' }, wa_id: from }],
+              messages: [{ from, id: `wamid.bench.in.${sequence}`, timestamp: String(1795000000 + sequence), type: 'text', text: { body: 'hi' } }],
+            } }] }],
+          });
+          context.from = from;
+          return { ...request, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(SECRET, body) } };
+        },
+        onResponse: (status: number, _body: string, context: Record<string, unknown>) => {
+          if (status !== 200) return;
+          const from = context.from as string;
+          const list = ackAt.get(from) ?? [];
+          list.push(performance.now());
+          ackAt.set(from, list);
+        },
+      },
+    ],
+  } as never);
+  step(`load done: ${JSON.stringify({ non2xx: result.non2xx, total: result.requests.total, errors: result.errors, serverExit: server.exitCode })}`);
+  const acked = [...ackAt.values()].reduce((sum, list) => sum + list.length, 0);
+
+  // Let the workers finish every acknowledged message (each "hi" gets exactly one menu reply).
+  const drainDeadline = Date.now() + 10 * 60_000;
+  while (graph.total() < acked && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  const finished = performance.now();
+
+  // Replies to one sender arrive in the order of that sender's messages: pair them by position.
+  const turnLatencies: number[] = [];
+  for (const [from, acks] of ackAt) {
+    const replies = graph.replies.get(from) ?? [];
+    acks.forEach((ack, index) => {
+      const reply = replies[index];
+      if (reply !== undefined) turnLatencies.push(reply - ack);
+    });
+  }
+  turnLatencies.sort((a, b) => a - b);
+  const processed = graph.total();
+  const ackRate = acked / SECONDS;
+  const turnRate = processed / ((finished - started) / 1000);
+
+  server.kill('SIGINT');
+  await new Promise((resolve) => server.once('exit', resolve));
+  await graph.close();
+  await db.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+
+  const met = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const markdown = [
+    '# Webhook benchmark (bench/webhook.bench.ts)',
+    '',
+    describeMachine(),
+    '',
+    `Load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s, signed single-message "hi" webhooks from ${SENDERS} senders; server = src/main.ts in a child process (${process.env.WORKER_CONCURRENCY ?? 8} workers, pool ${process.env.DATABASE_POOL_SIZE ?? 20}); PostgreSQL 18 embedded; Graph API faked on loopback. Baseline: the targets of issue 3.`,
+    '',
+    '| measure | value | target | ratio to target |',
+    '|---|---:|---:|---:|',
+    `| acknowledged messages/s | ${ackRate.toFixed(0)} | ≥ 1000 | ${(ackRate / 1000).toFixed(2)}× (${met(ackRate >= 1000)}) |`,
+    `| ack latency p50 | ${result.latency.p50} ms | — | — |`,
+    `| ack latency p99 | ${result.latency.p99} ms | < 50 ms | ${(result.latency.p99 / 50).toFixed(2)} (${met(result.latency.p99 < 50)}) |`,
+    `| non-2xx answers | ${result.non2xx} | 0 | — |`,
+    `| processed turns/s (first request → last reply) | ${turnRate.toFixed(0)} | ≥ 500 | ${(turnRate / 500).toFixed(2)}× (${met(turnRate >= 500)}) |`,
+    `| ack → reply at Graph API, p50 | ${percentile(turnLatencies, 50).toFixed(0)} ms | — | — |`,
+    `| ack → reply at Graph API, p99 | ${percentile(turnLatencies, 99).toFixed(0)} ms | — | — |`,
+    `| messages acknowledged / replies received | ${acked} / ${processed} | equal | — |`,
+    '',
+  ].join('\n');
+  writeBenchReport('webhook', markdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -57,6 +57,20 @@ export const LOCKED_BOOKING: BookingSummary = { ...BOOKING, id: 'bk-2', start: '
 /** A booking that was already cancelled. */
 export const CANCELLED_BOOKING: BookingSummary = { ...BOOKING, id: 'bk-3', status: 'cancelled' };
 
+/** The `complete` payload of the booking Flow's SUMMARY screen, as the nfm_reply carries it. */
+export const FLOW_RESPONSE: Record<string, unknown> = {
+  flow: 'booking',
+  service_id: 'svc-cut',
+  staff_id: 'stf-ana',
+  slot_start: '2026-03-30T07:00:00.000Z',
+  hold_id: 'hold-1',
+  customer_name: 'Maria Silva',
+  note: '',
+};
+
+/** The service of FLOW_RESPONSE as an answer event carries it. */
+export const FLOW_SERVICE = { id: 'svc-cut', name: 'Haircut', price: '25.00', currency: 'EUR', durationMinutes: 45 };
+
 /** One or more concrete payloads per event type, for xstate/graph traversal. */
 export const MODEL_EVENTS: ConversationEvent[] = [
   { type: 'MENU_BOOK' },
@@ -94,6 +108,7 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   { type: 'INTENT_OPT_IN' },
   { type: 'INTENT_LANGUAGE', locale: 'pt' },
   { type: 'FLOW_COMPLETED', flowToken: 'ft-1', response: {} },
+  { type: 'FLOW_COMPLETED', flowToken: 'ft-1', response: FLOW_RESPONSE },
   { type: 'SESSION_TIMED_OUT' },
   { type: 'HANDOFF_RELEASED' },
   { type: 'HANDOFF_TIMED_OUT' },
@@ -119,4 +134,8 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   { type: 'BOOKING_RESCHEDULED', booking: { ...BOOKING, start: '2026-03-30T07:00:00.000Z', end: '2026-03-30T07:45:00.000Z' } },
   { type: 'CHANGE_LOCKED', booking: LOCKED_BOOKING },
   { type: 'OPERATION_FAILED', code: 'conflict' },
+  { type: 'FLOW_SLOT_TAKEN', mode: 'book', service: FLOW_SERVICE, staffId: 'stf-ana', date: '2026-03-30', alternatives: [FIRST_SLOT, { start: '2026-03-31T16:30:00.000Z', staffId: 'stf-ana' }] },
+  { type: 'FLOW_SLOT_TAKEN', mode: 'book', service: FLOW_SERVICE, staffId: 'stf-ana', date: '2026-03-30', alternatives: [] },
+  { type: 'FLOW_SLOT_TAKEN', mode: 'reschedule', service: FLOW_SERVICE, staffId: 'stf-ana', date: '2026-03-30', booking: BOOKING, alternatives: [FIRST_SLOT] },
+  { type: 'FLOW_REJECTED', reason: 'expired' },
 ];

@@ -108,6 +108,20 @@ export function buildAlternativesList(slots: SlotOption[]): MessageDescriptor {
   };
 }
 
+/**
+ * The nearest free alternatives after a completed booking form found its slot gone, plus a last row
+ * that opens the form again ("Book appointment", or "Reschedule" when moving a booking).
+ */
+export function buildFlowAlternativesList(slots: SlotOption[], mode: 'book' | 'reschedule'): MessageDescriptor {
+  const list = buildAlternativesList(slots.slice(0, MAX_LIST_ROWS - 1));
+  const reopen =
+    mode === 'reschedule'
+      ? { id: toReplyId({ type: 'RESCHEDULE' }), labelKey: 'manage.rescheduleButton' }
+      : { id: toReplyId({ type: 'MENU_BOOK' }), labelKey: 'menu.book' };
+  if (list.kind !== 'list') return list;
+  return { ...list, sections: list.sections.map((section) => ({ ...section, rows: [...section.rows, reopen] })) };
+}
+
 function buildSlotRow(slot: SlotOption, isDayShown: boolean) {
   const row = { id: toReplyId({ type: 'SLOT_CHOSEN', start: slot.start, staffId: slot.staffId }), slotStart: slot.start, ...(isDayShown ? { isDayShown } : {}) };
   return slot.staffName ? { ...row, descriptionKey: 'book.slotWithStaff', params: { staff: slot.staffName } } : row;

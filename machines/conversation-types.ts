@@ -121,6 +121,8 @@ export interface ConversationInput {
   customerName?: string;
   /** The business's own emergency text; the catalog default (call the emergency number) otherwise. */
   emergencyText?: string;
+  /** A booking Flow is configured: "Book appointment" sends the form instead of the lists. */
+  isFlowEnabled?: boolean;
 }
 
 /** Whether the booking path books a new appointment or moves an existing one. */
@@ -151,6 +153,8 @@ export interface ConversationContext {
   locale: Locale;
   customerName?: string;
   emergencyText?: string;
+  /** Set by the runtime on every step from the configuration (absent in snapshots older than the Flow path). */
+  isFlowEnabled?: boolean;
   isOptedOut: boolean;
   mode: BookingMode;
   service?: ChosenService;
@@ -224,6 +228,14 @@ export type AnswerEvent =
   | { type: 'BOOKING_CANCELLED'; booking: BookingSummary }
   | { type: 'BOOKING_RESCHEDULED'; booking: BookingSummary }
   | { type: 'CHANGE_LOCKED'; booking: BookingSummary }
+  /**
+   * Answer of completeFlow when the slot is gone: the nearest alternatives of the same service and
+   * staff member, with what the list path needs to go on from there (`date`: the business-local day
+   * the customer had chosen; `booking`: the one being moved).
+   */
+  | { type: 'FLOW_SLOT_TAKEN'; alternatives: SlotOption[]; mode: BookingMode; service: ChosenService; staffId: string; date: string; booking?: BookingSummary }
+  /** Answer of completeFlow for a token that is unknown, someone else's, expired or already used, or an unreadable answer. */
+  | { type: 'FLOW_REJECTED'; reason: string }
   /** Any effect that failed in a way the customer should hear about; `code` is a DomainErrorCode or similar. */
   | { type: 'OPERATION_FAILED'; code: string };
 
@@ -254,6 +266,10 @@ export interface ConversationEffectParams {
   armInactivityTimer: Record<string, never>;
   disarmInactivityTimer: Record<string, never>;
   releaseHolds: Record<string, never>;
+  /** Send the booking Flow with a fresh token (reschedule: for this booking, by its public id). */
+  sendBookingFlow: { mode: BookingMode; bookingId?: string; serviceName?: string; locale: Locale };
+  /** Confirm a completed booking Flow inside the step's transaction. */
+  completeFlow: { flowToken: string; response: Record<string, unknown> };
 }
 
 /** Names of the effects. */

@@ -1,6 +1,6 @@
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import { conversationMachine, CONVERSATION_MACHINE_VERSION, toConversationEffects } from './conversation.machine';
-import { BOOKING, CANCELLED_BOOKING, DAYS, FIRST_SLOT, LOCKED_BOOKING, SERVICES, SLOTS, STAFF, TEST_INPUT } from './conversation-fixtures';
+import { BOOKING, CANCELLED_BOOKING, DAYS, FIRST_SLOT, FLOW_RESPONSE, FLOW_SERVICE, LOCKED_BOOKING, SERVICES, SLOTS, STAFF, TEST_INPUT } from './conversation-fixtures';
 import type { ConversationEffect, ConversationEffectParams, ConversationEvent, ConversationInput, MessageDescriptor, StaffOption } from './conversation-types';
 
 type Snapshot = SnapshotFrom<typeof conversationMachine>;
@@ -329,5 +329,63 @@ describe('conversation machine messages', () => {
     const persisted = conversationMachine.resolveState({ value: snapshot.value, context: JSON.parse(json) });
     const [next] = transition(conversationMachine, persisted, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId });
     expect(next.value).toEqual({ booking: 'reviewing' });
+  });
+});
+
+describe('conversation machine with a booking Flow (WhatsApp form)', () => {
+  const FLOW_INPUT: ConversationInput = { ...TEST_INPUT, isFlowEnabled: true };
+  const COMPLETED: ConversationEvent = { type: 'FLOW_COMPLETED', flowToken: 'ft-1', response: FLOW_RESPONSE };
+  const TAKEN: ConversationEvent = { type: 'FLOW_SLOT_TAKEN', mode: 'book', service: FLOW_SERVICE, staffId: 'stf-ana', date: '2026-03-30', alternatives: [FIRST_SLOT, { start: '2026-03-31T16:30:00.000Z', staffId: 'stf-ana' }] };
+  const MOVE_TAKEN: ConversationEvent = { type: 'FLOW_SLOT_TAKEN', mode: 'reschedule', service: FLOW_SERVICE, staffId: 'stf-ana', date: '2026-03-30', booking: BOOKING, alternatives: [FIRST_SLOT] };
+
+  const FLOW_ROWS: Row[] = [
+    ['Book sends the form and stays at the menu (no lists, no inactivity timer)', [], { type: 'MENU_BOOK' }, 'idle', ['sendBookingFlow']],
+    ['Book in the middle of a list path leaves it and sends the form', [{ type: 'MENU_APPOINTMENTS' }], { type: 'MENU_BOOK' }, 'idle', [...LEAVE, 'sendBookingFlow']],
+    ['Reschedule sends the form for that booking', ACTIONS, { type: 'RESCHEDULE' }, 'idle', [...LEAVE, 'sendBookingFlow']],
+    ['a locked booking still explains the lock instead of sending the form', LOCKED_ACTIONS, { type: 'RESCHEDULE' }, { managing: 'changeLocked' }, ['reply:manage.changeLocked', 'armInactivityTimer']],
+    ['a reminder\'s Reschedule sends the form once the booking is loaded', [{ type: 'REMINDER_RESCHEDULE', bookingId: 'bk-1' }], { type: 'BOOKING_LOADED', booking: BOOKING }, 'idle', [...LEAVE, 'sendBookingFlow']],
+    ['a completed booking form is confirmed in the step', [], COMPLETED, { booking: 'completingFlow' }, ['completeFlow']],
+    ['a completed form in the middle of a list path is confirmed too', DAY_LIST, COMPLETED, { booking: 'completingFlow' }, ['completeFlow']],
+    ['a completion without a token (or of another Flow) only shows the menu', [], { type: 'FLOW_COMPLETED', response: FLOW_RESPONSE }, 'idle', ['reply:menu.prompt']],
+    ['the confirmation is the list path\'s', [COMPLETED], { type: 'BOOKING_CONFIRMED', booking: BOOKING }, 'idle', [...LEAVE, 'reply:book.confirmed']],
+    ['a moved booking is announced like the list path\'s', [COMPLETED], { type: 'BOOKING_RESCHEDULED', booking: BOOKING }, 'idle', [...LEAVE, 'reply:reschedule.done']],
+    ['a slot gone meanwhile offers the nearest alternatives', [COMPLETED], TAKEN, { booking: 'choosingSlot' }, ['reply:book.slotTaken', 'armInactivityTimer']],
+    ['a slot gone with nothing near: note with the menu (Book opens the form again)', [COMPLETED], { ...TAKEN, alternatives: [] } as ConversationEvent, 'idle', [...LEAVE, 'reply:book.slotTakenNoAlternatives']],
+    ['an expired, used or foreign token: the menu says it expired', [COMPLETED], { type: 'FLOW_REJECTED', reason: 'expired' }, 'idle', [...LEAVE, 'reply:menu.expired']],
+    ['a booking that became locked meanwhile explains the lock', [COMPLETED], { type: 'CHANGE_LOCKED', booking: LOCKED_BOOKING }, { managing: 'changeLocked' }, [...LEAVE, 'reply:manage.changeLocked', 'armInactivityTimer']],
+    ['an alternative is chosen: the list path\'s summary', [COMPLETED, TAKEN], { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }, { booking: 'reviewing' }, ['reply:book.summary', 'armInactivityTimer']],
+    ['the "Book appointment" row of the alternatives opens the form again', [COMPLETED, TAKEN], { type: 'MENU_BOOK' }, 'idle', [...LEAVE, 'sendBookingFlow']],
+    ['the "Reschedule" row of a move\'s alternatives opens the move form again', [COMPLETED, MOVE_TAKEN], { type: 'RESCHEDULE' }, 'idle', [...LEAVE, 'sendBookingFlow']],
+    ['confirming an alternative of a move reschedules the booking', [COMPLETED, MOVE_TAKEN, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }], { type: 'CONFIRM' }, { booking: 'rescheduling' }, ['rescheduleBooking']],
+  ];
+
+  it.each(FLOW_ROWS)('%s', (_name, prefix, event, state, effects) => {
+    const { snapshot, effects: actual } = run([...prefix, event], FLOW_INPUT);
+    expect(snapshot.value).toEqual(state);
+    expect(summarize(actual)).toEqual(effects);
+  });
+
+  it('sends the form in the customer\'s language, for a new booking or for the booking being moved', () => {
+    expect(paramsOf(run([{ type: 'INTENT_LANGUAGE', locale: 'pt' }, { type: 'MENU_BOOK' }], FLOW_INPUT).effects, 'sendBookingFlow')).toEqual({ mode: 'book', locale: 'pt' });
+    expect(paramsOf(run([...ACTIONS, { type: 'RESCHEDULE' }], FLOW_INPUT).effects, 'sendBookingFlow')).toEqual({ mode: 'reschedule', bookingId: 'bk-1', serviceName: 'Haircut', locale: 'en' });
+  });
+
+  it('hands the completion (token and answer) to the runtime as they came', () => {
+    expect(paramsOf(run([COMPLETED], FLOW_INPUT).effects, 'completeFlow')).toEqual({ flowToken: 'ft-1', response: FLOW_RESPONSE });
+  });
+
+  it('the alternatives list ends with a row that opens the form again', () => {
+    const list = replies(run([COMPLETED, TAKEN], FLOW_INPUT).effects)[0];
+    expect(rowIds(list)).toEqual([`slot:${FIRST_SLOT.start}|stf-ana`, 'slot:2026-03-31T16:30:00.000Z|stf-ana', 'menu:book']);
+    expect(rowIds(replies(run([COMPLETED, MOVE_TAKEN], FLOW_INPUT).effects)[0])).toEqual([`slot:${FIRST_SLOT.start}|stf-ana`, 'manage:reschedule']);
+  });
+
+  it('confirming an alternative books it with the form\'s service', () => {
+    const { effects } = run([COMPLETED, TAKEN, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: 'stf-ana' }, { type: 'CONFIRM' }], FLOW_INPUT);
+    expect(paramsOf(effects, 'confirmBooking')).toEqual({ serviceId: 'svc-cut', start: FIRST_SLOT.start, staffId: 'stf-ana' });
+  });
+
+  it('without a Flow configured, Book keeps the list path', () => {
+    expect(summarize(run([{ type: 'MENU_BOOK' }]).effects)).toEqual(['loadServices', 'armInactivityTimer']);
   });
 });

@@ -7,6 +7,10 @@
  * in the same processing step; timeouts arrive as events from durable jobs (SESSION_TIMED_OUT).
  *
  * idle (menu) · booking.* (also reschedule mode) · managing.* · handoff (bot silent).
+ *
+ * With a booking Flow configured (`isFlowEnabled`), "Book appointment" and "Reschedule" send the
+ * WhatsApp Flow instead of the lists; its completion (FLOW_COMPLETED) is confirmed in
+ * booking.completingFlow, and a slot gone meanwhile falls back to the list path's alternatives.
  */
 import { assign, setup } from 'xstate';
 import {
@@ -20,6 +24,7 @@ import {
   buildChangeLockedMessage,
   buildDayList,
   buildEmergencyMessage,
+  buildFlowAlternativesList,
   buildMenuMessage,
   buildRescheduledMessage,
   buildServiceList,
@@ -144,7 +149,8 @@ type ShowActionName =
   | 'showAppointments'
   | 'showBookingActions'
   | 'showCancelQuestion'
-  | 'showChangeLocked';
+  | 'showChangeLocked'
+  | 'showFlowAlternatives';
 
 const machineSetup = setup({
   types: {} as { context: ConversationContext; events: ConversationEvent; input: ConversationInput },
@@ -174,6 +180,13 @@ const machineSetup = setup({
     isLoadedBookingClosed: ({ event }) => !CHANGEABLE_STATUSES.includes(eventAs(event, 'BOOKING_LOADED').booking.status),
     isLoadedBookingChangeLocked: ({ event }) => eventAs(event, 'BOOKING_LOADED').booking.isChangeLocked,
     isCancelIntent: ({ context }) => context.reminderIntent === 'cancel',
+    isFlowEnabled: ({ context }) => context.isFlowEnabled === true,
+    isBookingFlowCompletion: ({ event }) => {
+      const { flowToken, response } = eventAs(event, 'FLOW_COMPLETED');
+      return flowToken !== undefined && flowToken !== '' && response.flow === 'booking';
+    },
+    hasFlowAlternatives: ({ event }) => eventAs(event, 'FLOW_SLOT_TAKEN').alternatives.length > 0,
+    canReopenRescheduleFlow: ({ context }) => context.isFlowEnabled === true && context.mode === 'reschedule' && context.booking !== undefined,
     isNewLocale: ({ context, event }) => {
       const locale = event.type === 'GREETING' || event.type === 'INTENT_LANGUAGE' ? event.locale : undefined;
       return locale !== undefined && locale !== context.locale;
@@ -199,6 +212,8 @@ const machineSetup = setup({
     armInactivityTimer: noEffect,
     disarmInactivityTimer: noEffect,
     releaseHolds: noEffect,
+    sendBookingFlow: (_: Args, _params: ConversationEffectParams['sendBookingFlow']) => undefined,
+    completeFlow: (_: Args, _params: ConversationEffectParams['completeFlow']) => undefined,
 
     // Context updates.
     resetToMenu: assign(({ context }) => ({ ...EMPTY_PATH, lastStep: buildMenuMessage('menu.prompt', { businessName: context.businessName }) })),
@@ -294,10 +309,39 @@ const machineSetup = setup({
     showBookingActions: assign(({ context }) => ({ lastStep: buildBookingActionsMessage(ensurePresent(context.booking, 'booking')) })),
     showCancelQuestion: assign(({ context }) => ({ lastStep: buildCancelQuestion(ensurePresent(context.booking, 'booking')) })),
     showChangeLocked: assign(({ context }) => ({ lastStep: buildChangeLockedMessage(ensurePresent(context.booking, 'booking')) })),
+    // After a completed form found its slot gone, the list path takes over with the form's choices.
+    rememberFlowChoice: assign(({ event }) => {
+      const { mode, service, staffId, date, booking } = eventAs(event, 'FLOW_SLOT_TAKEN');
+      return { ...EMPTY_PATH, mode, service, staffId, date, booking };
+    }),
+    showFlowAlternatives: assign(({ context, event }) => {
+      const slots = eventAs(event, 'FLOW_SLOT_TAKEN').alternatives.slice(0, MAX_LIST_ROWS - 1);
+      return { offered: { slots, hasMoreSlots: false }, lastStep: buildFlowAlternativesList(slots, context.mode) };
+    }),
   },
 });
 
 const setLocale = { type: 'setLocale' as const, params: ({ context }: Args) => ({ locale: context.locale }) };
+
+/** Send the booking Flow for a new appointment. */
+const sendBookFlow = { type: 'sendBookingFlow' as const, params: ({ context }: Args) => ({ mode: 'book' as const, locale: context.locale }) };
+
+/** Send the booking Flow that moves the booking in context (read before the path is reset). */
+const sendRescheduleFlow = {
+  type: 'sendBookingFlow' as const,
+  params: ({ context, event }: Args) => {
+    const booking = event.type === 'BOOKING_LOADED' ? event.booking : ensurePresent(context.booking, 'booking');
+    return { mode: 'reschedule' as const, bookingId: booking.id, serviceName: booking.serviceName, locale: context.locale };
+  },
+};
+
+const completeFlow = {
+  type: 'completeFlow' as const,
+  params: ({ event }: Args) => {
+    const { flowToken, response } = eventAs(event, 'FLOW_COMPLETED');
+    return { flowToken: ensurePresent(flowToken, 'flow token'), response };
+  },
+};
 const switchLocaleIfNew = { guard: 'isNewLocale' as const, actions: ['rememberLocale' as const, setLocale] };
 
 /** Handlers shared by the menu and every step; `isInPath` adds the inactivity timer to re-shown steps. */
@@ -309,13 +353,21 @@ function buildAssistantHandlers(isInPath: boolean) {
       { guard: 'isNewLocale' as const, target: '#conversation.idle', actions: ['rememberLocale' as const, setLocale, ...replyMenu('menu.welcome')] },
       { target: '#conversation.idle', actions: replyMenu('menu.welcome') },
     ],
-    MENU_BOOK: { target: '#conversation.booking.loadingServices', actions: ['startBooking' as const, 'loadServices' as const, 'armInactivityTimer' as const] },
+    MENU_BOOK: [
+      // The form replaces the lists; the chat waits at the menu for its completion.
+      { guard: 'isFlowEnabled' as const, target: '#conversation.idle', actions: [sendBookFlow, 'resetToMenu' as const] },
+      { target: '#conversation.booking.loadingServices', actions: ['startBooking' as const, 'loadServices' as const, 'armInactivityTimer' as const] },
+    ],
     MENU_APPOINTMENTS: { target: '#conversation.managing.loadingAppointments', actions: ['startBooking' as const, 'loadAppointments' as const, 'armInactivityTimer' as const] },
     MENU_TALK: { target: '#conversation.handoff', actions: [replyText('handoff.started'), startHandoff('requested')] },
     INTENT_HANDOFF: { target: '#conversation.handoff', actions: [replyText('handoff.started'), startHandoff('requested')] },
     INTENT_LANGUAGE: { actions: ['rememberLocale' as const, setLocale, replyText('language.changed'), replyStep, ...keepAlive] },
     UNSUPPORTED_MESSAGE: { actions: [replyText('unsupported.note'), replyStep, ...keepAlive] },
-    FLOW_COMPLETED: { target: '#conversation.idle', actions: replyMenu('menu.prompt') },
+    FLOW_COMPLETED: [
+      { guard: 'isBookingFlowCompletion' as const, target: '#conversation.booking.completingFlow', actions: [completeFlow] },
+      // Another Flow (or an address message): nothing to book.
+      { target: '#conversation.idle', actions: replyMenu('menu.prompt') },
+    ],
     REMINDER_CONFIRM: {
       target: '#conversation.managing.confirmingAttendance',
       actions: [{ type: 'confirmPendingBooking' as const, params: ({ event }: Args) => ({ bookingId: eventAs(event, 'REMINDER_CONFIRM').bookingId }) }],
@@ -379,6 +431,7 @@ export const conversationMachine = machineSetup.createMachine({
     locale: input.locale,
     ...(input.customerName !== undefined ? { customerName: input.customerName } : {}),
     ...(input.emergencyText !== undefined ? { emergencyText: input.emergencyText } : {}),
+    isFlowEnabled: input.isFlowEnabled === true,
     isOptedOut: false,
     ...EMPTY_PATH,
   }),
@@ -462,6 +515,7 @@ export const conversationMachine = machineSetup.createMachine({
         choosingSlot: {
           on: {
             SLOT_CHOSEN: { guard: 'isOfferedSlot', target: 'reviewing', actions: ['rememberSlot', ...showStep('showSummary')] },
+            RESCHEDULE: { guard: 'canReopenRescheduleFlow', target: '#conversation.idle', actions: [sendRescheduleFlow, 'resetToMenu'] },
             MORE_SLOTS: { guard: 'hasMoreSlots', target: 'loadingSlots', actions: ['showNextSlotPage', loadSlots] },
             BACK: { target: 'loadingDays', actions: [loadDays] },
             CHANGE: { target: 'loadingDays', actions: [loadDays] },
@@ -521,6 +575,25 @@ export const conversationMachine = machineSetup.createMachine({
             CHANGE_LOCKED: { target: '#conversation.managing.changeLocked', actions: ['rememberBooking', ...showStep('showChangeLocked')] },
           },
         },
+        completingFlow: {
+          on: {
+            // The same confirmations as the list path.
+            BOOKING_CONFIRMED: {
+              target: '#conversation.idle',
+              actions: ['resetToMenu', { type: 'reply', params: ({ context, event }) => toReply(context, buildBookedMessage(eventAs(event, 'BOOKING_CONFIRMED').booking)) }],
+            },
+            BOOKING_RESCHEDULED: {
+              target: '#conversation.idle',
+              actions: ['resetToMenu', { type: 'reply', params: ({ context, event }) => toReply(context, buildRescheduledMessage(eventAs(event, 'BOOKING_RESCHEDULED').booking)) }],
+            },
+            FLOW_SLOT_TAKEN: [
+              { guard: 'hasFlowAlternatives', target: 'choosingSlot', actions: ['rememberFlowChoice', ...showStep('showFlowAlternatives')] },
+              { target: '#conversation.idle', actions: replyMenu('book.slotTakenNoAlternatives') },
+            ],
+            FLOW_REJECTED: { target: '#conversation.idle', actions: replyMenu('menu.expired') },
+            CHANGE_LOCKED: { target: '#conversation.managing.changeLocked', actions: ['rememberBooking', ...showStep('showChangeLocked')] },
+          },
+        },
       },
     },
     managing: {
@@ -546,6 +619,7 @@ export const conversationMachine = machineSetup.createMachine({
           on: {
             RESCHEDULE: [
               { guard: 'isBookingChangeLocked', target: 'changeLocked', actions: showStep('showChangeLocked') },
+              { guard: 'isFlowEnabled', target: '#conversation.idle', actions: [sendRescheduleFlow, 'resetToMenu'] },
               { target: '#conversation.booking.loadingDays', actions: ['startReschedule', loadDays] },
             ],
             CANCEL: { target: 'confirmingCancel', actions: showStep('showCancelQuestion') },
@@ -579,6 +653,7 @@ export const conversationMachine = machineSetup.createMachine({
               { guard: 'isLoadedBookingClosed', target: '#conversation.idle', actions: replyMenu('manage.notChangeable') },
               { guard: 'isCancelIntent', target: 'confirmingCancel', actions: ['rememberBooking', ...showStep('showCancelQuestion')] },
               { guard: 'isLoadedBookingChangeLocked', target: 'changeLocked', actions: ['rememberBooking', ...showStep('showChangeLocked')] },
+              { guard: 'isFlowEnabled', target: '#conversation.idle', actions: [sendRescheduleFlow, 'resetToMenu'] },
               { target: '#conversation.booking.loadingDays', actions: ['rememberBooking', 'startReschedule', loadDays] },
             ],
           },
@@ -623,6 +698,8 @@ const EFFECT_TYPES: ReadonlySet<string> = new Set<ConversationEffectType>([
   'armInactivityTimer',
   'disarmInactivityTimer',
   'releaseHolds',
+  'sendBookingFlow',
+  'completeFlow',
 ]);
 
 /**

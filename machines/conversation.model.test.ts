@@ -75,6 +75,7 @@ describe('conversation machine model (xstate/graph)', () => {
       'booking.reviewing',
       'booking.confirming',
       'booking.rescheduling',
+      'booking.completingFlow',
       'managing',
       'managing.loadingAppointments',
       'managing.choosingBooking',
@@ -135,6 +136,47 @@ describe('conversation machine model (xstate/graph)', () => {
   });
 });
 
+describe('conversation machine model with a booking Flow configured', () => {
+  const flowInput = { ...TEST_INPUT, isFlowEnabled: true };
+  const flowModel = createTestModel(conversationMachine, { events: MODEL_EVENTS, serializeState: (s) => serializeState(s as Snapshot) });
+  const flowPaths = flowModel.getShortestPaths({ input: flowInput, allowDuplicatePaths: true } as never);
+
+  /** Every effect along a path, as `reply:<key>` or the effect type. */
+  function collectEffects(events: ConversationEvent[]): string[] {
+    let [snapshot] = initialTransition(conversationMachine, flowInput);
+    const effects: string[] = [];
+    for (const event of events) {
+      const [next, actions] = transition(conversationMachine, snapshot, event);
+      snapshot = next;
+      for (const effect of toConversationEffects(actions)) effects.push(effect.type === 'reply' ? `reply:${effect.params.message.key}` : effect.type);
+    }
+    return effects;
+  }
+
+  it('"Book appointment" sends the form instead of the service list, in every state that answers it', () => {
+    const answers = flowPaths.map((path) => toConversationEffects(transition(conversationMachine, path.state as Snapshot, { type: 'MENU_BOOK' })[1]).map((e) => e.type));
+    const listPathStarts = answers.filter((types) => types.includes('loadServices')).length;
+    expect(listPathStarts).toBe(0);
+    expect(answers.filter((types) => types.includes('sendBookingFlow')).length).toBe(flowPaths.filter((path) => !isIn(path.state as Snapshot, 'handoff')).length);
+    expect(collectEffects([{ type: 'MENU_BOOK' }])).toEqual(['sendBookingFlow']);
+  });
+
+  it('still reaches every leaf state (the lists live on after a form found its slot taken), with valid replies', () => {
+    const leaves = stateNodes.filter((node) => node.type === 'atomic').map((node) => node.path.join('.'));
+    const unreached = leaves.filter((id) => !flowPaths.some((path) => isIn(path.state as Snapshot, id)));
+    expect(unreached).toEqual([]);
+    const violations = flowPaths.flatMap((path) =>
+      MODEL_EVENTS.flatMap((event) => toConversationEffects(transition(conversationMachine, path.state as Snapshot, event)[1])).flatMap((effect) =>
+        effect.type === 'reply' ? validateOutboundMessage(renderMessage({ descriptor: effect.params.message, locale: 'en', to: '+34600000001', timeZone: TEST_TIME_ZONE })) : [],
+      ),
+    );
+    expect(violations).toEqual([]);
+    expect(new Set(flowPaths.map((path) => serializeState(path.state as Snapshot))).size).toBe(EXPECTED_FLOW_STATE_COUNT);
+  });
+});
+
+const EXPECTED_FLOW_STATE_COUNT = 41;
+
 /** Catalog keys used as button, row or list-button labels and param texts rather than message bodies. */
 const USED_AS_LABELS = new Set([
   'menu.book', 'menu.appointments', 'menu.talk', 'book.servicesButton', 'book.serviceDescription', 'book.staffButton', 'book.anyStaff',
@@ -142,5 +184,5 @@ const USED_AS_LABELS = new Set([
   'manage.bookingsButton', 'manage.bookingRow', 'manage.rescheduleButton', 'manage.cancelButton', 'manage.backButton', 'manage.cancelYes', 'manage.cancelKeep',
 ]);
 
-const EXPECTED_PATH_COUNT = 13;
-const EXPECTED_STATE_COUNT = 38;
+const EXPECTED_PATH_COUNT = 17;
+const EXPECTED_STATE_COUNT = 41;

@@ -8,6 +8,7 @@ import { sendError, toHttpError } from './platform/http-errors';
 import { createWebhookRouter } from './whatsapp';
 import { createSandboxRouter } from './admin';
 import { createApiRouter } from './api';
+import { createFlowsRouter } from './flows';
 
 /** Everything the HTTP app needs from the outside. */
 export interface AppDeps {
@@ -42,6 +43,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(createApiRouter({ prisma: deps.prisma, logger: deps.logger, clock: deps.clock }));
 
   if (deps.config.whatsapp.isSandbox) app.use(createSandboxRouter({ prisma: deps.prisma }));
+
+  app.use(createFlowsRouter({ config: deps.config, prisma: deps.prisma, logger: deps.logger, clock: deps.clock }));
 
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}. See /v1/openapi.json for the API.`);

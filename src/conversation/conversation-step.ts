@@ -23,7 +23,7 @@ import {
   type ConversationBusiness,
   type ConversationRow,
 } from './conversation-repository';
-import { executeEffect, resolveLocale, type ConversationEventPayload, type EffectContext } from './effect-executor';
+import { executeEffect, resolveLocale, type ConversationEventPayload, type EffectContext, type FlowSendingOptions } from './effect-executor';
 import { DEFAULT_EMERGENCY_KEYWORDS } from './classify-text';
 import { renderMessage } from './render-message';
 
@@ -35,6 +35,8 @@ export interface ConversationDeps {
   clock: Clock;
   logger: Logger;
   bookings: BookingService;
+  /** Booking Flow settings (pass `config.flows`); without a BOOKING_FLOW_ID the list path books. */
+  flows?: FlowSendingOptions;
 }
 
 // An answer loop longer than this means the machine and runtime disagree; stop rather than spin.
@@ -72,11 +74,13 @@ function stateLabel(snapshot: ConversationSnapshot): string {
  * Restores the saved snapshot; one from an older machine version that no longer fits resets the
  * sender to a fresh machine (the caller apologises), never a crash.
  */
-function restoreSnapshot(row: ConversationRow): ConversationSnapshot | undefined {
+function restoreSnapshot(row: ConversationRow, isFlowEnabled: boolean): ConversationSnapshot | undefined {
   if (row.machineVersion !== CONVERSATION_MACHINE_VERSION) return undefined;
   try {
-    const saved = row.snapshot as { value: unknown; context: unknown };
-    const snapshot = conversationMachine.resolveState({ value: saved.value as never, context: saved.context as never });
+    const saved = row.snapshot as { value: unknown; context: Record<string, unknown> };
+    // The Flow setting follows the configuration, not the day the conversation started.
+    const context = { ...saved.context, isFlowEnabled };
+    const snapshot = conversationMachine.resolveState({ value: saved.value as never, context: context as never });
     return snapshot.status === 'active' ? snapshot : undefined;
   } catch {
     return undefined;
@@ -92,7 +96,9 @@ async function openStep(
   const customer = await findCustomer(tx, params);
   if (!business || !customer) return null;
   const locale = resolveLocale(customer.locale, business.defaultLocale);
+  const isFlowEnabled = Boolean(deps.flows?.bookingFlowId);
   const input = {
+    isFlowEnabled,
     businessName: business.name,
     locale,
     ...(customer.name ? { customerName: customer.name } : {}),
@@ -106,15 +112,16 @@ async function openStep(
     snapshot: persistable(fresh),
     stateValue: stateLabel(fresh),
   });
-  const restored = isNew ? fresh : restoreSnapshot(row);
+  const restored = isNew ? fresh : restoreSnapshot(row, isFlowEnabled);
   const ctx: EffectContext = {
     tx,
     clock: deps.clock,
     bookings: deps.bookings,
     business,
-    customer: { id: customer.id, waId: customer.waId },
+    customer: { id: customer.id, waId: customer.waId, name: customer.name },
     conversation: row,
     conversationChanges: {},
+    ...(deps.flows ? { flows: deps.flows } : {}),
   };
   const state: StepState = { snapshot: restored ?? fresh, ctx };
   if (isNew || !restored) {
@@ -166,6 +173,7 @@ function checkFlood(row: ConversationRow, changes: Prisma.ConversationUncheckedU
 
 /** Processes every pending inbox message of one sender, in order (the process_inbox job). */
 export async function processInbox(deps: ConversationDeps, params: { businessId: string; customerId: string }): Promise<number> {
+  // A confirm that raced past the checks hits the exclusion constraint (23P01); the re-run sees the winner and answers "taken".
   return runSerializable(deps.prisma, async (tx) => {
     const opened = await openStep(deps, tx, params);
     if (!opened) return 0;
@@ -212,7 +220,7 @@ export async function processInbox(deps: ConversationDeps, params: { businessId:
     await closeStep(tx, state, { lastActivityAt: now });
     deps.logger.debug({ customer: maskPhone(state.ctx.customer.waId), messages: pending.length, state: stateLabel(state.snapshot) }, 'conversation step');
     return pending.length;
-  });
+  }, { retryOnStates: ['23P01'] });
 }
 
 /** Delivers a system event (timeout, release) from a durable job; stale timers are ignored. */

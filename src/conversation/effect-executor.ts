@@ -5,11 +5,12 @@
 import type { AnswerEvent, BookingSummary, ConversationEffect, Locale, SlotOption } from '../../machines/conversation-types';
 import { SLOTS_PAGE_SIZE } from '../../machines/conversation.machine';
 import type { BookingRow, BookingService } from '../booking';
+import { buildBookingFlowMessage, buildBookingFlowTemplate, completeBookingFlow, issueFlowToken, type FlowCompletion } from '../flows';
 import { addJobInTransaction, removeJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
 import type { Prisma } from '../platform/database';
 import { isDomainError } from '../platform/errors';
-import { localDayRange, type Slot } from '../scheduling';
+import { localDayRange, toLocalDate, type Slot } from '../scheduling';
 import { enqueueOutbound } from '../whatsapp';
 import type { ConversationBusiness, ConversationRow } from './conversation-repository';
 import { renderMessage } from './render-message';
@@ -31,14 +32,25 @@ export const inactivityJobKey = (conversationId: string) => `inactivity:${conver
 /** Job key of the hand-off timeout. */
 export const handoffJobKey = (conversationId: string) => `handoff:${conversationId}`;
 
+/** How the booking Flow is sent (a subset of AppConfig['flows']); no bookingFlowId → the list path. */
+export interface FlowSendingOptions {
+  bookingFlowId: string | undefined;
+  tokenTtlMinutes: number;
+  /** Approved template with a FLOW button, queued as the fallback outside the 24-hour window. */
+  templateName: string | undefined;
+  templateLanguage: string;
+}
+
 /** Everything an effect may touch during one step. */
 export interface EffectContext {
   tx: Prisma.TransactionClient;
   clock: Clock;
   bookings: BookingService;
   business: ConversationBusiness;
-  customer: { id: string; waId: string };
+  customer: { id: string; waId: string; name?: string | null };
   conversation: ConversationRow;
+  /** Booking Flow settings; absent → no Flow is sent. */
+  flows?: FlowSendingOptions;
   /** Conversation columns to write at the end of the step (handoff, timers). */
   conversationChanges: Prisma.ConversationUncheckedUpdateInput;
   /** The WhatsApp message being answered, for reply context. */
@@ -207,11 +219,92 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
         await bookings.releaseHold({ businessId: business.id, customerId: customer.id });
         return undefined;
       }
+      case 'sendBookingFlow': {
+        const flows = ctx.flows;
+        if (!flows?.bookingFlowId) throw new Error('sendBookingFlow without BOOKING_FLOW_ID: the runtime told the machine a Flow is configured when none is');
+        let bookingId: string | undefined;
+        if (effect.params.mode === 'reschedule') {
+          const owned = await findOwnedBooking(ctx, effect.params.bookingId ?? '');
+          if (!owned) return { type: 'OPERATION_FAILED', code: 'booking_not_found' };
+          bookingId = owned.id;
+        }
+        const flowToken = await issueFlowToken(tx, {
+          businessId: business.id,
+          customerId: customer.id,
+          mode: effect.params.mode,
+          ...(bookingId ? { bookingId } : {}),
+          locale: effect.params.locale,
+          ttlMinutes: flows.tokenTtlMinutes,
+          now: ctx.clock.now(),
+        });
+        const payload = buildBookingFlowMessage({
+          to: customer.waId,
+          flowId: flows.bookingFlowId,
+          flowToken,
+          locale: effect.params.locale,
+          businessName: business.name,
+          customerName: customer.name,
+          ...(effect.params.mode === 'reschedule' ? { rescheduleServiceName: effect.params.serviceName ?? '' } : {}),
+        });
+        // Interactive messages need the 24-hour window; outside it the sender swaps in the approved template.
+        const fallbackPayload = flows.templateName
+          ? buildBookingFlowTemplate({ to: customer.waId, templateName: flows.templateName, languageCode: flows.templateLanguage, flowToken })
+          : undefined;
+        await enqueueOutbound(tx, {
+          businessId: business.id,
+          customerId: customer.id,
+          phoneNumberId: business.phoneNumberId,
+          recipient: customer.waId,
+          kind: 'reply',
+          payload,
+          ...(fallbackPayload ? { fallbackPayload } : {}),
+        });
+        return undefined;
+      }
+      case 'completeFlow': {
+        const outcome = await completeBookingFlow({
+          tx,
+          bookings,
+          now: ctx.clock.now(),
+          businessId: business.id,
+          customerId: customer.id,
+          flowToken: effect.params.flowToken,
+          response: effect.params.response,
+        });
+        return toFlowAnswer(ctx, outcome);
+      }
     }
   } catch (error) {
     // A refusal the customer should hear about; anything else aborts the step (and is retried).
     if (isDomainError(error)) return { type: 'OPERATION_FAILED', code: error.code };
     throw error;
+  }
+}
+
+async function toFlowAnswer(ctx: EffectContext, outcome: FlowCompletion): Promise<AnswerEvent> {
+  switch (outcome.kind) {
+    case 'booked':
+      return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, outcome.booking) };
+    case 'rescheduled':
+      return { type: 'BOOKING_RESCHEDULED', booking: await toSummary(ctx, outcome.booking) };
+    case 'change_locked':
+      return { type: 'CHANGE_LOCKED', booking: await toSummary(ctx, outcome.booking) };
+    case 'rejected':
+      return { type: 'FLOW_REJECTED', reason: outcome.reason };
+    case 'slot_taken': {
+      const service = await ctx.tx.service.findFirst({ where: { id: outcome.serviceId, businessId: ctx.business.id } });
+      if (!service) return { type: 'FLOW_REJECTED', reason: 'invalid_response' };
+      const moved = outcome.bookingId ? await ctx.tx.booking.findFirst({ where: { id: outcome.bookingId, businessId: ctx.business.id, customerId: ctx.customer.id } }) : null;
+      return {
+        type: 'FLOW_SLOT_TAKEN',
+        mode: outcome.mode,
+        service: { id: service.id, name: service.name, price: service.price.toFixed(2), currency: service.currency, durationMinutes: service.durationMinutes },
+        staffId: outcome.staffId,
+        date: toLocalDate(outcome.requestedStart, ctx.business.timeZone),
+        alternatives: outcome.alternatives.map((slot) => toSlotOption(slot, outcome.staffId)),
+        ...(moved ? { booking: await toSummary(ctx, moved) } : {}),
+      };
+    }
   }
 }
 

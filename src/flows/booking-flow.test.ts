@@ -42,11 +42,23 @@ describe('booking.flow.json', () => {
 
   it.each([
     ['SERVICE', { screen_action: 'choose_service', service: '${form.service}' }],
-    ['STAFF', { screen_action: 'choose_staff', staff: '${form.staff}' }],
-    ['DATE', { screen_action: 'choose_date', date: '${form.date}' }],
-    ['TIME', { screen_action: 'choose_time', time: '${form.time}' }],
-    ['DETAILS', { screen_action: 'submit_details', name: '${form.name}', note: '${form.note}' }],
-  ])('%s sends its inputs to the endpoint with data_exchange', (id, payload) => {
+    ['STAFF', { screen_action: 'choose_staff', staff: '${form.staff}', service_id: '${data.service_id}' }],
+    ['DATE', { screen_action: 'choose_date', date: '${form.date}', service_id: '${data.service_id}', staff_id: '${data.staff_id}' }],
+    ['TIME', { screen_action: 'choose_time', time: '${form.time}', service_id: '${data.service_id}', staff_id: '${data.staff_id}' }],
+    [
+      'DETAILS',
+      {
+        screen_action: 'submit_details',
+        name: '${form.name}',
+        note: '${form.note}',
+        service_id: '${data.service_id}',
+        staff_id: '${data.staff_id}',
+        slot_start: '${data.slot_start}',
+        hold_id: '${data.hold_id}',
+      },
+    ],
+    // The endpoint keeps no session state: earlier choices travel as hidden screen data (like SUMMARY's).
+  ])('%s sends its inputs and the earlier choices to the endpoint with data_exchange', (id, payload) => {
     expect(footerOf(id)['on-click-action']).toStrictEqual({ name: 'data_exchange', payload });
   });
 

@@ -28,6 +28,15 @@ const envSchema = z.object({
   WHATSAPP_GRAPH_URL: z.preprocess(emptyToUndefined, z.url().default('https://graph.facebook.com/v25.0')),
   ADMIN_API_KEY: optionalString,
   WORKER_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(4)),
+  FLOWS_PRIVATE_KEY: optionalString,
+  FLOWS_PRIVATE_KEY_FILE: optionalString,
+  FLOWS_PRIVATE_KEY_PASSPHRASE: optionalString,
+  FLOWS_ENDPOINT_PATH: z.preprocess(emptyToUndefined, z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'must be a path starting with /').default('/flows/endpoint')),
+  BOOKING_FLOW_ID: optionalString,
+  FLOW_TOKEN_TTL_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(5).max(10_080).default(60)),
+  WHATSAPP_BUSINESS_ACCOUNT_ID: optionalString,
+  BOOKING_FLOW_TEMPLATE_NAME: optionalString,
+  BOOKING_FLOW_TEMPLATE_LANGUAGE: z.preprocess(emptyToUndefined, z.string().default('en')),
 });
 
 /** The app secret sandbox mode uses when WHATSAPP_APP_SECRET is unset (never valid in live mode). */
@@ -56,6 +65,23 @@ export interface AppConfig {
   };
   adminApiKey: string | undefined;
   workerConcurrency: number;
+  flows: {
+    /** PEM text of the Flows endpoint's private key (FLOWS_PRIVATE_KEY). */
+    privateKeyPem: string | undefined;
+    /** Absolute path of a PEM file holding it (FLOWS_PRIVATE_KEY_FILE); used when the PEM text is unset. */
+    privateKeyFile: string | undefined;
+    privateKeyPassphrase: string | undefined;
+    /** Path the encrypted data-exchange endpoint listens on. */
+    endpointPath: string;
+    /** Published booking Flow; unset → "Book appointment" keeps the list-and-button path. */
+    bookingFlowId: string | undefined;
+    tokenTtlMinutes: number;
+    /** WhatsApp Business Account id, for `npm run flows -- publish`. */
+    businessAccountId: string | undefined;
+    /** Approved template with a FLOW button, sent instead of the Flow outside the 24-hour window. */
+    templateName: string | undefined;
+    templateLanguage: string;
+  };
 }
 
 /** Parses the environment into AppConfig; throws one readable error listing every bad variable. */
@@ -93,5 +119,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     adminApiKey: e.ADMIN_API_KEY,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    flows: {
+      privateKeyPem: e.FLOWS_PRIVATE_KEY,
+      privateKeyFile: e.FLOWS_PRIVATE_KEY_FILE ? path.resolve(cwd, e.FLOWS_PRIVATE_KEY_FILE) : undefined,
+      privateKeyPassphrase: e.FLOWS_PRIVATE_KEY_PASSPHRASE,
+      endpointPath: e.FLOWS_ENDPOINT_PATH,
+      bookingFlowId: e.BOOKING_FLOW_ID,
+      tokenTtlMinutes: e.FLOW_TOKEN_TTL_MINUTES,
+      businessAccountId: e.WHATSAPP_BUSINESS_ACCOUNT_ID,
+      templateName: e.BOOKING_FLOW_TEMPLATE_NAME,
+      templateLanguage: e.BOOKING_FLOW_TEMPLATE_LANGUAGE,
+    },
   });
 }

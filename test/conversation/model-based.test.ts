@@ -394,7 +394,7 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
       await arrange(world, event, real[i + 1]?.event);
       const before = channel.graph.messages().length;
       await drive(world, event);
-      world.lastReplies = channel.graph.messages().slice(before).filter((m) => m.to === world.from).map((m) => (m.text?.body ?? m.interactive?.body?.text ?? m.type) as string);
+      world.lastReplies = channel.graph.messages().slice(before).filter((m) => m.to === world.from).map((m: Msg) => (m.text?.body ?? m.interactive?.body?.text ?? m.type) as string);
       const expected = real[settledAt]!.state;
       const row = await db.prisma.conversation.findFirstOrThrow({ where: { customer: { waId: world.from } } });
       expect({ step: i, event: event.type, state: JSON.parse(row.stateValue), replies: world.lastReplies }).toEqual({ step: i, event: event.type, state: expected.value, replies: world.lastReplies });

@@ -1,0 +1,159 @@
+/**
+ * The booking Flow's completion (`nfm_reply`), run by the conversation step inside its SERIALIZABLE
+ * transaction: the token must be this customer's; the slot is booked (or the booking moved) through
+ * the booking core, where the customer's own hold counts as theirs and anything else overlapping
+ * means the slot is gone. A token completes once: a second completion answers with the first result.
+ */
+import { z } from 'zod';
+import { findBooking, type BookingRow, type BookingService } from '../booking';
+import type { Db } from '../platform/database';
+import { isDomainError } from '../platform/errors';
+import type { Slot } from '../scheduling';
+import { isUuid } from './flow-repository';
+import { findFlowToken, markFlowTokenUsed, type FlowTokenMode } from './flow-tokens';
+
+/** What a completion came to; the conversation turns it into its answer event. */
+export type FlowCompletion =
+  | { kind: 'booked'; booking: BookingRow; isReplay: boolean }
+  | { kind: 'rescheduled'; booking: BookingRow; isReplay: boolean }
+  | { kind: 'slot_taken'; mode: FlowTokenMode; serviceId: string; staffId: string; bookingId: string | null; requestedStart: Date; alternatives: Slot[] }
+  | { kind: 'change_locked'; booking: BookingRow }
+  | { kind: 'rejected'; reason: FlowCompletionRejection };
+
+/** Why a completion books nothing. */
+export type FlowCompletionRejection = 'unknown_token' | 'expired' | 'used' | 'invalid_response' | 'not_changeable';
+
+/** The `complete` payload of booking.flow.json's SUMMARY screen (plus WhatsApp's flow_token). */
+export const bookingCompletionSchema = z.object({
+  flow: z.literal('booking'),
+  service_id: z.string().refine(isUuid, 'must be a service id'),
+  staff_id: z.string().refine(isUuid, 'must be a staff id'),
+  slot_start: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO instant'),
+  hold_id: z.string().optional(),
+  customer_name: z.string().optional(),
+  note: z.string().optional(),
+});
+
+// A customer may sit on the summary screen past the token's expiry; the endpoint is strict, the final tap is not.
+const COMPLETION_GRACE_MS = 30 * 60_000;
+const ALTERNATIVES = 5;
+const DAY_MS = 86_400_000;
+
+/** True when a flow_reply is a completion of our booking Flow (other Flows and address messages are not). */
+export function isBookingFlowResponse(response: Record<string, unknown>): boolean {
+  return response.flow === 'booking';
+}
+
+/** The idempotency key of a token's booking: one booking per token, however often it completes. */
+export function toFlowIdempotencyKey(tokenHash: string): string {
+  return `flow:${tokenHash}`;
+}
+
+/**
+ * Completes a booking Flow inside the caller's transaction.
+ * @example const outcome = await completeBookingFlow({ tx, bookings: bookings.inTransaction(tx), now, businessId, customerId, flowToken, response })
+ */
+export async function completeBookingFlow(params: {
+  tx: Db;
+  /** The booking core bound to `tx` (`bookings.inTransaction(tx)`). */
+  bookings: BookingService;
+  now: Date;
+  businessId: string;
+  customerId: string;
+  flowToken: string;
+  response: Record<string, unknown>;
+}): Promise<FlowCompletion> {
+  const { tx, bookings, now, businessId, customerId } = params;
+  const token = await findFlowToken(tx, params.flowToken);
+  // Someone else's token reads exactly like an unknown one: nothing about it leaks.
+  if (!token || token.businessId !== businessId || token.customerId !== customerId) return { kind: 'rejected', reason: 'unknown_token' };
+  const mode = token.mode;
+  if (token.usedAt) {
+    const previous = token.resultBookingId ? await findBooking(tx, businessId, token.resultBookingId) : null;
+    if (!previous) return { kind: 'rejected', reason: 'used' };
+    return mode === 'reschedule' ? { kind: 'rescheduled', booking: previous, isReplay: true } : { kind: 'booked', booking: previous, isReplay: true };
+  }
+  if (token.expiresAt.getTime() + COMPLETION_GRACE_MS <= now.getTime()) return { kind: 'rejected', reason: 'expired' };
+  const parsed = bookingCompletionSchema.safeParse(params.response);
+  if (!parsed.success) return { kind: 'rejected', reason: 'invalid_response' };
+  const answer = parsed.data;
+  const start = new Date(answer.slot_start);
+  const idempotencyKey = toFlowIdempotencyKey(token.tokenHash);
+  const actor = `customer:${customerId}`;
+  const markUsed = (resultBookingId: string | null) => markFlowTokenUsed(tx, { tokenId: token.id, now, resultBookingId });
+  const slotTaken = async (): Promise<FlowCompletion> => {
+    await markUsed(null);
+    const alternatives = await findNearestSlots(bookings, { businessId, customerId, serviceId: answer.service_id, staffId: answer.staff_id, around: start, now });
+    return { kind: 'slot_taken', mode, serviceId: answer.service_id, staffId: answer.staff_id, bookingId: token.bookingId, requestedStart: start, alternatives };
+  };
+
+  try {
+    if (mode === 'reschedule') {
+      const owned = token.bookingId ? await findBooking(tx, businessId, token.bookingId) : null;
+      if (!owned || owned.customerId !== customerId) return { kind: 'rejected', reason: 'not_changeable' };
+      if (owned.serviceId !== answer.service_id) return { kind: 'rejected', reason: 'invalid_response' };
+      const result = await bookings.reschedule({
+        businessId,
+        bookingId: owned.id,
+        start,
+        staffId: answer.staff_id,
+        actor,
+        enforceChangeLock: true,
+        reason: 'Rescheduled by the customer in the WhatsApp form',
+        idempotencyKey,
+      });
+      if (!result.ok) return await slotTaken();
+      await markUsed(result.booking.id);
+      return { kind: 'rescheduled', booking: result.booking, isReplay: false };
+    }
+    const note = answer.note?.trim();
+    const name = answer.customer_name?.trim();
+    const result = await bookings.confirmSlot({
+      businessId,
+      customerId,
+      serviceId: answer.service_id,
+      staffId: answer.staff_id,
+      start,
+      source: 'flow',
+      notes: note ? note.slice(0, 1000) : undefined,
+      metadata: name ? { nameGiven: name.slice(0, 200) } : undefined,
+      idempotencyKey,
+      actor,
+    });
+    if (!result.ok) return await slotTaken();
+    await markUsed(result.booking.id);
+    return { kind: 'booked', booking: result.booking, isReplay: result.isReplay };
+  } catch (error) {
+    if (isDomainError(error, 'change_locked') && token.bookingId) {
+      const owned = await findBooking(tx, businessId, token.bookingId);
+      if (owned) return { kind: 'change_locked', booking: owned };
+    }
+    if (isDomainError(error, 'invalid_transition') || isDomainError(error, 'booking_not_found')) return { kind: 'rejected', reason: 'not_changeable' };
+    // In the past, too soon, beyond the window, off the grid: to the customer that time is simply gone.
+    if (isDomainError(error) && error.code.startsWith('slot_')) return slotTaken();
+    if (isDomainError(error, 'service_not_found') || isDomainError(error, 'staff_does_not_perform_service') || isDomainError(error, 'validation_failed')) {
+      return { kind: 'rejected', reason: 'invalid_response' };
+    }
+    throw error;
+  }
+}
+
+/** The free slots nearest to `around` (same service and staff), soonest first. */
+async function findNearestSlots(
+  bookings: BookingService,
+  params: { businessId: string; customerId: string; serviceId: string; staffId: string; around: Date; now: Date },
+): Promise<Slot[]> {
+  const from = new Date(Math.max(params.now.getTime(), params.around.getTime() - 3 * DAY_MS));
+  const to = new Date(Math.max(from.getTime(), params.around.getTime()) + 7 * DAY_MS);
+  try {
+    const { slots } = await bookings.findSlots({ businessId: params.businessId, serviceId: params.serviceId, staffId: params.staffId, from, to, exceptCustomerId: params.customerId });
+    const target = params.around.getTime();
+    return slots
+      .sort((a, b) => Math.abs(a.start.getTime() - target) - Math.abs(b.start.getTime() - target))
+      .slice(0, ALTERNATIVES)
+      .sort((a, b) => a.start.getTime() - b.start.getTime());
+  } catch (error) {
+    if (isDomainError(error)) return [];
+    throw error;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Database reads of the Flows endpoint besides availability (flow-availability.ts): the booking
+ * being moved and the customer's hold. Every query is scoped to the token's business.
+ */
+import type { Db } from '../platform/database';
+
+/** A service as the Flow offers it, with the active staff who perform it. */
+export interface FlowService {
+  id: string;
+  name: string;
+  durationMinutes: number;
+  price: string;
+  currency: string;
+  staff: Array<{ id: string; name: string }>;
+}
+
+/** The booking a reschedule token moves. */
+export interface FlowBooking {
+  id: string;
+  uid: string;
+  serviceId: string;
+  staffId: string;
+  startsAt: Date;
+  status: string;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True for a UUID; anything else must never reach a uuid column (PostgreSQL would reject the query). */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID_PATTERN.test(value);
+}
+
+/** The customer's own booking (a reschedule token never reaches anyone else's). */
+export async function findFlowBooking(db: Db, params: { businessId: string; customerId: string; bookingId: string }): Promise<FlowBooking | null> {
+  return db.booking.findFirst({
+    where: { id: params.bookingId, businessId: params.businessId, customerId: params.customerId },
+    select: { id: true, uid: true, serviceId: true, staffId: true, startsAt: true, status: true },
+  });
+}
+
+/** The id of the customer's current hold, if any. */
+export async function findHoldId(db: Db, params: { businessId: string; customerId: string }): Promise<string | null> {
+  const hold = await db.slotHold.findUnique({ where: { businessId_customerId: params }, select: { id: true } });
+  return hold?.id ?? null;
+}

@@ -1,0 +1,80 @@
+/**
+ * What every screen handler of the booking Flow works with: the validated token, the business,
+ * the customer, their language, and (reschedule mode) the booking being moved. Also the shared
+ * shapes of requests and answers.
+ */
+import type { BookingService, BusinessSettings } from '../booking';
+import type { Db } from '../platform/database';
+import type { BusinessCatalog, FlowAvailability, ScheduledService } from './flow-availability';
+import type { FlowTokenRow } from './flow-tokens';
+import { isUuid, type FlowBooking } from './flow-repository';
+import type { FlowLocale, FlowTexts } from './flow-texts';
+
+/** One validated Flow request's world. */
+export interface FlowSession {
+  db: Db;
+  bookings: BookingService;
+  availability: FlowAvailability;
+  /** The business's cached settings, services and schedules. */
+  catalog: BusinessCatalog;
+  now: Date;
+  token: FlowTokenRow;
+  business: BusinessSettings;
+  customer: { id: string; name: string | null };
+  locale: FlowLocale;
+  texts: FlowTexts;
+  /** The booking a reschedule token moves; null in book mode. */
+  booking: FlowBooking | null;
+}
+
+/** A screen answer: the next (or same) screen and all of its data fields. */
+export interface FlowScreenAnswer {
+  screen: string;
+  data: Record<string, unknown>;
+}
+
+/** Screen ids of flows/booking.flow.json. */
+export const FLOW_SCREENS = ['SERVICE', 'STAFF', 'DATE', 'TIME', 'DETAILS', 'SUMMARY'] as const;
+
+/** A request the endpoint refuses outright (HTTP 400): only forged or malformed payloads get here. */
+export class FlowRequestError extends Error {
+  override readonly name = 'FlowRequestError';
+  /** HTTP status of the answer. */
+  readonly statusCode = 400;
+}
+
+/** The value the Flow sends for "any available" staff. */
+export const ANY_STAFF = 'any';
+
+/**
+ * The service a screen works on: from the screen's hidden `service_id`, or fixed by the booking in
+ * reschedule mode (the client cannot switch services while moving a booking).
+ */
+export function resolveFlowService(session: FlowSession, serviceId: unknown): ScheduledService {
+  const service = findCatalogService(session, session.booking ? session.booking.serviceId : serviceId);
+  if (!service) throw new FlowRequestError('The Flow request names a service this business does not offer.');
+  return service;
+}
+
+/** An active, bookable service of the business by id (undefined otherwise). */
+export function findCatalogService(session: FlowSession, serviceId: unknown): ScheduledService | undefined {
+  return isUuid(serviceId) ? session.catalog.services.find((service) => service.id === serviceId) : undefined;
+}
+
+/** A staff choice ('any' or a member who performs the service), else a FlowRequestError. */
+export function resolveFlowStaff(service: ScheduledService, staffId: unknown, options: { isAnyAllowed: boolean }): string {
+  if (staffId === ANY_STAFF && options.isAnyAllowed) return ANY_STAFF;
+  if (isUuid(staffId) && service.staff.some((member) => member.id === staffId)) return staffId;
+  throw new FlowRequestError('The Flow request names a staff member who does not perform this service.');
+}
+
+/** Reads a string field of the request data ('' when absent or not a string). */
+export function readString(data: Record<string, unknown>, field: string): string {
+  const value = data[field];
+  return typeof value === 'string' ? value : '';
+}
+
+/** The staff filter of the booking core: undefined means any. */
+export function toStaffFilter(staffId: string): string | undefined {
+  return staffId === ANY_STAFF ? undefined : staffId;
+}

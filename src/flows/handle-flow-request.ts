@@ -1,0 +1,136 @@
+/**
+ * The booking Flow's request handling after decryption: ping, client error notifications, token
+ * check (427), then INIT / BACK / data_exchange dispatched to one handler per screen
+ * (flows/README.md is the data contract). Returns what to encrypt and which status to send.
+ */
+import { z } from 'zod';
+import type { BookingService } from '../booking';
+import type { Clock } from '../platform/clock';
+import type { PrismaClient } from '../platform/database';
+import type { Logger } from '../platform/logger';
+import { buildDateScreen, handleChooseDate } from './date-screen';
+import { handleSubmitDetails } from './details-screen';
+import type { FlowAvailability } from './flow-availability';
+import { findFlowBooking } from './flow-repository';
+import { FlowRequestError, resolveFlowService, type FlowScreenAnswer, type FlowSession } from './flow-session';
+import { FLOW_TEXTS, toFlowLocale, type FlowLocale } from './flow-texts';
+import { resolveFlowToken, type FlowTokenRow } from './flow-tokens';
+import { buildServiceScreen, handleChooseService } from './service-screen';
+import { buildStaffScreen, handleChooseStaff } from './staff-screen';
+import { handleChooseTime } from './time-screen';
+
+/** What the endpoint needs to answer requests. */
+export interface FlowEndpointDeps {
+  prisma: PrismaClient;
+  clock: Clock;
+  logger: Logger;
+  bookings: BookingService;
+  /** Cached settings and schedules plus live busy times (createFlowAvailability). */
+  availability: FlowAvailability;
+}
+
+/** The answer: a JSON to encrypt (200 or 427), or a plain error for a request we cannot read (400). */
+export type FlowEndpointResult =
+  | { kind: 'encrypted'; status: 200 | 427; response: unknown }
+  | { kind: 'plain'; status: 400; code: string; message: string };
+
+/** A decrypted Flows request (WHATSAPP.md §4.6). */
+export const flowRequestSchema = z.object({
+  version: z.string().optional(),
+  action: z.enum(['ping', 'INIT', 'BACK', 'data_exchange']),
+  screen: z.string().optional(),
+  data: z.record(z.string(), z.unknown()).nullish(),
+  flow_token: z.string().optional(),
+});
+
+/** A decrypted Flows request. */
+export type FlowRequest = z.infer<typeof flowRequestSchema>;
+
+type ScreenHandler = (session: FlowSession, data: Record<string, unknown>) => Promise<FlowScreenAnswer>;
+
+/** data_exchange handlers by the Footer's `screen_action` (booking.flow.json). */
+const SCREEN_ACTIONS: Readonly<Record<string, ScreenHandler>> = {
+  choose_service: handleChooseService,
+  choose_staff: handleChooseStaff,
+  choose_date: handleChooseDate,
+  choose_time: handleChooseTime,
+  submit_details: handleSubmitDetails,
+};
+
+const CHANGEABLE_STATUSES = new Set(['pending', 'confirmed']);
+
+/** Handles one decrypted request. Never throws for anything a client can send. */
+export async function handleFlowRequest(deps: FlowEndpointDeps, payload: unknown): Promise<FlowEndpointResult> {
+  const parsed = flowRequestSchema.safeParse(payload);
+  if (!parsed.success) {
+    return { kind: 'plain', status: 400, code: 'invalid_flow_request', message: 'The decrypted Flows request is not a ping, INIT, BACK or data_exchange request.' };
+  }
+  const request = parsed.data;
+  if (request.action === 'ping') return encrypted({ data: { status: 'active' } });
+  const data = request.data ?? {};
+  if (data.error !== undefined) {
+    // The client could not use an earlier answer; Meta only wants an acknowledgement, we want the log line.
+    deps.logger.warn({ screen: request.screen, action: request.action, flowError: String(data.error).slice(0, 100), flowErrorMessage: String(data.error_message ?? '').slice(0, 300) }, 'WhatsApp Flow client reported an error');
+    return encrypted({ data: { acknowledged: true } });
+  }
+  const now = deps.clock.now();
+  const resolved = await resolveFlowToken(deps.prisma, request.flow_token ?? '', now);
+  if (!resolved.ok) return tokenRefused(resolved.token?.locale, 'errorTokenInvalid');
+  const opened = await openSession(deps, resolved.token, now);
+  if (!opened.ok) return tokenRefused(resolved.token.locale, opened.reason);
+  const session = opened.session;
+  try {
+    if (request.action === 'INIT' || request.action === 'BACK') return encrypted(await buildEntryScreen(session));
+    const screenAction = typeof data.screen_action === 'string' ? SCREEN_ACTIONS[data.screen_action] : undefined;
+    if (!screenAction) {
+      return { kind: 'plain', status: 400, code: 'unknown_screen_action', message: `Unknown screen_action ${JSON.stringify(data.screen_action)}; see flows/README.md.` };
+    }
+    return encrypted(await screenAction(session, data));
+  } catch (error) {
+    if (error instanceof FlowRequestError) return { kind: 'plain', status: 400, code: 'invalid_flow_request', message: error.message };
+    throw error;
+  }
+}
+
+/** INIT (and BACK, which this Flow never asks for since no screen refreshes on back): the first screen of the mode. */
+async function buildEntryScreen(session: FlowSession): Promise<FlowScreenAnswer> {
+  if (!session.booking) return buildServiceScreen(session);
+  // Moving a booking keeps its service: start at the staff (or, with one person, at the days).
+  const service = resolveFlowService(session, session.booking.serviceId);
+  const [only] = service.staff;
+  if (service.staff.length === 1 && only) return buildDateScreen(session, service, only.id);
+  return buildStaffScreen(session, service);
+}
+
+async function openSession(
+  deps: FlowEndpointDeps,
+  token: FlowTokenRow,
+  now: Date,
+): Promise<{ ok: true; session: FlowSession } | { ok: false; reason: 'errorTokenInvalid' | 'errorBookingNotChangeable' }> {
+  const catalog = await deps.availability.loadCatalog(token.businessId, now);
+  if (!catalog) return { ok: false, reason: 'errorTokenInvalid' };
+  const { business } = catalog;
+  const customer = { id: token.customerId, name: token.customerName };
+  let booking = null;
+  if (token.mode === 'reschedule') {
+    booking = token.bookingId ? await findFlowBooking(deps.prisma, { businessId: business.id, customerId: customer.id, bookingId: token.bookingId }) : null;
+    if (!booking || !CHANGEABLE_STATUSES.has(booking.status) || deps.bookings.isChangeLocked(booking, business)) {
+      return { ok: false, reason: 'errorBookingNotChangeable' };
+    }
+  }
+  const locale = toFlowLocale(token.locale);
+  return {
+    ok: true,
+    session: { db: deps.prisma, bookings: deps.bookings, availability: deps.availability, catalog, now, token, business, customer, locale, texts: FLOW_TEXTS[locale], booking },
+  };
+}
+
+function encrypted(response: unknown): FlowEndpointResult {
+  return { kind: 'encrypted', status: 200, response };
+}
+
+// The 427 body is encrypted like any answer: the WhatsApp client decrypts it and shows error_msg (WHATSAPP.md §4.8).
+function tokenRefused(locale: string | undefined, key: 'errorTokenInvalid' | 'errorBookingNotChangeable'): FlowEndpointResult {
+  const texts = FLOW_TEXTS[toFlowLocale(locale) as FlowLocale];
+  return { kind: 'encrypted', status: 427, response: { error_msg: texts[key] } };
+}

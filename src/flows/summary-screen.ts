@@ -1,0 +1,40 @@
+/**
+ * SUMMARY (terminal): what will be booked, with price. Its Footer runs `complete`, so the booking
+ * itself happens in the conversation step that receives the `nfm_reply` (complete-flow.ts).
+ */
+import { toLocalDate } from '../scheduling';
+import { formatFlowDay, formatFlowPrice, formatFlowTime, formatFlowZone } from './flow-format';
+import type { FlowService } from './flow-repository';
+import type { FlowScreenAnswer, FlowSession } from './flow-session';
+import type { ChosenSlot } from './details-screen';
+import { fillText } from './flow-texts';
+
+/** The SUMMARY screen of a chosen slot. */
+export function buildSummaryScreen(session: FlowSession, input: { service: FlowService; chosen: ChosenSlot; note: string }): FlowScreenAnswer {
+  const { texts, locale, business } = session;
+  const { service, chosen, note } = input;
+  const start = new Date(chosen.slotStart);
+  const end = new Date(start.getTime() + service.durationMinutes * 60_000);
+  const staffName = service.staff.find((member) => member.id === chosen.staffId)?.name ?? '';
+  const isReschedule = session.booking !== null;
+  const date = formatFlowDay(toLocalDate(start, business.timeZone), locale, { withYear: true });
+  return {
+    screen: 'SUMMARY',
+    data: {
+      heading: isReschedule ? texts.rescheduleSummaryHeading : texts.summaryHeading,
+      service_text: service.name,
+      staff_text: fillText(texts.summaryStaff, { staff: staffName }),
+      date_text: date,
+      time_text: `${formatFlowTime(start, business.timeZone)} – ${formatFlowTime(end, business.timeZone)} (${formatFlowZone(start, business.timeZone, locale)})`,
+      price_text: Number(service.price) > 0 ? formatFlowPrice(service.price, service.currency, locale) : texts.noPrice,
+      name_text: chosen.name,
+      footer_label: isReschedule ? texts.rescheduleConfirmLabel : texts.confirmLabel,
+      service_id: service.id,
+      staff_id: chosen.staffId,
+      slot_start: chosen.slotStart,
+      hold_id: chosen.holdId,
+      customer_name: chosen.name,
+      note,
+    },
+  };
+}

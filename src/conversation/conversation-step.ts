@@ -10,7 +10,7 @@ import { toConversationEvent } from '../../machines/conversation-events';
 import { CONVERSATION_MACHINE_VERSION, conversationMachine, toConversationEffects } from '../../machines/conversation.machine';
 import { runSerializable, type BookingService } from '../booking';
 import type { Clock } from '../platform/clock';
-import type { Prisma, PrismaClient } from '../platform/database';
+import { Prisma as PrismaNamespace, type Prisma, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { buildMarkReadMessage, enqueueOutbound, maskPhone, type InboundMessage } from '../whatsapp';
 import {
@@ -23,7 +23,8 @@ import {
   type ConversationBusiness,
   type ConversationRow,
 } from './conversation-repository';
-import { executeEffect, resolveLocale, type ConversationEventPayload, type EffectContext, type FlowSendingOptions } from './effect-executor';
+import { chooseLocale } from './locale';
+import { executeEffect, SerializableStepRequired, type ConversationEventPayload, type EffectContext, type FlowSendingOptions } from './effect-executor';
 import { DEFAULT_EMERGENCY_KEYWORDS } from './classify-text';
 import { renderMessage } from './render-message';
 
@@ -91,11 +92,15 @@ async function openStep(
   deps: ConversationDeps,
   tx: Prisma.TransactionClient,
   params: { businessId: string; customerId: string },
+  isSerializable: boolean,
 ): Promise<{ state: StepState; business: ConversationBusiness; locale: Locale; wasReset: boolean } | null> {
   const business = await findConversationBusiness(tx, params.businessId);
   const customer = await findCustomer(tx, params);
   if (!business || !customer) return null;
-  const locale = resolveLocale(customer.locale, business.defaultLocale);
+  // The saved choice, else the business's language; the customer's own words switch it (the
+  // machine detects Spanish and Portuguese). A guess from the number's country code was tried and
+  // dropped: expats and tourists writing English would be answered in Spanish.
+  const locale = chooseLocale({ saved: customer.locale, businessDefault: business.defaultLocale });
   const isFlowEnabled = Boolean(deps.flows?.bookingFlowId);
   const input = {
     isFlowEnabled,
@@ -115,6 +120,7 @@ async function openStep(
   const restored = isNew ? fresh : restoreSnapshot(row, isFlowEnabled);
   const ctx: EffectContext = {
     tx,
+    isSerializable,
     clock: deps.clock,
     bookings: deps.bookings,
     business,
@@ -171,11 +177,29 @@ function checkFlood(row: ConversationRow, changes: Prisma.ConversationUncheckedU
   return 'ok';
 }
 
+/**
+ * Runs a step READ COMMITTED (the sender's row lock already serialises their messages); a step
+ * whose effects change bookings is rolled back and run again SERIALIZABLE, so the booking core's
+ * re-check holds. A confirm that raced past the checks hits the exclusion constraint (23P01);
+ * that re-run sees the winner and answers "taken".
+ */
+async function runStepTransaction<T>(deps: ConversationDeps, work: (tx: Prisma.TransactionClient, isSerializable: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await deps.prisma.$transaction((tx) => work(tx, false), {
+      isolationLevel: PrismaNamespace.TransactionIsolationLevel.ReadCommitted,
+      maxWait: 30_000,
+      timeout: 30_000,
+    });
+  } catch (error) {
+    if (!(error instanceof SerializableStepRequired)) throw error;
+  }
+  return runSerializable(deps.prisma, (tx) => work(tx, true), { retryOnStates: ['23P01'] });
+}
+
 /** Processes every pending inbox message of one sender, in order (the process_inbox job). */
 export async function processInbox(deps: ConversationDeps, params: { businessId: string; customerId: string }): Promise<number> {
-  // A confirm that raced past the checks hits the exclusion constraint (23P01); the re-run sees the winner and answers "taken".
-  return runSerializable(deps.prisma, async (tx) => {
-    const opened = await openStep(deps, tx, params);
+  return runStepTransaction(deps, async (tx, isSerializable) => {
+    const opened = await openStep(deps, tx, params, isSerializable);
     if (!opened) return 0;
     const { state, business } = opened;
     const pending = await findPendingInbox(tx, { ...params, limit: MAX_INBOX_PER_STEP });
@@ -220,13 +244,13 @@ export async function processInbox(deps: ConversationDeps, params: { businessId:
     await closeStep(tx, state, { lastActivityAt: now });
     deps.logger.debug({ customer: maskPhone(state.ctx.customer.waId), messages: pending.length, state: stateLabel(state.snapshot) }, 'conversation step');
     return pending.length;
-  }, { retryOnStates: ['23P01'] });
+  });
 }
 
 /** Delivers a system event (timeout, release) from a durable job; stale timers are ignored. */
 export async function deliverSystemEvent(deps: ConversationDeps, payload: ConversationEventPayload): Promise<boolean> {
-  return runSerializable(deps.prisma, async (tx) => {
-    const opened = await openStep(deps, tx, payload);
+  return runStepTransaction(deps, async (tx, isSerializable) => {
+    const opened = await openStep(deps, tx, payload, isSerializable);
     if (!opened) return false;
     const { state } = opened;
     const row = state.ctx.conversation;

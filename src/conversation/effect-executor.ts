@@ -55,7 +55,24 @@ export interface EffectContext {
   conversationChanges: Prisma.ConversationUncheckedUpdateInput;
   /** The WhatsApp message being answered, for reply context. */
   replyTo?: string;
+  /** Whether the step runs SERIALIZABLE; booking changes require it (see SerializableStepRequired). */
+  isSerializable: boolean;
 }
+
+/**
+ * Thrown when an effect changes bookings or holds inside a step that runs READ COMMITTED: the
+ * step is rolled back and run again, SERIALIZABLE. Most steps only read (lists, menus), and
+ * serializable transactions over the job queue and outbox abort each other under load.
+ */
+export class SerializableStepRequired extends Error {
+  override readonly name = 'SerializableStepRequired';
+  constructor(readonly effectType: string) {
+    super(`effect ${effectType} changes bookings and needs a SERIALIZABLE step`);
+  }
+}
+
+/** Effects whose correctness rests on the booking core's serializable re-check. */
+const BOOKING_CHANGING_EFFECTS = new Set(['confirmBooking', 'rescheduleBooking', 'cancelBooking', 'confirmPendingBooking', 'completeFlow']);
 
 const MAX_DAYS = 10;
 
@@ -64,6 +81,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
   const { tx, business, customer } = ctx;
   const bookings = ctx.bookings.inTransaction(tx);
   const actor = `customer:${customer.id}`;
+  if (!ctx.isSerializable && BOOKING_CHANGING_EFFECTS.has(effect.type)) throw new SerializableStepRequired(effect.type);
   try {
     switch (effect.type) {
       case 'reply': {
@@ -354,8 +372,3 @@ async function toSummary(ctx: EffectContext, row: { id: string; uid: string; ser
   };
 }
 
-/** The customer's language: their saved choice, else WhatsApp's hint, else the business default. */
-export function resolveLocale(saved: string | null | undefined, fallback: string): Locale {
-  const candidate = (saved ?? fallback).slice(0, 2).toLowerCase();
-  return candidate === 'es' || candidate === 'pt' ? candidate : 'en';
-}

@@ -1,13 +1,13 @@
 /**
  * Writes Mermaid state diagrams of the conversation and booking-lifecycle machines to
  * docs/conversation.md and docs/booking.md, generated from the machine definitions so they never drift.
- * Run: `npm run machines:diagram` (tsx scripts/machines-diagram.ts).
+ * Run: `npm run machines:diagram` (tsx machines/diagram.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
-import { bookingMachine } from '../machines/booking.machine';
-import { conversationMachine } from '../machines/conversation.machine';
+import { bookingMachine } from './booking.machine';
+import { conversationMachine } from './conversation.machine';
 
 interface Edge {
   from: string;

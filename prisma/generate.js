@@ -9,7 +9,7 @@ const env = { ...process.env };
 if (!env.PRISMA_SCHEMA_ENGINE_BINARY) env.PRISMA_SCHEMA_ENGINE_BINARY = process.execPath;
 env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
 const cli = require.resolve('prisma/build/index.js');
-execFileSync(process.execPath, [cli, 'generate', '--schema', path.join(__dirname, '..', 'prisma', 'schema.prisma')], {
+execFileSync(process.execPath, [cli, 'generate', '--schema', path.join(__dirname, 'schema.prisma')], {
   stdio: 'inherit',
   env,
 });

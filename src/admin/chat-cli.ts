@@ -6,9 +6,9 @@
  * Options: --from <wa_id> (default 34600123456), --name <profile name>, --url <server base URL>.
  */
 import readline from 'node:readline/promises';
-import { loadConfig } from '../src/platform/config';
-import { signBody } from '../src/whatsapp';
-import { DEMO } from '../prisma/seed';
+import { loadConfig } from '../platform/config';
+import { signBody } from '../whatsapp';
+import { DEMO } from '../../prisma/seed';
 
 interface Option {
   id: string;

@@ -1,6 +1,6 @@
 /** `npm run cli -- <command>`: admin commands (create a business, create an API key). */
-import { runCli } from '../src/api';
-import { createLogger, loadConfig } from '../src/platform';
+import { runCli } from './cli';
+import { createLogger, loadConfig } from '../platform';
 
 async function main(): Promise<void> {
   const config = loadConfig();

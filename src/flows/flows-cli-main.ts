@@ -1,6 +1,6 @@
-/** `npm run flows -- keys | upload-key | publish`: WhatsApp Flows key pair and Meta management (see src/flows/flows-cli.ts). */
-import { runFlowsCli } from '../src/flows';
-import { loadConfig } from '../src/platform';
+/** `npm run flows -- keys | upload-key | publish`: WhatsApp Flows key pair and Meta management (see flows-cli.ts). */
+import { runFlowsCli } from './flows-cli';
+import { loadConfig } from '../platform';
 
 async function main(): Promise<void> {
   const code = await runFlowsCli(process.argv.slice(2), {

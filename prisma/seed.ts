@@ -2,6 +2,7 @@
  * The demo business: what `npm start` puts into an empty database, and what tests build on.
  */
 import type { PrismaClient } from '../src/platform/database';
+import { createDefaultRules } from '../src/reminders';
 
 /** Stable identifiers of the demo data, so tests and the terminal chat can refer to them. */
 export const DEMO = {
@@ -50,6 +51,8 @@ export async function seedDemoBusinessIfEmpty(prisma: PrismaClient): Promise<str
       ),
     );
     const [consultation, followUp, physio] = services;
+    // Reminders 24 h and 2 h before, and a 1–5 rating request 2 h after a completed visit.
+    await createDefaultRules(tx, { businessId, serviceIds: services.map((service) => service.id) });
     const [ana, ben, carla] = await Promise.all(
       Object.values(DEMO.staff).map((name) => tx.staff.create({ data: { businessId, name } })),
     );

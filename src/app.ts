@@ -9,6 +9,8 @@ import { createWebhookRouter } from './whatsapp';
 import { createSandboxRouter } from './admin';
 import { createApiRouter } from './api';
 import { createFlowsRouter } from './flows';
+import { createBookingService } from './booking';
+import { createBookingListeners } from './reminders';
 
 /** Everything the HTTP app needs from the outside. */
 export interface AppDeps {
@@ -22,6 +24,9 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // One booking core for every entry point, with the listeners that plan reminders, write
+  // outgoing events and alert staff inside each booking's transaction.
+  const bookings = createBookingService({ prisma: deps.prisma, clock: deps.clock, listeners: createBookingListeners({ clock: deps.clock }) });
   app.set('trust proxy', 'loopback');
 
   app.get('/health', async (_req, res) => {
@@ -40,11 +45,11 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use(createApiRouter({ prisma: deps.prisma, logger: deps.logger, clock: deps.clock }));
+  app.use(createApiRouter({ prisma: deps.prisma, logger: deps.logger, clock: deps.clock, bookings }));
 
   if (deps.config.whatsapp.isSandbox) app.use(createSandboxRouter({ prisma: deps.prisma }));
 
-  app.use(createFlowsRouter({ config: deps.config, prisma: deps.prisma, logger: deps.logger, clock: deps.clock }));
+  app.use(createFlowsRouter({ config: deps.config, prisma: deps.prisma, logger: deps.logger, clock: deps.clock, bookings }));
 
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}. See /v1/openapi.json for the API.`);

@@ -6,6 +6,7 @@ import type { Task, TaskList } from 'graphile-worker';
 import type { BookingService } from './booking';
 import { CONVERSATION_EVENT_TASK, deliverSystemEvent, processInbox, type ConversationEventPayload } from './conversation';
 import type { AppConfig, Clock, Logger, PrismaClient } from './platform';
+import { buildReminderTasks } from './reminders';
 import {
   PROCESS_INBOX_TASK,
   SEND_OUTBOX_TASK,
@@ -33,7 +34,7 @@ const typed = <P>(run: (payload: P) => Promise<unknown>): Task => async (payload
 
 /** Builds the task list for the job runner. */
 export function buildTaskList(deps: TaskDeps): TaskList {
-  const conversation = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings };
+  const conversation = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings, flows: deps.config.flows };
   return {
     [PROCESS_INBOX_TASK]: typed<ProcessInboxPayload>((payload) => processInbox(conversation, payload)),
     [CONVERSATION_EVENT_TASK]: typed<ConversationEventPayload>((payload) => deliverSystemEvent(conversation, payload)),
@@ -44,5 +45,7 @@ export function buildTaskList(deps: TaskDeps): TaskList {
     purge_expired_holds: async () => {
       await deps.prisma.slotHold.deleteMany({ where: { expiresAt: { lt: deps.clock.now() } } });
     },
+    // Reminders, follow-ups, meeting start/end and event deliveries (src/reminders, src/events).
+    ...buildReminderTasks({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings }),
   };
 }

@@ -5,7 +5,7 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { createBookingService } from '../booking';
+import { createBookingService, type BookingService } from '../booking';
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import { sendError } from '../platform/http-errors';
@@ -34,6 +34,8 @@ export interface ApiRouterDeps {
   clock: Clock;
   /** Requests per minute per key (token bucket); default 600. */
   rateLimitPerMinute?: number;
+  /** The app's booking core (with its reminder and event listeners); a bare one when absent (tests). */
+  bookings?: BookingService;
 }
 
 const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
@@ -41,7 +43,7 @@ const BODY_LIMIT = '100kb';
 
 /** Every route of the API (documented and mounted), including the document itself. */
 export function buildApiRoutes(deps: ApiRouterDeps): AnyApiRoute[] {
-  const bookings = createBookingService({ prisma: deps.prisma, clock: deps.clock });
+  const bookings = deps.bookings ?? createBookingService({ prisma: deps.prisma, clock: deps.clock });
   const { prisma, clock } = deps;
   const routes: AnyApiRoute[] = [
     ...buildCalendarRoutes({ prisma }),

@@ -12,7 +12,8 @@ import { runSerializable, type BookingService } from '../booking';
 import type { Clock } from '../platform/clock';
 import { Prisma as PrismaNamespace, type Prisma, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
-import { buildMarkReadMessage, enqueueOutbound, maskPhone, type InboundMessage } from '../whatsapp';
+import { buildMarkReadMessage, buildTextMessage, enqueueOutbound, maskPhone, type InboundMessage } from '../whatsapp';
+import { parseRatingReplyId, recordRatingReply, renderRatingThanks } from '../reminders';
 import {
   findConversationBusiness,
   findCustomer,
@@ -233,6 +234,24 @@ export async function processInbox(deps: ConversationDeps, params: { businessId:
           });
         }
         await markInboxProcessed(tx, { inboxId: inbox.id, outcome: 'ignored_flood', at: now });
+        continue;
+      }
+      // A tap on a follow-up's 1–5 rating is answered outside the dialogue: it stores the rating
+      // whatever step the customer is in, and thanks them.
+      const tapId = message.type === 'button_reply' || message.type === 'list_reply' ? message.id : message.type === 'template_button' ? message.payload : undefined;
+      if (tapId && parseRatingReplyId(tapId)) {
+        const result = await recordRatingReply(tx, { bookings: deps.bookings, businessId: business.id, customerId: params.customerId, replyId: tapId });
+        if (result.status === 'recorded') {
+          await enqueueOutbound(tx, {
+            businessId: business.id,
+            customerId: params.customerId,
+            phoneNumberId: business.phoneNumberId,
+            recipient: state.ctx.customer.waId,
+            kind: 'reply',
+            payload: buildTextMessage({ to: state.ctx.customer.waId, text: renderRatingThanks(state.snapshot.context.locale, result.rating) }),
+          });
+        }
+        await markInboxProcessed(tx, { inboxId: inbox.id, outcome: `rating_${result.status}`, at: now });
         continue;
       }
       // A business's own keywords add to the defaults: losing "chest pain" must never be a setting.

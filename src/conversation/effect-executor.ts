@@ -13,6 +13,7 @@ import { isDomainError } from '../platform/errors';
 import { localDayRange, toLocalDate, type Slot } from '../scheduling';
 import { enqueueOutbound } from '../whatsapp';
 import type { ConversationBusiness, ConversationRow } from './conversation-repository';
+import { notifyStaffOfHandoff } from '../reminders';
 import { renderMessage } from './render-message';
 
 /** The job that delivers a system event (timeouts, release) to a conversation. */
@@ -204,6 +205,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
         Object.assign(ctx.conversationChanges, { isHandoff: true, handoffReason: effect.params.reason, handoffAt: now, inactivityDeadline: null });
         await removeJobInTransaction(tx, inactivityJobKey(ctx.conversation.id));
         await scheduleEvent(ctx, 'HANDOFF_TIMED_OUT', deadline, handoffJobKey(ctx.conversation.id));
+        await notifyStaffOfHandoff(tx, { businessId: business.id, customerId: customer.id, now });
         return undefined;
       }
       case 'endHandoff': {

@@ -142,6 +142,25 @@ describe('channel behaviour', () => {
     expect((await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('read');
   });
 
+  it('a tap on a follow-up rating stores the rating on the visit and thanks the customer', async () => {
+    const from = '34622000011';
+    await channel.send(from, text('hi'));
+    const customer = await customerOf(from);
+    const bookings = createBookingService({ prisma: db.prisma, clock: channel.clock });
+    const start = new Date(channel.clock.now().getTime() - 3 * 60 * 60_000);
+    const made = await bookings.confirmSlot({ businessId, customerId: customer.id, serviceId: 'consultation', start: new Date(channel.clock.now().getTime() + 26 * 60 * 60_000), source: 'api', actor: 'test' });
+    if (!made.ok) throw new Error('setup booking failed');
+    await db.prisma.booking.update({ where: { id: made.booking.id }, data: { status: 'completed', startsAt: start, endsAt: new Date(start.getTime() + 30 * 60_000), blockedFrom: start, blockedUntil: new Date(start.getTime() + 30 * 60_000) } });
+    const replies = await channel.send(from, { type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: `rating:4:${made.booking.uid}`, title: '4' } } });
+    expect(replies).toHaveLength(1);
+    expect(textOf(replies[0]!)).toMatch(/4/);
+    expect((await db.prisma.booking.findUniqueOrThrow({ where: { id: made.booking.id } })).rating).toBe(4);
+    // Someone else's booking cannot be rated with a forged id.
+    const other = await channel.send('34622000012', { type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: `rating:1:${made.booking.uid}`, title: '1' } } });
+    expect(other).toEqual([]);
+    expect((await db.prisma.booking.findUniqueOrThrow({ where: { id: made.booking.id } })).rating).toBe(4);
+  });
+
   it('retries a 5xx and keeps order; does not retry a 4xx; 131047 without a template fails with the reason', async () => {
     const from = '34622000010';
     channel.graph.failNext(2, 500, { code: 1, message: 'temporary' });

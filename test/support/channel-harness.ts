@@ -6,6 +6,7 @@
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { createBookingService } from '../../src/booking';
+import { createBookingListeners } from '../../src/reminders';
 import { migrateJobQueue, startJobRunner, type JobRunner } from '../../src/jobs';
 import { createFixedClock, createLogger, loadConfig } from '../../src/platform';
 import { buildTaskList } from '../../src/tasks';
@@ -60,7 +61,8 @@ export async function startChannel(db: TestDatabase, options: { now?: Date } = {
   const config = loadConfig({ DATABASE_URL: db.url, WHATSAPP_APP_SECRET: SECRET, WHATSAPP_ACCESS_TOKEN: 'test-token', WHATSAPP_GRAPH_URL: graph.baseUrl });
   const logger = createLogger('silent');
   await migrateJobQueue(db.url);
-  const bookings = createBookingService({ prisma: db.prisma, clock });
+  // Listeners: events + reminders, as in src/main.ts.
+  const bookings = createBookingService({ prisma: db.prisma, clock, listeners: createBookingListeners({ clock }) });
   const runner = await startJobRunner({
     connectionString: db.url,
     concurrency: 4,

@@ -1,0 +1,103 @@
+/**
+ * Posts one event delivery to its subscriber, logs the attempt, and schedules the next one with
+ * backoff until the 24-hour give-up time. Delivery is at least once: a crash after the POST and
+ * before the log means one more POST with the same X-Tapbook-Delivery id, which receivers dedupe.
+ */
+import { addJobInTransaction } from '../jobs';
+import type { Clock } from '../platform/clock';
+import type { PrismaClient } from '../platform/database';
+import type { Logger } from '../platform/logger';
+import { findNextAttemptAt } from './delivery-policy';
+import { DELIVER_EVENT_TASK, deliveryJobKey, type DeliverEventPayload } from './event-outbox';
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signEventBody } from './event-signature';
+
+/** What the delivery task needs; `fetch` and `random` are replaceable in tests. */
+export interface DeliverEventDeps {
+  prisma: PrismaClient;
+  clock: Clock;
+  logger: Logger;
+  fetch?: typeof fetch;
+  random?: () => number;
+  /** Per-request timeout (default 10 s). */
+  timeoutMs?: number;
+}
+
+/** How one run of the task ended. */
+export type DeliverEventOutcome = 'delivered' | 'retry_scheduled' | 'failed' | 'not_pending' | 'not_due';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+const SNIPPET = 1000;
+
+/** Runs one delivery attempt (the deliver_event job). */
+export async function deliverEvent(deps: DeliverEventDeps, job: DeliverEventPayload): Promise<DeliverEventOutcome> {
+  const log = deps.logger.child({ component: 'events', deliveryId: job.deliveryId });
+  const claimed = await deps.prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM event_deliveries WHERE id = ${job.deliveryId}::uuid FOR UPDATE SKIP LOCKED`;
+    if (rows.length === 0) return null;
+    const delivery = await tx.eventDelivery.findUnique({
+      where: { id: job.deliveryId },
+      include: { event: { select: { type: true, payload: true } }, subscription: { select: { url: true, secret: true, isActive: true } } },
+    });
+    if (!delivery || delivery.status !== 'pending') return null;
+    const now = deps.clock.now();
+    if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > now.getTime()) return 'not_due' as const;
+    if (!delivery.subscription.isActive) {
+      await tx.eventDelivery.update({ where: { id: delivery.id }, data: { status: 'failed', lastError: 'subscription deactivated' } });
+      return null;
+    }
+    const attempt = delivery.attempts + 1;
+    await tx.eventDelivery.update({ where: { id: delivery.id }, data: { attempts: attempt } });
+    return { delivery, attempt };
+  });
+  if (claimed === null) return 'not_pending';
+  if (claimed === 'not_due') return 'not_due';
+  const { delivery, attempt } = claimed;
+  // The stored JSON is re-serialized identically on every attempt, so the signature matches what is posted.
+  const rawBody = JSON.stringify(delivery.event.payload);
+  const startedAt = deps.clock.now();
+  const started = performance.now();
+  let statusCode: number | null = null;
+  let responseBody: string | null = null;
+  let error: string | null = null;
+  try {
+    const response = await (deps.fetch ?? fetch)(delivery.subscription.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Tapbook-Webhooks/1',
+        [SIGNATURE_HEADER]: signEventBody(delivery.subscription.secret, rawBody),
+        [DELIVERY_HEADER]: delivery.id,
+        [EVENT_HEADER]: delivery.event.type,
+      },
+      body: rawBody,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(deps.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    });
+    statusCode = response.status;
+    responseBody = (await response.text().catch(() => '')).slice(0, SNIPPET);
+    if (response.status < 200 || response.status >= 300) error = `subscriber answered HTTP ${response.status}`;
+  } catch (caught) {
+    error = (caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)).slice(0, SNIPPET);
+  }
+  const durationMs = Math.round(performance.now() - started);
+  const finishedAt = deps.clock.now();
+  const next = error ? findNextAttemptAt({ attempt, failedAt: finishedAt, giveUpAt: delivery.giveUpAt, random: deps.random ?? Math.random }) : null;
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.eventDeliveryAttempt.create({ data: { deliveryId: delivery.id, attempt, startedAt, durationMs, statusCode, error, responseBody } });
+    if (!error) {
+      await tx.eventDelivery.update({ where: { id: delivery.id }, data: { status: 'delivered', deliveredAt: finishedAt, nextAttemptAt: null, lastError: null } });
+    } else if (next) {
+      await tx.eventDelivery.update({ where: { id: delivery.id }, data: { nextAttemptAt: next, lastError: error } });
+      await addJobInTransaction(tx, DELIVER_EVENT_TASK, { deliveryId: delivery.id } satisfies DeliverEventPayload, {
+        jobKey: deliveryJobKey(delivery.id),
+        runAt: next,
+        maxAttempts: 5,
+      });
+    } else {
+      await tx.eventDelivery.update({ where: { id: delivery.id }, data: { status: 'failed', nextAttemptAt: null, lastError: `${error}; gave up after ${attempt} attempts (24 h)` } });
+    }
+  });
+  if (!error) return 'delivered';
+  log.info({ attempt, statusCode, willRetry: Boolean(next) }, next ? 'event delivery failed; retrying later' : 'event delivery failed for good');
+  return next ? 'retry_scheduled' : 'failed';
+}

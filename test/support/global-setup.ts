@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startEmbeddedDatabase } from '../../src/platform/embedded-database';
 import { ensureDatabaseExists } from '../../src/platform/database-bootstrap';
 import { applyMigrations } from '../../src/platform/migrations';
+import { migrateJobQueue } from '../../src/jobs';
 import { TEMPLATE_DATABASE } from './test-database';
 
 async function findFreePort(): Promise<number> {
@@ -31,6 +32,8 @@ export default async function globalSetup(): Promise<void> {
   const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'data'), port });
   await ensureDatabaseExists(db.adminUrl, TEMPLATE_DATABASE);
   await applyMigrations(db.urlFor(TEMPLATE_DATABASE));
+  // Booking changes enqueue jobs in their own transaction, as in production (main.ts installs it).
+  await migrateJobQueue(db.urlFor(TEMPLATE_DATABASE));
   process.env.TAPBOOK_TEST_PG_ADMIN_URL = db.adminUrl;
   (globalThis as Record<string, unknown>).__TAPBOOK_TEST_DB__ = { db, dataDir };
 }

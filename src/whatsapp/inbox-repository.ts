@@ -3,8 +3,7 @@
  * message is written to the inbox (keyed by its WhatsApp id, so a redelivery is a no-op) and its
  * processing job is enqueued in the same transaction; the webhook answers 200 only after commit.
  */
-import { addJobInTransaction } from '../jobs';
-import type { PrismaClient } from '../platform/database';
+import type { Db, PrismaClient } from '../platform/database';
 import type { InboundMessageEvent, InboundStatusEvent } from './inbound-event';
 
 /** The job that runs the conversation step for a sender's pending inbox messages. */
@@ -34,41 +33,49 @@ export async function findBusinessIdByPhoneNumberId(prisma: PrismaClient, phoneN
   return row?.businessId ?? null;
 }
 
-/** Stores new messages and enqueues their processing, atomically; returns how many were new. */
+/**
+ * Stores new messages and enqueues their processing; returns how many were new. Each message is
+ * one SQL statement (customer upsert → inbox insert → add_job), so a message and its job commit
+ * together in a single round trip; a redelivered message id inserts nothing and adds no job.
+ */
 export async function storeInboundMessages(
   prisma: PrismaClient,
   params: { businessId: string; events: InboundMessageEvent[]; receivedAt: Date },
 ): Promise<number> {
   if (params.events.length === 0) return 0;
-  return prisma.$transaction(async (tx) => {
+  const storeAll = async (db: Db) => {
     let stored = 0;
-    for (const event of params.events) {
-      const customer = await tx.customer.upsert({
-        where: { businessId_waId: { businessId: params.businessId, waId: event.senderKey } },
-        create: {
-          businessId: params.businessId,
-          waId: event.senderKey,
-          phoneE164: event.waId && /^\d{6,15}$/.test(event.waId) ? `+${event.waId}` : null,
-          name: event.profileName?.slice(0, 200),
-          lastInboundAt: params.receivedAt,
-        },
-        update: { lastInboundAt: params.receivedAt, ...(event.profileName ? { name: event.profileName.slice(0, 200) } : {}) },
-        select: { id: true },
-      });
-      const inserted = await tx.$queryRaw<Array<{ id: string }>>`
-        INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at)
-        VALUES (${params.businessId}::uuid, ${customer.id}::uuid, ${event.messageId}, ${event.message.type},
-                ${JSON.stringify(event.message)}::jsonb, ${event.timestamp}, ${params.receivedAt})
-        ON CONFLICT (wa_message_id) DO NOTHING
-        RETURNING id`;
-      const inboxId = inserted[0]?.id;
-      if (!inboxId) continue;
-      stored += 1;
-      const payload: ProcessInboxPayload = { businessId: params.businessId, customerId: customer.id, inboxId };
-      await addJobInTransaction(tx, PROCESS_INBOX_TASK, payload, { maxAttempts: 25 });
-    }
+    for (const event of params.events) stored += await storeOne(db, params.businessId, event, params.receivedAt);
     return stored;
-  });
+  };
+  // A batch from one webhook is all-or-nothing, so a retried delivery finds either all or none.
+  return params.events.length === 1 ? storeAll(prisma) : prisma.$transaction((tx) => storeAll(tx));
+}
+
+async function storeOne(db: Db, businessId: string, event: InboundMessageEvent, receivedAt: Date): Promise<number> {
+  const phone = event.waId && /^\d{6,15}$/.test(event.waId) ? `+${event.waId}` : null;
+  const name = event.profileName?.slice(0, 200) ?? null;
+  const rows = await db.$queryRaw<Array<{ stored: number }>>`
+    WITH customer AS (
+      INSERT INTO customers (business_id, wa_id, phone_e164, name, last_inbound_at)
+      VALUES (${businessId}::uuid, ${event.senderKey}, ${phone}, ${name}, ${receivedAt})
+      ON CONFLICT (business_id, wa_id) DO UPDATE
+        SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name), updated_at = now()
+      RETURNING id
+    ), inbox AS (
+      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at)
+      SELECT ${businessId}::uuid, customer.id, ${event.messageId}, ${event.message.type}, ${JSON.stringify(event.message)}::jsonb, ${event.timestamp}, ${receivedAt}
+      FROM customer
+      ON CONFLICT (wa_message_id) DO NOTHING
+      RETURNING id, customer_id
+    )
+    SELECT count(graphile_worker.add_job(
+      identifier => ${PROCESS_INBOX_TASK}::text,
+      payload => json_build_object('businessId', ${businessId}::text, 'customerId', inbox.customer_id, 'inboxId', inbox.id),
+      max_attempts => 25
+    ))::int AS stored
+    FROM inbox`;
+  return rows[0]?.stored ?? 0;
 }
 
 const STATUS_RANK: Record<string, number> = { queued: 0, sending: 1, accepted: 2, sent: 3, delivered: 4, read: 5 };

@@ -6,7 +6,9 @@
  * Reports acknowledged messages/s with p50/p99 ack latency, and fully processed turns/s with
  * p50/p99 from the 200 to the bot's reply reaching the fake Graph API.
  *
- * Options (env): BENCH_SECONDS (30), BENCH_CONNECTIONS (16), BENCH_SENDERS (5000).
+ * Options (env): BENCH_SECONDS (30), BENCH_CONNECTIONS (16), BENCH_SENDERS (5000), BENCH_ROLES
+ * ("web,worker": an HTTP-only process and a worker-only process, as a deployment scales them;
+ * "all": one process doing both).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +26,7 @@ import { describeMachine, writeBenchReport } from './lib/report';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 5000);
+const ROLES = (process.env.BENCH_ROLES ?? 'web,worker').split(',').map((role) => role.trim()) as Array<'all' | 'web' | 'worker'>;
 const SECRET = 'bench-app-secret';
 const ROOT = path.resolve(__dirname, '..');
 
@@ -86,29 +89,34 @@ async function main(): Promise<void> {
   const graph = await startFakeGraph();
   const port = await freePort();
 
-  const server = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: db.urlFor('bench'),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      WHATSAPP_APP_SECRET: SECRET,
-      WHATSAPP_ACCESS_TOKEN: 'bench-token',
-      WHATSAPP_GRAPH_URL: graph.url,
-      WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '8',
-      DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '20',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening on')) resolve();
+  const servers = ROLES.map((role) =>
+    spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PROCESS_ROLE: role,
+        DATABASE_URL: db.urlFor('bench'),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'error',
+        WHATSAPP_APP_SECRET: SECRET,
+        WHATSAPP_ACCESS_TOKEN: 'bench-token',
+        WHATSAPP_GRAPH_URL: graph.url,
+        WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '8',
+        DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '20',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
+  // Start them one after another: the first one migrates and seeds the database.
+  for (const server of servers) {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout!.on('data', (chunk: Buffer) => {
+        if (/listening on|job worker running/.test(chunk.toString())) resolve();
+      });
+      server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
     });
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-
+  }
   step('server ready');
   const ackAt = new Map<string, number[]>();
   let sequence = 0;
@@ -146,7 +154,7 @@ async function main(): Promise<void> {
       },
     ],
   } as never);
-  step(`load done: ${JSON.stringify({ non2xx: result.non2xx, total: result.requests.total, errors: result.errors, serverExit: server.exitCode })}`);
+  step(`load done: ${JSON.stringify({ non2xx: result.non2xx, total: result.requests.total, errors: result.errors })}`);
   const acked = [...ackAt.values()].reduce((sum, list) => sum + list.length, 0);
 
   // Let the workers finish every acknowledged message (each "hi" gets exactly one menu reply).
@@ -168,8 +176,13 @@ async function main(): Promise<void> {
   const ackRate = acked / SECONDS;
   const turnRate = processed / ((finished - started) / 1000);
 
-  server.kill('SIGINT');
-  await new Promise((resolve) => server.once('exit', resolve));
+  await Promise.all(
+    servers.map(async (server) => {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGINT');
+      await exited;
+    }),
+  );
   await graph.close();
   await db.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -180,7 +193,7 @@ async function main(): Promise<void> {
     '',
     describeMachine(),
     '',
-    `Load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s, signed single-message "hi" webhooks from ${SENDERS} senders; server = src/main.ts in a child process (${process.env.WORKER_CONCURRENCY ?? 8} workers, pool ${process.env.DATABASE_POOL_SIZE ?? 20}); PostgreSQL 18 embedded; Graph API faked on loopback. Baseline: the targets of issue 3.`,
+    `Load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s, signed single-message "hi" webhooks from ${SENDERS} senders; server = src/main.ts as child processes with roles [${ROLES.join(', ')}] (${process.env.WORKER_CONCURRENCY ?? 8} workers, pool ${process.env.DATABASE_POOL_SIZE ?? 20} each); PostgreSQL 18 embedded; Graph API faked on loopback. Baseline: the targets of issue 3.`,
     '',
     '| measure | value | target | ratio to target |',
     '|---|---:|---:|---:|',

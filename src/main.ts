@@ -34,7 +34,9 @@ async function main(): Promise<void> {
     if (businessId) await ensureBootstrapAdminKey(prisma, { businessId, rawKey: config.adminApiKey });
   }
   await migrateJobQueue(database.url);
-  const runner = await startJobRunner({
+  const runsWorkers = config.processRole !== 'web';
+  const runsHttp = config.processRole !== 'worker';
+  const runner = !runsWorkers ? undefined : await startJobRunner({
     connectionString: database.url,
     concurrency: config.workerConcurrency,
     tasks: buildTaskList({
@@ -50,17 +52,21 @@ async function main(): Promise<void> {
   });
 
   const app = createApp({ config, prisma, logger, clock: systemClock });
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
-    listening.once('error', reject);
-  });
-  const address = server.address();
+  const server: Server | undefined = !runsHttp
+    ? undefined
+    : await new Promise((resolve, reject) => {
+        const listening = app.listen(config.http.port, config.http.host, () => resolve(listening));
+        listening.once('error', reject);
+      });
+  const address = server?.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const mode = config.whatsapp.isSandbox
     ? 'sandbox mode (no WHATSAPP_ACCESS_TOKEN: outbound messages are stored, not sent)'
     : `live mode (posting to ${config.whatsapp.graphUrl})`;
   const where = database.isEmbedded ? `embedded PostgreSQL in ${config.database.embedded.dataDir}` : 'PostgreSQL at DATABASE_URL';
-  console.log(`Tapbook listening on http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port} — ${mode}; ${where}`);
+  const role = config.processRole === 'all' ? '' : ` (${config.processRole} process only)`;
+  if (runsHttp) console.log(`Tapbook listening on http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}${role} — ${mode}; ${where}`);
+  else console.log(`Tapbook job worker running${role} — ${mode}; ${where}`);
 
   let isStopping = false;
   const stop = async (signal: string) => {
@@ -72,14 +78,16 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      // Keep-alive connections would hold close() open; in-flight requests have had their chance.
-      setTimeout(() => server.closeAllConnections(), 2_000).unref();
-      server.closeIdleConnections();
-    });
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections would hold close() open; in-flight requests have had their chance.
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+        server.closeIdleConnections();
+      });
+    }
     logger.debug('http stopped');
-    await runner.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping workers failed'));
+    await runner?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping workers failed'));
     logger.debug('workers stopped');
     await disconnectPrisma(prisma);
     await database.stop();

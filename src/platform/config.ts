@@ -27,6 +27,7 @@ const envSchema = z.object({
   WHATSAPP_ACCESS_TOKEN: optionalString,
   WHATSAPP_GRAPH_URL: z.preprocess(emptyToUndefined, z.url().default('https://graph.facebook.com/v25.0')),
   ADMIN_API_KEY: optionalString,
+  PROCESS_ROLE: z.preprocess(emptyToUndefined, z.enum(['all', 'web', 'worker']).default('all')),
   WORKER_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(4)),
   FLOWS_PRIVATE_KEY: optionalString,
   FLOWS_PRIVATE_KEY_FILE: optionalString,
@@ -65,6 +66,8 @@ export interface AppConfig {
   };
   adminApiKey: string | undefined;
   workerConcurrency: number;
+  /** all: HTTP and job workers; web: HTTP only; worker: job workers only (scale them apart). */
+  processRole: 'all' | 'web' | 'worker';
   flows: {
     /** PEM text of the Flows endpoint's private key (FLOWS_PRIVATE_KEY). */
     privateKeyPem: string | undefined;
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     adminApiKey: e.ADMIN_API_KEY,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    processRole: e.PROCESS_ROLE,
     flows: {
       privateKeyPem: e.FLOWS_PRIVATE_KEY,
       privateKeyFile: e.FLOWS_PRIVATE_KEY_FILE ? path.resolve(cwd, e.FLOWS_PRIVATE_KEY_FILE) : undefined,

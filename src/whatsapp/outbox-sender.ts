@@ -30,55 +30,72 @@ export interface OutboxSenderDeps {
 }
 
 const BATCH = 50;
+// The recipient's lock is held for a whole batch of sends; each Graph call has its own timeout.
+const BATCH_TRANSACTION_MS = 10 * 60_000;
 
-/** Sends everything queued for one recipient; reschedules itself when Meta asks to wait. */
+/**
+ * Sends everything queued for one recipient, oldest first; reschedules itself when Meta asks to wait.
+ *
+ * One transaction holds the recipient's advisory lock for the whole batch, so a second worker
+ * (a new job for the same recipient) cannot send the same rows or overtake them; the `sending`
+ * marks and results are written outside it, each committed on its own, so they survive a crash
+ * in the middle of the batch (and a crash is what a later `sending` row means).
+ */
 export async function sendQueuedForRecipient(deps: OutboxSenderDeps, job: SendOutboxPayload): Promise<void> {
   const log = deps.logger.child({ component: 'outbox', recipient: maskPhone(job.recipient) });
   const lockKey = `outbox:${job.businessId}:${job.recipient}`;
-  // A session-level lock would need a dedicated connection; instead each row is claimed in its own
-  // short transaction under a transaction-level lock, and the HTTP call happens between them.
+  const reschedule = (runAt: Date) =>
+    deps.prisma.$transaction((tx) =>
+      addJobInTransaction(tx, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAt, maxAttempts: 50 }),
+    );
   for (;;) {
-    const now = deps.clock.now();
-    const claimed = await deps.prisma.$transaction(async (tx) => {
-      const lock = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtext(${lockKey})) AS locked`;
-      // Another worker is sending to this recipient; it will also pick up what we were asked for.
-      if (!lock[0]?.locked) return 'busy' as const;
-      const rows = await tx.outboxMessage.findMany({
-        where: { businessId: job.businessId, recipient: job.recipient, status: { in: ['queued', 'sending'] } },
-        orderBy: { sequence: 'asc' },
-        take: 1,
-      });
-      const row = rows[0];
-      if (!row) return 'empty' as const;
-      if (row.nextAttemptAt && row.nextAttemptAt > now) return { waitUntil: row.nextAttemptAt } as const;
-      if (row.status === 'sending') {
-        log.warn({ outboxId: row.id, attempts: row.attempts }, 'previous send attempt ended without a stored message id (crash or timeout); sending again, a duplicate is possible');
-      }
-      await tx.outboxMessage.update({ where: { id: row.id }, data: { status: 'sending', attempts: { increment: 1 } } });
-      return { row: { ...row, attempts: row.attempts + 1 } } as const;
-    });
-    if (claimed === 'empty') return;
-    if (claimed === 'busy' || 'waitUntil' in claimed) {
+    const outcome = await deps.prisma.$transaction(
+      async (lockTx) => {
+        const lock = await lockTx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtext(${lockKey})) AS locked`;
+        if (!lock[0]?.locked) return 'busy' as const;
+        const rows = await deps.prisma.outboxMessage.findMany({
+          where: { businessId: job.businessId, recipient: job.recipient, status: { in: ['queued', 'sending'] } },
+          orderBy: { sequence: 'asc' },
+          take: BATCH,
+        });
+        for (const row of rows) {
+          const now = deps.clock.now();
+          if (row.nextAttemptAt && row.nextAttemptAt > now) return { waitUntil: row.nextAttemptAt } as const;
+          if (row.status === 'sending') {
+            log.warn({ outboxId: row.id, attempts: row.attempts }, 'previous send attempt ended without a stored message id (crash or timeout); sending again, a duplicate is possible');
+          }
+          await deps.prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'sending', attempts: { increment: 1 } } });
+          const result = await sendOne(deps, log, job, { ...row, attempts: row.attempts + 1 });
+          // The row now carries its template fallback: read the batch again, this row first.
+          if (result === 'again') return 'more' as const;
+          // A retry was scheduled for this row: later rows wait behind it to keep the order.
+          if (!result) return 'deferred' as const;
+        }
+        return rows.length === BATCH ? ('more' as const) : ('done' as const);
+      },
+      { timeout: BATCH_TRANSACTION_MS, maxWait: 30_000 },
+    );
+    if (outcome === 'more') continue;
+    if (outcome === 'busy') {
       // The worker holding the lock may be finishing just before our row committed: come back
       // shortly instead of trusting it to notice, so nothing is left queued without a job.
-      const runAt = claimed === 'busy' ? new Date(deps.clock.now().getTime() + 500) : claimed.waitUntil;
-      await deps.prisma.$transaction((tx) =>
-        addJobInTransaction(tx, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAt, maxAttempts: 50 }),
-      );
-      return;
+      await reschedule(new Date(deps.clock.now().getTime() + 500));
+    } else if (typeof outcome === 'object') {
+      await reschedule(outcome.waitUntil);
     }
-    const { row } = claimed;
-    const shouldContinue = await sendOne(deps, log, job, row);
-    if (!shouldContinue) return;
+    return;
   }
 }
+
+/** After one row: go on with the next, stop the batch (a retry is scheduled), or send this row again now. */
+type SendResult = boolean | 'again';
 
 async function sendOne(
   deps: OutboxSenderDeps,
   log: Logger,
   job: SendOutboxPayload,
   row: { id: string; phoneNumberId: string; payload: Prisma.JsonValue; fallbackPayload: Prisma.JsonValue; attempts: number; kind: string },
-): Promise<boolean> {
+): Promise<SendResult> {
   if (!deps.graph) {
     await deps.prisma.outboxMessage.update({
       where: { id: row.id },
@@ -121,7 +138,7 @@ async function sendOne(
         data: { status: 'queued', payload: row.fallbackPayload as Prisma.InputJsonValue, errorCode: code ?? null, lastError: 'outside the 24-hour window; sending the template instead' },
       });
       log.info({ outboxId: row.id }, 'outside the 24-hour window: falling back to the template');
-      return true;
+      return 'again';
     }
     const reason = decision.action === 'fail' ? decision.reason : 'outside the 24-hour customer-service window and no template is configured for this message';
     await deps.prisma.outboxMessage.update({

@@ -15,8 +15,7 @@ import type { Logger } from '../platform/logger';
 import { buildMarkReadMessage, buildTextMessage, enqueueOutbound, maskPhone, type InboundMessage } from '../whatsapp';
 import { parseRatingReplyId, recordRatingReply, renderRatingThanks } from '../reminders';
 import {
-  findConversationBusiness,
-  findCustomer,
+  findStepParties,
   findPendingInbox,
   lockOrCreateConversation,
   markInboxProcessed,
@@ -95,9 +94,9 @@ async function openStep(
   params: { businessId: string; customerId: string },
   isSerializable: boolean,
 ): Promise<{ state: StepState; business: ConversationBusiness; locale: Locale; wasReset: boolean } | null> {
-  const business = await findConversationBusiness(tx, params.businessId);
-  const customer = await findCustomer(tx, params);
-  if (!business || !customer) return null;
+  const parties = await findStepParties(tx, params);
+  if (!parties) return null;
+  const { business, customer } = parties;
   // The saved choice, else the business's language; the customer's own words switch it (the
   // machine detects Spanish and Portuguese). A guess from the number's country code was tried and
   // dropped: expats and tourists writing English would be answered in Spanish.

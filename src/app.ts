@@ -45,7 +45,17 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use(createApiRouter({ prisma: deps.prisma, logger: deps.logger, clock: deps.clock, bookings }));
+  app.use(
+    createApiRouter({
+      prisma: deps.prisma,
+      logger: deps.logger,
+      clock: deps.clock,
+      bookings,
+      encryptionKey: deps.config.dataEncryptionKey,
+      // Webhook subscribers on localhost are a development convenience, never allowed in production.
+      allowsLoopbackUrls: deps.config.env !== 'production',
+    }),
+  );
 
   if (deps.config.whatsapp.isSandbox) app.use(createSandboxRouter({ prisma: deps.prisma }));
 

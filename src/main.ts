@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import { seedDemoBusinessIfEmpty } from '../prisma/seed';
 import { createApp } from './app';
+import { scheduleExternalCalendarImport } from './calendar';
 import { ensureBootstrapAdminKey, findDefaultBusinessId } from './api';
 import { migrateJobQueue, startJobRunner } from './jobs';
 import { createLogger, createPrismaClient, disconnectPrisma, loadConfig, openDatabase, systemClock } from './platform';
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     if (businessId) await ensureBootstrapAdminKey(prisma, { businessId, rawKey: config.adminApiKey });
   }
   await migrateJobQueue(database.url);
+  // Staff members' external calendars are re-imported every 15 minutes (one pending round, whatever the number of processes).
+  await scheduleExternalCalendarImport(prisma, systemClock.now());
   const runsWorkers = config.processRole !== 'web';
   const runsHttp = config.processRole !== 'worker';
   const runner = !runsWorkers ? undefined : await startJobRunner({

@@ -4,10 +4,13 @@
  */
 import type { Task, TaskList } from 'graphile-worker';
 import type { BookingService } from './booking';
+import { IMPORT_EXTERNAL_CALENDARS_TASK, runImportExternalCalendarsTask, type ImportExternalCalendarsPayload } from './calendar';
 import { CONVERSATION_EVENT_TASK, deliverSystemEvent, processInbox, type ConversationEventPayload } from './conversation';
 import type { AppConfig, Clock, Logger, PrismaClient } from './platform';
 import { buildReminderTasks } from './reminders';
+import { findAccessTokenForNumber } from './api';
 import {
+  createGraphClient,
   PROCESS_INBOX_TASK,
   SEND_OUTBOX_TASK,
   sendQueuedForRecipient,
@@ -34,12 +37,26 @@ const typed = <P>(run: (payload: P) => Promise<unknown>): Task => async (payload
 
 /** Builds the task list for the job runner. */
 export function buildTaskList(deps: TaskDeps): TaskList {
+  // A phone number's own access token (stored encrypted) wins over WHATSAPP_ACCESS_TOKEN.
+  // Looked up at most every 30 s per number: every outbound message asks.
+  const clientsByNumber = new Map<string, { client: GraphClient | undefined; until: number }>();
+  const graphForNumber = async (phoneNumberId: string): Promise<GraphClient | undefined> => {
+    const cached = clientsByNumber.get(phoneNumberId);
+    if (cached && cached.until > Date.now()) return cached.client;
+    const token = await findAccessTokenForNumber(deps.prisma, phoneNumberId, deps.config.dataEncryptionKey);
+    const client = token ? createGraphClient({ baseUrl: deps.config.whatsapp.graphUrl, accessToken: token }) : undefined;
+    clientsByNumber.set(phoneNumberId, { client, until: Date.now() + 30_000 });
+    return client;
+  };
   const conversation = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings, flows: deps.config.flows };
   return {
     [PROCESS_INBOX_TASK]: typed<ProcessInboxPayload>((payload) => processInbox(conversation, payload)),
     [CONVERSATION_EVENT_TASK]: typed<ConversationEventPayload>((payload) => deliverSystemEvent(conversation, payload)),
     [SEND_OUTBOX_TASK]: typed<SendOutboxPayload>((payload) =>
-      sendQueuedForRecipient({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, graph: deps.graph, onSettled: deps.onOutboxSettled }, payload),
+      sendQueuedForRecipient(
+        { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, graph: deps.graph, graphForNumber, onSettled: deps.onOutboxSettled },
+        payload,
+      ),
     ),
     // Expired holds are already invisible to availability; this only keeps the table small.
     purge_expired_holds: async () => {
@@ -47,5 +64,19 @@ export function buildTaskList(deps: TaskDeps): TaskList {
     },
     // Reminders, follow-ups, meeting start/end and event deliveries (src/reminders, src/events).
     ...buildReminderTasks({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings }),
+    // Calendar import (issue 6): external busy times of staff, every 15 minutes (src/calendar).
+    [IMPORT_EXTERNAL_CALENDARS_TASK]: typed<ImportExternalCalendarsPayload>((payload) =>
+      runImportExternalCalendarsTask(
+        {
+          prisma: deps.prisma,
+          clock: deps.clock,
+          logger: deps.logger,
+          encryptionKey: deps.config.dataEncryptionKey,
+          allowsLoopback: deps.config.env !== 'production',
+        },
+        payload ?? {},
+      ),
+    ),
+    // End of calendar import.
   };
 }

@@ -20,6 +20,11 @@ import { buildLocationRoutes } from './location-routes';
 import { buildServiceRoutes } from './service-routes';
 import { buildSettingsRoutes } from './settings-routes';
 import { buildStaffRoutes } from './staff-routes';
+import { buildStaffCalendarRoutes } from './staff-calendar-routes';
+import { buildReminderRuleRoutes } from './reminder-rule-routes';
+import { buildWebhookSubscriptionRoutes } from './webhook-subscription-routes';
+import { buildWhatsAppNumberRoutes } from './whatsapp-number-routes';
+import { resolveWithDns, type HostResolver } from '../calendar';
 import { authenticateRequest, ensureRoleAccess, type ApiAuth } from './auth';
 import { renderDocsPage } from './docs-page';
 import { hashRequest, runIdempotent, type StoredResponse } from './idempotency';
@@ -36,6 +41,12 @@ export interface ApiRouterDeps {
   rateLimitPerMinute?: number;
   /** The app's booking core (with its reminder and event listeners); a bare one when absent (tests). */
   bookings?: BookingService;
+  /** DATA_ENCRYPTION_KEY (config.dataEncryptionKey); undefined → routes that store a secret answer 409. */
+  encryptionKey?: Buffer;
+  /** Lets webhook and calendar URLs on http://localhost / 127.0.0.1 through: only when NODE_ENV is test or development. */
+  allowsLoopbackUrls?: boolean;
+  /** Resolves host names for the SSRF check of webhook and calendar URLs (default: system DNS). */
+  resolveHost?: HostResolver;
 }
 
 const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
@@ -45,8 +56,13 @@ const BODY_LIMIT = '100kb';
 export function buildApiRoutes(deps: ApiRouterDeps): AnyApiRoute[] {
   const bookings = deps.bookings ?? createBookingService({ prisma: deps.prisma, clock: deps.clock });
   const { prisma, clock } = deps;
+  const secrets = { encryptionKey: deps.encryptionKey, allowsLoopbackUrls: deps.allowsLoopbackUrls ?? false, resolveHost: deps.resolveHost ?? resolveWithDns };
   const routes: AnyApiRoute[] = [
     ...buildCalendarRoutes({ prisma }),
+    ...buildStaffCalendarRoutes({ prisma, clock, ...secrets }),
+    ...buildReminderRuleRoutes({ prisma }),
+    ...buildWhatsAppNumberRoutes({ prisma, ...secrets }),
+    ...buildWebhookSubscriptionRoutes({ prisma, ...secrets }),
     ...buildAppointmentRoutes({ prisma, clock, bookings }),
     ...buildClientRoutes({ prisma, clock }),
     ...buildConversationRoutes({ prisma, clock }),

@@ -1,5 +1,7 @@
 /** Database reads and writes of the appointments routes that the booking core does not own. */
+import { removeJobInTransaction } from '../jobs';
 import { Prisma, type Db } from '../platform/database';
+import { meetingEndJobKey, meetingStartJobKey, reminderJobKey } from '../reminders';
 
 /** A booking with what its API view shows. */
 export const APPOINTMENT_VIEW_INCLUDE = {
@@ -54,8 +56,16 @@ export async function listAppointmentViews(db: Db, filter: AppointmentFilter, pa
   return { rows, total };
 }
 
-/** Deletes an appointment and its audit trail (outbox rows stay: they record what was sent). Returns false when absent. */
+/**
+ * Deletes an appointment with its audit trail, reminders and follow-ups, and removes their pending
+ * jobs and the meeting start/end jobs (outbox rows stay: they record what was sent). Returns false when absent.
+ */
 export async function deleteAppointment(db: Prisma.TransactionClient, params: { businessId: string; bookingId: string }): Promise<boolean> {
+  const reminders = await db.reminder.findMany({ where: { businessId: params.businessId, bookingId: params.bookingId }, select: { id: true } });
+  for (const reminder of reminders) await removeJobInTransaction(db, reminderJobKey(reminder.id));
+  await removeJobInTransaction(db, meetingStartJobKey(params.bookingId));
+  await removeJobInTransaction(db, meetingEndJobKey(params.bookingId));
+  await db.reminder.deleteMany({ where: { businessId: params.businessId, bookingId: params.bookingId } });
   await db.bookingLog.deleteMany({ where: { businessId: params.businessId, bookingId: params.bookingId } });
   const { count } = await db.booking.deleteMany({ where: { businessId: params.businessId, id: params.bookingId } });
   return count > 0;

@@ -4,10 +4,20 @@ import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import { toDomainError } from '../platform/errors';
 import { ApiError } from './api-error';
-import { findClient, findClientByWaId, insertClient, listClients, updateClient, type ClientRow } from './client-repository';
+import {
+  countUpcomingActiveBookings,
+  eraseClient,
+  findClient,
+  findClientByWaId,
+  insertClient,
+  listClients,
+  lockClient,
+  updateClient,
+  type ClientRow,
+} from './client-repository';
 import { paginationQueryShape, timeZoneSchema, toPageSchema, toPagination, uuidParamsSchema } from './common-schemas';
 import { toE164 } from './phone-number';
-import { defineRoute, type AnyApiRoute } from './route-definition';
+import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
 
 const localeSchema = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag such as es or pt-BR');
 
@@ -141,6 +151,33 @@ export function buildClientRoutes(deps: { prisma: PrismaClient; clock: Clock }):
             ...(isOptedOut !== undefined ? { isOptedOut, optedOutAt: isOptedOut ? deps.clock.now() : null } : {}),
           }),
         );
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/clients/{id}',
+      family: 'clients',
+      isAdminOnly: true,
+      summary: 'Delete a client and their messages (erasure)',
+      description:
+        'Refused with 409 while the client has upcoming active appointments: cancel them first. Deletes the client, their conversation and every inbound and outbound message. Past appointments stay for your records, shown as "Deleted client", with notes, metadata and reasons removed.',
+      params: uuidParamsSchema,
+      status: 204,
+      errors: [404, 409],
+      async handle({ params, auth }) {
+        await prisma.$transaction(async (tx) => {
+          await lockClient(tx, params.id);
+          const client = await findClient(tx, auth.businessId, params.id);
+          if (!client) throw toDomainError('customer_not_found', `No client "${params.id}" in this business. List clients to find valid ids.`);
+          const upcoming = await countUpcomingActiveBookings(tx, { businessId: auth.businessId, clientId: client.id, now: deps.clock.now() });
+          if (upcoming > 0) {
+            throw new ApiError(409, 'client_has_upcoming_appointments', `This client has ${upcoming} upcoming appointment(s). Cancel them first, then delete the client.`, {
+              upcomingAppointments: upcoming,
+            });
+          }
+          await eraseClient(tx, { businessId: auth.businessId, clientId: client.id, waId: client.waId });
+        });
+        return new RouteResponse(204, undefined);
       },
     }),
   ];

@@ -4,3 +4,5 @@ export { ensureBootstrapAdminKey, createApiKey, createBusiness, findDefaultBusin
 export { generateApiKey, hashApiKey, API_KEY_ROLES, type ApiKeyRole } from './api-key';
 export { buildOpenApiDocument } from './openapi';
 export { runCli, type CliDeps, type CliOutput } from './cli';
+export { findAccessTokenForNumber } from './whatsapp-number-repository';
+export { DELETED_CLIENT_WA_ID } from './client-repository';

@@ -122,15 +122,16 @@ export async function findBusinessOverrides(db: Db, params: { businessId: string
 }
 
 /**
- * Intervals that block the given staff in [from, to): active bookings (minus one being moved) and
- * live holds of other customers. Buffers are already part of blocked_from/blocked_until.
+ * Intervals that block the given staff in [from, to): active bookings (minus one being moved),
+ * live holds of other customers, and busy times imported from the staff's external calendars.
+ * Buffers are already part of blocked_from/blocked_until.
  */
 export async function findBlockedIntervals(
   db: Db,
   params: { businessId: string; staffIds: string[]; from: Date; to: Date; now: Date; exceptCustomerId?: string; exceptBookingId?: string },
 ): Promise<BlockedInterval[]> {
   if (params.staffIds.length === 0) return [];
-  const [bookings, holds] = await Promise.all([
+  const [bookings, holds, external] = await Promise.all([
     db.booking.findMany({
       where: {
         businessId: params.businessId,
@@ -153,8 +154,15 @@ export async function findBlockedIntervals(
       },
       select: { staffId: true, blockedFrom: true, blockedUntil: true },
     }),
+    db.externalBusyBlock.findMany({
+      where: { businessId: params.businessId, staffId: { in: params.staffIds }, startsAt: { lt: params.to }, endsAt: { gt: params.from } },
+      select: { staffId: true, startsAt: true, endsAt: true },
+    }),
   ]);
-  return [...bookings, ...holds].map((row) => ({ staffId: row.staffId, start: row.blockedFrom, end: row.blockedUntil }));
+  return [
+    ...[...bookings, ...holds].map((row) => ({ staffId: row.staffId, start: row.blockedFrom, end: row.blockedUntil })),
+    ...external.map((row) => ({ staffId: row.staffId, start: row.startsAt, end: row.endsAt })),
+  ];
 }
 
 /** The row shape of a booking as the rest of the app sees it. */

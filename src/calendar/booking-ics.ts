@@ -29,7 +29,7 @@ export const ICS_UID_DOMAIN = 'tapbook';
 
 /** Builds the .ics text (CRLF, folded lines). */
 export function buildBookingIcs(booking: BookingIcsInput): string {
-  const { default: ical, ICalCalendarMethod, ICalEventStatus } = loadEsm<typeof IcalGenerator>('ical-generator');
+  const { default: ical, ICalCalendarMethod } = loadEsm<typeof IcalGenerator>('ical-generator');
   const isCancelled = booking.status === 'cancelled';
   const year = booking.startsAt.getUTCFullYear();
   const calendar = ical({
@@ -40,19 +40,37 @@ export function buildBookingIcs(booking: BookingIcsInput): string {
     // The generator still emits a VTIMEZONE for every zone its events use.
     timezone: { name: null, generator: (zone) => buildVTimezone(zone, year - 1, year + 1) },
   });
+  addBookingEvent(calendar, booking, {
+    summary: `${booking.serviceName} — ${booking.businessName}`,
+    description: [`With ${booking.staffName}`, booking.notes ?? ''].filter(Boolean).join('\n'),
+  });
+  return calendar.toString();
+}
+
+/** Adds one booking as a VEVENT: stable UID, SEQUENCE = reschedules, DTSTAMP in UTC, wall times in the booking's zone. */
+export function addBookingEvent(
+  calendar: IcalGenerator.ICalCalendar,
+  booking: Pick<BookingIcsInput, 'uid' | 'status' | 'startsAt' | 'endsAt' | 'timeZone' | 'rescheduleCount' | 'updatedAt' | 'location'>,
+  text: { summary: string; description: string },
+): void {
+  const { ICalEventStatus } = loadEsm<typeof IcalGenerator>('ical-generator');
   calendar.createEvent({
-    id: `${booking.uid}@${ICS_UID_DOMAIN}`,
+    id: toBookingEventUid(booking.uid),
     start: toZonedDate(booking.startsAt),
     end: toZonedDate(booking.endsAt),
     timezone: booking.timeZone,
     stamp: booking.updatedAt,
     sequence: booking.rescheduleCount,
-    status: isCancelled ? ICalEventStatus.CANCELLED : booking.status === 'pending' ? ICalEventStatus.TENTATIVE : ICalEventStatus.CONFIRMED,
-    summary: `${booking.serviceName} — ${booking.businessName}`,
-    description: [`With ${booking.staffName}`, booking.notes ?? ''].filter(Boolean).join('\n'),
+    status: booking.status === 'cancelled' ? ICalEventStatus.CANCELLED : booking.status === 'pending' ? ICalEventStatus.TENTATIVE : ICalEventStatus.CONFIRMED,
+    summary: text.summary,
+    description: text.description || null,
     location: booking.location,
   });
-  return calendar.toString();
+}
+
+/** The UID of a booking's event: the same in the per-booking file and every feed. */
+export function toBookingEventUid(bookingUid: string): string {
+  return `${bookingUid}@${ICS_UID_DOMAIN}`;
 }
 
 /**

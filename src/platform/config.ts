@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { parseEncryptionKey } from './secret-box';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -38,6 +39,17 @@ const envSchema = z.object({
   WHATSAPP_BUSINESS_ACCOUNT_ID: optionalString,
   BOOKING_FLOW_TEMPLATE_NAME: optionalString,
   BOOKING_FLOW_TEMPLATE_LANGUAGE: z.preprocess(emptyToUndefined, z.string().default('en')),
+  DATA_ENCRYPTION_KEY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        if (value === undefined) return;
+        const parsed = parseEncryptionKey(value);
+        if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+      }),
+  ),
 });
 
 /** The app secret sandbox mode uses when WHATSAPP_APP_SECRET is unset (never valid in live mode). */
@@ -85,6 +97,8 @@ export interface AppConfig {
     templateName: string | undefined;
     templateLanguage: string;
   };
+  /** AES-256-GCM key for secrets at rest (DATA_ENCRYPTION_KEY); undefined → routes that store a secret refuse. */
+  dataEncryptionKey: Buffer | undefined;
 }
 
 /** Parses the environment into AppConfig; throws one readable error listing every bad variable. */
@@ -134,5 +148,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       templateName: e.BOOKING_FLOW_TEMPLATE_NAME,
       templateLanguage: e.BOOKING_FLOW_TEMPLATE_LANGUAGE,
     },
+    dataEncryptionKey: e.DATA_ENCRYPTION_KEY === undefined ? undefined : toEncryptionKey(e.DATA_ENCRYPTION_KEY),
   });
+}
+
+function toEncryptionKey(text: string): Buffer {
+  const parsed = parseEncryptionKey(text);
+  if (!parsed.ok) throw new Error(`Invalid configuration. DATA_ENCRYPTION_KEY ${parsed.message}`);
+  return parsed.key;
 }

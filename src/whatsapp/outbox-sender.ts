@@ -18,12 +18,17 @@ import type { OutboundMessage } from './outbound-message';
 import { SEND_OUTBOX_TASK, sendJobKey, type SendOutboxPayload } from './outbox-repository';
 import { decideRetry } from './retry-policy';
 
-/** What the sender needs; `graph` undefined → sandbox (store, do not post). */
+/**
+ * What the sender needs. `graph` is the client for the configured access token (undefined →
+ * sandbox: store, do not post); `graphForNumber`, when given, may return a client with a phone
+ * number's own token, which wins.
+ */
 export interface OutboxSenderDeps {
   prisma: PrismaClient;
   clock: Clock;
   logger: Logger;
   graph: GraphClient | undefined;
+  graphForNumber?: (phoneNumberId: string) => Promise<GraphClient | undefined>;
   random?: () => number;
   /** Called after each row reaches a final or waiting state (tests and benchmarks observe progress). */
   onSettled?: (row: { id: string; status: string }) => void;
@@ -96,7 +101,8 @@ async function sendOne(
   job: SendOutboxPayload,
   row: { id: string; phoneNumberId: string; payload: Prisma.JsonValue; fallbackPayload: Prisma.JsonValue; attempts: number; kind: string },
 ): Promise<SendResult> {
-  if (!deps.graph) {
+  const graph = (await deps.graphForNumber?.(row.phoneNumberId)) ?? deps.graph;
+  if (!graph) {
     await deps.prisma.outboxMessage.update({
       where: { id: row.id },
       data: { status: 'sandbox', providerMessageId: `sandbox.${randomUUID()}`, sentAt: deps.clock.now() },
@@ -107,10 +113,10 @@ async function sendOne(
   try {
     const payload = row.payload as unknown as OutboundMessage;
     if ((payload as { status?: string }).status === 'read') {
-      await deps.graph.markRead(row.phoneNumberId, (payload as unknown as { message_id: string }).message_id);
+      await graph.markRead(row.phoneNumberId, (payload as unknown as { message_id: string }).message_id);
       await deps.prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'accepted', sentAt: deps.clock.now() } });
     } else {
-      const { messageId } = await deps.graph.sendMessage(row.phoneNumberId, payload);
+      const { messageId } = await graph.sendMessage(row.phoneNumberId, payload);
       await deps.prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'accepted', providerMessageId: messageId, sentAt: deps.clock.now() } });
     }
     deps.onSettled?.({ id: row.id, status: 'accepted' });

@@ -6,7 +6,8 @@ import express from 'express';
 import request from 'supertest';
 import { buildApiRoutes, createApiRouter, ensureBootstrapAdminKey } from '../../src/api';
 import { createLogger } from '../../src/platform';
-import { createApiTestContext, type ApiTestContext } from './api-test-kit';
+import { sealSecret } from '../../src/platform/secret-box';
+import { createApiTestContext, NOW as NOW_B, type ApiTestContext } from './api-test-kit';
 
 describe('API access', () => {
   let ctx: ApiTestContext;
@@ -105,6 +106,11 @@ describe('API access', () => {
   describe('tenancy: business A cannot see or touch business B', () => {
     let otherOverrideId: string;
     let otherKeyId: string;
+    let otherNumberId: string;
+    let otherSubscriptionId: string;
+    let otherReminderRuleId: string;
+    let otherFollowUpRuleId: string;
+    let otherCalendarId: string;
 
     beforeAll(async () => {
       const override = await ctx.db.prisma.dateOverride.create({
@@ -112,10 +118,30 @@ describe('API access', () => {
       });
       otherOverrideId = override.id;
       otherKeyId = (await ctx.db.prisma.apiKey.findFirstOrThrow({ where: { businessId: ctx.other.businessId } })).id;
+      const prisma = ctx.db.prisma;
+      const businessId = ctx.other.businessId;
+      otherNumberId = (
+        await prisma.whatsAppNumber.create({ data: { businessId, phoneNumberId: '999000111', accessTokenEncrypted: sealSecret(ctx.encryptionKey, 'other-business-token'), sendRatePerSecond: 7 } })
+      ).id;
+      otherSubscriptionId = (await prisma.webhookSubscription.create({ data: { businessId, url: 'https://other.example.com/hook', secret: 'other-secret-0123456789', events: [] } })).id;
+      const rule = { businessId, serviceId: ctx.other.serviceId, sequence: 1, title: 'B rule', text: 'B text' };
+      otherReminderRuleId = (await prisma.reminderRule.create({ data: { ...rule, kind: 'reminder', offsetHours: 2 } })).id;
+      otherFollowUpRuleId = (await prisma.reminderRule.create({ data: { ...rule, kind: 'followup', offsetHours: 2 } })).id;
+      otherCalendarId = (
+        await prisma.externalCalendar.create({
+          data: { businessId, staffId: ctx.other.staffId, name: 'B calendar', urlEncrypted: sealSecret(ctx.encryptionKey, 'https://calendar.example.com/b.ics'), urlHost: 'calendar.example.com' },
+        })
+      ).id;
+      await prisma.externalBusyBlock.create({
+        data: { businessId, staffId: ctx.other.staffId, calendarId: otherCalendarId, startsAt: new Date('2026-04-01T10:00:00Z'), endsAt: new Date('2026-04-01T11:00:00Z') },
+      });
+      await prisma.staff.update({ where: { id: ctx.other.staffId }, data: { calendarFeedTokenHash: 'b'.repeat(64), calendarFeedCreatedAt: new Date(NOW_B) } });
     });
 
     function idFor(path: string, name: string): string {
       if (name === 'overrideId') return otherOverrideId;
+      if (name === 'ruleId') return path.includes('/follow-up-rules/') ? otherFollowUpRuleId : otherReminderRuleId;
+      if (name === 'calendarId') return otherCalendarId;
       const family = path.split('/')[2];
       const ids: Record<string, string> = {
         appointments: ctx.other.bookingUid,
@@ -125,6 +151,8 @@ describe('API access', () => {
         clients: ctx.other.customerId,
         conversations: ctx.other.conversationId,
         'api-keys': otherKeyId,
+        'whatsapp-numbers': otherNumberId,
+        'webhook-subscriptions': otherSubscriptionId,
       };
       return ids[family!]!;
     }
@@ -133,7 +161,7 @@ describe('API access', () => {
 
     it('covers every family that has ids', () => {
       expect(new Set(routesWithIds.map((route) => route.path.split('/')[2]))).toEqual(
-        new Set(['appointments', 'services', 'staff', 'locations', 'clients', 'conversations', 'api-keys']),
+        new Set(['appointments', 'services', 'staff', 'locations', 'clients', 'conversations', 'api-keys', 'whatsapp-numbers', 'webhook-subscriptions']),
       );
     });
 
@@ -141,7 +169,8 @@ describe('API access', () => {
       const url = path.replace(/\{(\w+)\}/g, (_match: string, name: string) => idFor(path, name));
       let body = route.bodyExample ?? {};
       if (path.endsWith('/services') && route.method === 'put') body = { serviceIds: [] };
-      const res = await ctx.api(route.method, url).send(body as object);
+      // The app with DATA_ENCRYPTION_KEY: a missing key must not be what stops the request.
+      const res = await ctx.secureApi(route.method, url).send(body as object);
       expect(res.status).toBe(404);
     });
 
@@ -171,8 +200,21 @@ describe('API access', () => {
     });
 
     it('lists nothing of B in any list', async () => {
-      const lists = ['/v1/appointments', `/v1/appointments?clientId=${ctx.other.customerId}`, '/v1/services', '/v1/staff', '/v1/locations', '/v1/clients', '/v1/conversations', '/v1/api-keys'];
-      const otherIds = [ctx.other.bookingUid, ctx.other.serviceId, ctx.other.staffId, ctx.other.locationId, ctx.other.customerId, ctx.other.conversationId, otherKeyId];
+      const lists = [
+        '/v1/appointments',
+        `/v1/appointments?clientId=${ctx.other.customerId}`,
+        '/v1/services',
+        '/v1/staff',
+        '/v1/locations',
+        '/v1/clients',
+        '/v1/conversations',
+        '/v1/api-keys',
+        '/v1/whatsapp-numbers',
+        '/v1/webhook-subscriptions',
+        '/v1/services/consultation/reminder-rules',
+        '/v1/services/consultation/follow-up-rules',
+      ];
+      const otherIds = [ctx.other.bookingUid, ctx.other.serviceId, ctx.other.staffId, ctx.other.locationId, ctx.other.customerId, ctx.other.conversationId, otherKeyId, otherNumberId, otherSubscriptionId, otherReminderRuleId, otherFollowUpRuleId, otherCalendarId];
       for (const path of lists) {
         const res = await ctx.api('get', path);
         expect(res.status).toBe(200);
@@ -193,6 +235,13 @@ describe('API access', () => {
       expect(await prisma.outboxMessage.count({ where: { businessId: ctx.other.businessId } })).toBe(0);
       expect(await prisma.apiKey.findUniqueOrThrow({ where: { id: otherKeyId } })).toMatchObject({ revokedAt: null });
       expect(await prisma.business.findUniqueOrThrow({ where: { id: ctx.other.businessId } })).toMatchObject({ name: 'Other Clinic', timeZone: 'Europe/Lisbon' });
+      expect(await prisma.whatsAppNumber.findUniqueOrThrow({ where: { id: otherNumberId } })).toMatchObject({ sendRatePerSecond: 7, accessTokenEncrypted: expect.stringMatching(/^v1:/) });
+      expect(await prisma.webhookSubscription.findUniqueOrThrow({ where: { id: otherSubscriptionId } })).toMatchObject({ secret: 'other-secret-0123456789', isActive: true, events: [] });
+      expect(await prisma.reminderRule.findUniqueOrThrow({ where: { id: otherReminderRuleId } })).toMatchObject({ isActive: true, offsetHours: 2 });
+      expect(await prisma.reminderRule.findUniqueOrThrow({ where: { id: otherFollowUpRuleId } })).toMatchObject({ isActive: true, offsetHours: 2 });
+      expect(await prisma.externalCalendar.count({ where: { id: otherCalendarId } })).toBe(1);
+      expect(await prisma.externalBusyBlock.count({ where: { calendarId: otherCalendarId } })).toBe(1);
+      expect(await prisma.staff.findUniqueOrThrow({ where: { id: ctx.other.staffId } })).toMatchObject({ calendarFeedTokenHash: 'b'.repeat(64) });
       // B's own key still sees its appointment.
       expect((await ctx.api('get', `/v1/appointments/${ctx.other.bookingUid}`, ctx.other.key)).status).toBe(200);
     });

@@ -2,14 +2,27 @@
  * Shared setup of the API tests: a database of their own with the demo business (A) and a second
  * business (B) with its own rows, keys of every role, and the app on a fixed clock.
  */
+import express from 'express';
 import request from 'supertest';
-import { createApiKey } from '../../src/api';
+import { createApiKey, createApiRouter } from '../../src/api';
 import { createApp } from '../../src/app';
 import { createBookingService } from '../../src/booking';
 import { migrateJobQueue } from '../../src/jobs';
 import { createFixedClock, createLogger, loadConfig } from '../../src/platform';
+import { sendError } from '../../src/platform/http-errors';
+import { createBookingListeners } from '../../src/reminders';
 import { setupDemo, type DemoHandles } from '../support/demo';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/** DATA_ENCRYPTION_KEY of the tests (32 bytes, base64). */
+export const TEST_ENCRYPTION_KEY_TEXT = 'dGFwYm9vay10ZXN0LWtleS0zMi1ieXRlcy1sb25nISE=';
+
+/** Host names the tests' fake resolver answers; anything else does not resolve. */
+export const FAKE_DNS: Record<string, string[]> = {
+  'hooks.example.com': ['93.184.215.14'],
+  'calendar.example.com': ['93.184.215.15'],
+  'rebind.example.com': ['10.0.0.7'],
+};
 
 /** Monday 2026-03-30 08:00 in Madrid (CEST, UTC+2). */
 export const NOW = '2026-03-30T06:00:00.000Z';
@@ -36,6 +49,14 @@ export interface ApiTestContext {
   other: OtherBusiness;
   /** A supertest request with the given key (admin by default). */
   api(method: 'get' | 'post' | 'patch' | 'put' | 'delete', path: string, key?: string): request.Test;
+  /**
+   * The same API with DATA_ENCRYPTION_KEY set, loopback URLs allowed (NODE_ENV test) and a fake
+   * DNS: what app.ts mounts once it passes config.dataEncryptionKey to the API router.
+   */
+  secureApp: express.Express;
+  /** A request to secureApp with the given key (admin by default). */
+  secureApi(method: 'get' | 'post' | 'patch' | 'put' | 'delete', path: string, key?: string): request.Test;
+  encryptionKey: Buffer;
 }
 
 /** Builds the context; call in beforeAll and `ctx.db.drop()` in afterAll. */
@@ -54,7 +75,26 @@ export async function createApiTestContext(options: { withJobQueue?: boolean } =
   const config = loadConfig({ DATABASE_URL: db.url });
   const app = createApp({ config, prisma: db.prisma, logger: createLogger('silent'), clock });
   const api: ApiTestContext['api'] = (method, path, key = keys.admin) => request(app)[method](path).set('x-api-key', key);
-  return { db, demo, clock, app, keys, other, api };
+  const encryptionKey = loadConfig({ DATABASE_URL: db.url, DATA_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY_TEXT }).dataEncryptionKey!;
+  const secureApp = express();
+  secureApp.use(
+    createApiRouter({
+      prisma: db.prisma,
+      logger: createLogger('silent'),
+      clock,
+      bookings: createBookingService({ prisma: db.prisma, clock, listeners: createBookingListeners({ clock }) }),
+      encryptionKey,
+      allowsLoopbackUrls: true,
+      resolveHost: async (host) => {
+        const addresses = FAKE_DNS[host];
+        if (!addresses) throw new Error(`getaddrinfo ENOTFOUND ${host}`);
+        return addresses;
+      },
+    }),
+  );
+  secureApp.use((req, res) => sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}.`));
+  const secureApi: ApiTestContext['secureApi'] = (method, path, key = keys.admin) => request(secureApp)[method](path).set('x-api-key', key);
+  return { db, demo, clock, app, keys, other, api, secureApp, secureApi, encryptionKey };
 }
 
 async function createOtherBusiness(db: TestDatabase, clock: ReturnType<typeof createFixedClock>): Promise<OtherBusiness> {

@@ -1,0 +1,127 @@
+/**
+ * The periodic import of external calendars: fetch each feed (https only, public addresses only,
+ * 10 s, 5 MB), expand its events for the next 60 days and replace that feed's busy blocks in one
+ * transaction, so availability never sees a half-imported feed.
+ */
+import type { Clock } from '../platform/clock';
+import type { PrismaClient } from '../platform/database';
+import type { Logger } from '../platform/logger';
+import { openSecret } from '../platform/secret-box';
+import { findBusyIntervals } from './busy-times';
+import { findCalendarForImport, listAllCalendarIds, recordImportFailure, replaceBusyBlocks } from './external-calendar-repository';
+import { checkPublicUrl, resolveWithDns, type HostResolver } from './public-url';
+
+/** How far ahead events are expanded (beyond the usual booking window of 60 days). */
+export const IMPORT_HORIZON_DAYS = 60;
+/** A feed larger than this is refused (a personal calendar is a few hundred kB). */
+export const MAX_FEED_BYTES = 5 * 1024 * 1024;
+/** A feed that takes longer than this is abandoned until the next round. */
+export const FEED_TIMEOUT_MS = 10_000;
+const MAX_REDIRECTS = 3;
+
+/** What the import needs. */
+export interface ExternalCalendarImportDeps {
+  prisma: PrismaClient;
+  clock: Clock;
+  logger: Logger;
+  /** DATA_ENCRYPTION_KEY; undefined → nothing can be imported (URLs are stored sealed). */
+  encryptionKey: Buffer | undefined;
+  /** Lets http://localhost feeds through (test and development only). */
+  allowsLoopback: boolean;
+  resolveHost?: HostResolver;
+  fetch?: typeof fetch;
+}
+
+/** The result of importing one calendar. */
+export type ImportOutcome = { ok: true; blockCount: number; eventCount: number } | { ok: false; error: string };
+
+/** Imports one calendar; a failure is recorded on the calendar and returned, never thrown. */
+export async function importExternalCalendar(deps: ExternalCalendarImportDeps, calendarId: string): Promise<ImportOutcome> {
+  const calendar = await findCalendarForImport(deps.prisma, calendarId);
+  if (!calendar) return { ok: false, error: 'calendar no longer exists' };
+  const now = deps.clock.now();
+  const log = deps.logger.child({ component: 'calendar-import', calendarId });
+  try {
+    if (!deps.encryptionKey) throw new Error('DATA_ENCRYPTION_KEY is not set, so the stored feed address cannot be read. Set it to the key the address was saved with.');
+    const url = openSecret(deps.encryptionKey, calendar.urlEncrypted);
+    const text = await fetchFeed(deps, url);
+    const { intervals, eventCount } = findBusyIntervals({
+      icsText: text,
+      from: now,
+      to: new Date(now.getTime() + IMPORT_HORIZON_DAYS * 86_400_000),
+      defaultTimeZone: calendar.business.timeZone,
+    });
+    await deps.prisma.$transaction((tx) => replaceBusyBlocks(tx, { calendar, intervals, eventCount, now }));
+    log.debug({ blocks: intervals.length, events: eventCount }, 'external calendar imported');
+    return { ok: true, blockCount: intervals.length, eventCount };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // The message never holds the URL: it is a secret address.
+    log.warn({ err: message }, 'external calendar import failed');
+    await recordImportFailure(deps.prisma, { calendarId, error: message, now });
+    return { ok: false, error: message };
+  }
+}
+
+/** Imports every calendar of every business, one after the other (a slow feed delays only itself by 10 s). */
+export async function importAllExternalCalendars(deps: ExternalCalendarImportDeps): Promise<{ imported: number; failed: number }> {
+  let imported = 0;
+  let failed = 0;
+  for (const id of await listAllCalendarIds(deps.prisma)) {
+    const outcome = await importExternalCalendar(deps, id);
+    if (outcome.ok) imported += 1;
+    else failed += 1;
+  }
+  return { imported, failed };
+}
+
+async function fetchFeed(deps: ExternalCalendarImportDeps, rawUrl: string): Promise<string> {
+  const doFetch = deps.fetch ?? fetch;
+  let current = rawUrl;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+    // Every hop is checked: a public feed may redirect to an internal address.
+    const check = await checkPublicUrl(current, { allowsLoopback: deps.allowsLoopback, resolveHost: deps.resolveHost ?? resolveWithDns });
+    if (!check.ok) throw new Error(`the feed address ${check.reason}`);
+    let response: Response;
+    try {
+      response = await doFetch(check.url, { redirect: 'manual', signal: AbortSignal.timeout(FEED_TIMEOUT_MS), headers: { accept: 'text/calendar, */*;q=0.5' } });
+    } catch (error) {
+      const isTimeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      throw new Error(isTimeout ? `the feed did not answer within ${FEED_TIMEOUT_MS / 1000} s` : `the feed could not be reached (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
+      current = new URL(response.headers.get('location')!, check.url).toString();
+      await response.body?.cancel();
+      continue;
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new Error(`the feed answered HTTP ${response.status}`);
+    }
+    return readLimited(response, MAX_FEED_BYTES);
+  }
+  throw new Error(`the feed redirected more than ${MAX_REDIRECTS} times`);
+}
+
+async function readLimited(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw new Error(`the feed is larger than ${maxBytes / 1024 / 1024} MB`);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new Error(`the feed is larger than ${maxBytes / 1024 / 1024} MB`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -72,7 +72,8 @@ export async function createApiTestContext(options: { withJobQueue?: boolean } =
   const keys = { admin: await keyOf('admin'), frontDesk: await keyOf('front_desk'), readOnly: await keyOf('read_only'), revoked: revoked.key };
   const other = await createOtherBusiness(db, clock);
   other.key = await keyOf('admin', other.businessId);
-  const config = loadConfig({ DATABASE_URL: db.url });
+  // As production mounts it (no loopback webhook URLs); secureApp below is the development-style mount.
+  const config = loadConfig({ DATABASE_URL: db.url, NODE_ENV: 'production' });
   const app = createApp({ config, prisma: db.prisma, logger: createLogger('silent'), clock });
   const api: ApiTestContext['api'] = (method, path, key = keys.admin) => request(app)[method](path).set('x-api-key', key);
   const encryptionKey = loadConfig({ DATABASE_URL: db.url, DATA_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY_TEXT }).dataEncryptionKey!;

@@ -16,6 +16,8 @@ export interface AddJobOptions {
   /** Jobs with the same key replace each other (re-planning instead of duplicating). */
   jobKey?: string;
   runAt?: Date;
+  /** Run this long after the database's now (for infrastructure waits, independent of the app clock). */
+  runAfterMs?: number;
   maxAttempts?: number;
   priority?: number;
   queueName?: string;
@@ -27,7 +29,7 @@ export async function addJobInTransaction(db: Db, task: string, payload: unknown
     identifier => ${task}::text,
     payload => ${JSON.stringify(payload ?? {})}::json,
     queue_name => ${options.queueName ?? null}::text,
-    run_at => ${options.runAt ?? null}::timestamptz,
+    run_at => COALESCE(${options.runAt ?? null}::timestamptz, now() + make_interval(secs => ${(options.runAfterMs ?? 0) / 1000}::double precision)),
     max_attempts => ${options.maxAttempts ?? null}::int,
     job_key => ${options.jobKey ?? null}::text,
     priority => ${options.priority ?? null}::int

@@ -49,9 +49,9 @@ const BATCH_TRANSACTION_MS = 10 * 60_000;
 export async function sendQueuedForRecipient(deps: OutboxSenderDeps, job: SendOutboxPayload): Promise<void> {
   const log = deps.logger.child({ component: 'outbox', recipient: maskPhone(job.recipient) });
   const lockKey = `outbox:${job.businessId}:${job.recipient}`;
-  const reschedule = (runAt: Date) =>
+  const reschedule = (when: { runAt: Date } | { runAfterMs: number }) =>
     deps.prisma.$transaction((tx) =>
-      addJobInTransaction(tx, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAt, maxAttempts: 50 }),
+      addJobInTransaction(tx, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), ...when, maxAttempts: 50 }),
     );
   for (;;) {
     const outcome = await deps.prisma.$transaction(
@@ -84,9 +84,10 @@ export async function sendQueuedForRecipient(deps: OutboxSenderDeps, job: SendOu
     if (outcome === 'busy') {
       // The worker holding the lock may be finishing just before our row committed: come back
       // shortly instead of trusting it to notice, so nothing is left queued without a job.
-      await reschedule(new Date(deps.clock.now().getTime() + 500));
+      // Infrastructure wait, measured by the database's clock (not the app's, which tests may move).
+      await reschedule({ runAfterMs: 500 });
     } else if (typeof outcome === 'object') {
-      await reschedule(outcome.waitUntil);
+      await reschedule({ runAt: outcome.waitUntil });
     }
     return;
   }

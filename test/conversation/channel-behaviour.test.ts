@@ -8,7 +8,7 @@ import { createBookingService } from '../../src/booking';
 import { createLogger } from '../../src/platform';
 import { signBody } from '../../src/whatsapp';
 import { DEMO } from '../../prisma/seed';
-import { startChannel, type ChannelHarness } from '../support/channel-harness';
+import { buildWebhook, startChannel, type ChannelHarness } from '../support/channel-harness';
 import { setupDemo } from '../support/demo';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -140,6 +140,26 @@ describe('channel behaviour', () => {
     await post(status('read'));
     await post(status('delivered'));
     expect((await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('read');
+  });
+
+  it('a burst from one sender (5 jobs, 4 workers) is handled one message at a time, in arrival order', async () => {
+    const from = '34622000013';
+    await channel.send(from, text('hi'));
+    const intents = ['STOP', 'START', 'STOP', 'START', 'STOP'];
+    const bodies = intents.map((intent) => buildWebhook(from, text(intent)));
+    // Acknowledged back to back, before any is processed: five jobs for one sender compete for
+    // four workers, and the per-sender lock must still apply them in order.
+    const before = channel.graph.messages().filter((m) => m.to === from).length;
+    for (const body of bodies) {
+      const res = await request(channel.app).post('/webhook').set('content-type', 'application/json').set('x-hub-signature-256', signBody('channel-test-secret', body)).send(body);
+      expect(res.status).toBe(200);
+    }
+    await channel.settle();
+    const replies = channel.graph.messages().filter((m) => m.to === from).slice(before).map((m) => textOf(m));
+    expect(replies).toHaveLength(5);
+    const kinds = replies.map((reply) => (/STOP|BAJA|PARAR/.test(reply) ? 'confirmed-opt-in' : 'confirmed-opt-out'));
+    expect(kinds).toEqual(['confirmed-opt-out', 'confirmed-opt-in', 'confirmed-opt-out', 'confirmed-opt-in', 'confirmed-opt-out']);
+    expect((await customerOf(from)).isOptedOut).toBe(true);
   });
 
   it('a tap on a follow-up rating stores the rating on the visit and thanks the customer', async () => {

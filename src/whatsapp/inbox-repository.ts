@@ -78,32 +78,32 @@ async function storeOne(db: Db, businessId: string, event: InboundMessageEvent, 
   return rows[0]?.stored ?? 0;
 }
 
-const STATUS_RANK: Record<string, number> = { queued: 0, sending: 1, accepted: 2, sent: 3, delivered: 4, read: 5 };
-
-/** Applies delivery statuses to our outbox rows; never moves a message backwards (webhooks arrive out of order). */
+/**
+ * Applies delivery statuses to our outbox rows, one statement each; never moves a message
+ * backwards (Meta's status webhooks arrive out of order), while `failed` always lands.
+ */
 export async function applyStatusUpdates(prisma: PrismaClient, params: { businessId: string; events: InboundStatusEvent[] }): Promise<number> {
   let applied = 0;
   for (const event of params.events) {
-    const row = await prisma.outboxMessage.findFirst({
-      where: { businessId: params.businessId, providerMessageId: event.messageId },
-      select: { id: true, status: true },
-    });
-    if (!row) continue;
     if (event.status === 'failed') {
       const error = event.errors[0];
-      await prisma.outboxMessage.update({
-        where: { id: row.id },
-        data: { status: 'failed', failedAt: event.timestamp, errorCode: error?.code ?? null, lastError: (error?.title ?? error?.message ?? 'failed')?.slice(0, 1000) },
-      });
-      applied += 1;
+      applied += await prisma.$executeRaw`
+        UPDATE outbox_messages SET status = 'failed', failed_at = ${event.timestamp}, error_code = ${error?.code ?? null},
+               last_error = ${(error?.title ?? error?.message ?? 'failed').slice(0, 1000)}, updated_at = now()
+        WHERE business_id = ${params.businessId}::uuid AND provider_message_id = ${event.messageId}`;
       continue;
     }
-    const next = STATUS_RANK[event.status];
-    const current = STATUS_RANK[row.status] ?? 99;
-    if (next === undefined || next <= current) continue;
-    const stamp = event.status === 'sent' ? { sentAt: event.timestamp } : event.status === 'delivered' ? { deliveredAt: event.timestamp } : { readAt: event.timestamp };
-    await prisma.outboxMessage.update({ where: { id: row.id }, data: { status: event.status, ...stamp } });
-    applied += 1;
+    if (!['sent', 'delivered', 'read'].includes(event.status)) continue;
+    applied += await prisma.$executeRaw`
+      UPDATE outbox_messages
+         SET status = ${event.status},
+             sent_at = CASE WHEN ${event.status} = 'sent' THEN ${event.timestamp}::timestamptz ELSE sent_at END,
+             delivered_at = CASE WHEN ${event.status} = 'delivered' THEN ${event.timestamp}::timestamptz ELSE delivered_at END,
+             read_at = CASE WHEN ${event.status} = 'read' THEN ${event.timestamp}::timestamptz ELSE read_at END,
+             updated_at = now()
+       WHERE business_id = ${params.businessId}::uuid AND provider_message_id = ${event.messageId}
+         AND array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], status)
+             < array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], ${event.status}::text)`;
   }
   return applied;
 }

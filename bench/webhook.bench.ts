@@ -217,7 +217,7 @@ async function main(): Promise<void> {
     `| messages acknowledged / replies received | ${acked} / ${processed} | equal | — |`,
     '',
   ].join('\n');
-  writeBenchReport('webhook', markdown);
+  writeBenchReport(ROLES.join('-') === 'web,worker'.replace(',', '-') ? 'webhook' : `webhook-${ROLES.join('-')}`, markdown);
 }
 
 main().catch((error: unknown) => {

@@ -158,12 +158,18 @@ export function buildBookedMessage(booking: BookingSummary): MessageDescriptor {
     staff: booking.staffName,
     when: toWhen(booking),
     price: { kind: 'money', amount: booking.price, currency: booking.currency },
+    calendar: { kind: 'calendarLink', url: booking.calendarUrl ?? null },
   });
 }
 
 /** Confirmation of a moved booking. */
 export function buildRescheduledMessage(booking: BookingSummary): MessageDescriptor {
-  return buildTextMessage('reschedule.done', { service: booking.serviceName, staff: booking.staffName, when: toWhen(booking) });
+  return buildTextMessage('reschedule.done', {
+    service: booking.serviceName,
+    staff: booking.staffName,
+    when: toWhen(booking),
+    calendar: { kind: 'calendarLink', url: booking.calendarUrl ?? null },
+  });
 }
 
 /** The customer's upcoming bookings; the row title is the local day and time. */

@@ -52,6 +52,8 @@ export interface BookingSummary {
   status: string;
   /** Inside the business's change-lock window: no reschedule through the bot. */
   isChangeLocked: boolean;
+  /** Public "Add to calendar" (.ics) link of the booking, when the server knows its public URL. */
+  calendarUrl?: string;
 }
 
 /**
@@ -72,7 +74,9 @@ export type MessageParam =
   | { kind: 'money'; amount: string; currency: string }
   | { kind: 'duration'; minutes: number }
   /** Another catalog text (e.g. "any available" as a staff name). */
-  | { kind: 'message'; key: string };
+  | { kind: 'message'; key: string }
+  /** An "Add to calendar" line with the booking's .ics link; nothing at all when there is no link. */
+  | { kind: 'calendarLink'; url: string | null };
 
 /** Named parameters of a catalog text ({name} placeholders). */
 export type MessageParams = Record<string, MessageParam>;

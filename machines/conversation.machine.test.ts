@@ -299,7 +299,13 @@ describe('conversation machine messages', () => {
     expect(confirmation).toEqual({
       kind: 'text',
       key: 'book.confirmed',
-      params: { service: 'Haircut', staff: 'Ana', when: { kind: 'dateTime', iso: BOOKING.start, timeZone: 'Europe/Madrid' }, price: { kind: 'money', amount: '25.00', currency: 'EUR' } },
+      params: {
+        service: 'Haircut',
+        staff: 'Ana',
+        when: { kind: 'dateTime', iso: BOOKING.start, timeZone: 'Europe/Madrid' },
+        price: { kind: 'money', amount: '25.00', currency: 'EUR' },
+        calendar: { kind: 'calendarLink', url: null },
+      },
     });
   });
 

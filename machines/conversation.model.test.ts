@@ -179,6 +179,7 @@ const EXPECTED_FLOW_STATE_COUNT = 41;
 
 /** Catalog keys used as button, row or list-button labels and param texts rather than message bodies. */
 const USED_AS_LABELS = new Set([
+  'book.addToCalendar',
   'menu.book', 'menu.appointments', 'menu.talk', 'book.servicesButton', 'book.serviceDescription', 'book.staffButton', 'book.anyStaff',
   'book.daysButton', 'book.timesButton', 'book.laterTimes', 'book.slotWithStaff', 'book.confirmButton', 'book.changeButton',
   'manage.bookingsButton', 'manage.bookingRow', 'manage.rescheduleButton', 'manage.cancelButton', 'manage.backButton', 'manage.cancelYes', 'manage.cancelKeep',

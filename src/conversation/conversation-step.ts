@@ -38,6 +38,8 @@ export interface ConversationDeps {
   bookings: BookingService;
   /** Booking Flow settings (pass `config.flows`); without a BOOKING_FLOW_ID the list path books. */
   flows?: FlowSendingOptions;
+  /** Public base URL of this server, for "Add to calendar" links in confirmations. */
+  publicBaseUrl?: string;
 }
 
 // An answer loop longer than this means the machine and runtime disagree; stop rather than spin.
@@ -128,6 +130,7 @@ async function openStep(
     conversation: row,
     conversationChanges: {},
     ...(deps.flows ? { flows: deps.flows } : {}),
+    ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
   };
   const state: StepState = { snapshot: restored ?? fresh, ctx };
   if (isNew || !restored) {

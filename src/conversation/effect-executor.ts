@@ -14,6 +14,7 @@ import { localDayRange, toLocalDate, type Slot } from '../scheduling';
 import { enqueueOutbound } from '../whatsapp';
 import type { ConversationBusiness, ConversationRow } from './conversation-repository';
 import { notifyStaffOfHandoff } from '../reminders';
+import { ensureIcsToken } from '../calendar';
 import { renderMessage } from './render-message';
 
 /** The job that delivers a system event (timeouts, release) to a conversation. */
@@ -52,6 +53,8 @@ export interface EffectContext {
   conversation: ConversationRow;
   /** Booking Flow settings; absent → no Flow is sent. */
   flows?: FlowSendingOptions;
+  /** Public base URL of this server (PUBLIC_BASE_URL), for "Add to calendar" links; absent → no link. */
+  publicBaseUrl?: string;
   /** Conversation columns to write at the end of the step (handoff, timers). */
   conversationChanges: Prisma.ConversationUncheckedUpdateInput;
   /** The WhatsApp message being answered, for reply context. */
@@ -151,7 +154,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
           actor,
         });
         if (!result.ok) return { type: 'SLOT_TAKEN', alternatives: result.alternatives.map((slot) => toSlotOption(slot, effect.params.staffId)) };
-        return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, result.booking) };
+        return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, result.booking, { withCalendarLink: true }) };
       }
       case 'loadAppointments': {
         const rows = await bookings.findUpcomingForCustomer({ businessId: business.id, customerId: customer.id, limit: 10 });
@@ -187,7 +190,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
             reason: 'Rescheduled by the customer on WhatsApp',
           });
           if (!result.ok) return { type: 'SLOT_TAKEN', alternatives: result.alternatives.map((slot) => toSlotOption(slot, effect.params.staffId)) };
-          return { type: 'BOOKING_RESCHEDULED', booking: await toSummary(ctx, result.booking) };
+          return { type: 'BOOKING_RESCHEDULED', booking: await toSummary(ctx, result.booking, { withCalendarLink: true }) };
         } catch (error) {
           if (isDomainError(error, 'change_locked')) return { type: 'CHANGE_LOCKED', booking: await toSummary(ctx, owned) };
           throw error;
@@ -304,9 +307,9 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
 async function toFlowAnswer(ctx: EffectContext, outcome: FlowCompletion): Promise<AnswerEvent> {
   switch (outcome.kind) {
     case 'booked':
-      return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, outcome.booking) };
+      return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, outcome.booking, { withCalendarLink: true }) };
     case 'rescheduled':
-      return { type: 'BOOKING_RESCHEDULED', booking: await toSummary(ctx, outcome.booking) };
+      return { type: 'BOOKING_RESCHEDULED', booking: await toSummary(ctx, outcome.booking, { withCalendarLink: true }) };
     case 'change_locked':
       return { type: 'CHANGE_LOCKED', booking: await toSummary(ctx, outcome.booking) };
     case 'rejected':
@@ -353,7 +356,7 @@ async function findOwnedBooking(ctx: EffectContext, bookingId: string): Promise<
   return row as BookingRow | null;
 }
 
-async function toSummary(ctx: EffectContext, row: { id: string; uid: string; serviceId: string; staffId: string; startsAt: Date; endsAt: Date; timeZone: string; price: Prisma.Decimal; currency: string; status: string }): Promise<BookingSummary> {
+async function toSummary(ctx: EffectContext, row: { id: string; uid: string; serviceId: string; staffId: string; startsAt: Date; endsAt: Date; timeZone: string; price: Prisma.Decimal; currency: string; status: string }, options: { withCalendarLink?: boolean } = {}): Promise<BookingSummary> {
   const [service, staff] = await Promise.all([
     ctx.tx.service.findUnique({ where: { id: row.serviceId }, select: { name: true } }),
     ctx.tx.staff.findUnique({ where: { id: row.staffId }, select: { name: true } }),
@@ -371,6 +374,13 @@ async function toSummary(ctx: EffectContext, row: { id: string; uid: string; ser
     currency: row.currency,
     status: row.status,
     isChangeLocked: row.startsAt.getTime() - ctx.clock.now().getTime() < ctx.business.changeLockMinutes * 60_000,
+    ...(options.withCalendarLink ? await findCalendarUrl(ctx, row.id) : {}),
   };
 }
 
+
+async function findCalendarUrl(ctx: EffectContext, bookingId: string): Promise<{ calendarUrl?: string }> {
+  if (!ctx.publicBaseUrl) return {};
+  const token = await ensureIcsToken(ctx.tx, { businessId: ctx.business.id, bookingId });
+  return token ? { calendarUrl: `${ctx.publicBaseUrl}/calendar/bookings/${token}.ics` } : {};
+}

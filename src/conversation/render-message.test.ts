@@ -117,9 +117,13 @@ describe('renderMessage', () => {
         staff: 'Ana',
         when: { kind: 'dateTime', iso: '2026-04-02T08:00:00.000Z', timeZone: 'Europe/Madrid' },
         price: { kind: 'money', amount: '25.00', currency: 'EUR' },
+        calendar: { kind: 'calendarLink', url: 'https://clinic.example/calendar/bookings/abc.ics' },
       },
     };
     const en = renderMessage({ descriptor, locale: 'en', to: TO, timeZone: 'UTC' });
+    expect(en).toMatchObject({ text: { body: expect.stringMatching(/\n\n📅 Add to calendar: https:\/\/clinic\.example\/calendar\/bookings\/abc\.ics$/) } });
+    const withoutLink = renderMessage({ descriptor: { ...descriptor, params: { ...descriptor.params, calendar: { kind: 'calendarLink', url: null } } }, locale: 'en', to: TO, timeZone: 'UTC' });
+    expect(withoutLink).toMatchObject({ text: { body: expect.stringMatching(/My appointments\.$/) } });
     expect(en).toMatchObject({ type: 'text', text: { body: expect.stringContaining('Thu 2 Apr, 10:00 (Madrid time, CEST)') } });
     expect(en).toMatchObject({ text: { body: expect.stringContaining('Price: €25.00') } });
     const pt = renderMessage({ descriptor, locale: 'pt', to: TO, timeZone: 'UTC' });

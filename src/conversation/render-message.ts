@@ -95,6 +95,8 @@ export function renderParam(param: MessageParam, options: RenderTextOptions): st
       return formatDuration(param.minutes);
     case 'message':
       return renderText(param.key, undefined, options);
+    case 'calendarLink':
+      return param.url ? `\n\n${renderText('book.addToCalendar', { url: param.url }, options)}` : '';
   }
 }
 

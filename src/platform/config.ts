@@ -14,6 +14,7 @@ const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
   PORT: z.preprocess(emptyToUndefined, port.default(3000)),
   HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -58,7 +59,8 @@ export const SANDBOX_APP_SECRET = 'tapbook-sandbox-app-secret';
 /** The typed, frozen configuration every component is handed. */
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
-  http: { port: number; host: string };
+  /** publicBaseUrl: where customers reach this server (links in messages); default http://localhost:PORT. */
+  http: { port: number; host: string; publicBaseUrl: string };
   logLevel: string;
   database: {
     /** Connection string of an external PostgreSQL; undefined → embedded PostgreSQL. */
@@ -118,7 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   const dataDir = path.resolve(cwd, e.DATA_DIR);
   return Object.freeze({
     env: e.NODE_ENV,
-    http: { port: e.PORT, host: e.HOST },
+    http: { port: e.PORT, host: e.HOST, publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '') },
     logLevel: e.LOG_LEVEL,
     database: {
       url: e.DATABASE_URL,

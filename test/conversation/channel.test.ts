@@ -56,6 +56,12 @@ describe('WhatsApp channel end to end', () => {
     const confirmation = await channel.send(from, button(buttonsOf(summary)[0]!));
     const confirmationText = JSON.stringify(confirmation);
     expect(confirmationText).toMatch(/Consultation/);
+    // "Add to calendar": a public .ics link that needs no key.
+    const link = /\/calendar\/bookings\/[A-Za-z0-9_-]+\.ics/.exec(confirmationText)?.[0];
+    expect(link).toBeDefined();
+    const ics = await request(channel.app).get(link!);
+    expect(ics.status).toBe(200);
+    expect(ics.text).toMatch(/BEGIN:VEVENT[\s\S]*SUMMARY:.*Consultation/);
     const bookings = await db.prisma.booking.findMany({ where: { customer: { waId: from } } });
     expect(bookings).toHaveLength(1);
     expect(bookings[0]!.status).toBe('confirmed');

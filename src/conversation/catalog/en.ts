@@ -33,12 +33,13 @@ export const en = {
   'book.summary': 'Please check your appointment:\n\n*{service}*\nWith: {staff}\nWhen: {when}\nPrice: {price}\n\nShall I book it?',
   'book.confirmButton': 'Confirm',
   'book.changeButton': 'Change',
-  'book.confirmed': 'Booked! ✅\n\n*{service}* with {staff}\n{when}\nPrice: {price}\n\nTo see, move or cancel it, write "menu" and choose My appointments.',
+  'book.confirmed': 'Booked! ✅\n\n*{service}* with {staff}\n{when}\nPrice: {price}\n\nTo see, move or cancel it, write "menu" and choose My appointments.{calendar}',
+  'book.addToCalendar': '📅 Add to calendar: {url}',
   'book.slotTaken': 'Sorry, that time was just taken. These are the nearest free times ({zone}):',
   'book.slotTakenNoAlternatives': 'Sorry, that time was just taken. Please pick another day.',
 
   'reschedule.summary': 'Move your *{service}* with {staff}\nfrom: {oldWhen}\nto: {when}\n\nShall I move it?',
-  'reschedule.done': 'Done! Your *{service}* with {staff} is now on {when}.\n\nTo see, move or cancel it, write "menu" and choose My appointments.',
+  'reschedule.done': 'Done! Your *{service}* with {staff} is now on {when}.\n\nTo see, move or cancel it, write "menu" and choose My appointments.{calendar}',
 
   'manage.none': 'You have no upcoming appointments. What would you like to do?',
   'manage.chooseBooking': 'Your upcoming appointments. Which one would you like to manage?',

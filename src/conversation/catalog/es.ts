@@ -33,12 +33,13 @@ export const es: Catalog = {
   'book.summary': 'Revisa tu cita:\n\n*{service}*\nCon: {staff}\nCuándo: {when}\nPrecio: {price}\n\n¿La reservo?',
   'book.confirmButton': 'Confirmar',
   'book.changeButton': 'Cambiar',
-  'book.confirmed': '¡Reservado! ✅\n\n*{service}* con {staff}\n{when}\nPrecio: {price}\n\nPara verla, cambiarla o cancelarla, escribe «menú» y elige Mis citas.',
+  'book.confirmed': '¡Reservado! ✅\n\n*{service}* con {staff}\n{when}\nPrecio: {price}\n\nPara verla, cambiarla o cancelarla, escribe «menú» y elige Mis citas.{calendar}',
+  'book.addToCalendar': '📅 Añadir al calendario: {url}',
   'book.slotTaken': 'Lo siento, esa hora se acaba de ocupar. Estas son las horas libres más cercanas ({zone}):',
   'book.slotTakenNoAlternatives': 'Lo siento, esa hora se acaba de ocupar. Elige otro día, por favor.',
 
   'reschedule.summary': 'Mover tu *{service}* con {staff}\nde: {oldWhen}\na: {when}\n\n¿La cambio?',
-  'reschedule.done': '¡Hecho! Tu *{service}* con {staff} ahora es el {when}.\n\nPara verla, cambiarla o cancelarla, escribe «menú» y elige Mis citas.',
+  'reschedule.done': '¡Hecho! Tu *{service}* con {staff} ahora es el {when}.\n\nPara verla, cambiarla o cancelarla, escribe «menú» y elige Mis citas.{calendar}',
 
   'manage.none': 'No tienes citas próximas. ¿Qué te gustaría hacer?',
   'manage.chooseBooking': 'Tus próximas citas. ¿Cuál quieres gestionar?',

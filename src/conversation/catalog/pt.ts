@@ -33,12 +33,13 @@ export const pt: Catalog = {
   'book.summary': 'Confira seu agendamento:\n\n*{service}*\nCom: {staff}\nQuando: {when}\nPreço: {price}\n\nPosso confirmar?',
   'book.confirmButton': 'Confirmar',
   'book.changeButton': 'Alterar',
-  'book.confirmed': 'Agendado! ✅\n\n*{service}* com {staff}\n{when}\nPreço: {price}\n\nPara ver, remarcar ou cancelar, escreva "menu" e escolha Meus agendamentos.',
+  'book.confirmed': 'Agendado! ✅\n\n*{service}* com {staff}\n{when}\nPreço: {price}\n\nPara ver, remarcar ou cancelar, escreva "menu" e escolha Meus agendamentos.{calendar}',
+  'book.addToCalendar': '📅 Adicionar à agenda: {url}',
   'book.slotTaken': 'Desculpe, esse horário acabou de ser ocupado. Estes são os horários livres mais próximos ({zone}):',
   'book.slotTakenNoAlternatives': 'Desculpe, esse horário acabou de ser ocupado. Escolha outro dia, por favor.',
 
   'reschedule.summary': 'Remarcar seu *{service}* com {staff}\nde: {oldWhen}\npara: {when}\n\nPosso remarcar?',
-  'reschedule.done': 'Pronto! Seu *{service}* com {staff} agora é em {when}.\n\nPara ver, remarcar ou cancelar, escreva "menu" e escolha Meus agendamentos.',
+  'reschedule.done': 'Pronto! Seu *{service}* com {staff} agora é em {when}.\n\nPara ver, remarcar ou cancelar, escreva "menu" e escolha Meus agendamentos.{calendar}',
 
   'manage.none': 'Você não tem agendamentos futuros. O que você gostaria de fazer?',
   'manage.chooseBooking': 'Seus próximos agendamentos. Qual você quer gerenciar?',

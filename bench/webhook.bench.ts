@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const port = await freePort();
 
   const servers = ROLES.map((role) =>
-    spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], {
+    spawn(path.join(ROOT, 'node_modules/.bin/node'), ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -67,10 +67,6 @@ async function main(): Promise<void> {
     ? 'sandbox mode (no WHATSAPP_ACCESS_TOKEN: outbound messages are stored, not sent)'
     : `live mode (posting to ${config.whatsapp.graphUrl})`;
   const where = database.isEmbedded ? `embedded PostgreSQL in ${config.database.embedded.dataDir}` : 'PostgreSQL at DATABASE_URL';
-  const role = config.processRole === 'all' ? '' : ` (${config.processRole} process only)`;
-  if (runsHttp) console.log(`Tapbook listening on http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}${role} — ${mode}; ${where}`);
-  else console.log(`Tapbook job worker running${role} — ${mode}; ${where}`);
-
   let isStopping = false;
   const stop = async (signal: string) => {
     if (isStopping) return;
@@ -101,6 +97,11 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  // Printed only once the signal handlers are in place: whoever waits for this line (a test, a
+  // supervisor) may send SIGINT right away, and before the handlers Node would just die with 130.
+  const role = config.processRole === 'all' ? '' : ` (${config.processRole} process only)`;
+  if (runsHttp) console.log(`Tapbook listening on http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}${role} — ${mode}; ${where}`);
+  else console.log(`Tapbook job worker running${role} — ${mode}; ${where}`);
 }
 
 main().catch((error: unknown) => {

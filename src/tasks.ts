@@ -63,7 +63,7 @@ export function buildTaskList(deps: TaskDeps): TaskList {
       await deps.prisma.slotHold.deleteMany({ where: { expiresAt: { lt: deps.clock.now() } } });
     },
     // Reminders, follow-ups, meeting start/end and event deliveries (src/reminders, src/events).
-    ...buildReminderTasks({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings }),
+    ...buildReminderTasks({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings, encryptionKey: deps.config.dataEncryptionKey }),
     // Calendar import (issue 6): external busy times of staff, every 15 minutes (src/calendar).
     [IMPORT_EXTERNAL_CALENDARS_TASK]: typed<ImportExternalCalendarsPayload>((payload) =>
       runImportExternalCalendarsTask(

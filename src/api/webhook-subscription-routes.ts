@@ -10,7 +10,8 @@ import type { PrismaClient } from '../platform/database';
 import { ApiError } from './api-error';
 import { emptyBodySchema, uuidParamsSchema } from './common-schemas';
 import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
-import { requirePublicUrl, type SecretSettings } from './secret-settings';
+import { requireEncryptionKey, requirePublicUrl, type SecretSettings } from './secret-settings';
+import { sealSecret } from '../platform/secret-box';
 import {
   countWebhookSubscriptions,
   deleteWebhookSubscription,
@@ -108,8 +109,10 @@ export function buildWebhookSubscriptionRoutes(deps: { prisma: PrismaClient } & 
         if ((await countWebhookSubscriptions(prisma, auth.businessId)) >= MAX_SUBSCRIPTIONS_PER_BUSINESS) {
           throw new ApiError(409, 'too_many_subscriptions', `A business can have at most ${MAX_SUBSCRIPTIONS_PER_BUSINESS} webhook subscriptions. Delete one first.`);
         }
+        // The signing secret is stored sealed with DATA_ENCRYPTION_KEY, like every secret at rest.
+        const key = requireEncryptionKey(deps, 'a webhook signing secret');
         const secret = generateWebhookSecret();
-        const { id } = await createWebhookSubscription(prisma, { businessId: auth.businessId, url: url.toString(), secret, events: body.events ?? [] });
+        const { id } = await createWebhookSubscription(prisma, { businessId: auth.businessId, url: url.toString(), secret: sealSecret(key, secret), events: body.events ?? [] });
         const row = body.isActive === false ? await updateWebhookSubscription(prisma, id, { isActive: false }) : await requireSubscription(auth.businessId, id);
         return { ...toSubscriptionDto(row), secret };
       },
@@ -153,8 +156,9 @@ export function buildWebhookSubscriptionRoutes(deps: { prisma: PrismaClient } & 
       errors: [404],
       async handle({ params, auth }) {
         const row = await requireSubscription(auth.businessId, params.id);
+        const key = requireEncryptionKey(deps, 'a webhook signing secret');
         const secret = generateWebhookSecret();
-        return { ...toSubscriptionDto(await updateWebhookSubscription(prisma, row.id, { secret })), secret };
+        return { ...toSubscriptionDto(await updateWebhookSubscription(prisma, row.id, { secret: sealSecret(key, secret) })), secret };
       },
     }),
     defineRoute({

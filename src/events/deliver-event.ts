@@ -3,6 +3,7 @@
  * backoff until the 24-hour give-up time. Delivery is at least once: a crash after the POST and
  * before the log means one more POST with the same X-Tapbook-Delivery id, which receivers dedupe.
  */
+import { isSealedSecret, openSecret } from '../platform/secret-box';
 import { addJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
@@ -20,6 +21,8 @@ export interface DeliverEventDeps {
   random?: () => number;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
+  /** DATA_ENCRYPTION_KEY: opens signing secrets stored sealed (the API stores them so). */
+  encryptionKey?: Buffer;
 }
 
 /** How one run of the task ended. */
@@ -65,7 +68,7 @@ export async function deliverEvent(deps: DeliverEventDeps, job: DeliverEventPayl
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Tapbook-Webhooks/1',
-        [SIGNATURE_HEADER]: signEventBody(delivery.subscription.secret, rawBody),
+        [SIGNATURE_HEADER]: signEventBody(openSigningSecret(delivery.subscription.secret, deps.encryptionKey), rawBody),
         [DELIVERY_HEADER]: delivery.id,
         [EVENT_HEADER]: delivery.event.type,
       },
@@ -100,4 +103,11 @@ export async function deliverEvent(deps: DeliverEventDeps, job: DeliverEventPayl
   if (!error) return 'delivered';
   log.info({ attempt, statusCode, willRetry: Boolean(next) }, next ? 'event delivery failed; retrying later' : 'event delivery failed for good');
   return next ? 'retry_scheduled' : 'failed';
+}
+
+/** The subscription's signing secret: sealed ones are opened with the key; older plain ones are used as they are. */
+function openSigningSecret(stored: string, key: Buffer | undefined): string {
+  if (!isSealedSecret(stored)) return stored;
+  if (!key) throw new Error('the signing secret is sealed but DATA_ENCRYPTION_KEY is not set: set it to the key the API used');
+  return openSecret(key, stored);
 }

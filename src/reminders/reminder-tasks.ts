@@ -19,6 +19,8 @@ export interface ReminderTaskDeps {
   fetch?: typeof fetch;
   /** Jitter source of event-delivery retries (tests pass a constant). */
   random?: () => number;
+  /** DATA_ENCRYPTION_KEY, to open sealed webhook signing secrets. */
+  encryptionKey?: Buffer;
 }
 
 const typed = <P>(run: (payload: P) => Promise<unknown>): Task => async (payload) => {
@@ -32,7 +34,17 @@ export function buildReminderTasks(deps: ReminderTaskDeps): TaskList {
     [MEETING_START_TASK]: typed<MeetingPayload>((payload) => startMeetingIfDue(deps, payload)),
     [MEETING_END_TASK]: typed<MeetingPayload>((payload) => endMeetingIfDue(deps, payload)),
     [DELIVER_EVENT_TASK]: typed<DeliverEventPayload>((payload) =>
-      deliverEvent({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.random ? { random: deps.random } : {}) }, payload),
+      deliverEvent(
+        {
+          prisma: deps.prisma,
+          clock: deps.clock,
+          logger: deps.logger,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+          ...(deps.random ? { random: deps.random } : {}),
+          ...(deps.encryptionKey ? { encryptionKey: deps.encryptionKey } : {}),
+        },
+        payload,
+      ),
     ),
   };
 }

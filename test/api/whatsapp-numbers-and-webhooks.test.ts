@@ -2,6 +2,7 @@
  * /v1/whatsapp-numbers (tokens stored encrypted, never returned; phone_number_id unique across
  * businesses) and /v1/webhook-subscriptions (secret shown once, SSRF-safe URLs), admin only.
  */
+import { isSealedSecret, openSecret } from '../../src/platform/secret-box';
 import { createWebhookSubscription } from '../../src/events';
 import { findAccessTokenForNumber } from '../../src/api';
 import { createApiTestContext, type ApiTestContext } from './api-test-kit';
@@ -94,7 +95,9 @@ describe('WhatsApp numbers and webhook subscriptions', () => {
       expect(created.body).toMatchObject({ url: 'https://hooks.example.com/tapbook', events: ['BOOKING_CREATED'], isActive: true });
       expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
       const row = await ctx.db.prisma.webhookSubscription.findUniqueOrThrow({ where: { id: created.body.id } });
-      expect(row.secret).toBe(created.body.secret);
+      // Stored sealed with DATA_ENCRYPTION_KEY; it opens to the secret answered once.
+      expect(isSealedSecret(row.secret)).toBe(true);
+      expect(openSecret(ctx.encryptionKey, row.secret)).toBe(created.body.secret);
       const read = await ctx.secureApi('get', `/v1/webhook-subscriptions/${created.body.id}`);
       expect(read.body.secret).toBeUndefined();
       const listed = await ctx.secureApi('get', '/v1/webhook-subscriptions');
@@ -109,7 +112,7 @@ describe('WhatsApp numbers and webhook subscriptions', () => {
       const rotated = await ctx.secureApi('post', `/v1/webhook-subscriptions/${created.body.id}/rotate-secret`).send({});
       expect(rotated.status).toBe(200);
       expect(rotated.body.secret).not.toBe(created.body.secret);
-      expect((await ctx.db.prisma.webhookSubscription.findUniqueOrThrow({ where: { id: created.body.id } })).secret).toBe(rotated.body.secret);
+      expect(openSecret(ctx.encryptionKey, (await ctx.db.prisma.webhookSubscription.findUniqueOrThrow({ where: { id: created.body.id } })).secret)).toBe(rotated.body.secret);
       expect((await ctx.secureApi('delete', `/v1/webhook-subscriptions/${created.body.id}`)).status).toBe(204);
       expect((await ctx.secureApi('get', `/v1/webhook-subscriptions/${created.body.id}`)).status).toBe(404);
     });

@@ -3,6 +3,7 @@
  * backoff for 24 hours with every attempt logged, subscription filters, and the outbox rule that
  * a rolled-back change announces nothing.
  */
+import { sealSecret } from '../../src/platform/secret-box';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBookingService } from '../../src/booking';
@@ -15,7 +16,7 @@ import {
 } from '../../src/events';
 import { createBookingListeners } from '../../src/reminders';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { createReminderWorld, type ReminderWorld } from '../reminders/reminder-world';
+import { createReminderWorld, WORLD_ENCRYPTION_KEY, type ReminderWorld } from '../reminders/reminder-world';
 
 const T0 = '2026-03-23T08:00:00.000Z';
 const START = new Date('2026-03-25T09:00:00.000Z');
@@ -107,6 +108,14 @@ describe('delivering events', () => {
     if (!result.ok) throw new Error('slot taken');
     return result.booking;
   }
+
+  it('signs with a secret stored sealed with DATA_ENCRYPTION_KEY (as the API stores it)', async () => {
+    await createWebhookSubscription(db.prisma, { businessId: world.demo.businessId, url: `${url}/sealed`, secret: sealSecret(WORLD_ENCRYPTION_KEY, SECRET), events: ['BOOKING_CREATED'] });
+    await book();
+    await world.runJobsUntil('2026-03-23T08:01:00.000Z');
+    expect(requests).toHaveLength(1);
+    expect(verifyEventSignature(SECRET, requests[0]!.raw, requests[0]!.headers['x-tapbook-signature'] as string)).toBe(true);
+  });
 
   it('retries a failing subscriber with backoff, logs every attempt, and delivers the same signed body', async () => {
     await createWebhookSubscription(db.prisma, { businessId: world.demo.businessId, url: `${url}/a`, secret: SECRET, events: ['BOOKING_CREATED'] });

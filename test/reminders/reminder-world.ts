@@ -3,6 +3,7 @@
  * core with the real listeners, a fixed clock, the loopback fake Graph API, and a deterministic
  * job loop that runs due graphile-worker jobs in run_at order, moving the clock to each job's time.
  */
+import { randomBytes } from 'node:crypto';
 import { createBookingService, type BookingService } from '../../src/booking';
 import { migrateJobQueue } from '../../src/jobs';
 import { createFixedClock, createLogger, type Logger } from '../../src/platform';
@@ -11,6 +12,9 @@ import { createGraphClient, SEND_OUTBOX_TASK, sendQueuedForRecipient, type Graph
 import { startFakeGraph, type FakeGraph } from '../support/fake-graph';
 import { setupDemo, type DemoHandles } from '../support/demo';
 import type { TestDatabase } from '../support/test-database';
+
+/** The DATA_ENCRYPTION_KEY of the test world (opens sealed webhook signing secrets). */
+export const WORLD_ENCRYPTION_KEY = randomBytes(32);
 
 /** One message as the fake Graph API received it, with the (fixed-clock) time it left. */
 export interface SentMessage {
@@ -59,7 +63,7 @@ export async function createReminderWorld(db: TestDatabase, options: { now: stri
     markRead: (phoneNumberId, messageId) => real.markRead(phoneNumberId, messageId),
   };
   const bookings = createBookingService({ prisma: db.prisma, clock, listeners: createBookingListeners({ clock }) });
-  const reminderTasks = buildReminderTasks({ prisma: db.prisma, clock, logger, bookings, random: () => 0.5 });
+  const reminderTasks = buildReminderTasks({ prisma: db.prisma, clock, logger, bookings, random: () => 0.5, encryptionKey: WORLD_ENCRYPTION_KEY });
   const tasks: Record<string, (payload: unknown) => Promise<unknown>> = {
     [SEND_OUTBOX_TASK]: (payload) => sendQueuedForRecipient({ prisma: db.prisma, clock, logger, graph: graphClient, random: () => 0.5 }, payload as SendOutboxPayload),
   };

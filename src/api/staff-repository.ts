@@ -74,8 +74,8 @@ export async function replaceWorkingHours(
   }
 }
 
-/** A staff member's date overrides in [from, to] (calendar dates). */
-export async function listDateOverrides(db: Db, params: { businessId: string; staffId: string; from?: Date; to?: Date }) {
+/** Date overrides in [from, to] (calendar dates) of a staff member, or business-wide ones (staffId null). */
+export async function listDateOverrides(db: Db, params: { businessId: string; staffId: string | null; from?: Date; to?: Date }) {
   return db.dateOverride.findMany({
     where: {
       businessId: params.businessId,
@@ -91,8 +91,8 @@ export async function insertDateOverride(db: Db, data: Prisma.DateOverrideUnchec
   return db.dateOverride.create({ data });
 }
 
-/** Deletes one override of a staff member; false when absent. */
-export async function deleteDateOverride(db: Db, params: { businessId: string; staffId: string; overrideId: string }): Promise<boolean> {
+/** Deletes one override of a staff member (or a business-wide one, staffId null); false when absent. */
+export async function deleteDateOverride(db: Db, params: { businessId: string; staffId: string | null; overrideId: string }): Promise<boolean> {
   const { count } = await db.dateOverride.deleteMany({ where: { id: params.overrideId, businessId: params.businessId, staffId: params.staffId } });
   return count > 0;
 }

@@ -338,6 +338,67 @@ export function buildStaffRoutes(deps: { prisma: PrismaClient }): AnyApiRoute[] 
         return new RouteResponse(204, undefined);
       },
     }),
+    // Business-wide overrides: holidays and short days for everybody. A closure wins over any
+    // staff member's own hours that day; special hours replace the weekly hours of staff without
+    // an override of their own (src/scheduling).
+    defineRoute({
+      method: 'get',
+      path: '/v1/date-overrides',
+      family: 'settings',
+      summary: 'Business-wide date overrides (holidays, short days)',
+      query: z.object({ from: localDateSchema.optional(), to: localDateSchema.optional() }),
+      status: 200,
+      response: z.array(dateOverrideSchema),
+      errors: [],
+      async handle({ query, auth }) {
+        const rows = await listDateOverrides(prisma, {
+          businessId: auth.businessId,
+          staffId: null,
+          from: query.from ? new Date(`${query.from}T00:00:00Z`) : undefined,
+          to: query.to ? new Date(`${query.to}T00:00:00Z`) : undefined,
+        });
+        return rows.map(toDateOverrideDto);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/date-overrides',
+      family: 'settings',
+      summary: 'Add a business-wide date override',
+      description: 'isClosed → nobody takes appointments that day (a holiday). Otherwise the range replaces the weekly hours of that date for staff without an override of their own.',
+      body: dateOverrideBodySchema,
+      bodyExample: { date: '2026-12-25', isClosed: true, note: 'Christmas Day' },
+      status: 201,
+      response: dateOverrideSchema,
+      errors: [],
+      async handle({ body, auth }) {
+        const row = await insertDateOverride(prisma, {
+          businessId: auth.businessId,
+          staffId: null,
+          date: new Date(`${body.date}T00:00:00Z`),
+          isClosed: body.isClosed,
+          startMinute: body.startTime ? toMinutes(body.startTime) : null,
+          endMinute: body.endTime ? toMinutes(body.endTime) : null,
+          note: body.note ?? null,
+        });
+        return toDateOverrideDto(row);
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/date-overrides/{overrideId}',
+      family: 'settings',
+      summary: 'Remove a business-wide date override',
+      params: z.object({ overrideId: uuidSchema }),
+      status: 204,
+      errors: [404],
+      async handle({ params, auth }) {
+        if (!(await deleteDateOverride(prisma, { businessId: auth.businessId, staffId: null, overrideId: params.overrideId }))) {
+          throw new ApiError(404, 'not_found', `No business-wide date override "${params.overrideId}".`);
+        }
+        return new RouteResponse(204, undefined);
+      },
+    }),
   ];
 }
 

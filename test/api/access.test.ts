@@ -111,12 +111,16 @@ describe('API access', () => {
     let otherReminderRuleId: string;
     let otherFollowUpRuleId: string;
     let otherCalendarId: string;
+    let otherBusinessOverrideId: string;
 
     beforeAll(async () => {
       const override = await ctx.db.prisma.dateOverride.create({
         data: { businessId: ctx.other.businessId, staffId: ctx.other.staffId, date: new Date('2026-04-06T00:00:00Z'), isClosed: true },
       });
       otherOverrideId = override.id;
+      otherBusinessOverrideId = (
+        await ctx.db.prisma.dateOverride.create({ data: { businessId: ctx.other.businessId, staffId: null, date: new Date('2026-04-07T00:00:00Z'), isClosed: true } })
+      ).id;
       otherKeyId = (await ctx.db.prisma.apiKey.findFirstOrThrow({ where: { businessId: ctx.other.businessId } })).id;
       const prisma = ctx.db.prisma;
       const businessId = ctx.other.businessId;
@@ -139,7 +143,7 @@ describe('API access', () => {
     });
 
     function idFor(path: string, name: string): string {
-      if (name === 'overrideId') return otherOverrideId;
+      if (name === 'overrideId') return path.startsWith('/v1/date-overrides/') ? otherBusinessOverrideId : otherOverrideId;
       if (name === 'ruleId') return path.includes('/follow-up-rules/') ? otherFollowUpRuleId : otherReminderRuleId;
       if (name === 'calendarId') return otherCalendarId;
       const family = path.split('/')[2];
@@ -161,7 +165,7 @@ describe('API access', () => {
 
     it('covers every family that has ids', () => {
       expect(new Set(routesWithIds.map((route) => route.path.split('/')[2]))).toEqual(
-        new Set(['appointments', 'services', 'staff', 'locations', 'clients', 'conversations', 'api-keys', 'whatsapp-numbers', 'webhook-subscriptions']),
+        new Set(['appointments', 'services', 'staff', 'locations', 'clients', 'conversations', 'api-keys', 'whatsapp-numbers', 'webhook-subscriptions', 'date-overrides']),
       );
     });
 

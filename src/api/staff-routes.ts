@@ -310,15 +310,7 @@ export function buildStaffRoutes(deps: { prisma: PrismaClient }): AnyApiRoute[] 
       errors: [404],
       async handle({ params, body, auth }) {
         const staff = await requireStaff(auth.businessId, params.id);
-        const row = await insertDateOverride(prisma, {
-          businessId: auth.businessId,
-          staffId: staff.id,
-          date: new Date(`${body.date}T00:00:00Z`),
-          isClosed: body.isClosed,
-          startMinute: body.startTime ? toMinutes(body.startTime) : null,
-          endMinute: body.endTime ? toMinutes(body.endTime) : null,
-          note: body.note ?? null,
-        });
+        const row = await insertDateOverride(prisma, toDateOverrideRow(auth.businessId, staff.id, body));
         return toDateOverrideDto(row);
       },
     }),
@@ -372,15 +364,7 @@ export function buildStaffRoutes(deps: { prisma: PrismaClient }): AnyApiRoute[] 
       response: dateOverrideSchema,
       errors: [],
       async handle({ body, auth }) {
-        const row = await insertDateOverride(prisma, {
-          businessId: auth.businessId,
-          staffId: null,
-          date: new Date(`${body.date}T00:00:00Z`),
-          isClosed: body.isClosed,
-          startMinute: body.startTime ? toMinutes(body.startTime) : null,
-          endMinute: body.endTime ? toMinutes(body.endTime) : null,
-          note: body.note ?? null,
-        });
+        const row = await insertDateOverride(prisma, toDateOverrideRow(auth.businessId, null, body));
         return toDateOverrideDto(row);
       },
     }),
@@ -400,6 +384,19 @@ export function buildStaffRoutes(deps: { prisma: PrismaClient }): AnyApiRoute[] 
       },
     }),
   ];
+}
+
+/** The stored row of a date override body (local date at UTC midnight, times as minutes). */
+function toDateOverrideRow(businessId: string, staffId: string | null, body: z.infer<typeof dateOverrideBodySchema>) {
+  return {
+    businessId,
+    staffId,
+    date: new Date(`${body.date}T00:00:00Z`),
+    isClosed: body.isClosed,
+    startMinute: body.startTime ? toMinutes(body.startTime) : null,
+    endMinute: body.endTime ? toMinutes(body.endTime) : null,
+    note: body.note ?? null,
+  };
 }
 
 function toDateOverrideDto(row: { id: string; date: Date; isClosed: boolean; startMinute: number | null; endMinute: number | null; note: string | null }) {

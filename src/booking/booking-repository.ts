@@ -124,45 +124,32 @@ export async function findBusinessOverrides(db: Db, params: { businessId: string
 /**
  * Intervals that block the given staff in [from, to): active bookings (minus one being moved),
  * live holds of other customers, and busy times imported from the staff's external calendars.
- * Buffers are already part of blocked_from/blocked_until.
+ * Buffers are already part of blocked_from/blocked_until. One round trip; the booking core, the
+ * conversation and the Flows endpoint all read availability through here, so they agree.
  */
 export async function findBlockedIntervals(
   db: Db,
   params: { businessId: string; staffIds: string[]; from: Date; to: Date; now: Date; exceptCustomerId?: string; exceptBookingId?: string },
 ): Promise<BlockedInterval[]> {
   if (params.staffIds.length === 0) return [];
-  const [bookings, holds, external] = await Promise.all([
-    db.booking.findMany({
-      where: {
-        businessId: params.businessId,
-        staffId: { in: params.staffIds },
-        status: { in: [...ACTIVE_BOOKING_STATUSES] },
-        blockedFrom: { lt: params.to },
-        blockedUntil: { gt: params.from },
-        ...(params.exceptBookingId ? { id: { not: params.exceptBookingId } } : {}),
-      },
-      select: { staffId: true, blockedFrom: true, blockedUntil: true },
-    }),
-    db.slotHold.findMany({
-      where: {
-        businessId: params.businessId,
-        staffId: { in: params.staffIds },
-        expiresAt: { gt: params.now },
-        blockedFrom: { lt: params.to },
-        blockedUntil: { gt: params.from },
-        ...(params.exceptCustomerId ? { customerId: { not: params.exceptCustomerId } } : {}),
-      },
-      select: { staffId: true, blockedFrom: true, blockedUntil: true },
-    }),
-    db.externalBusyBlock.findMany({
-      where: { businessId: params.businessId, staffId: { in: params.staffIds }, startsAt: { lt: params.to }, endsAt: { gt: params.from } },
-      select: { staffId: true, startsAt: true, endsAt: true },
-    }),
-  ]);
-  return [
-    ...[...bookings, ...holds].map((row) => ({ staffId: row.staffId, start: row.blockedFrom, end: row.blockedUntil })),
-    ...external.map((row) => ({ staffId: row.staffId, start: row.startsAt, end: row.endsAt })),
-  ];
+  const staffIds = Prisma.join(params.staffIds.map((id) => Prisma.sql`${id}::uuid`));
+  const exceptBooking = params.exceptBookingId ?? null;
+  const exceptCustomer = params.exceptCustomerId ?? null;
+  return db.$queryRaw<BlockedInterval[]>`
+    SELECT staff_id::text AS "staffId", blocked_from AS "start", blocked_until AS "end" FROM bookings
+     WHERE business_id = ${params.businessId}::uuid AND staff_id IN (${staffIds})
+       AND status::text IN (${Prisma.join([...ACTIVE_BOOKING_STATUSES])})
+       AND blocked_from < ${params.to} AND blocked_until > ${params.from}
+       AND (${exceptBooking}::uuid IS NULL OR id <> ${exceptBooking}::uuid)
+    UNION ALL
+    SELECT staff_id::text, blocked_from, blocked_until FROM slot_holds
+     WHERE business_id = ${params.businessId}::uuid AND staff_id IN (${staffIds})
+       AND expires_at > ${params.now} AND blocked_from < ${params.to} AND blocked_until > ${params.from}
+       AND (${exceptCustomer}::uuid IS NULL OR customer_id <> ${exceptCustomer}::uuid)
+    UNION ALL
+    SELECT staff_id::text, starts_at, ends_at FROM external_busy_blocks
+     WHERE business_id = ${params.businessId}::uuid AND staff_id IN (${staffIds})
+       AND starts_at < ${params.to} AND ends_at > ${params.from}`;
 }
 
 /** The row shape of a booking as the rest of the app sees it. */

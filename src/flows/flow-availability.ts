@@ -6,9 +6,8 @@
  * which re-reads everything inside its SERIALIZABLE transaction, so a stale schedule can never
  * double-book; at worst a time edited seconds ago is offered once and then refused.
  */
-import { ACTIVE_BOOKING_STATUSES } from '../../machines/booking.machine';
-import { findBusinessSettings, type BusinessSettings } from '../booking';
-import { Prisma, type Db } from '../platform/database';
+import { findBlockedIntervals, findBusinessSettings, type BusinessSettings } from '../booking';
+import type { Db } from '../platform/database';
 import { addLocalDays, generateSlots, toLocalDate, type DateOverride, type Slot } from '../scheduling';
 import type { FlowService } from './flow-repository';
 
@@ -130,15 +129,9 @@ export function createFlowAvailability(deps: { db: Db; ttlMs?: number; monotonic
       const until = new Date(to.getTime() + margin);
       const since = new Date(from.getTime() - margin);
       const businessId = catalog.business.id;
-      // Same rule as the booking core's blocked intervals: active bookings and other customers' live holds.
-      const busy = await deps.db.$queryRaw<Array<{ staffId: string; start: Date; end: Date }>>`
-        SELECT staff_id::text AS "staffId", blocked_from AS "start", blocked_until AS "end" FROM bookings
-        WHERE business_id = ${businessId}::uuid AND staff_id::text IN (${Prisma.join(staffIds)})
-          AND status::text IN (${Prisma.join([...ACTIVE_BOOKING_STATUSES])}) AND blocked_from < ${until} AND blocked_until > ${since}
-        UNION ALL
-        SELECT staff_id::text, blocked_from, blocked_until FROM slot_holds
-        WHERE business_id = ${businessId}::uuid AND staff_id::text IN (${Prisma.join(staffIds)})
-          AND expires_at > ${now} AND customer_id <> ${exceptCustomerId}::uuid AND blocked_from < ${until} AND blocked_until > ${since}`;
+      // The booking core's own reading of what blocks staff (bookings, other customers' holds,
+      // external calendars), so the form never offers a time the confirm would refuse.
+      const busy = await findBlockedIntervals(deps.db, { businessId, staffIds, from: since, to: until, now, exceptCustomerId });
       const { business } = catalog;
       return generateSlots({
         now,

@@ -12,7 +12,7 @@ import { runSerializable, type BookingService } from '../booking';
 import type { Clock } from '../platform/clock';
 import { Prisma as PrismaNamespace, type Prisma, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
-import { buildMarkReadMessage, buildTextMessage, enqueueOutbound, maskPhone, type InboundMessage } from '../whatsapp';
+import { buildMarkReadMessage, buildTextMessage, maskPhone, type InboundMessage } from '../whatsapp';
 import { parseRatingReplyId, recordRatingReply, renderRatingThanks } from '../reminders';
 import {
   findStepParties,
@@ -24,7 +24,7 @@ import {
   type ConversationRow,
 } from './conversation-repository';
 import { chooseLocale } from './locale';
-import { executeEffect, SerializableStepRequired, type ConversationEventPayload, type EffectContext, type FlowSendingOptions } from './effect-executor';
+import { executeEffect, queueForCustomer, SerializableStepRequired, type ConversationEventPayload, type EffectContext, type FlowSendingOptions } from './effect-executor';
 import { DEFAULT_EMERGENCY_KEYWORDS } from './classify-text';
 import { renderMessage } from './render-message';
 
@@ -138,14 +138,7 @@ async function openStep(
   }
   if (!restored && !isNew) {
     // The saved dialogue belongs to an older version of the bot: start over and say so.
-    await enqueueOutbound(tx, {
-      businessId: business.id,
-      customerId: customer.id,
-      phoneNumberId: business.phoneNumberId,
-      recipient: customer.waId,
-      kind: 'reply',
-      payload: renderMessage({ descriptor: { kind: 'text', key: 'system.resetApology' }, locale, to: customer.waId, timeZone: business.timeZone }),
-    });
+    await queueForCustomer(ctx, 'reply', renderMessage({ descriptor: { kind: 'text', key: 'system.resetApology' }, locale, to: customer.waId, timeZone: business.timeZone }));
   }
   return { state, business, locale, wasReset: !restored && !isNew };
 }
@@ -210,30 +203,20 @@ export async function processInbox(deps: ConversationDeps, params: { businessId:
     for (const inbox of pending) {
       const message = inbox.message as unknown as InboundMessage;
       // Read receipts first: the customer sees the blue ticks before the answer.
-      await enqueueOutbound(tx, {
-        businessId: business.id,
-        customerId: params.customerId,
-        phoneNumberId: business.phoneNumberId,
-        recipient: state.ctx.customer.waId,
-        kind: 'read_receipt',
-        payload: buildMarkReadMessage(inbox.waMessageId),
-      });
+      await queueForCustomer(state.ctx, 'read_receipt', buildMarkReadMessage(inbox.waMessageId));
       const flood = checkFlood(state.ctx.conversation, state.ctx.conversationChanges, business, now);
       if (flood !== 'ok') {
         if (flood === 'notify') {
-          await enqueueOutbound(tx, {
-            businessId: business.id,
-            customerId: params.customerId,
-            phoneNumberId: business.phoneNumberId,
-            recipient: state.ctx.customer.waId,
-            kind: 'reply',
-            payload: renderMessage({
+          await queueForCustomer(
+            state.ctx,
+            'reply',
+            renderMessage({
               descriptor: { kind: 'text', key: 'system.floodNotice', params: { minutes: business.floodCooldownMinutes } },
               locale: state.snapshot.context.locale,
               to: state.ctx.customer.waId,
               timeZone: business.timeZone,
             }),
-          });
+          );
         }
         await markInboxProcessed(tx, { inboxId: inbox.id, outcome: 'ignored_flood', at: now });
         continue;
@@ -244,14 +227,7 @@ export async function processInbox(deps: ConversationDeps, params: { businessId:
       if (tapId && parseRatingReplyId(tapId)) {
         const result = await recordRatingReply(tx, { bookings: deps.bookings, businessId: business.id, customerId: params.customerId, replyId: tapId });
         if (result.status === 'recorded') {
-          await enqueueOutbound(tx, {
-            businessId: business.id,
-            customerId: params.customerId,
-            phoneNumberId: business.phoneNumberId,
-            recipient: state.ctx.customer.waId,
-            kind: 'reply',
-            payload: buildTextMessage({ to: state.ctx.customer.waId, text: renderRatingThanks(state.snapshot.context.locale, result.rating) }),
-          });
+          await queueForCustomer(state.ctx, 'reply', buildTextMessage({ to: state.ctx.customer.waId, text: renderRatingThanks(state.snapshot.context.locale, result.rating) }));
         }
         await markInboxProcessed(tx, { inboxId: inbox.id, outcome: `rating_${result.status}`, at: now });
         continue;

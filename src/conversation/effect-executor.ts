@@ -11,7 +11,7 @@ import type { Clock } from '../platform/clock';
 import type { Prisma } from '../platform/database';
 import { isDomainError } from '../platform/errors';
 import { localDayRange, toLocalDate, type Slot } from '../scheduling';
-import { enqueueOutbound } from '../whatsapp';
+import { enqueueOutbound, type MessagesRequestBody, type TemplateMessageBody } from '../whatsapp';
 import type { ConversationBusiness, ConversationRow } from './conversation-repository';
 import { notifyStaffOfHandoff } from '../reminders';
 import { ensureIcsToken } from '../calendar';
@@ -80,6 +80,24 @@ const BOOKING_CHANGING_EFFECTS = new Set(['confirmBooking', 'rescheduleBooking',
 
 const MAX_DAYS = 10;
 
+/** Queues a message to the step's customer, from the business's number, in the step's transaction. */
+export async function queueForCustomer(
+  ctx: Pick<EffectContext, 'tx' | 'business' | 'customer'>,
+  kind: 'reply' | 'read_receipt',
+  payload: MessagesRequestBody,
+  fallbackPayload?: TemplateMessageBody,
+): Promise<void> {
+  await enqueueOutbound(ctx.tx, {
+    businessId: ctx.business.id,
+    customerId: ctx.customer.id,
+    phoneNumberId: ctx.business.phoneNumberId,
+    recipient: ctx.customer.waId,
+    kind,
+    payload,
+    ...(fallbackPayload ? { fallbackPayload } : {}),
+  });
+}
+
 /** Runs one effect; returns the answer event to feed back to the machine, if any. */
 export async function executeEffect(ctx: EffectContext, effect: ConversationEffect): Promise<AnswerEvent | undefined> {
   const { tx, business, customer } = ctx;
@@ -90,14 +108,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
     switch (effect.type) {
       case 'reply': {
         const payload = renderMessage({ descriptor: effect.params.message, locale: effect.params.locale, to: customer.waId, timeZone: business.timeZone });
-        await enqueueOutbound(tx, {
-          businessId: business.id,
-          customerId: customer.id,
-          phoneNumberId: business.phoneNumberId,
-          recipient: customer.waId,
-          kind: 'reply',
-          payload,
-        });
+        await queueForCustomer(ctx, 'reply', payload);
         return undefined;
       }
       case 'loadServices': {
@@ -273,15 +284,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
         const fallbackPayload = flows.templateName
           ? buildBookingFlowTemplate({ to: customer.waId, templateName: flows.templateName, languageCode: flows.templateLanguage, flowToken })
           : undefined;
-        await enqueueOutbound(tx, {
-          businessId: business.id,
-          customerId: customer.id,
-          phoneNumberId: business.phoneNumberId,
-          recipient: customer.waId,
-          kind: 'reply',
-          payload,
-          ...(fallbackPayload ? { fallbackPayload } : {}),
-        });
+        await queueForCustomer(ctx, 'reply', payload, fallbackPayload);
         return undefined;
       }
       case 'completeFlow': {

@@ -8,10 +8,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { DEMO, seedDemoBusinessIfEmpty } from '../prisma/seed';
 import { decryptResponseLikeWhatsApp, encryptRequestLikeWhatsApp, generateFlowsKeyPair, issueFlowToken } from '../src/flows';
@@ -20,6 +18,7 @@ import { startEmbeddedDatabase } from '../src/platform/embedded-database';
 import { addLocalDays, getLocalWeekday, toLocalDate } from '../src/scheduling';
 import { signBody } from '../src/whatsapp';
 import { describeMachine, writeBenchReport } from './lib/report';
+import { findFreePort } from '../test/support/free-port';
 
 const CONCURRENCY = 32;
 const DURATION_S = 30;
@@ -33,16 +32,6 @@ const ENDPOINT = '/flows/endpoint';
 // A Monday 08:00 in Madrid, so the booking window is full of working days.
 const NOW = new Date('2026-09-07T06:00:00Z');
 
-async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function runAutocannon(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {

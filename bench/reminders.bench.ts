@@ -21,6 +21,7 @@ import { startEmbeddedDatabase } from '../src/platform/embedded-database';
 import { buildReminderTasks, createBookingListeners, planRemindersForChange, setSendRate } from '../src/reminders';
 import { createGraphClient, SEND_OUTBOX_TASK, sendQueuedForRecipient, type SendOutboxPayload } from '../src/whatsapp';
 import { describeMachine, writeBenchReport } from './lib/report';
+import { findFreePort } from '../test/support/free-port';
 
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
 const RATES = (args.get('rates') ?? '80').split(',').map(Number);
@@ -51,16 +52,6 @@ function pickPercentile(sorted: number[], percentile: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
-async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A loopback Graph API that records when each reminder arrived (by its booking uid). */
 async function startRecordingGraph() {

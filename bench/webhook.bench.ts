@@ -22,6 +22,7 @@ import { DEMO } from '../prisma/seed';
 import { startEmbeddedDatabase } from '../src/platform/embedded-database';
 import { signBody } from '../src/whatsapp';
 import { describeMachine, writeBenchReport } from './lib/report';
+import { findFreePort } from '../test/support/free-port';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -30,15 +31,6 @@ const ROLES = (process.env.BENCH_ROLES ?? 'web,worker').split(',').map((role) =>
 const SECRET = 'bench-app-secret';
 const ROOT = path.resolve(__dirname, '..');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -79,7 +71,7 @@ async function main(): Promise<void> {
   const step = (label: string) => process.env.BENCH_DEBUG && console.error('[bench]', label);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapbook-bench-webhook-'));
   fs.chmodSync(dataDir, 0o755);
-  const pgPort = await freePort();
+  const pgPort = await findFreePort();
   const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pg'), port: pgPort });
   const admin = new Client({ connectionString: db.adminUrl });
   await admin.connect();
@@ -87,7 +79,7 @@ async function main(): Promise<void> {
   await admin.end();
   step('database ready');
   const graph = await startFakeGraph();
-  const port = await freePort();
+  const port = await findFreePort();
 
   const servers = ROLES.map((role) =>
     spawn(path.join(ROOT, 'node_modules/.bin/node'), ['--import', 'tsx', 'src/main.ts'], {

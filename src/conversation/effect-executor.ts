@@ -2,7 +2,7 @@
  * Executes the conversation machine's effects inside the step's transaction and turns their
  * outcome into answer events for the machine (SERVICES_LOADED, BOOKING_CONFIRMED, SLOT_TAKEN…).
  */
-import type { AnswerEvent, BookingSummary, ConversationEffect, Locale, SlotOption } from '../../machines/conversation-types';
+import type { AnswerEvent, BookingSummary, ConversationEffect, SlotOption } from '../../machines/conversation-types';
 import { SLOTS_PAGE_SIZE } from '../../machines/conversation.machine';
 import type { BookingRow, BookingService } from '../booking';
 import { buildBookingFlowMessage, buildBookingFlowTemplate, completeBookingFlow, issueFlowToken, type FlowCompletion } from '../flows';

@@ -4,7 +4,6 @@
  * clones into a database of its own.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedDatabase } from '../../src/platform/embedded-database';
@@ -12,17 +11,8 @@ import { ensureDatabaseExists } from '../../src/platform/database-bootstrap';
 import { applyMigrations } from '../../src/platform/migrations';
 import { migrateJobQueue } from '../../src/jobs';
 import { TEMPLATE_DATABASE } from './test-database';
+import { findFreePort } from './free-port';
 
-async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export default async function globalSetup(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapbook-test-pg-'));

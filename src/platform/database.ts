@@ -28,6 +28,17 @@ export function createPrismaClient(options: {
 
 const pools = new WeakMap<PrismaClient, Pool>();
 
+/**
+ * The node-postgres pool under a client made by createPrismaClient. Hot paths (the Flows
+ * endpoint, the webhook, the send loop) run their few statements on it directly: a Prisma call
+ * costs ~0.4–0.6 ms of CPU on this machine against ~0.1 ms for a prepared pg statement.
+ */
+export function poolOf(prisma: PrismaClient): Pool {
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error('poolOf: this PrismaClient was not made by createPrismaClient');
+  return pool;
+}
+
 /** Disconnects the client and closes its connection pool (Prisma leaves a caller-owned pool open). */
 export async function disconnectPrisma(prisma: PrismaClient): Promise<void> {
   await prisma.$disconnect();

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     const passphrase = 'bench-passphrase';
     const { privateKeyPem, publicKeyPem } = generateFlowsKeyPair(passphrase);
     const child = fork(path.join(__dirname, 'flows-server.ts'), [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
       env: {
         ...process.env,
         DATABASE_URL: url,
@@ -123,7 +123,20 @@ async function main(): Promise<void> {
     ];
     const target = { url: `http://127.0.0.1:${port}`, requests };
     await runAutocannon({ ...target, connections: CONCURRENCY, duration: WARMUP_S });
+    const readServerCpu = () =>
+      new Promise<NodeJS.CpuUsage>((resolve) => {
+        const onMessage = (message: unknown) => {
+          if ((message as { type?: string }).type !== 'cpu') return;
+          child.off('message', onMessage);
+          resolve((message as { usage: NodeJS.CpuUsage }).usage);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'cpu' });
+      });
+    const cpuBefore = await readServerCpu();
     const result = await runAutocannon({ ...target, connections: CONCURRENCY, duration: DURATION_S });
+    const cpuAfter = await readServerCpu();
+    const serverCpuMsPerRequest = (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000 / Math.max(1, result.requests.total);
 
     const loadAfter = os.loadavg()[0]!;
     const rps = result.requests.average;
@@ -148,6 +161,7 @@ async function main(): Promise<void> {
       `| latency p99 | ${p99.toFixed(1)} ms | < ${TARGET_P99_MS} ms ${isP99Met ? '✅' : '❌'} |`,
       `| latency max | ${result.latency.max.toFixed(1)} ms | |`,
       `| requests | ${result.requests.total} | |`,
+      `| app process CPU per request | ${serverCpuMsPerRequest.toFixed(2)} ms | |`,
       `| non-2xx / errors / timeouts | ${result.non2xx} / ${result.errors} / ${result.timeouts} | 0 |`,
       '',
       `1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after the run (on ${os.cpus().length} cores; other work on the machine lowers the numbers).`,

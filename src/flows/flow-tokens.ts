@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../platform/database';
+import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
 
 /** What a Flow session does: book a new appointment or move an existing one. */
 export type FlowTokenMode = 'book' | 'reschedule';
@@ -65,24 +66,29 @@ export async function issueFlowToken(
 }
 
 /** Finds a token's row without judging it (null for a token we never issued). */
-export async function findFlowToken(db: Db, token: string): Promise<FlowTokenRow | null> {
+export async function findFlowToken(db: SqlTarget, token: string): Promise<FlowTokenRow | null> {
   if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return null;
   // One round trip for token and name: this runs on every endpoint request (WHATSAPP.md §4.10 latency).
-  const rows = await db.$queryRaw<Array<Omit<FlowTokenRow, 'mode'> & { mode: string }>>`
-    SELECT t.id, t.business_id AS "businessId", t.customer_id AS "customerId", t.token_hash AS "tokenHash", t.mode,
-           t.booking_id AS "bookingId", t.locale, t.expires_at AS "expiresAt", t.used_at AS "usedAt",
-           t.result_booking_id AS "resultBookingId", c.name AS "customerName"
-    FROM flow_tokens t JOIN customers c ON c.id = t.customer_id
-    WHERE t.token_hash = ${hashFlowToken(token)}`;
+  const rows = await querySql<Omit<FlowTokenRow, 'mode'> & { mode: string }>(db, FIND_FLOW_TOKEN_SQL, [hashFlowToken(token)]);
   const row = rows[0];
   return row ? { ...row, tokenHash: row.tokenHash.trim(), mode: row.mode === 'reschedule' ? 'reschedule' : 'book' } : null;
 }
+
+const FIND_FLOW_TOKEN_SQL: SqlStatement = {
+  name: 'find_flow_token',
+  text: `
+    SELECT t.id, t.business_id AS "businessId", t.customer_id AS "customerId", t.token_hash AS "tokenHash", t.mode::text AS mode,
+           t.booking_id AS "bookingId", t.locale, t.expires_at AS "expiresAt", t.used_at AS "usedAt",
+           t.result_booking_id AS "resultBookingId", c.name AS "customerName"
+    FROM flow_tokens t JOIN customers c ON c.id = t.customer_id
+    WHERE t.token_hash = $1`,
+};
 
 /**
  * The token's row when it can still be used at `now`, else why not (unknown, expired, used).
  * @example const resolved = await resolveFlowToken(prisma, request.flow_token, clock.now())
  */
-export async function resolveFlowToken(db: Db, token: string, now: Date): Promise<ResolvedFlowToken> {
+export async function resolveFlowToken(db: SqlTarget, token: string, now: Date): Promise<ResolvedFlowToken> {
   const row = await findFlowToken(db, token);
   if (!row) return { ok: false, reason: 'unknown' };
   if (row.usedAt) return { ok: false, reason: 'used', token: row };

@@ -8,6 +8,7 @@ import type { BookingService } from '../booking';
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
+import type { SqlTarget } from '../platform/sql';
 import { buildDateScreen, handleChooseDate } from './date-screen';
 import { handleSubmitDetails } from './details-screen';
 import type { FlowAvailability } from './flow-availability';
@@ -27,6 +28,8 @@ export interface FlowEndpointDeps {
   bookings: BookingService;
   /** Cached settings and schedules plus live busy times (createFlowAvailability). */
   availability: FlowAvailability;
+  /** Where the per-request token lookup runs (a pg pool on the hot path); defaults to `prisma`. */
+  tokenReads?: SqlTarget;
 }
 
 /** The answer: a JSON to encrypt (200 or 427), or a plain error for a request we cannot read (400). */
@@ -74,7 +77,7 @@ export async function handleFlowRequest(deps: FlowEndpointDeps, payload: unknown
     return encrypted({ data: { acknowledged: true } });
   }
   const now = deps.clock.now();
-  const resolved = await resolveFlowToken(deps.prisma, request.flow_token ?? '', now);
+  const resolved = await resolveFlowToken(deps.tokenReads ?? deps.prisma, request.flow_token ?? '', now);
   if (!resolved.ok) return tokenRefused(resolved.token?.locale, 'errorTokenInvalid');
   const opened = await openSession(deps, resolved.token, now);
   if (!opened.ok) return tokenRefused(resolved.token.locale, opened.reason);

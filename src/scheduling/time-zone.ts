@@ -10,6 +10,8 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const WALL_CLOCK_PATTERN = "yyyy-MM-dd'T'HH:mm:ss'Z'";
 const LOCAL_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+// Memo tables below are bounded: one that grows past this (years of distinct days) starts over.
+const MAX_MEMO_ENTRIES = 100_000;
 
 /** Wall-clock fields of an instant in the zone. */
 export interface LocalParts {
@@ -19,7 +21,7 @@ export interface LocalParts {
   localTime: string;
 }
 
-/** Converter between UTC instants and one zone's wall clock; memoised, so create one per computation. */
+/** Converter between UTC instants and one zone's wall clock; what it learns about the zone is memoised for the whole process. */
 export interface ZoneClock {
   timeZone: string;
   /** Offset (local − UTC) in ms in force at the instant. */
@@ -32,16 +34,33 @@ export interface ZoneClock {
 
 /** Epoch ms of 'YYYY-MM-DD' read as a UTC calendar date; throws a validation error on malformed dates. */
 export function parseLocalDate(localDate: string): number {
+  // The engine parses the same few dates thousands of times per computation.
+  const known = parsedDates.get(localDate);
+  if (known !== undefined) return known;
   const match = LOCAL_DATE_PATTERN.exec(localDate);
   if (match === null) {
     throw toDomainError('validation_failed', `Invalid local date "${localDate}"; use the YYYY-MM-DD format.`);
   }
-  return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  const dayMs = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  if (parsedDates.size > MAX_MEMO_ENTRIES) parsedDates.clear();
+  parsedDates.set(localDate, dayMs);
+  return dayMs;
 }
+
+const parsedDates = new Map<string, number>();
+const formattedDates = new Map<number, string>();
+// 'HH:mm' of every minute of a day, so labelling a slot builds no Date and no ISO string.
+const CLOCK_LABELS = Array.from({ length: 1440 }, (_, minute) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`);
 
 /** 'YYYY-MM-DD' of a UTC calendar-day epoch value. */
 function formatCalendarDate(dayMs: number): string {
-  return new Date(dayMs).toISOString().slice(0, 10);
+  let text = formattedDates.get(dayMs);
+  if (text === undefined) {
+    text = new Date(dayMs).toISOString().slice(0, 10);
+    if (formattedDates.size > MAX_MEMO_ENTRIES) formattedDates.clear();
+    formattedDates.set(dayMs, text);
+  }
+  return text;
 }
 
 /** The calendar date `days` after `localDate` (pure calendar arithmetic, no zone involved). */
@@ -54,6 +73,18 @@ export function getLocalWeekday(localDate: string): number {
   return new Date(parseLocalDate(localDate)).getUTCDay();
 }
 
+// A zone's rules do not change while the process runs, so what was learnt about a zone is kept for
+// every later clock of it (the Flows endpoint builds several clocks per request).
+const zoneMemos = new Map<string, { dayOffsets: Map<number, number>; utcByWall: Map<number, number> }>();
+
+function memoFor(timeZone: string) {
+  let memo = zoneMemos.get(timeZone);
+  if (!memo) zoneMemos.set(timeZone, (memo = { dayOffsets: new Map(), utcByWall: new Map() }));
+  if (memo.dayOffsets.size > MAX_MEMO_ENTRIES) memo.dayOffsets.clear();
+  if (memo.utcByWall.size > MAX_MEMO_ENTRIES) memo.utcByWall.clear();
+  return memo;
+}
+
 /** Builds a memoised ZoneClock; throws a validation error for an unknown zone name. */
 export function createZoneClock(timeZone: string): ZoneClock {
   // date-fns-tz's getTimezoneOffset reads its Date as a wall-clock time and is off by the DST jump during the
@@ -62,14 +93,15 @@ export function createZoneClock(timeZone: string): ZoneClock {
     const wholeSecond = ms - (((ms % 1000) + 1000) % 1000);
     return Date.parse(formatInTimeZone(new Date(ms), timeZone, WALL_CLOCK_PATTERN)) - wholeSecond;
   };
-  try {
-    if (Number.isNaN(readOffset(0))) throw new RangeError(timeZone);
-  } catch {
-    throw toDomainError('validation_failed', `Unknown time zone "${timeZone}"; use an IANA name such as Europe/Madrid.`);
+  if (!zoneMemos.has(timeZone)) {
+    try {
+      if (Number.isNaN(readOffset(0))) throw new RangeError(timeZone);
+    } catch {
+      throw toDomainError('validation_failed', `Unknown time zone "${timeZone}"; use an IANA name such as Europe/Madrid.`);
+    }
   }
   // NaN marks a UTC day containing a transition, where every instant is looked up individually.
-  const dayOffsets = new Map<number, number>();
-  const utcByWall = new Map<number, number>();
+  const { dayOffsets, utcByWall } = memoFor(timeZone);
 
   const getOffset = (ms: number): number => {
     const day = Math.floor(ms / DAY_MS);
@@ -116,8 +148,9 @@ export function createZoneClock(timeZone: string): ZoneClock {
       return instant;
     },
     toLocal(instantMs) {
-      const iso = new Date(instantMs + getOffset(instantMs)).toISOString();
-      return { localDate: iso.slice(0, 10), localTime: iso.slice(11, 16) };
+      const wall = instantMs + getOffset(instantMs);
+      const dayMs = Math.floor(wall / DAY_MS) * DAY_MS;
+      return { localDate: formatCalendarDate(dayMs), localTime: CLOCK_LABELS[Math.floor((wall - dayMs) / MINUTE_MS)]! };
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Runner, TaskList } from 'graphile-worker';
 import { Pool } from 'pg';
 import type { Db } from '../platform/database';
 import { loadEsm } from '../platform/load-esm';
+import { INSTALL_ADD_JOB_WITHOUT_NOTIFY_SQL } from './quiet-jobs';
 import type { Logger } from '../platform/logger';
 
 type GraphileWorker = typeof import('graphile-worker');
@@ -41,10 +42,16 @@ export async function removeJobInTransaction(db: Db, jobKey: string): Promise<vo
   await db.$executeRaw`SELECT graphile_worker.remove_job(${jobKey}::text)`;
 }
 
-/** Installs graphile-worker's own schema (idempotent) so jobs can be added before a runner starts. */
+/** Installs graphile-worker's own schema and our add_job_without_notify (idempotent) so jobs can be added before a runner starts. */
 export async function migrateJobQueue(connectionString: string): Promise<void> {
   const { runMigrations } = loadEsm<GraphileWorker>('graphile-worker');
   await runMigrations({ connectionString, logger: silentGraphileLogger() });
+  const pool = new Pool({ connectionString, max: 1 });
+  try {
+    await pool.query(INSTALL_ADD_JOB_WITHOUT_NOTIFY_SQL);
+  } finally {
+    await pool.end();
+  }
 }
 
 /** A started job runner; stop() lets running jobs finish, then closes its connections. */

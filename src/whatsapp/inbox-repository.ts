@@ -3,7 +3,8 @@
  * message is written to the inbox (keyed by its WhatsApp id, so a redelivery is a no-op) and its
  * processing job is enqueued in the same transaction; the webhook answers 200 only after commit.
  */
-import type { Db, PrismaClient } from '../platform/database';
+import { poolOf, type PrismaClient } from '../platform/database';
+import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
 import type { InboundMessageEvent, InboundStatusEvent } from './inbound-event';
 
 /** The job that runs the conversation step for a sender's pending inbox messages. */
@@ -35,48 +36,67 @@ export async function findBusinessIdByPhoneNumberId(prisma: PrismaClient, phoneN
 
 /**
  * Stores new messages and enqueues their processing; returns how many were new. Each message is
- * one SQL statement (customer upsert → inbox insert → add_job), so a message and its job commit
+ * one SQL statement (customer upsert → inbox insert → job), so a message and its job commit
  * together in a single round trip; a redelivered message id inserts nothing and adds no job.
+ * The jobs are added without NOTIFY: call a JobNudger with the returned count once it resolves.
  */
 export async function storeInboundMessages(
   prisma: PrismaClient,
   params: { businessId: string; events: InboundMessageEvent[]; receivedAt: Date },
 ): Promise<number> {
   if (params.events.length === 0) return 0;
-  const storeAll = async (db: Db) => {
+  const storeAll = async (db: SqlTarget) => {
     let stored = 0;
     for (const event of params.events) stored += await storeOne(db, params.businessId, event, params.receivedAt);
     return stored;
   };
   // A batch from one webhook is all-or-nothing, so a retried delivery finds either all or none.
-  return params.events.length === 1 ? storeAll(prisma) : prisma.$transaction((tx) => storeAll(tx));
+  // A single message (the usual webhook) is one statement: a prepared one on the pg pool.
+  return params.events.length === 1 ? storeAll(poolOf(prisma)) : prisma.$transaction((tx) => storeAll(tx));
 }
 
-async function storeOne(db: Db, businessId: string, event: InboundMessageEvent, receivedAt: Date): Promise<number> {
+async function storeOne(db: SqlTarget, businessId: string, event: InboundMessageEvent, receivedAt: Date): Promise<number> {
   const phone = event.waId && /^\d{6,15}$/.test(event.waId) ? `+${event.waId}` : null;
   const name = event.profileName?.slice(0, 200) ?? null;
-  const rows = await db.$queryRaw<Array<{ stored: number }>>`
+  const rows = await querySql<{ stored: number }>(db, STORE_INBOUND_SQL, [
+    businessId,
+    event.senderKey,
+    phone,
+    name,
+    receivedAt,
+    event.messageId,
+    event.message.type,
+    JSON.stringify(event.message),
+    event.timestamp,
+    PROCESS_INBOX_TASK,
+  ]);
+  return rows[0]?.stored ?? 0;
+}
+
+const STORE_INBOUND_SQL: SqlStatement = {
+  name: 'store_inbound_message',
+  text: `
     WITH customer AS (
       INSERT INTO customers (business_id, wa_id, phone_e164, name, last_inbound_at)
-      VALUES (${businessId}::uuid, ${event.senderKey}, ${phone}, ${name}, ${receivedAt})
+      VALUES ($1::uuid, $2, $3, $4, $5::timestamptz)
       ON CONFLICT (business_id, wa_id) DO UPDATE
         SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name), updated_at = now()
       RETURNING id
     ), inbox AS (
       INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at)
-      SELECT ${businessId}::uuid, customer.id, ${event.messageId}, ${event.message.type}, ${JSON.stringify(event.message)}::jsonb, ${event.timestamp}, ${receivedAt}
+      SELECT $1::uuid, customer.id, $6, $7, $8::jsonb, $9::timestamptz, $5::timestamptz
       FROM customer
       ON CONFLICT (wa_message_id) DO NOTHING
       RETURNING id, customer_id
     )
-    SELECT count(graphile_worker.add_job(
-      identifier => ${PROCESS_INBOX_TASK}::text,
-      payload => json_build_object('businessId', ${businessId}::text, 'customerId', inbox.customer_id, 'inboxId', inbox.id),
-      max_attempts => 25
+    -- Without NOTIFY: the caller wakes the workers after the commit (src/jobs/quiet-jobs.ts says why).
+    SELECT count(tapbook_jobs.add_job_without_notify(
+      $10::text,
+      json_build_object('businessId', $1::text, 'customerId', inbox.customer_id, 'inboxId', inbox.id),
+      25
     ))::int AS stored
-    FROM inbox`;
-  return rows[0]?.stored ?? 0;
-}
+    FROM inbox`,
+};
 
 /**
  * Applies delivery statuses to our outbox rows, one statement each; never moves a message

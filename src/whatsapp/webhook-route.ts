@@ -5,7 +5,8 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { Clock } from '../platform/clock';
-import type { PrismaClient } from '../platform/database';
+import { createJobNudger } from '../jobs';
+import { poolOf, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { sendError } from '../platform/http-errors';
 import type { InboundMessageEvent, InboundStatusEvent } from './inbound-event';
@@ -30,6 +31,7 @@ export interface WebhookDeps {
 export function createWebhookRouter(deps: WebhookDeps): Router {
   const router = Router();
   const log = deps.logger.child({ component: 'webhook' });
+  const nudgeJobRunners = createJobNudger(poolOf(deps.prisma));
 
   router.get('/webhook', (req: Request, res: Response) => {
     const mode = req.query['hub.mode'];
@@ -79,6 +81,7 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
         continue;
       }
       const stored = await storeInboundMessages(deps.prisma, { businessId, events: group.messages, receivedAt });
+      nudgeJobRunners(stored);
       const updated = await applyStatusUpdates(deps.prisma, { businessId, events: group.statuses });
       log.debug(
         { businessId, stored, duplicates: group.messages.length - stored, statuses: updated, senders: group.messages.map((m) => maskPhone(m.senderKey)) },

@@ -55,7 +55,7 @@ export function buildWebhook(from: string, message: Record<string, unknown>, nam
 }
 
 /** Starts app + runner + fake Graph API on a test database that already has the demo seed. */
-export async function startChannel(db: TestDatabase, options: { now?: Date } = {}): Promise<ChannelHarness> {
+export async function startChannel(db: TestDatabase, options: { now?: Date; pollIntervalMs?: number } = {}): Promise<ChannelHarness> {
   const graph = await startFakeGraph();
   const clock = createFixedClock(options.now ?? nextMondayMorning());
   const config = loadConfig({ DATABASE_URL: db.url, WHATSAPP_APP_SECRET: SECRET, WHATSAPP_ACCESS_TOKEN: 'test-token', WHATSAPP_GRAPH_URL: graph.baseUrl });
@@ -67,7 +67,7 @@ export async function startChannel(db: TestDatabase, options: { now?: Date } = {
     connectionString: db.url,
     concurrency: 4,
     logger,
-    pollIntervalMs: 100,
+    pollIntervalMs: options.pollIntervalMs ?? 100,
     tasks: buildTaskList({ prisma: db.prisma, logger, clock, config, bookings, graph: createGraphClient({ baseUrl: config.whatsapp.graphUrl, accessToken: 'test-token' }) }),
   });
   const app = createApp({ config, prisma: db.prisma, logger, clock });

@@ -285,6 +285,15 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
         world.bookingUids.B_UP = uid;
       }
     }
+    if (step.answers.some((answer) => answer.type === 'SLOTS_LOADED')) {
+      // The model always expects a full page and more: give back the times this walk took earlier
+      // (its own bookings, other customers' blockers), keeping only the booking being moved.
+      const keep = (await readContext(world)).booking?.id;
+      await db.prisma.booking.updateMany({
+        where: { OR: [{ customerId: world.customerId!, ...(keep ? { NOT: { uid: keep } } : {}) }, { uid: { in: world.blockers } }], status: { in: ['pending', 'confirmed'] } },
+        data: { status: 'cancelled' },
+      });
+    }
     const inHand = async () => {
       const context = await readContext(world);
       return db.prisma.booking.findFirstOrThrow({ where: { uid: context.booking!.id, customerId: world.customerId } });

@@ -38,6 +38,10 @@ const B_LOCKED = summary('B_LOCKED', { isChangeLocked: true });
 const B_CANCELLED = summary('B_CANCELLED', { status: 'cancelled' });
 /** Business name of the demo business (the model renders texts with it). */
 export const MODEL_INPUT = { businessName: 'Demo Clinic', locale: 'en' as const };
+/** The machine's input with a booking WhatsApp Flow configured (BOOKING_FLOW_ID set), as the runtime builds it. */
+export const FLOW_MODEL_INPUT = { ...MODEL_INPUT, isFlowEnabled: true };
+/** Input of the conversation machine as the model gives it. */
+export type ModelInput = typeof MODEL_INPUT & { isFlowEnabled?: boolean };
 
 /** Every event the traversal tries (the concrete payloads of each type), answers included. */
 export const MODEL_EVENTS: ConversationEvent[] = [
@@ -70,6 +74,33 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   { type: 'OPERATION_FAILED', code: 'invalid_transition' },
 ];
 
+/**
+ * The events of the Flow model: the form sent instead of the lists, its completion with a token
+ * (T_NEW: one not completed yet; T_USED: completed before, sent again), and the list path the
+ * runtime falls back to when the form's time is gone.
+ */
+export const FLOW_MODEL_EVENTS: ConversationEvent[] = [
+  { type: 'MENU_BOOK' },
+  { type: 'FLOW_COMPLETED', flowToken: 'T_NEW', response: { flow: 'booking' } },
+  { type: 'FLOW_COMPLETED', flowToken: 'T_USED', response: { flow: 'booking' } },
+  { type: 'SLOT_CHOSEN', start: SLOTS[1]!.start, staffId: 'ANA' },
+  { type: 'CONFIRM' },
+  // Answers.
+  { type: 'BOOKING_CONFIRMED', booking: summary('B_NEW') },
+  { type: 'BOOKING_RESCHEDULED', booking: B_UP },
+  {
+    type: 'FLOW_SLOT_TAKEN', mode: 'book', staffId: 'ANA', date: 'D1', alternatives: SLOTS.slice(1, 4).map((slot) => ({ ...slot, staffId: 'ANA' })),
+    service: { id: S_CONS.id, name: S_CONS.name, price: S_CONS.price, currency: S_CONS.currency, durationMinutes: S_CONS.durationMinutes },
+  },
+  { type: 'FLOW_REJECTED', reason: 'used' },
+];
+
+/** What a completion with this symbolic token can come to: a used token only replays its booking or is refused. */
+export function isRealisticFlowAnswer(trigger: ConversationEvent, answer: ConversationEvent): boolean {
+  if (trigger.type !== 'FLOW_COMPLETED') return true;
+  return trigger.flowToken === 'T_USED' ? answer.type === 'BOOKING_CONFIRMED' || answer.type === 'FLOW_REJECTED' : answer.type !== 'FLOW_REJECTED';
+}
+
 // Waiting states live only inside one processing step (the runtime answers before it commits),
 // so nothing else can arrive in them.
 const TRANSIENT = /"(loading\w*|completing\w*|confirming|rescheduling|cancelling|confirmingAttendance)"/;
@@ -77,8 +108,10 @@ const TRANSIENT = /"(loading\w*|completing\w*|confirming|rescheduling|cancelling
 /** The runtime's answers to effects: they arrive only inside the step that asked for them. */
 export const ANSWER_TYPES = new Set([
   'SERVICES_LOADED', 'STAFF_LOADED', 'DAYS_LOADED', 'SLOTS_LOADED', 'BOOKING_CONFIRMED', 'SLOT_TAKEN', 'APPOINTMENTS_LOADED',
-  'BOOKING_LOADED', 'BOOKING_CANCELLED', 'BOOKING_RESCHEDULED', 'CHANGE_LOCKED', 'OPERATION_FAILED',
+  'BOOKING_LOADED', 'BOOKING_CANCELLED', 'BOOKING_RESCHEDULED', 'CHANGE_LOCKED', 'OPERATION_FAILED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED',
 ]);
+/** The answers to a completed booking Flow (booking.completingFlow). */
+const FLOW_ANSWER_TYPES = new Set(['BOOKING_CONFIRMED', 'BOOKING_RESCHEDULED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED', 'CHANGE_LOCKED']);
 
 /** Whether the runtime commits in this state (false for the waiting states inside one step). */
 export const isPersistable = (state: Snapshot): boolean => !TRANSIENT.test(JSON.stringify(state.value));
@@ -90,6 +123,8 @@ export function isRealistic(snapshot: Snapshot, event: ConversationEvent): boole
   const { context } = snapshot;
   // While the machine waits for an answer the runtime is still inside the same step: nothing else can arrive.
   if (isPersistable(snapshot) === ANSWER_TYPES.has(event.type)) return false;
+  // The form's answer does not depend on the path in context (it is reset to the menu when the Flow is sent).
+  if (isWaitingIn(snapshot, ['completingFlow'])) return FLOW_ANSWER_TYPES.has(event.type);
   switch (event.type) {
     case 'STAFF_LOADED':
       return JSON.stringify(event.staff) === JSON.stringify(STAFF_OF[context.service?.id ?? ''] ?? null);
@@ -136,10 +171,10 @@ export function toStepId(source: Snapshot, event: ConversationEvent, answers: Co
 }
 
 /** Creates an xstate/graph test model of the conversation machine over `events`. */
-export function createConversationModel(events: ConversationEvent[], isAllowed: (event: ConversationEvent) => boolean = () => true) {
+export function createConversationModel(events: ConversationEvent[], isAllowed: (event: ConversationEvent) => boolean = () => true, input: ModelInput = MODEL_INPUT) {
   return createTestModel(conversationMachine, {
     events,
-    fromState: initialTransition(conversationMachine, MODEL_INPUT)[0],
+    fromState: initialTransition(conversationMachine, input)[0],
     serializeState: (s: unknown) => serializeState(s as Snapshot),
     // Event types left out of `events` would otherwise be tried as bare { type } objects.
     filterEvents: (s: unknown, e: unknown) => isAllowed(e as ConversationEvent) && isRealistic(s as Snapshot, e as ConversationEvent),
@@ -148,6 +183,23 @@ export function createConversationModel(events: ConversationEvent[], isAllowed: 
 
 /** The full model (every event of MODEL_EVENTS). */
 export const conversationModel = createConversationModel(MODEL_EVENTS);
+
+const FLOW_EVENT_TYPES = new Set(FLOW_MODEL_EVENTS.map((event) => event.type));
+/** The Flow model: the machine with a booking Flow configured, over FLOW_MODEL_EVENTS. */
+export const flowConversationModel = createConversationModel(FLOW_MODEL_EVENTS, (event) => FLOW_EVENT_TYPES.has(event.type), FLOW_MODEL_INPUT);
+
+/** Which model a step graph is built from. */
+export interface ModelVariant {
+  model: typeof conversationModel;
+  events: ConversationEvent[];
+  input: ModelInput;
+  /** Whether `answer` can follow the customer event `trigger` (beyond what the state decides). */
+  isRealisticAnswer?: (trigger: ConversationEvent, answer: ConversationEvent) => boolean;
+}
+/** The demo business, booking through the lists. */
+export const LIST_VARIANT: ModelVariant = { model: conversationModel, events: MODEL_EVENTS, input: MODEL_INPUT };
+/** The demo business with a booking Flow configured. */
+export const FLOW_VARIANT: ModelVariant = { model: flowConversationModel, events: FLOW_MODEL_EVENTS, input: FLOW_MODEL_INPUT, isRealisticAnswer: isRealisticFlowAnswer };
 
 /** One customer step: an event from a persistable state, the answers inside the same processing step, the state committed. */
 export interface StepEdge {
@@ -181,8 +233,8 @@ export interface StepGraph {
  * state is followed through the answer edges of the waiting states until the next persistable
  * state; every such outcome is one StepEdge.
  */
-export function buildStepGraph(): StepGraph {
-  const adjacency = conversationModel.getAdjacencyMap() as unknown as Record<string, { state: Snapshot; transitions: Record<string, { event: ConversationEvent; state: Snapshot }> }>;
+export function buildStepGraph(variant: ModelVariant = LIST_VARIANT): StepGraph {
+  const adjacency = variant.model.getAdjacencyMap() as unknown as Record<string, { state: Snapshot; transitions: Record<string, { event: ConversationEvent; state: Snapshot }> }>;
   const nodes = new Map<string, Snapshot>();
   const edges: StepEdge[] = [];
   let graphEdgeCount = 0;
@@ -201,7 +253,9 @@ export function buildStepGraph(): StepGraph {
           return;
         }
         if (answers.length > 6) throw new Error(`step graph: answers do not settle after ${pairId}`);
-        const candidates = MODEL_EVENTS.filter((answer) => ANSWER_TYPES.has(answer.type) && current.can(answer) && isRealistic(current, answer));
+        const candidates = variant.events.filter(
+          (answer) => ANSWER_TYPES.has(answer.type) && current.can(answer) && isRealistic(current, answer) && (variant.isRealisticAnswer?.(event, answer) ?? true),
+        );
         for (const answer of candidates) expand([...answers, answer], [...states, transition(conversationMachine, current, answer)[0]]);
       };
       expand([], [next]);
@@ -209,14 +263,11 @@ export function buildStepGraph(): StepGraph {
   }
   const outgoing = new Map<string, StepEdge[]>([...nodes.keys()].map((key) => [key, []]));
   for (const edge of edges) outgoing.get(edge.from)!.push(edge);
-  return { start: serializeState(initialTransition(conversationMachine, MODEL_INPUT)[0]), nodes, edges, outgoing, graphEdgeCount };
+  return { start: serializeState(initialTransition(conversationMachine, variant.input)[0]), nodes, edges, outgoing, graphEdgeCount };
 }
 
-/** A reply the machine asks for: the message and the customer's language at that moment. */
-export interface ExpectedReply {
-  message: MessageDescriptor;
-  locale: Locale;
-}
+/** A reply the machine asks for: the message and the customer's language at that moment, or the booking Flow. */
+export type ExpectedReply = { message: MessageDescriptor; locale: Locale } | { flow: 'book' | 'reschedule' };
 
 /** Replays one step on `source`: the snapshot after it and the replies the machine asks for, in order. */
 export function replayStep(source: Snapshot, events: ConversationEvent[]): { snapshot: Snapshot; states: Snapshot[]; replies: ExpectedReply[] } {
@@ -227,7 +278,10 @@ export function replayStep(source: Snapshot, events: ConversationEvent[]): { sna
     const [next, actions] = transition(conversationMachine, snapshot, event);
     snapshot = next;
     states.push(next);
-    for (const effect of toConversationEffects(actions)) if (effect.type === 'reply') replies.push(effect.params);
+    for (const effect of toConversationEffects(actions)) {
+      if (effect.type === 'reply') replies.push(effect.params);
+      if (effect.type === 'sendBookingFlow') replies.push({ flow: effect.params.mode });
+    }
   }
   return { snapshot, states, replies };
 }
@@ -243,7 +297,7 @@ export function describeState(key: string): string {
 /** A short readable name of an event: its type and the symbolic payload. */
 export function describeEvent(event: ConversationEvent): string {
   const payload = 'serviceId' in event ? event.serviceId : 'staffId' in event ? event.staffId : 'bookingId' in event ? event.bookingId
-    : event.type === 'APPOINTMENTS_LOADED' ? `${event.bookings.length}` : 'booking' in event ? event.booking.id : 'locale' in event ? event.locale : undefined;
+    : event.type === 'FLOW_COMPLETED' ? event.flowToken : event.type === 'APPOINTMENTS_LOADED' ? `${event.bookings.length}` : 'booking' in event ? event.booking.id : 'locale' in event ? event.locale : undefined;
   return payload === undefined ? event.type : `${event.type}(${payload})`;
 }
 

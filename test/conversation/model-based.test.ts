@@ -32,9 +32,11 @@ import type { ConversationEvent, MessageDescriptor } from '../../machines/conver
 import { conversationMachine } from '../../machines/conversation.machine';
 import { createBookingService } from '../../src/booking';
 import { deliverSystemEvent, renderText } from '../../src/conversation';
+import { findFlowToken, issueFlowToken, markFlowTokenUsed } from '../../src/flows';
 import { createLogger } from '../../src/platform';
 import { parseWebhookPayload, signBody, validateOutboundMessage } from '../../src/whatsapp';
-import { buildWebhook, startChannel, type ChannelHarness } from '../support/channel-harness';
+import { buildWebhook, nextMondayMorning, startChannel, type ChannelHarness } from '../support/channel-harness';
+import { flowCompletion, startFlowChannel } from '../flows/flow-kit';
 import { setupDemo, type DemoHandles } from '../support/demo';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import {
@@ -45,16 +47,18 @@ import {
   describeEdge,
   describeEvent,
   describeState,
+  FLOW_VARIANT,
   isPersistable,
   MODEL_EVENTS,
   MODEL_INPUT,
   replayStep,
+  type ModelInput,
   serializeState,
   summary,
   toStepId,
   type Snapshot,
 } from './conversation-model';
-import { buildTransitionTour } from './transition-tour';
+import { buildTransitionTour, findShortestPath } from './transition-tour';
 
 type Msg = Record<string, any>;
 
@@ -122,6 +126,19 @@ const tour = buildTransitionTour(graph.start, graph.outgoing, { maxSteps: TOUR_W
   steps: walk.map((edge) => ({ event: edge.event, answers: edge.answers, to: edge.to })),
 }));
 
+// With a booking Flow configured (a second app on its own database): the shortest path into
+// booking.completingFlow for each way out of it (confirmed, rescheduled, slot taken → alternatives,
+// token used before → the first result or a refusal), then a tour over the rest of the Flow model.
+const flowGraph = buildStepGraph(FLOW_VARIANT);
+const isThroughCompletingFlow = (edge: (typeof flowGraph.edges)[number]) => edge.states.some((state) => state.matches({ booking: 'completingFlow' }));
+const toSteps = (edges: typeof flowGraph.edges): PathStep[] => edges.map((edge) => ({ event: edge.event, answers: edge.answers, to: edge.to }));
+const flowPaths = flowGraph.edges.filter(isThroughCompletingFlow).map((edge) => {
+  const before = edge.from === flowGraph.start ? [] : findShortestPath(flowGraph.start, flowGraph.outgoing, (node) => node === edge.from)!;
+  return { name: `${describeEdge(edge)} after ${before.length} steps`, steps: toSteps([...before, edge]) };
+});
+const flowTourWalks = buildTransitionTour(flowGraph.start, flowGraph.outgoing, { maxSteps: TOUR_WALK_STEPS });
+const flowTour = flowTourWalks.map((walk, index) => ({ name: `flow walk ${index + 1}: ${walk.length} steps from ${describeEdge(walk[0]!)}`, steps: toSteps(walk) }));
+
 const STATE_IDS = (() => {
   const ids: string[] = [];
   const walk = (node: { path: string[]; states: Record<string, any> }) => {
@@ -139,16 +156,16 @@ const toStateIds = (snapshot: Snapshot): string[] =>
   typeof snapshot.value === 'string' ? [snapshot.value] : Object.entries(snapshot.value).flatMap(([parent, child]) => [parent, `${parent}.${String(child)}`]);
 
 // States this model cannot reach, and why (printed with the coverage, never dropped silently).
-const UNREACHABLE_STATES: Record<string, string> = {
-  'booking.completingFlow': 'only with a booking WhatsApp Flow configured; the demo business books through the lists',
-};
+const UNREACHABLE_STATES: Record<string, string> = {};
 
 
 // ---- the driver --------------------------------------------------------------------------------
 describe('conversation model-based tests (xstate/graph, end to end over HTTP)', () => {
+  // The world the paths run in: the demo business booking through the lists, swapped for the one
+  // with a booking Flow configured while the Flow paths run.
   let db: TestDatabase;
   let demo: DemoHandles;
-  let channel: ChannelHarness;
+  let channel: Pick<ChannelHarness, 'app' | 'graph' | 'clock' | 'send' | 'settle' | 'stop'>;
   let customerCounter = 0;
   let startOfPaths: Date;
   let stepsRun = 0;
@@ -156,6 +173,7 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
   const startedAt = Date.now();
   const coveredStates = new Set<string>();
   const coveredSteps = new Set<string>();
+  const coveredFlowSteps = new Set<string>();
 
   beforeAll(async () => {
     db = await createTestDatabase({ poolSize: 15 });
@@ -174,14 +192,17 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
     const pairs = new Set(graph.edges.map((edge) => edge.pairId));
     const coveredPairs = new Set(graph.edges.filter((edge) => coveredSteps.has(edge.id)).map((edge) => edge.pairId));
     const answerEdges = graph.graphEdgeCount - pairs.size;
+    const missingFlowSteps = flowGraph.edges.filter((edge) => !coveredFlowSteps.has(edge.id));
     const coveredAnswerEdges = new Set(graph.edges.filter((edge) => coveredSteps.has(edge.id)).flatMap((edge) => edge.answers.map((answer, i) => `${serializeState(edge.states[i]!)} ${JSON.stringify(answer)}`))).size;
     console.log(
       [
-        `model-based: ${pathsRun} paths run (${shortestPaths.length} shortest, ${simplePaths.length} simple, ${tour.length} tour walks), ${stepsRun} customer steps, ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+        `model-based: ${pathsRun} paths run (${shortestPaths.length} shortest, ${simplePaths.length} simple, ${tour.length} tour walks; Flow: ${flowPaths.length} into completingFlow, ${flowTour.length} tour walks), ${stepsRun} customer steps, ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
         `states covered: ${STATE_IDS.length - missingStates.length}/${STATE_IDS.length}` + (missingStates.length > 0 ? ` (missing: ${missingStates.join(', ')})` : ''),
         `transitions covered: ${graph.edges.length - missingSteps.length} of ${graph.edges.length} customer steps (persistable state + event + answers)` +
           (missingSteps.length > 0 ? `; missing:\n  ${missingSteps.map(describeEdge).join('\n  ')}` : ''),
         `  (state, event) pairs: ${coveredPairs.size} of ${pairs.size}; answer edges of waiting states: ${coveredAnswerEdges} of ${answerEdges}; model states: ${graph.nodes.size} persistable`,
+        `Flow model transitions covered: ${flowGraph.edges.length - missingFlowSteps.length} of ${flowGraph.edges.length} customer steps (${flowGraph.edges.filter(isThroughCompletingFlow).length} through completingFlow); model states: ${flowGraph.nodes.size} persistable` +
+          (missingFlowSteps.length > 0 ? `; missing:\n  ${missingFlowSteps.map(describeEdge).join('\n  ')}` : ''),
       ].join('\n'),
     );
   });
@@ -198,6 +219,8 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
     blockers: string[];
     /** This step taps a reminder of a booking that no longer exists. */
     isBookingGone?: boolean;
+    /** The completed booking Flow this step sends (token and form answer), arranged by `arrange`. */
+    flowReply?: { token: string; answer: Record<string, unknown> };
   }
 
   const post = async (world: PathWorld, message: Record<string, unknown>): Promise<Msg[]> => {
@@ -298,6 +321,7 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
       const context = await readContext(world);
       return db.prisma.booking.findFirstOrThrow({ where: { uid: context.booking!.id, customerId: world.customerId } });
     };
+    if (event.type === 'FLOW_COMPLETED' && event.flowToken && first) world.flowReply = await arrangeFlowReply(world, event.flowToken, first);
     if (event.type === 'CONFIRM' && first?.type === 'SLOT_TAKEN') {
       // Someone else books the chosen time with every staff member first.
       const context = await readContext(world);
@@ -326,6 +350,46 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
           data: { startsAt: moved(booking.startsAt), endsAt: moved(booking.endsAt), blockedFrom: moved(booking.blockedFrom), blockedUntil: moved(booking.blockedUntil) },
         });
       }
+    }
+  }
+
+  /**
+   * The token and form answer of a completed booking Flow that comes to `outcome`: a token the chat
+   * was sent (issued as the runtime does), a free time of Ana's, or one another customer just took;
+   * for T_USED a token completed before (with a booking, or with a time that was gone).
+   */
+  async function arrangeFlowReply(world: PathWorld, symbol: string, outcome: ConversationEvent): Promise<{ token: string; answer: Record<string, unknown> }> {
+    await ensureCustomer(world);
+    const now = channel.clock.now();
+    const issue = (mode: 'book' | 'reschedule', bookingId?: string) =>
+      issueFlowToken(db.prisma, { businessId: demo.businessId, customerId: world.customerId!, mode, ...(bookingId ? { bookingId } : {}), locale: 'en', ttlMinutes: 60, now });
+    const markUsed = async (token: string, resultBookingId: string | null) =>
+      markFlowTokenUsed(db.prisma, { tokenId: (await findFlowToken(db.prisma, token))!.id, now, resultBookingId });
+    const { slots } = await bookingService().findSlots({ businessId: demo.businessId, serviceId: demo.services.consultation, staffId: demo.staff.ana });
+    const answerAt = (start: Date) => ({ flow: 'booking', service_id: demo.services.consultation, staff_id: demo.staff.ana, slot_start: start.toISOString() });
+    if (symbol === 'T_USED') {
+      const token = await issue('book');
+      // Completed before: with a booking (sent again, it answers with that booking) or with a time that was gone.
+      const booked = outcome.type === 'BOOKING_CONFIRMED' ? await createBooking(world, 'upcoming') : undefined;
+      await markUsed(token, booked ? (await db.prisma.booking.findUniqueOrThrow({ where: { uid: booked } })).id : null);
+      return { token, answer: answerAt(slots[0]!.start) };
+    }
+    switch (outcome.type) {
+      case 'BOOKING_RESCHEDULED': {
+        const uid = await createBooking(world, 'upcoming');
+        const booking = await db.prisma.booking.findUniqueOrThrow({ where: { uid } });
+        return { token: await issue('reschedule', booking.id), answer: answerAt(slots[0]!.start) };
+      }
+      case 'FLOW_SLOT_TAKEN': {
+        // Another customer books the time the form holds while the customer is on its last screen.
+        const [other] = await demo.createCustomers(1, `3469${String(customerCounter).padStart(3, '0')}`);
+        const taken = await bookingService().confirmSlot({ businessId: demo.businessId, customerId: other!, serviceId: demo.services.consultation, staffId: demo.staff.ana, start: slots[0]!.start, source: 'api', actor: 'test' });
+        if (!taken.ok) throw new Error('could not take the form\'s time');
+        world.blockers.push(taken.booking.uid);
+        return { token: await issue('book'), answer: answerAt(slots[0]!.start) };
+      }
+      default:
+        return { token: await issue('book'), answer: answerAt(slots[0]!.start) };
     }
   }
 
@@ -368,8 +432,11 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
       case 'INTENT_OPT_OUT': await text('STOP'); return;
       case 'INTENT_OPT_IN': await text('START'); return;
       case 'INTENT_LANGUAGE': await text('português'); return;
-      // Another Flow's answer (no flow token of ours): nothing to book.
-      case 'FLOW_COMPLETED': await post(world, { type: 'interactive', interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: '{"screen":"SURVEY"}' } } }); return;
+      case 'FLOW_COMPLETED':
+        // Our booking form, as `arrange` filled it; else another Flow's answer (no flow token of ours): nothing to book.
+        if (event.flowToken) await post(world, flowCompletion(world.flowReply!.token, world.flowReply!.answer));
+        else await post(world, { type: 'interactive', interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: '{"screen":"SURVEY"}' } } });
+        return;
       case 'SESSION_TIMED_OUT': {
         const row = await db.prisma.conversation.findFirstOrThrow({ where: { customer: { waId: world.from } } });
         channel.clock.advanceMinutes(16);
@@ -413,13 +480,13 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
     };
   }
 
-  async function runPath(steps: PathStep[]): Promise<void> {
+  async function runPath(steps: PathStep[], variant: { input: ModelInput; covered: Set<string> } = { input: MODEL_INPUT, covered: coveredSteps }): Promise<void> {
     customerCounter += 1;
     pathsRun += 1;
     const world: PathWorld = { from: `3469900${String(customerCounter).padStart(4, '0')}`, bookingUids: {}, blockers: [] };
     // Every path starts at the same instant: time moved on by a long walk must not empty the day.
     channel.clock.set(startOfPaths);
-    let [model] = initialTransition(conversationMachine, MODEL_INPUT);
+    let [model] = initialTransition(conversationMachine, variant.input);
     coveredStates.add('idle');
     try {
       for (const [index, step] of steps.entries()) {
@@ -441,7 +508,9 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
         const expected = {
           step: label,
           ...toComparable(model.value, model.context),
-          replies: replayed.replies.map(({ message, locale }, i) => {
+          replies: replayed.replies.map((reply, i) => {
+            if ('flow' in reply) return sent[i] && kindOf(sent[i]!) === 'interactive.flow' ? describeMessage(sent[i]!) : `interactive.flow: (${reply.flow})`;
+            const { message, locale } = reply;
             const kind = { text: 'text', buttons: 'interactive.button', list: 'interactive.list' }[message.kind];
             // Live data (names, times, prices) differ from the model's symbols: there only the kind must match.
             if (isWorldFree(message)) return `${kind}: ${renderText(message.key, message.params, { locale, timeZone: 'Europe/Madrid' }).slice(0, 60)}`;
@@ -455,7 +524,7 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
         }
         for (const message of sent) expect(validateOutboundMessage(message as never)).toEqual([]);
         stepsRun += 1;
-        coveredSteps.add(toStepId(source, step.event, step.answers));
+        variant.covered.add(toStepId(source, step.event, step.answers));
         for (const state of replayed.states) for (const id of toStateIds(state)) coveredStates.add(id);
       }
     } finally {
@@ -496,5 +565,44 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
     expect(parseWebhookPayload(JSON.parse(body)).ok).toBe(true);
     const res = await request(channel.app).post('/webhook').set('content-type', 'application/json').set('x-hub-signature-256', signBody('wrong', body)).send(body);
     expect(res.status).toBe(401);
+  });
+
+  describe('with a booking WhatsApp Flow configured (BOOKING_FLOW_ID)', () => {
+    let listWorld: { db: TestDatabase; demo: DemoHandles; channel: typeof channel };
+    const flowVariant = { input: FLOW_VARIANT.input, covered: coveredFlowSteps };
+
+    beforeAll(async () => {
+      listWorld = { db, demo, channel };
+      db = await createTestDatabase({ poolSize: 15 });
+      demo = await setupDemo(db.prisma);
+      channel = await startFlowChannel(db, nextMondayMorning());
+      startOfPaths = channel.clock.now();
+      await db.prisma.business.update({ where: { id: demo.businessId }, data: { floodMessagesPerMinute: 1000 } });
+    });
+    afterAll(async () => {
+      await channel.stop();
+      await db.drop();
+      ({ db, demo, channel } = listWorld);
+    });
+
+    it('the Flow model reaches completingFlow with every answer it can give', () => {
+      expect(new Set(flowGraph.edges.filter(isThroughCompletingFlow).map((edge) => edge.answers[0]!.type))).toEqual(
+        new Set(['BOOKING_CONFIRMED', 'BOOKING_RESCHEDULED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED']),
+      );
+      const tourIds = new Set(flowTourWalks.flat().map((edge) => edge.id));
+      expect(flowGraph.edges.filter((edge) => !tourIds.has(edge.id)).map(describeEdge)).toEqual([]);
+    });
+
+    describe('shortest paths into and out of booking.completingFlow', () => {
+      it.each(flowPaths.map((path) => [path.name, path] as const))('%s', async (_name, path) => {
+        await runPath(path.steps, flowVariant);
+      });
+    });
+
+    describe('transition tour of the Flow model', () => {
+      it.each(flowTour.map((walk) => [walk.name, walk] as const))('%s', async (_name, walk) => {
+        await runPath(walk.steps, flowVariant);
+      });
+    });
   });
 });

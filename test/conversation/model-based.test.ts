@@ -4,7 +4,10 @@
  * database, the real job runner, the Graph API faked on loopback. Three sets of paths:
  * - every shortest path to every reachable model state;
  * - simple paths through booking, rescheduling and cancelling;
- * - a transition tour: walks (one fresh customer each) that together take every transition.
+ * - a transition tour: walks (one fresh customer each) that together take every transition;
+ * - with a booking WhatsApp Flow configured (a second app and database, machine input
+ *   isFlowEnabled as the runtime builds it): the shortest path into booking.completingFlow for
+ *   each of its answers, and a tour of that smaller Flow model.
  * After every step the persisted conversation must match the model (state value, booking mode,
  * staff choice, "Later times", language, opt-out, whether the booking in hand is change-locked),
  * the customer must have received exactly the replies the machine asked for (same kind, same text

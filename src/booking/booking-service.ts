@@ -167,7 +167,7 @@ export function createBookingService(deps: BookingServiceDeps) {
 
   return {
     /** Free slots of a service in [from, to) (default: the whole booking window), for any or one staff member. */
-    async findSlots(params: { businessId: string; serviceId: string; staffId?: string; from?: Date; to?: Date; exceptCustomerId?: string }) {
+    async findSlots(params: { businessId: string; serviceId: string; staffId?: string; from?: Date; to?: Date; exceptCustomerId?: string; exceptBookingId?: string }) {
       const now = deps.clock.now();
       const business = await requireBusiness(db, params.businessId);
       const from = params.from ?? now;

@@ -5,3 +5,4 @@ export { findBusinessSettings, findBooking, findBlockedIntervals, BOOKING_SELECT
 export { loadAvailability } from './availability-loader';
 export { runSerializable, findSqlState, isRetryableTransactionError } from './serializable';
 export { parseInput } from './booking-input';
+export { findNearestSlots } from './nearest-slots';

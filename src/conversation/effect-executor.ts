@@ -4,7 +4,7 @@
  */
 import type { AnswerEvent, BookingSummary, ConversationEffect, SlotOption } from '../../machines/conversation-types';
 import { SLOTS_PAGE_SIZE } from '../../machines/conversation.machine';
-import type { BookingRow, BookingService } from '../booking';
+import { findNearestSlots, type BookingRow, type BookingService } from '../booking';
 import { buildBookingFlowMessage, buildBookingFlowTemplate, completeBookingFlow, issueFlowToken, type FlowCompletion } from '../flows';
 import { addJobInTransaction, removeJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
@@ -155,17 +155,15 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
         return { type: 'SLOTS_LOADED', slots: page.map((slot) => toSlotOption(slot, effect.params.staffId)), hasMore: slots.length > offset + SLOTS_PAGE_SIZE };
       }
       case 'confirmBooking': {
-        const result = await bookings.confirmSlot({
-          businessId: business.id,
-          customerId: customer.id,
-          serviceId: effect.params.serviceId,
-          staffId: staffFilter(effect.params.staffId),
-          start: new Date(effect.params.start),
-          source: 'whatsapp',
-          actor,
-        });
-        if (!result.ok) return { type: 'SLOT_TAKEN', alternatives: result.alternatives.map((slot) => toSlotOption(slot, effect.params.staffId)) };
-        return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, result.booking, { withCalendarLink: true }) };
+        const { serviceId, staffId, start } = effect.params;
+        try {
+          const result = await bookings.confirmSlot({ businessId: business.id, customerId: customer.id, serviceId, staffId: staffFilter(staffId), start: new Date(start), source: 'whatsapp', actor });
+          if (!result.ok) return { type: 'SLOT_TAKEN', alternatives: result.alternatives.map((slot) => toSlotOption(slot, staffId)) };
+          return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, result.booking, { withCalendarLink: true }) };
+        } catch (error) {
+          if (!isSlotGone(error)) throw error;
+          return slotTakenAfterAll(ctx, { serviceId, staffId, start });
+        }
       }
       case 'loadAppointments': {
         const rows = await bookings.findUpcomingForCustomer({ businessId: business.id, customerId: customer.id, limit: 10 });
@@ -204,6 +202,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
           return { type: 'BOOKING_RESCHEDULED', booking: await toSummary(ctx, result.booking, { withCalendarLink: true }) };
         } catch (error) {
           if (isDomainError(error, 'change_locked')) return { type: 'CHANGE_LOCKED', booking: await toSummary(ctx, owned) };
+          if (isSlotGone(error)) return slotTakenAfterAll(ctx, { serviceId: owned.serviceId, staffId: effect.params.staffId, start: effect.params.start, exceptBookingId: owned.id });
           throw error;
         }
       }
@@ -332,6 +331,31 @@ async function toFlowAnswer(ctx: EffectContext, outcome: FlowCompletion): Promis
       };
     }
   }
+}
+
+// The booking core refuses a time that went by, or came within the minimum notice, while the
+// customer sat on the summary (or the business changed its hours meanwhile). To the customer that
+// time is simply gone, exactly like a taken one: they get the nearest free times instead of an error.
+const SLOT_GONE_CODES = new Set(['slot_in_past', 'slot_too_soon', 'slot_beyond_window', 'slot_outside_hours', 'slot_not_on_step']);
+
+function isSlotGone(error: unknown): boolean {
+  return isDomainError(error) && SLOT_GONE_CODES.has(error.code);
+}
+
+async function slotTakenAfterAll(
+  ctx: EffectContext,
+  params: { serviceId: string; staffId: string; start: string; exceptBookingId?: string },
+): Promise<AnswerEvent> {
+  const alternatives = await findNearestSlots(ctx.bookings.inTransaction(ctx.tx), {
+    businessId: ctx.business.id,
+    customerId: ctx.customer.id,
+    serviceId: params.serviceId,
+    ...(staffFilter(params.staffId) ? { staffId: staffFilter(params.staffId) } : {}),
+    around: new Date(params.start),
+    now: ctx.clock.now(),
+    ...(params.exceptBookingId ? { exceptBookingId: params.exceptBookingId } : {}),
+  });
+  return { type: 'SLOT_TAKEN', alternatives: alternatives.map((slot) => toSlotOption(slot, params.staffId)) };
 }
 
 async function scheduleEvent(ctx: EffectContext, type: ConversationEventPayload['event']['type'], deadline: Date, jobKey: string) {

@@ -5,7 +5,7 @@
  * means the slot is gone. A token completes once: a second completion answers with the first result.
  */
 import { z } from 'zod';
-import { findBooking, type BookingRow, type BookingService } from '../booking';
+import { findBooking, findNearestSlots, type BookingRow, type BookingService } from '../booking';
 import type { Db } from '../platform/database';
 import { isDomainError } from '../platform/errors';
 import type { Slot } from '../scheduling';
@@ -36,8 +36,6 @@ export const bookingCompletionSchema = z.object({
 
 // A customer may sit on the summary screen past the token's expiry; the endpoint is strict, the final tap is not.
 const COMPLETION_GRACE_MS = 30 * 60_000;
-const ALTERNATIVES = 5;
-const DAY_MS = 86_400_000;
 
 /** True when a flow_reply is a completion of our booking Flow (other Flows and address messages are not). */
 export function isBookingFlowResponse(response: Record<string, unknown>): boolean {
@@ -138,22 +136,3 @@ export async function completeBookingFlow(params: {
   }
 }
 
-/** The free slots nearest to `around` (same service and staff), soonest first. */
-async function findNearestSlots(
-  bookings: BookingService,
-  params: { businessId: string; customerId: string; serviceId: string; staffId: string; around: Date; now: Date },
-): Promise<Slot[]> {
-  const from = new Date(Math.max(params.now.getTime(), params.around.getTime() - 3 * DAY_MS));
-  const to = new Date(Math.max(from.getTime(), params.around.getTime()) + 7 * DAY_MS);
-  try {
-    const { slots } = await bookings.findSlots({ businessId: params.businessId, serviceId: params.serviceId, staffId: params.staffId, from, to, exceptCustomerId: params.customerId });
-    const target = params.around.getTime();
-    return slots
-      .sort((a, b) => Math.abs(a.start.getTime() - target) - Math.abs(b.start.getTime() - target))
-      .slice(0, ALTERNATIVES)
-      .sort((a, b) => a.start.getTime() - b.start.getTime());
-  } catch (error) {
-    if (isDomainError(error)) return [];
-    throw error;
-  }
-}

@@ -1,2 +1,2 @@
 /** Durable jobs on PostgreSQL (graphile-worker). */
-export { addJobInTransaction, removeJobInTransaction, migrateJobQueue, startJobRunner, type AddJobOptions, type JobRunner } from './job-runner';
+export { addJobInTransaction, addJobWithPg, removeJobInTransaction, migrateJobQueue, startJobRunner, type AddJobOptions, type JobRunner } from './job-runner';

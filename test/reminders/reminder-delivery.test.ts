@@ -5,7 +5,6 @@
  */
 import { DEMO } from '../../prisma/seed';
 import { reminderJobKey, sendReminder, setSendRate } from '../../src/reminders';
-import { SEND_OUTBOX_TASK } from '../../src/whatsapp';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { createReminderWorld, type ReminderWorld } from './reminder-world';
 
@@ -216,8 +215,7 @@ describe('reminder sending', () => {
     world.clock.set('2026-03-24T09:00:00.000Z');
     const due = (await world.pendingJobs()).filter((job) => job.task === 'send_reminder' && job.runAt === '2026-03-24T09:00:00.000Z');
     expect(due).toHaveLength(2);
-    const ran = await world.runJobsUntil('2026-03-24T09:00:05.000Z');
-    expect(ran.filter((task) => task === SEND_OUTBOX_TASK).length).toBeGreaterThanOrEqual(2);
+    await world.runJobsUntil('2026-03-24T09:00:05.000Z');
     expect(world.sent.map((message) => message.at)).toStrictEqual(['2026-03-24T09:00:00.000Z', '2026-03-24T09:00:00.250Z']);
   });
 });

@@ -63,9 +63,12 @@ export async function createReminderWorld(db: TestDatabase, options: { now: stri
     markRead: (phoneNumberId, messageId) => real.markRead(phoneNumberId, messageId),
   };
   const bookings = createBookingService({ prisma: db.prisma, clock, listeners: createBookingListeners({ clock }) });
-  const reminderTasks = buildReminderTasks({ prisma: db.prisma, clock, logger, bookings, random: () => 0.5, encryptionKey: WORLD_ENCRYPTION_KEY });
+  // Waiting for a send slot moves the fixed clock, as real time would move the real one.
+  const wait = async (ms: number) => clock.set(new Date(clock.now().getTime() + ms));
+  const sender = { graph: graphClient, random: () => 0.5, wait };
+  const reminderTasks = buildReminderTasks({ prisma: db.prisma, clock, logger, bookings, random: () => 0.5, encryptionKey: WORLD_ENCRYPTION_KEY, sender });
   const tasks: Record<string, (payload: unknown) => Promise<unknown>> = {
-    [SEND_OUTBOX_TASK]: (payload) => sendQueuedForRecipient({ prisma: db.prisma, clock, logger, graph: graphClient, random: () => 0.5 }, payload as SendOutboxPayload),
+    [SEND_OUTBOX_TASK]: (payload) => sendQueuedForRecipient({ prisma: db.prisma, clock, logger, ...sender }, payload as SendOutboxPayload),
   };
   for (const [name, task] of Object.entries(reminderTasks)) {
     tasks[name] = (payload) => Promise.resolve((task as (p: unknown, h: unknown) => unknown)(payload, {}));

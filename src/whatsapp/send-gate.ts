@@ -1,0 +1,105 @@
+/**
+ * The send gate: Meta's throughput limit per business phone number (default 80 messages/s; more
+ * is answered with 130429), enforced right before each Graph API call, by every sender.
+ *
+ * One cursor per number (`whatsapp_numbers.pace_cursor_at`) holds the next free slot; slots are
+ * 1/rate apart. A sender claims the next slot in one atomic UPDATE (so several worker processes
+ * on one database share it), sleeps in-process until it, and sends. Two rules keep the limit
+ * whatever stalls happen:
+ *  - a slot more than MAX_WAIT_MS ahead is not claimed: the message is rescheduled as a job, so a
+ *    backlog waits in the queue, never in a reserved slot that could fire late in a burst;
+ *  - a sender that wakes up late (CPU starved, GC, a slow statement) by half a slot or more
+ *    throws its slot away and claims a fresh one. A missed slot is a pause, never a burst.
+ * So sends leave within half a slot after their slots: at most `rate` + 1 in any 1-s window.
+ * The cursor never falls behind `now`, so a quiet period does not store up a burst.
+ */
+import type { Clock } from '../platform/clock';
+import type { PgClient } from '../platform/database';
+
+/** How far ahead a sender may claim a slot and wait for it in-process. */
+export const MAX_WAIT_MS = 2_000;
+/** A sender later than this fraction of a slot after its slot takes a new one. */
+const LATE_SLOT_FRACTION = 0.5;
+
+/** What the gate needs: the app clock and a way to wait (tests pass one that moves a fixed clock). */
+export interface SendGateDeps {
+  clock: Clock;
+  wait: (ms: number) => Promise<void>;
+}
+
+/** The outcome: go now, or come back at `retryAt` (the number's slots are taken that far ahead). */
+export type SendGateResult = { pass: true } | { pass: false; retryAt: Date };
+
+/** Waits `ms` on the real timer. */
+export function waitOnTimer(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Claims a send slot for one outbox row of `phoneNumberId`, waits for it and returns when the row
+ * may be posted. The same statement marks the row `sending` with its attempt count (committed
+ * before the HTTP call, the exactly-once bookkeeping), but only when a slot was claimed.
+ * When the gate does not pass, the row is left as it was (queued).
+ */
+export async function passSendGate(
+  deps: SendGateDeps,
+  client: PgClient,
+  row: { id: string; phoneNumberId: string; attempts: number; previousStatus: string },
+): Promise<SendGateResult> {
+  let isMarked = false;
+  for (;;) {
+    const now = deps.clock.now();
+    const claim = await claimSlot(client, { ...row, now });
+    if (!claim.isPaced) return { pass: true };
+    isMarked ||= claim.isMarked;
+    if (!claim.slot) {
+      if (isMarked) await unmark(client, row);
+      // Come back when the slot we would get is about half the in-process wait away.
+      return { pass: false, retryAt: new Date(Math.max(now.getTime(), claim.cursor!.getTime() - MAX_WAIT_MS / 2)) };
+    }
+    const waitMs = claim.slot.getTime() - now.getTime();
+    if (waitMs > 0) await deps.wait(waitMs);
+    const lateMs = deps.clock.now().getTime() - claim.slot.getTime();
+    if (lateMs < (1000 / claim.rate!) * LATE_SLOT_FRACTION) return { pass: true };
+  }
+}
+
+interface Claim {
+  isPaced: boolean;
+  isMarked: boolean;
+  slot: Date | null;
+  rate: number | null;
+  cursor: Date | null;
+}
+
+async function claimSlot(client: PgClient, params: { id: string; phoneNumberId: string; attempts: number; now: Date }): Promise<Claim> {
+  // GREATEST ignores NULL: a number that never sent starts at now.
+  const result = await client.query<{ slot: Date | null; rate: number | null; cursor: Date | null; is_paced: boolean; is_marked: boolean }>({
+    name: 'send-gate-claim',
+    text: `WITH gate AS (
+             UPDATE whatsapp_numbers
+                SET pace_cursor_at = GREATEST(pace_cursor_at, $2::timestamptz) + make_interval(secs => 1.0 / send_rate_per_second)
+              WHERE phone_number_id = $1 AND (pace_cursor_at IS NULL OR pace_cursor_at <= $2::timestamptz + make_interval(secs => $3::double precision))
+             RETURNING pace_cursor_at - make_interval(secs => 1.0 / send_rate_per_second) AS slot, send_rate_per_second AS rate),
+           number AS (SELECT pace_cursor_at AS cursor FROM whatsapp_numbers WHERE phone_number_id = $1),
+           mark AS (
+             UPDATE outbox_messages SET status = 'sending', attempts = $5, updated_at = now()
+              WHERE id = $4::uuid AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
+             RETURNING id)
+           SELECT (SELECT slot FROM gate) AS slot, (SELECT rate FROM gate) AS rate, (SELECT cursor FROM number) AS cursor,
+                  EXISTS (SELECT 1 FROM number) AS is_paced, EXISTS (SELECT 1 FROM mark) AS is_marked`,
+    values: [params.phoneNumberId, params.now, MAX_WAIT_MS / 1000, params.id, params.attempts],
+  });
+  const row = result.rows[0]!;
+  return { isPaced: row.is_paced, isMarked: row.is_marked, slot: row.slot, rate: row.rate, cursor: row.cursor };
+}
+
+// A late sender's second claim found the number booked up: the row goes back to how it was, so
+// the next run does not mistake it for a send that may have happened.
+async function unmark(client: PgClient, row: { id: string; attempts: number; previousStatus: string }): Promise<void> {
+  await client.query({
+    name: 'send-gate-unmark',
+    text: `UPDATE outbox_messages SET status = $2, attempts = $3, updated_at = now() WHERE id = $1::uuid AND status = 'sending'`,
+    values: [row.id, row.previousStatus, row.attempts - 1],
+  });
+}

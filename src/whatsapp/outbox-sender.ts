@@ -39,6 +39,8 @@ export interface OutboxSenderDeps {
   onSettled?: (row: { id: string; status: string }) => void;
   /** Waits for a send slot; defaults to the real timer (a test with a fixed clock passes one that moves it). */
   wait?: (ms: number) => Promise<void>;
+  /** Called each time a sender woke up too late for its send slot and had to claim another. */
+  onSlotMissed?: () => void;
 }
 
 const BATCH = 50;
@@ -137,7 +139,8 @@ async function sendOne(deps: OutboxSenderDeps, client: PgClient, log: Logger, jo
     deps.onSettled?.({ id: row.id, status: 'sandbox' });
     return 'next';
   }
-  const gate = await passSendGate({ clock: deps.clock, wait: deps.wait ?? waitOnTimer }, client, { id: row.id, phoneNumberId: row.phone_number_id, attempts, previousStatus: row.status });
+  const gateDeps = { clock: deps.clock, wait: deps.wait ?? waitOnTimer, ...(deps.onSlotMissed ? { onSlotMissed: deps.onSlotMissed } : {}) };
+  const gate = await passSendGate(gateDeps, client, { id: row.id, phoneNumberId: row.phone_number_id, attempts, previousStatus: row.status });
   if (!gate.pass) return { retryAt: gate.retryAt };
   try {
     const payload = row.payload as OutboundMessage;

@@ -25,6 +25,8 @@ const LATE_SLOT_FRACTION = 0.5;
 export interface SendGateDeps {
   clock: Clock;
   wait: (ms: number) => Promise<void>;
+  /** Called when a sender woke up too late for its slot and claims another (a metric: each is a lost slot). */
+  onSlotMissed?: () => void;
 }
 
 /** The outcome: go now, or come back at `retryAt` (the number's slots are taken that far ahead). */
@@ -61,6 +63,7 @@ export async function passSendGate(
     if (waitMs > 0) await deps.wait(waitMs);
     const lateMs = deps.clock.now().getTime() - claim.slot.getTime();
     if (lateMs < (1000 / claim.rate!) * LATE_SLOT_FRACTION) return { pass: true };
+    deps.onSlotMissed?.();
   }
 }
 

@@ -33,6 +33,8 @@ export interface ReminderWorld {
   graphClient: GraphClient;
   bookings: BookingService;
   logger: Logger;
+  /** Warnings and errors logged so far (JSON lines). */
+  logs: string[];
   tasks: Record<string, (payload: unknown) => Promise<unknown>>;
   /** Messages sent so far (read receipts excluded), oldest first. */
   sent: SentMessage[];
@@ -51,7 +53,8 @@ export async function createReminderWorld(db: TestDatabase, options: { now: stri
   const demo = await setupDemo(db.prisma);
   const clock = createFixedClock(options.now);
   const graph = await startFakeGraph();
-  const logger = createLogger('silent');
+  const logs: string[] = [];
+  const logger = createLogger('warn', { write: (line: string) => logs.push(line) });
   const sent: SentMessage[] = [];
   const real = createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test-token' });
   const graphClient: GraphClient = {
@@ -82,6 +85,7 @@ export async function createReminderWorld(db: TestDatabase, options: { now: stri
     graphClient,
     bookings,
     logger,
+    logs,
     tasks,
     sent,
     async runJobsUntil(until) {

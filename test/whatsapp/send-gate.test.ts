@@ -3,8 +3,8 @@
  * connection pools on one database, the real clock) send 30 messages that are all due at once
  * at a rate of 5/s. Meta would answer 130429 to a sixth message within a second, so the
  * arrivals at the fake Graph API must never exceed 5 in any 1-s window (+1 for window edges),
- * even while one process keeps oversleeping its waits (a stalled worker), and each message
- * arrives exactly once.
+ * even while one process keeps freezing for a second (its waiting senders then wake up together),
+ * and each message arrives exactly once.
  */
 import { DEMO } from '../../prisma/seed';
 import { migrateJobQueue, startJobRunner, type JobRunner } from '../../src/jobs';
@@ -46,7 +46,7 @@ describe('send gate', () => {
     await db.drop();
   });
 
-  it(`${MESSAGES} messages due at once leave at most ${RATE} (+1) per second from two processes, each once, even when one oversleeps`, async () => {
+  it(`${MESSAGES} messages due at once leave at most ${RATE} (+1) per second from two processes, each once, even when one keeps freezing`, async () => {
     const { businessId } = await setupDemo(db.prisma);
     await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond: RATE } });
     const recipients = Array.from({ length: MESSAGES }, (_, i) => `3465500${String(i).padStart(4, '0')}`);
@@ -62,13 +62,19 @@ describe('send gate', () => {
       const prisma = createPrismaClient({ url: db.url, poolSize: 6 });
       clients.push(prisma);
       const graphClient = createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' });
-      // The stalled process wakes up 150 ms late from every other wait: most of a 200-ms slot.
+      // The stalled process freezes for 1 s at every 4th wait (a GC pause, a starved CPU): every
+      // sender of it whose slot comes up meanwhile wakes up at the end of the freeze, together.
       let waits = 0;
-      const wait = (ms: number) => {
+      let frozenUntil = 0;
+      const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+      const wait = async (ms: number) => {
         waits += 1;
-        const isLate = stalls && waits % 2 === 0;
-        if (isLate) oversleeps += 1;
-        return new Promise<void>((resolve) => setTimeout(resolve, ms + (isLate ? 150 : 0)));
+        if (stalls && waits % 4 === 0) {
+          frozenUntil = Date.now() + 1000;
+          oversleeps += 1;
+        }
+        await sleep(ms);
+        while (Date.now() < frozenUntil) await sleep(frozenUntil - Date.now());
       };
       runners.push(
         await startJobRunner({
@@ -94,7 +100,7 @@ describe('send gate', () => {
     const arrivals = graph.requests.map((request) => request.receivedAt);
     expect(countBusiestSecond(arrivals)).toBeLessThanOrEqual(RATE + 1);
     expect(graph.messages().map((message) => message.to).sort()).toStrictEqual(recipients);
-    // The stalled process really did oversleep, and the rate held anyway.
+    // The stalled process really did freeze, and the rate held anyway.
     expect(oversleeps).toBeGreaterThan(0);
     // Paced, not merely spread: 30 messages at 5/s need at least (30 - 6) / 5 s.
     expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual(((MESSAGES - RATE - 1) / RATE) * 1000);

@@ -39,6 +39,8 @@ export interface OutboxSenderDeps {
   onSettled?: (row: { id: string; status: string }) => void;
   /** Waits for a send slot; defaults to the real timer (a test with a fixed clock passes one that moves it). */
   wait?: (ms: number) => Promise<void>;
+  /** Runs the send gate on `clock` instead of the database's clock: only for a test that simulates time with `wait`. */
+  isGateOnClock?: boolean;
   /** Called each time a sender woke up too late for its send slot and had to claim another. */
   onSlotMissed?: () => void;
 }
@@ -86,7 +88,7 @@ interface OutboxRow {
 }
 
 /** After one row: go on, send this row again now (template fallback), stop (a job is scheduled), or come back later. */
-type SendResult = 'next' | 'again' | 'scheduled' | { retryAt: Date };
+type SendResult = 'next' | 'again' | 'scheduled' | { retryAfterMs: number };
 
 /**
  * Sends the recipient's queued rows while the caller holds the recipient's lock on `client`
@@ -95,7 +97,8 @@ type SendResult = 'next' | 'again' | 'scheduled' | { retryAt: Date };
  */
 export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgClient, job: SendOutboxPayload): Promise<void> {
   const log = deps.logger.child({ component: 'outbox', recipient: maskPhone(job.recipient) });
-  const reschedule = (runAt: Date) => addJobWithPg(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAt, ...JOB_OPTIONS });
+  const reschedule = (when: { runAt: Date } | { runAfterMs: number }) =>
+    addJobWithPg(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), ...when, ...JOB_OPTIONS });
   for (;;) {
     const { rows } = await client.query<OutboxRow>({
       name: 'outbox-batch',
@@ -108,14 +111,17 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
     let isAgain = false;
     for (const row of rows) {
       const now = deps.clock.now();
-      if (row.next_attempt_at && row.next_attempt_at > now) return reschedule(row.next_attempt_at);
+      if (row.next_attempt_at && row.next_attempt_at > now) return reschedule({ runAt: row.next_attempt_at });
       if (row.status === 'sending') {
         log.warn({ outboxId: row.id, attempts: row.attempts }, 'previous send attempt ended without a stored message id (crash or timeout); sending again, a duplicate is possible');
       }
       const result = await sendOne(deps, client, log, job, row);
       if (result === 'scheduled') return;
       // The send gate is booked up that far ahead: later rows wait behind this one to keep the order.
-      if (typeof result === 'object') return reschedule(result.retryAt);
+      // The gate's wait is in its own clock: the database's, or the test's simulated one.
+      if (typeof result === 'object') {
+        return reschedule(deps.isGateOnClock ? { runAt: new Date(deps.clock.now().getTime() + result.retryAfterMs) } : { runAfterMs: result.retryAfterMs });
+      }
       // The row now carries its template fallback: read the batch again, this row first.
       if (result === 'again') {
         isAgain = true;
@@ -139,9 +145,13 @@ async function sendOne(deps: OutboxSenderDeps, client: PgClient, log: Logger, jo
     deps.onSettled?.({ id: row.id, status: 'sandbox' });
     return 'next';
   }
-  const gateDeps = { clock: deps.clock, wait: deps.wait ?? waitOnTimer, ...(deps.onSlotMissed ? { onSlotMissed: deps.onSlotMissed } : {}) };
+  const gateDeps = {
+    wait: deps.wait ?? waitOnTimer,
+    ...(deps.isGateOnClock ? { clock: deps.clock } : {}),
+    ...(deps.onSlotMissed ? { onSlotMissed: deps.onSlotMissed } : {}),
+  };
   const gate = await passSendGate(gateDeps, client, { id: row.id, phoneNumberId: row.phone_number_id, attempts, previousStatus: row.status });
-  if (!gate.pass) return { retryAt: gate.retryAt };
+  if (!gate.pass) return { retryAfterMs: gate.retryAfterMs };
   try {
     const payload = row.payload as OutboundMessage;
     let messageId: string | null = null;

@@ -11,7 +11,9 @@
  *  - a sender that wakes up late (CPU starved, GC, a slow statement) by half a slot or more
  *    throws its slot away and claims a fresh one. A missed slot is a pause, never a burst.
  * So sends leave within half a slot after their slots: at most `rate` + 1 in any 1-s window.
- * The cursor never falls behind `now`, so a quiet period does not store up a burst.
+ * The cursor never falls behind `now`, so a quiet period does not store up a burst. Slots are in
+ * the database's clock (one time source for every process, whatever the hosts' clock skew); the
+ * in-process wait is measured locally from the claim on.
  */
 import type { Clock } from '../platform/clock';
 import type { PgClient } from '../platform/database';
@@ -21,16 +23,17 @@ export const MAX_WAIT_MS = 2_000;
 /** A sender later than this fraction of a slot after its slot takes a new one. */
 const LATE_SLOT_FRACTION = 0.5;
 
-/** What the gate needs: the app clock and a way to wait (tests pass one that moves a fixed clock). */
+/** What the gate needs: a way to wait, and optionally a clock that replaces the database's. */
 export interface SendGateDeps {
-  clock: Clock;
+  /** Runs the gate on this clock instead of the database's (a test that simulates time with a fixed clock and a `wait` that moves it). */
+  clock?: Clock;
   wait: (ms: number) => Promise<void>;
   /** Called when a sender woke up too late for its slot and claims another (a metric: each is a lost slot). */
   onSlotMissed?: () => void;
 }
 
-/** The outcome: go now, or come back at `retryAt` (the number's slots are taken that far ahead). */
-export type SendGateResult = { pass: true } | { pass: false; retryAt: Date };
+/** The outcome: go now, or come back in `retryAfterMs` (the number's slots are taken that far ahead). */
+export type SendGateResult = { pass: true } | { pass: false; retryAfterMs: number };
 
 /** Waits `ms` on the real timer. */
 export function waitOnTimer(ms: number): Promise<void> {
@@ -50,24 +53,28 @@ export async function passSendGate(
 ): Promise<SendGateResult> {
   let isMarked = false;
   for (;;) {
-    const now = deps.clock.now();
-    const claim = await claimSlot(client, { ...row, now });
+    const claim = await claimSlot(client, { ...row, now: deps.clock?.now() ?? null });
+    const claimedAt = performance.now();
     if (!claim.isPaced) return { pass: true };
     isMarked ||= claim.isMarked;
+    const now = claim.now.getTime();
     if (!claim.slot) {
       if (isMarked) await unmark(client, row);
       // Come back when the slot we would get is about half the in-process wait away.
-      return { pass: false, retryAt: new Date(Math.max(now.getTime(), claim.cursor!.getTime() - MAX_WAIT_MS / 2)) };
+      return { pass: false, retryAfterMs: Math.max(0, claim.cursor!.getTime() - now - MAX_WAIT_MS / 2) };
     }
-    const waitMs = claim.slot.getTime() - now.getTime();
+    const waitMs = claim.slot.getTime() - now;
     if (waitMs > 0) await deps.wait(waitMs);
-    const lateMs = deps.clock.now().getTime() - claim.slot.getTime();
+    const nowAfterWait = deps.clock ? deps.clock.now().getTime() : now + (performance.now() - claimedAt);
+    const lateMs = nowAfterWait - claim.slot.getTime();
     if (lateMs < (1000 / claim.rate!) * LATE_SLOT_FRACTION) return { pass: true };
     deps.onSlotMissed?.();
   }
 }
 
 interface Claim {
+  /** The instant the claim was made at (the database's clock unless the caller gave one). */
+  now: Date;
   isPaced: boolean;
   isMarked: boolean;
   slot: Date | null;
@@ -75,26 +82,27 @@ interface Claim {
   cursor: Date | null;
 }
 
-async function claimSlot(client: PgClient, params: { id: string; phoneNumberId: string; attempts: number; now: Date }): Promise<Claim> {
+async function claimSlot(client: PgClient, params: { id: string; phoneNumberId: string; attempts: number; now: Date | null }): Promise<Claim> {
   // GREATEST ignores NULL: a number that never sent starts at now.
-  const result = await client.query<{ slot: Date | null; rate: number | null; cursor: Date | null; is_paced: boolean; is_marked: boolean }>({
+  const result = await client.query<{ now: Date; slot: Date | null; rate: number | null; cursor: Date | null; is_paced: boolean; is_marked: boolean }>({
     name: 'send-gate-claim',
-    text: `WITH gate AS (
+    text: `WITH clock AS (SELECT COALESCE($2::timestamptz, clock_timestamp()) AS now),
+           gate AS (
              UPDATE whatsapp_numbers
-                SET pace_cursor_at = GREATEST(pace_cursor_at, $2::timestamptz) + make_interval(secs => 1.0 / send_rate_per_second)
-              WHERE phone_number_id = $1 AND (pace_cursor_at IS NULL OR pace_cursor_at <= $2::timestamptz + make_interval(secs => $3::double precision))
+                SET pace_cursor_at = GREATEST(pace_cursor_at, (SELECT now FROM clock)) + make_interval(secs => 1.0 / send_rate_per_second)
+              WHERE phone_number_id = $1 AND (pace_cursor_at IS NULL OR pace_cursor_at <= (SELECT now FROM clock) + make_interval(secs => $3::double precision))
              RETURNING pace_cursor_at - make_interval(secs => 1.0 / send_rate_per_second) AS slot, send_rate_per_second AS rate),
            number AS (SELECT pace_cursor_at AS cursor FROM whatsapp_numbers WHERE phone_number_id = $1),
            mark AS (
              UPDATE outbox_messages SET status = 'sending', attempts = $5, updated_at = now()
               WHERE id = $4::uuid AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
              RETURNING id)
-           SELECT (SELECT slot FROM gate) AS slot, (SELECT rate FROM gate) AS rate, (SELECT cursor FROM number) AS cursor,
+           SELECT (SELECT now FROM clock) AS now, (SELECT slot FROM gate) AS slot, (SELECT rate FROM gate) AS rate, (SELECT cursor FROM number) AS cursor,
                   EXISTS (SELECT 1 FROM number) AS is_paced, EXISTS (SELECT 1 FROM mark) AS is_marked`,
     values: [params.phoneNumberId, params.now, MAX_WAIT_MS / 1000, params.id, params.attempts],
   });
   const row = result.rows[0]!;
-  return { isPaced: row.is_paced, isMarked: row.is_marked, slot: row.slot, rate: row.rate, cursor: row.cursor };
+  return { now: row.now, isPaced: row.is_paced, isMarked: row.is_marked, slot: row.slot, rate: row.rate, cursor: row.cursor };
 }
 
 // A late sender's second claim found the number booked up: the row goes back to how it was, so

@@ -202,7 +202,7 @@ describe('reminder sending', () => {
       const reminderId = await reminderIdOf(booking.id);
       world.clock.set('2026-03-24T09:00:00.000Z');
       // The row is queued and marked `sending` (both committed); the process dies before posting.
-      const dying = { graph: { sendMessage: () => Promise.reject(new Error('worker killed')), markRead: () => Promise.reject(new Error('worker killed')) } };
+      const dying = { ...world.sender, graph: { sendMessage: () => Promise.reject(new Error('worker killed')), markRead: () => Promise.reject(new Error('worker killed')) } };
       await expect(sendReminder({ prisma: db.prisma, clock: world.clock, logger: world.logger, sender: dying }, { reminderId })).rejects.toThrow('worker killed');
       const claimed = await db.prisma.outboxMessage.findFirstOrThrow({ where: { recipient: waId } });
       expect([claimed.status, claimed.attempts, claimed.providerMessageId]).toStrictEqual(['sending', 1, null]);

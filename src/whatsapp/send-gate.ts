@@ -13,7 +13,8 @@
  * So sends leave within half a slot after their slots: at most `rate` + 1 in any 1-s window.
  * The cursor never falls behind `now`, so a quiet period does not store up a burst. Slots are in
  * the database's clock (one time source for every process, whatever the hosts' clock skew); the
- * in-process wait is measured locally from the claim on.
+ * in-process wait is measured locally from just before the claim, so a sender may err early only
+ * by the time its claim takes to reach the database (a fraction of a millisecond on one machine).
  */
 import type { Clock } from '../platform/clock';
 import type { PgClient } from '../platform/database';
@@ -53,38 +54,45 @@ export async function passSendGate(
 ): Promise<SendGateResult> {
   let isMarked = false;
   for (;;) {
+    // The claim reads the database's clock somewhere between now and its answer; a slow answer
+    // (a wait for the cursor's row lock, the commit's flush) is time already spent. So time is
+    // measured from before the claim: the wait is shorter by the answer's delay, and the late
+    // check sees the whole delay (lateness is never underestimated).
+    const sentAt = performance.now();
     const claim = await claimSlot(client, { ...row, now: deps.clock?.now() ?? null });
-    const claimedAt = performance.now();
     if (!claim.isPaced) return { pass: true };
     isMarked ||= claim.isMarked;
-    const now = claim.now.getTime();
-    if (!claim.slot) {
+    const now = claim.nowMs;
+    if (claim.slotMs === null) {
       if (isMarked) await unmark(client, row);
       // Come back when the slot we would get is about half the in-process wait away.
-      return { pass: false, retryAfterMs: Math.max(0, claim.cursor!.getTime() - now - MAX_WAIT_MS / 2) };
+      return { pass: false, retryAfterMs: Math.max(0, claim.cursorMs! - now - MAX_WAIT_MS / 2) };
     }
-    const waitMs = claim.slot.getTime() - now;
+    const slot = claim.slotMs;
+    // A simulated clock only moves when the test's `wait` moves it.
+    const elapsed = () => (deps.clock ? 0 : performance.now() - sentAt);
+    const waitMs = slot - now - elapsed();
     if (waitMs > 0) await deps.wait(waitMs);
-    const nowAfterWait = deps.clock ? deps.clock.now().getTime() : now + (performance.now() - claimedAt);
-    const lateMs = nowAfterWait - claim.slot.getTime();
+    const lateMs = (deps.clock ? deps.clock.now().getTime() : now + elapsed()) - slot;
     if (lateMs < (1000 / claim.rate!) * LATE_SLOT_FRACTION) return { pass: true };
     deps.onSlotMissed?.();
   }
 }
 
 interface Claim {
-  /** The instant the claim was made at (the database's clock unless the caller gave one). */
-  now: Date;
+  /** The instant the claim was made at (the database's clock unless the caller gave one), epoch ms. */
+  nowMs: number;
   isPaced: boolean;
   isMarked: boolean;
-  slot: Date | null;
+  slotMs: number | null;
   rate: number | null;
-  cursor: Date | null;
+  cursorMs: number | null;
 }
 
 async function claimSlot(client: PgClient, params: { id: string; phoneNumberId: string; attempts: number; now: Date | null }): Promise<Claim> {
   // GREATEST ignores NULL: a number that never sent starts at now.
-  const result = await client.query<{ now: Date; slot: Date | null; rate: number | null; cursor: Date | null; is_paced: boolean; is_marked: boolean }>({
+  // Times as epoch milliseconds with their fraction: a Date would cut 12.5 ms slots to whole milliseconds.
+  const result = await client.query<{ now_ms: number; slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean; is_marked: boolean }>({
     name: 'send-gate-claim',
     text: `WITH clock AS (SELECT COALESCE($2::timestamptz, clock_timestamp()) AS now),
            gate AS (
@@ -97,12 +105,13 @@ async function claimSlot(client: PgClient, params: { id: string; phoneNumberId: 
              UPDATE outbox_messages SET status = 'sending', attempts = $5, updated_at = now()
               WHERE id = $4::uuid AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
              RETURNING id)
-           SELECT (SELECT now FROM clock) AS now, (SELECT slot FROM gate) AS slot, (SELECT rate FROM gate) AS rate, (SELECT cursor FROM number) AS cursor,
+           SELECT extract(epoch FROM (SELECT now FROM clock))::float8 * 1000 AS now_ms, extract(epoch FROM (SELECT slot FROM gate))::float8 * 1000 AS slot_ms,
+                  (SELECT rate FROM gate) AS rate, extract(epoch FROM (SELECT cursor FROM number))::float8 * 1000 AS cursor_ms,
                   EXISTS (SELECT 1 FROM number) AS is_paced, EXISTS (SELECT 1 FROM mark) AS is_marked`,
     values: [params.phoneNumberId, params.now, MAX_WAIT_MS / 1000, params.id, params.attempts],
   });
   const row = result.rows[0]!;
-  return { now: row.now, isPaced: row.is_paced, isMarked: row.is_marked, slot: row.slot, rate: row.rate, cursor: row.cursor };
+  return { nowMs: row.now_ms, isPaced: row.is_paced, isMarked: row.is_marked, slotMs: row.slot_ms, rate: row.rate, cursorMs: row.cursor_ms };
 }
 
 // A late sender's second claim found the number booked up: the row goes back to how it was, so

@@ -294,7 +294,7 @@ async function main(): Promise<void> {
       `| ${r.rate} | ${f(r.count)} | ${f(r.sent)} | ${r.duplicates} | ${r.missing} | ${f(r.firstDueToLastSendMs / 1000, 1)} s | ${f(r.throughput, 1)} | ${f(r.idealDurationMs / 1000, 1)} s | ${f(r.lagP50Ms)} ms | ${f(r.lagP99Ms)} ms | ${f(r.lagMaxMs)} ms | ${r.maxInOneSecond} | ${r.maxLeftInOneSecond} | ${f(r.slotsMissed)} | ${f(r.workerCpuMs / Math.max(1, r.sent), 2)} ms | ${r.loadAverage} |`,
     ),
     '',
-    'Times are arrivals at the fake Graph API. Worker CPU: user + system time of both worker processes over the whole run, per message sent (PostgreSQL’s own CPU not included). ' +
+    'Times are arrivals at the fake Graph API, except “left the workers”: Date.now() right before each HTTP call in the worker processes (what the send gate controls; arrivals add the loopback receive jitter of this process on a shared machine). Worker CPU: user + system time of both worker processes over the whole run, per message sent (PostgreSQL’s own CPU not included). ' +
       'Lag: the i-th message actually sent minus the i-th slot of the ideal schedule (each reminder at its due time, never two closer than 1/rate). ' +
       'Planning (reminder rows + jobs for every booking, done before the clock starts) took ' +
       results.map((r) => `${f(r.planMs / 1000, 1)} s`).join(' / ') + '.',

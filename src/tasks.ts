@@ -48,22 +48,20 @@ export function buildTaskList(deps: TaskDeps): TaskList {
     clientsByNumber.set(phoneNumberId, { client, until: Date.now() + 30_000 });
     return client;
   };
+  const sender = { graph: deps.graph, graphForNumber, ...(deps.onOutboxSettled ? { onSettled: deps.onOutboxSettled } : {}) };
   const conversation = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings, flows: deps.config.flows, publicBaseUrl: deps.config.http.publicBaseUrl };
   return {
     [PROCESS_INBOX_TASK]: typed<ProcessInboxPayload>((payload) => processInbox(conversation, payload)),
     [CONVERSATION_EVENT_TASK]: typed<ConversationEventPayload>((payload) => deliverSystemEvent(conversation, payload)),
     [SEND_OUTBOX_TASK]: typed<SendOutboxPayload>((payload) =>
-      sendQueuedForRecipient(
-        { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, graph: deps.graph, graphForNumber, onSettled: deps.onOutboxSettled },
-        payload,
-      ),
+      sendQueuedForRecipient({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, ...sender }, payload),
     ),
     // Expired holds are already invisible to availability; this only keeps the table small.
     purge_expired_holds: async () => {
       await deps.prisma.slotHold.deleteMany({ where: { expiresAt: { lt: deps.clock.now() } } });
     },
     // Reminders, follow-ups, meeting start/end and event deliveries (src/reminders, src/events).
-    ...buildReminderTasks({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings, encryptionKey: deps.config.dataEncryptionKey }),
+    ...buildReminderTasks({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings, encryptionKey: deps.config.dataEncryptionKey, sender }),
     // Calendar import (issue 6): external busy times of staff, every 15 minutes (src/calendar).
     [IMPORT_EXTERNAL_CALENDARS_TASK]: typed<ImportExternalCalendarsPayload>((payload) =>
       runImportExternalCalendarsTask(

@@ -22,7 +22,7 @@ import {
 
 const accessTokenSchema = z.string().trim().min(20).max(1000).regex(/^\S+$/, 'must be one token without spaces').describe('Graph API token for this number (system-user token). Write-only.');
 const displayPhoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +34600000000');
-const sendRateSchema = z.number().int().min(1).max(1000).describe('Automated messages per second from this number (Meta default throughput: 80).');
+const sendRateSchema = z.number().int().min(1).max(1000).describe('Messages per second this number may send; every outbound message waits for its slot (Meta default throughput: 80).');
 
 /** Body of POST /v1/whatsapp-numbers. */
 export const createWhatsAppNumberBodySchema = z.object({

@@ -5,7 +5,7 @@
  */
 import type { Runner, TaskList } from 'graphile-worker';
 import { Pool } from 'pg';
-import type { Db } from '../platform/database';
+import type { Db, PgClient } from '../platform/database';
 import { loadEsm } from '../platform/load-esm';
 import { INSTALL_ADD_JOB_WITHOUT_NOTIFY_SQL } from './quiet-jobs';
 import type { Logger } from '../platform/logger';
@@ -35,6 +35,27 @@ export async function addJobInTransaction(db: Db, task: string, payload: unknown
     job_key => ${options.jobKey ?? null}::text,
     priority => ${options.priority ?? null}::int
   )`;
+}
+
+/** The same as addJobInTransaction on a node-postgres client, as a prepared statement (hot paths). */
+export async function addJobWithPg(client: PgClient, task: string, payload: unknown, options: AddJobOptions = {}): Promise<void> {
+  await client.query({
+    name: 'jobs-add-job',
+    text: `SELECT graphile_worker.add_job(
+      identifier => $1::text, payload => $2::json, queue_name => $3::text,
+      run_at => COALESCE($4::timestamptz, now() + make_interval(secs => $5::double precision)),
+      max_attempts => $6::int, job_key => $7::text, priority => $8::int)`,
+    values: [
+      task,
+      JSON.stringify(payload ?? {}),
+      options.queueName ?? null,
+      options.runAt ?? null,
+      (options.runAfterMs ?? 0) / 1000,
+      options.maxAttempts ?? null,
+      options.jobKey ?? null,
+      options.priority ?? null,
+    ],
+  });
 }
 
 /** Removes a pending job by its key (no-op if it ran or never existed). */

@@ -3,7 +3,7 @@
  * Only repository files import the client type from here.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
 
 export { Prisma, PrismaClient };
@@ -37,6 +37,25 @@ export function poolOf(prisma: PrismaClient): Pool {
   const pool = pools.get(prisma);
   if (!pool) throw new Error('poolOf: this PrismaClient was not made by createPrismaClient');
   return pool;
+}
+
+/** A node-postgres connection checked out of `poolOf(prisma)` (hot paths run prepared statements on it). */
+export type PgClient = PoolClient;
+
+/**
+ * Runs `work` between BEGIN and COMMIT on a checked-out client; any throw rolls back and rethrows.
+ * The client stays checked out: session state (advisory locks) outlives the transaction on purpose.
+ */
+export async function inPgTransaction<T>(client: PgClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Disconnects the client and closes its connection pool (Prisma leaves a caller-owned pool open). */

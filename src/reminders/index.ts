@@ -21,7 +21,7 @@ export { createBookingListeners } from './booking-listeners';
 export { notifyStaffOfBookingChange, notifyStaffOfHandoff } from './staff-notifications';
 export { sendReminder, type SendReminderDeps, type SendReminderOutcome } from './send-reminder';
 export { startMeetingIfDue, endMeetingIfDue, AUTOMATION_ACTOR, type MeetingAutomationDeps, type MeetingOutcome } from './meeting-automation';
-export { reserveSendSlot, setSendRate } from './send-pacing';
+export { setSendRate } from './send-pacing';
 export { buildReminderTasks, type ReminderTaskDeps } from './reminder-tasks';
 export {
   SEND_REMINDER_TASK,

@@ -5,6 +5,7 @@ import { DELIVER_EVENT_TASK, deliverEvent, type DeliverEventPayload } from '../e
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
+import type { OutboxSenderDeps } from '../whatsapp';
 import { endMeetingIfDue, startMeetingIfDue } from './meeting-automation';
 import { MEETING_END_TASK, MEETING_START_TASK, SEND_REMINDER_TASK, type MeetingPayload, type SendReminderPayload } from './reminder-jobs';
 import { sendReminder } from './send-reminder';
@@ -21,6 +22,8 @@ export interface ReminderTaskDeps {
   random?: () => number;
   /** DATA_ENCRYPTION_KEY, to open sealed webhook signing secrets. */
   encryptionKey?: Buffer;
+  /** The outbox sender's deps: reminders are then sent by their own job (see sendReminder), not a second one. */
+  sender?: Omit<OutboxSenderDeps, 'prisma' | 'clock' | 'logger'>;
 }
 
 const typed = <P>(run: (payload: P) => Promise<unknown>): Task => async (payload) => {
@@ -30,7 +33,9 @@ const typed = <P>(run: (payload: P) => Promise<unknown>): Task => async (payload
 /** send_reminder, meeting_start, meeting_end and deliver_event. */
 export function buildReminderTasks(deps: ReminderTaskDeps): TaskList {
   return {
-    [SEND_REMINDER_TASK]: typed<SendReminderPayload>((payload) => sendReminder(deps, payload)),
+    [SEND_REMINDER_TASK]: typed<SendReminderPayload>((payload) =>
+      sendReminder({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, ...(deps.sender ? { sender: deps.sender } : {}) }, payload),
+    ),
     [MEETING_START_TASK]: typed<MeetingPayload>((payload) => startMeetingIfDue(deps, payload)),
     [MEETING_END_TASK]: typed<MeetingPayload>((payload) => endMeetingIfDue(deps, payload)),
     [DELIVER_EVENT_TASK]: typed<DeliverEventPayload>((payload) =>

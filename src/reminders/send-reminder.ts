@@ -7,32 +7,51 @@
  * job (retry, restart, another worker) finds the row no longer pending and does nothing; a crash
  * before the commit leaves it pending for the retry. From the outbox on, the sender's own
  * bookkeeping (`sending` before the HTTP call, the message id after) carries the guarantee.
+ *
+ * With `sender` deps the message leaves from this job, right after the commit, instead of from a
+ * second (send_outbox) job: the transaction takes the recipient's send lock (session level, so it
+ * outlives the commit) and the job then sends the recipient's queued rows in order, through the
+ * send gate. If the lock is taken (someone is sending to this customer), or without `sender`, the
+ * row gets a send_outbox job as before. A crash after the commit leaves the row queued or
+ * `sending`; the job's retry sees the reminder sent but its message not accepted and hands the
+ * row to a send_outbox job. Runs on prepared node-postgres statements: this is the hot path of
+ * 10,000 reminders due in one minute.
  */
-import { recordEvent, toEventBookingView } from '../events';
-import { addJobInTransaction } from '../jobs';
+import { recordEventWithPg, toEventBookingView } from '../events';
+import { addJobWithPg } from '../jobs';
 import type { Clock } from '../platform/clock';
-import type { Prisma, PrismaClient } from '../platform/database';
+import { inPgTransaction, poolOf, type PgClient, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
-import { enqueueOutbound } from '../whatsapp';
+import {
+  queueOutboundWithPg,
+  SEND_OUTBOX_TASK,
+  sendJobKey,
+  sendQueuedHoldingLock,
+  tryLockRecipient,
+  unlockRecipient,
+  type OutboxSenderDeps,
+  type SendOutboxPayload,
+} from '../whatsapp';
 import { SEND_REMINDER_JOB_OPTIONS, SEND_REMINDER_TASK, reminderJobKey, type SendReminderPayload } from './reminder-jobs';
 import { toLabelLocale } from './reminder-labels';
 import { buildPlaceholderValues, buildReminderMessage, isInsideServiceWindow } from './reminder-message';
-import { lockReminderForSend, settleReminder, type ReminderSendRow } from './reminder-repository';
+import { lockReminderForSend, settleReminderWithPg, type ReminderSendRow } from './reminder-repository';
 import { isFollowUpFor } from './reminder-rule';
-import { reserveSendSlot } from './send-pacing';
 
 /** What the send task needs. */
 export interface SendReminderDeps {
   prisma: PrismaClient;
   clock: Clock;
   logger: Logger;
+  /** The outbox sender's deps: when given, the message is sent from this job right after the commit. */
+  sender?: Omit<OutboxSenderDeps, 'prisma' | 'clock' | 'logger'>;
   /** Test hook: runs after the message is queued, before the commit (a throw simulates a crash there). */
   beforeCommit?: (reminderId: string) => Promise<void> | void;
 }
 
-/** How one run ended. */
+/** How one run ended; `isSentHere` tells whether this job sent the message (else a send_outbox job will). */
 export type SendReminderOutcome =
-  | { outcome: 'sent'; outboxMessageId: string; channel: 'interactive' | 'template'; sendAt: Date }
+  | { outcome: 'sent'; outboxMessageId: string; channel: 'interactive' | 'template'; isSentHere: boolean }
   | { outcome: 'skipped' | 'cancelled' | 'failed'; reason: string }
   | { outcome: 'not_pending' | 'not_due' };
 
@@ -42,26 +61,54 @@ const EARLY_TOLERANCE_MS = 1_000;
 
 /** Runs the send_reminder job for one row. */
 export async function sendReminder(deps: SendReminderDeps, job: SendReminderPayload): Promise<SendReminderOutcome> {
-  const result = await deps.prisma.$transaction(
-    async (tx) => {
-      const row = await lockReminderForSend(tx, job.reminderId);
-      if (!row || row.reminder.status !== 'pending') return { outcome: 'not_pending' } as const;
+  const client = await poolOf(deps.prisma).connect();
+  // Set once this run holds the recipient's send lock: the finally below must release it.
+  let held: SendOutboxPayload | null = null;
+  let failure: Error | undefined;
+  try {
+    const result = await inPgTransaction(client, async () => {
+      const row = await lockReminderForSend(client, job.reminderId);
+      if (!row) return { outcome: 'not_pending' } as const;
+      if (row.reminder.status !== 'pending') {
+        await handOverUnsentMessage(client, row, deps.clock.now());
+        return { outcome: 'not_pending' } as const;
+      }
       const now = deps.clock.now();
       if (row.reminder.dueAt.getTime() - now.getTime() > EARLY_TOLERANCE_MS) {
         // A job older than the last re-planning (or a clock running behind): put it back at the row's time.
-        await addJobInTransaction(tx, SEND_REMINDER_TASK, job, { ...SEND_REMINDER_JOB_OPTIONS, jobKey: reminderJobKey(row.reminder.id), runAt: row.reminder.dueAt });
+        await addJobWithPg(client, SEND_REMINDER_TASK, job, { ...SEND_REMINDER_JOB_OPTIONS, jobKey: reminderJobKey(row.reminder.id), runAt: row.reminder.dueAt });
         return { outcome: 'not_due' } as const;
       }
-      const outcome = await sendRow(deps, tx, row, now);
+      const outcome = await sendRow(deps, client, row, now, (lock) => (held = lock));
       if (outcome.outcome === 'sent') await deps.beforeCommit?.(row.reminder.id);
       return outcome;
-    },
-    { timeout: 30_000 },
-  );
-  if (result.outcome === 'skipped' || result.outcome === 'failed') {
-    deps.logger.info({ reminderId: job.reminderId, outcome: result.outcome, reason: result.reason }, 'reminder not sent');
+    });
+    if (result.outcome === 'sent' && held && deps.sender) {
+      await sendQueuedHoldingLock({ ...deps.sender, prisma: deps.prisma, clock: deps.clock, logger: deps.logger }, client, held);
+    }
+    if (result.outcome === 'skipped' || result.outcome === 'failed') {
+      deps.logger.info({ reminderId: job.reminderId, outcome: result.outcome, reason: result.reason }, 'reminder not sent');
+    }
+    return result;
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    if (held) await unlockRecipient(client, held).catch((error: unknown) => (failure ??= error instanceof Error ? error : new Error(String(error))));
+    // After a failure the connection is dropped, not pooled: a session lock can never stay behind.
+    client.release(failure);
   }
-  return result;
+}
+
+/**
+ * A reminder already marked sent whose message has not been accepted: the run that sent it died
+ * after its commit (or its send threw). The recipient's send_outbox job takes the row over; the
+ * sender's own bookkeeping decides whether it leaves again (and logs why).
+ */
+async function handOverUnsentMessage(client: PgClient, row: ReminderSendRow, now: Date): Promise<void> {
+  if (!row.outbox || (row.outbox.status !== 'queued' && row.outbox.status !== 'sending')) return;
+  const payload: SendOutboxPayload = { businessId: row.reminder.businessId, recipient: row.outbox.recipient };
+  await addJobWithPg(client, SEND_OUTBOX_TASK, payload, { jobKey: sendJobKey(payload.businessId, payload.recipient), runAt: now, maxAttempts: 50 });
 }
 
 /** Why a row should not be sent now, or null when it should. */
@@ -80,10 +127,16 @@ function findSkipReason(row: ReminderSendRow, now: Date): { status: 'skipped' | 
   return null;
 }
 
-async function sendRow(deps: SendReminderDeps, tx: Prisma.TransactionClient, row: ReminderSendRow, now: Date): Promise<SendReminderOutcome> {
+async function sendRow(
+  deps: SendReminderDeps,
+  client: PgClient,
+  row: ReminderSendRow,
+  now: Date,
+  onLocked: (lock: SendOutboxPayload) => void,
+): Promise<SendReminderOutcome> {
   const { reminder, booking, customer } = row;
   const settle = async (status: 'skipped' | 'cancelled' | 'failed', reason: string): Promise<SendReminderOutcome> => {
-    await settleReminder(tx, { reminderId: reminder.id, status, reason });
+    await settleReminderWithPg(client, { reminderId: reminder.id, status, reason });
     return { outcome: status, reason };
   };
   const skip = findSkipReason(row, now);
@@ -115,7 +168,7 @@ async function sendRow(deps: SendReminderDeps, tx: Prisma.TransactionClient, row
   });
   if (!message.ok) return settle('skipped', message.reason);
 
-  await recordEvent(tx, {
+  await recordEventWithPg(client, {
     businessId: reminder.businessId,
     type: reminder.kind === 'reminder' ? 'REMINDER_SENDING' : 'FOLLOWUP_SENDING',
     bookingId: booking.id,
@@ -125,18 +178,24 @@ async function sendRow(deps: SendReminderDeps, tx: Prisma.TransactionClient, row
     },
     now,
   });
-  // Outside this transaction on purpose (see reserveSendSlot): the pacing row is shared by every sender.
-  const sendAt = await reserveSendSlot(deps.prisma, { phoneNumberId, now });
-  const outboxMessageId = await enqueueOutbound(tx, {
-    businessId: reminder.businessId,
-    customerId: customer.id,
-    phoneNumberId,
-    recipient: customer.waId,
-    kind: reminder.kind,
-    payload: message.payload,
-    ...(message.fallbackPayload ? { fallbackPayload: message.fallbackPayload } : {}),
-    runAt: sendAt,
-  });
-  await settleReminder(tx, { reminderId: reminder.id, status: 'sent', outboxMessageId, channel: message.channel, sentAt: now });
-  return { outcome: 'sent', outboxMessageId, channel: message.channel, sendAt };
+  const recipient: SendOutboxPayload = { businessId: reminder.businessId, recipient: customer.waId };
+  // Only a run that holds the recipient's lock may send right after the commit; the lock also keeps
+  // this message behind anything queued earlier for the customer (the send goes oldest first).
+  const isSentHere = deps.sender !== undefined && (await tryLockRecipient(client, recipient));
+  if (isSentHere) onLocked(recipient);
+  const outboxMessageId = await queueOutboundWithPg(
+    client,
+    {
+      businessId: reminder.businessId,
+      customerId: customer.id,
+      phoneNumberId,
+      recipient: customer.waId,
+      kind: reminder.kind,
+      payload: message.payload,
+      ...(message.fallbackPayload ? { fallbackPayload: message.fallbackPayload } : {}),
+    },
+    { addJob: !isSentHere, runAt: now },
+  );
+  await settleReminderWithPg(client, { reminderId: reminder.id, status: 'sent', outboxMessageId, channel: message.channel, sentAt: now });
+  return { outcome: 'sent', outboxMessageId, channel: message.channel, isSentHere };
 }

@@ -59,5 +59,16 @@ export {
   PROCESS_INBOX_TASK,
   type ProcessInboxPayload,
 } from './inbox-repository';
-export { enqueueOutbound, sendJobKey, SEND_OUTBOX_TASK, type SendOutboxPayload, type OutboxKind } from './outbox-repository';
-export { sendQueuedForRecipient, type OutboxSenderDeps } from './outbox-sender';
+export {
+  enqueueOutbound,
+  queueOutboundWithPg,
+  tryLockRecipient,
+  unlockRecipient,
+  recipientLockKey,
+  sendJobKey,
+  SEND_OUTBOX_TASK,
+  type SendOutboxPayload,
+  type OutboxKind,
+} from './outbox-repository';
+export { sendQueuedForRecipient, sendQueuedHoldingLock, type OutboxSenderDeps } from './outbox-sender';
+export { passSendGate, waitOnTimer, MAX_WAIT_MS, type SendGateDeps, type SendGateResult } from './send-gate';

@@ -3,7 +3,7 @@
  * decision, plus a job that sends the recipient's queued rows in order.
  */
 import { addJobInTransaction } from '../jobs';
-import { Prisma, type Db } from '../platform/database';
+import { Prisma, type Db, type PgClient } from '../platform/database';
 import type { MessagesRequestBody, TemplateMessageBody } from './outbound-message';
 
 /** The job that sends a recipient's queued outbox rows, oldest first. */
@@ -21,6 +21,75 @@ export type OutboxKind = 'reply' | 'reminder' | 'followup' | 'staff_notification
 /** One job per recipient: adding while one is pending replaces it instead of piling up. */
 export function sendJobKey(businessId: string, recipient: string): string {
   return `send:${businessId}:${recipient}`;
+}
+
+/** The advisory-lock key that lets one sender at a time send to a recipient (keeps their order). */
+export function recipientLockKey(businessId: string, recipient: string): string {
+  return `outbox:${businessId}:${recipient}`;
+}
+
+/**
+ * Takes the recipient's send lock at session level on a checked-out client (it outlives a
+ * transaction on that client, so a caller can queue a row, commit, then send it); true if taken.
+ * Never waits: a busy recipient is being sent to by someone else.
+ */
+export async function tryLockRecipient(client: PgClient, params: { businessId: string; recipient: string }): Promise<boolean> {
+  const result = await client.query<{ locked: boolean }>({
+    name: 'outbox-try-lock-recipient',
+    text: 'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+    values: [recipientLockKey(params.businessId, params.recipient)],
+  });
+  return result.rows[0]?.locked === true;
+}
+
+/** Releases the lock taken by tryLockRecipient. */
+export async function unlockRecipient(client: PgClient, params: { businessId: string; recipient: string }): Promise<void> {
+  await client.query({ name: 'outbox-unlock-recipient', text: 'SELECT pg_advisory_unlock(hashtext($1))', values: [recipientLockKey(params.businessId, params.recipient)] });
+}
+
+/**
+ * enqueueOutbound on a node-postgres client (inside the caller's BEGIN … COMMIT), in one statement.
+ * The job runs at `runAt` (the caller's "now", from its clock). `addJob: false` is for a caller that holds the recipient's lock and sends the row itself right
+ * after its commit; it must then make sure a job exists if it cannot (see sendQueuedHoldingLock).
+ */
+export async function queueOutboundWithPg(
+  client: PgClient,
+  message: {
+    businessId: string;
+    customerId: string | null;
+    phoneNumberId: string;
+    recipient: string;
+    kind: OutboxKind;
+    payload: MessagesRequestBody;
+    fallbackPayload?: TemplateMessageBody;
+  },
+  options: { addJob: boolean; runAt: Date },
+): Promise<string> {
+  const payload: SendOutboxPayload = { businessId: message.businessId, recipient: message.recipient };
+  const result = await client.query<{ id: string }>({
+    name: 'outbox-queue',
+    text: `WITH inserted AS (
+             INSERT INTO outbox_messages (business_id, customer_id, phone_number_id, recipient, kind, payload, fallback_payload)
+             VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7::jsonb) RETURNING id),
+           job AS (
+             SELECT graphile_worker.add_job(identifier => $8::text, payload => $9::json, job_key => $10::text, run_at => $12::timestamptz, max_attempts => 50) WHERE $11::boolean)
+           SELECT (SELECT id FROM inserted) AS id, (SELECT count(*) FROM job) AS jobs`,
+    values: [
+      message.businessId,
+      message.customerId,
+      message.phoneNumberId,
+      message.recipient,
+      message.kind,
+      JSON.stringify(message.payload),
+      message.fallbackPayload ? JSON.stringify(message.fallbackPayload) : null,
+      SEND_OUTBOX_TASK,
+      JSON.stringify(payload),
+      sendJobKey(message.businessId, message.recipient),
+      options.addJob,
+      options.runAt,
+    ],
+  });
+  return result.rows[0]!.id;
 }
 
 // Keyed by the transaction client, which lives exactly as long as its transaction.

@@ -5,18 +5,23 @@
  * Exactly-once bookkeeping: a row is marked `sending` and committed before the HTTP call; the
  * returned message id is stored after. A crash in between leaves `sending` with no id: the next
  * run sends again and logs why (Meta offers no idempotency key), which is the only duplicate path.
+ * Every post first passes the number's send gate (send-gate.ts), so no burst exceeds Meta's rate.
+ *
+ * Hot path: prepared node-postgres statements on one checked-out connection (a Prisma call costs
+ * several times the CPU, and at 80 messages/s the CPU per message bounds the throughput).
  */
 import { randomUUID } from 'node:crypto';
-import { addJobInTransaction } from '../jobs';
+import { addJobWithPg } from '../jobs';
 import type { Clock } from '../platform/clock';
-import { Prisma, type PrismaClient } from '../platform/database';
+import { inPgTransaction, poolOf, type PgClient, type PrismaClient } from '../platform/database';
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { GraphClient } from './graph-client';
 import { maskPhone } from './mask';
 import type { OutboundMessage } from './outbound-message';
-import { SEND_OUTBOX_TASK, sendJobKey, type SendOutboxPayload } from './outbox-repository';
+import { SEND_OUTBOX_TASK, sendJobKey, tryLockRecipient, unlockRecipient, type SendOutboxPayload } from './outbox-repository';
 import { decideRetry } from './retry-policy';
+import { passSendGate, waitOnTimer } from './send-gate';
 
 /**
  * What the sender needs. `graph` is the client for the configured access token (undefined →
@@ -32,132 +37,183 @@ export interface OutboxSenderDeps {
   random?: () => number;
   /** Called after each row reaches a final or waiting state (tests and benchmarks observe progress). */
   onSettled?: (row: { id: string; status: string }) => void;
+  /** Waits for a send slot; defaults to the real timer (a test with a fixed clock passes one that moves it). */
+  wait?: (ms: number) => Promise<void>;
+  /** Runs the send gate on `clock` instead of the database's clock: only for a test that simulates time with `wait`. */
+  isGateOnClock?: boolean;
+  /** Called each time a sender woke up too late for its send slot and had to claim another. */
+  onSlotMissed?: () => void;
 }
 
 const BATCH = 50;
-// The recipient's lock is held for a whole batch of sends; each Graph call has its own timeout.
-const BATCH_TRANSACTION_MS = 10 * 60_000;
+const JOB_OPTIONS = { maxAttempts: 50 } as const;
 
 /**
- * Sends everything queued for one recipient, oldest first; reschedules itself when Meta asks to wait.
- *
- * One transaction holds the recipient's advisory lock for the whole batch, so a second worker
- * (a new job for the same recipient) cannot send the same rows or overtake them; the `sending`
- * marks and results are written outside it, each committed on its own, so they survive a crash
- * in the middle of the batch (and a crash is what a later `sending` row means).
+ * The send_outbox job: sends everything queued for one recipient, oldest first; reschedules
+ * itself when Meta or the send gate asks to wait. A recipient that another worker is sending to
+ * is retried shortly: that worker may be finishing just before our row committed.
  */
 export async function sendQueuedForRecipient(deps: OutboxSenderDeps, job: SendOutboxPayload): Promise<void> {
-  const log = deps.logger.child({ component: 'outbox', recipient: maskPhone(job.recipient) });
-  const lockKey = `outbox:${job.businessId}:${job.recipient}`;
-  const reschedule = (when: { runAt: Date } | { runAfterMs: number }) =>
-    deps.prisma.$transaction((tx) =>
-      addJobInTransaction(tx, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), ...when, maxAttempts: 50 }),
-    );
-  for (;;) {
-    const outcome = await deps.prisma.$transaction(
-      async (lockTx) => {
-        const lock = await lockTx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtext(${lockKey})) AS locked`;
-        if (!lock[0]?.locked) return 'busy' as const;
-        const rows = await deps.prisma.outboxMessage.findMany({
-          where: { businessId: job.businessId, recipient: job.recipient, status: { in: ['queued', 'sending'] } },
-          orderBy: { sequence: 'asc' },
-          take: BATCH,
-        });
-        for (const row of rows) {
-          const now = deps.clock.now();
-          if (row.nextAttemptAt && row.nextAttemptAt > now) return { waitUntil: row.nextAttemptAt } as const;
-          if (row.status === 'sending') {
-            log.warn({ outboxId: row.id, attempts: row.attempts }, 'previous send attempt ended without a stored message id (crash or timeout); sending again, a duplicate is possible');
-          }
-          await deps.prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'sending', attempts: { increment: 1 } } });
-          const result = await sendOne(deps, log, job, { ...row, attempts: row.attempts + 1 });
-          // The row now carries its template fallback: read the batch again, this row first.
-          if (result === 'again') return 'more' as const;
-          // A retry was scheduled for this row: later rows wait behind it to keep the order.
-          if (!result) return 'deferred' as const;
-        }
-        return rows.length === BATCH ? ('more' as const) : ('done' as const);
-      },
-      { timeout: BATCH_TRANSACTION_MS, maxWait: 30_000 },
-    );
-    if (outcome === 'more') continue;
-    if (outcome === 'busy') {
-      // The worker holding the lock may be finishing just before our row committed: come back
-      // shortly instead of trusting it to notice, so nothing is left queued without a job.
+  const client = await poolOf(deps.prisma).connect();
+  let failure: Error | undefined;
+  try {
+    if (!(await tryLockRecipient(client, job))) {
       // Infrastructure wait, measured by the database's clock (not the app's, which tests may move).
-      await reschedule({ runAfterMs: 500 });
-    } else if (typeof outcome === 'object') {
-      await reschedule({ runAt: outcome.waitUntil });
+      await addJobWithPg(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAfterMs: 500, ...JOB_OPTIONS });
+      return;
     }
-    return;
+    try {
+      await sendQueuedHoldingLock(deps, client, job);
+    } finally {
+      await unlockRecipient(client, job);
+    }
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    // After a failure the connection is dropped, not pooled: a session lock can never stay behind.
+    client.release(failure);
   }
 }
 
-/** After one row: go on with the next, stop the batch (a retry is scheduled), or send this row again now. */
-type SendResult = boolean | 'again';
+interface OutboxRow {
+  id: string;
+  phone_number_id: string;
+  payload: unknown;
+  fallback_payload: unknown;
+  attempts: number;
+  kind: string;
+  status: string;
+  next_attempt_at: Date | null;
+}
 
-async function sendOne(
-  deps: OutboxSenderDeps,
-  log: Logger,
-  job: SendOutboxPayload,
-  row: { id: string; phoneNumberId: string; payload: Prisma.JsonValue; fallbackPayload: Prisma.JsonValue; attempts: number; kind: string },
-): Promise<SendResult> {
-  const graph = (await deps.graphForNumber?.(row.phoneNumberId)) ?? deps.graph;
+/** After one row: go on, send this row again now (template fallback), stop (a job is scheduled), or come back later. */
+type SendResult = 'next' | 'again' | 'scheduled' | { retryAfterMs: number };
+
+/**
+ * Sends the recipient's queued rows while the caller holds the recipient's lock on `client`
+ * (sendQueuedForRecipient, or a reminder sent right after its own commit). Whatever cannot go
+ * now is left queued with a send_outbox job at the time it may go, so nothing stays without a job.
+ */
+export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgClient, job: SendOutboxPayload): Promise<void> {
+  const log = deps.logger.child({ component: 'outbox', recipient: maskPhone(job.recipient) });
+  const reschedule = (when: { runAt: Date } | { runAfterMs: number }) =>
+    addJobWithPg(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), ...when, ...JOB_OPTIONS });
+  for (;;) {
+    const { rows } = await client.query<OutboxRow>({
+      name: 'outbox-batch',
+      text: `SELECT id, phone_number_id, payload, fallback_payload, attempts, kind, status, next_attempt_at
+               FROM outbox_messages
+              WHERE business_id = $1::uuid AND recipient = $2 AND status IN ('queued', 'sending')
+              ORDER BY sequence LIMIT ${BATCH}`,
+      values: [job.businessId, job.recipient],
+    });
+    let isAgain = false;
+    for (const row of rows) {
+      const now = deps.clock.now();
+      if (row.next_attempt_at && row.next_attempt_at > now) return reschedule({ runAt: row.next_attempt_at });
+      if (row.status === 'sending') {
+        log.warn({ outboxId: row.id, attempts: row.attempts }, 'previous send attempt ended without a stored message id (crash or timeout); sending again, a duplicate is possible');
+      }
+      const result = await sendOne(deps, client, log, job, row);
+      if (result === 'scheduled') return;
+      // The send gate is booked up that far ahead: later rows wait behind this one to keep the order.
+      // The gate's wait is in its own clock: the database's, or the test's simulated one.
+      if (typeof result === 'object') {
+        return reschedule(deps.isGateOnClock ? { runAt: new Date(deps.clock.now().getTime() + result.retryAfterMs) } : { runAfterMs: result.retryAfterMs });
+      }
+      // The row now carries its template fallback: read the batch again, this row first.
+      if (result === 'again') {
+        isAgain = true;
+        break;
+      }
+    }
+    if (!isAgain && rows.length < BATCH) return;
+  }
+}
+
+async function sendOne(deps: OutboxSenderDeps, client: PgClient, log: Logger, job: SendOutboxPayload, row: OutboxRow): Promise<SendResult> {
+  const attempts = row.attempts + 1;
+  const graph = (await deps.graphForNumber?.(row.phone_number_id)) ?? deps.graph;
   if (!graph) {
-    await deps.prisma.outboxMessage.update({
-      where: { id: row.id },
-      data: { status: 'sandbox', providerMessageId: `sandbox.${randomUUID()}`, sentAt: deps.clock.now() },
+    // Sandbox: nothing leaves, so nothing passes the gate.
+    await client.query({
+      name: 'outbox-sandbox',
+      text: `UPDATE outbox_messages SET status = 'sandbox', attempts = $2, provider_message_id = $3, sent_at = $4, updated_at = now() WHERE id = $1::uuid`,
+      values: [row.id, attempts, `sandbox.${randomUUID()}`, deps.clock.now()],
     });
     deps.onSettled?.({ id: row.id, status: 'sandbox' });
-    return true;
+    return 'next';
   }
+  const gateDeps = {
+    wait: deps.wait ?? waitOnTimer,
+    ...(deps.isGateOnClock ? { clock: deps.clock } : {}),
+    ...(deps.onSlotMissed ? { onSlotMissed: deps.onSlotMissed } : {}),
+  };
+  const gate = await passSendGate(gateDeps, client, { id: row.id, phoneNumberId: row.phone_number_id, attempts, previousStatus: row.status });
+  if (!gate.pass) return { retryAfterMs: gate.retryAfterMs };
   try {
-    const payload = row.payload as unknown as OutboundMessage;
+    const payload = row.payload as OutboundMessage;
+    let messageId: string | null = null;
     if ((payload as { status?: string }).status === 'read') {
-      await graph.markRead(row.phoneNumberId, (payload as unknown as { message_id: string }).message_id);
-      await deps.prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'accepted', sentAt: deps.clock.now() } });
+      await graph.markRead(row.phone_number_id, (payload as unknown as { message_id: string }).message_id);
     } else {
-      const { messageId } = await graph.sendMessage(row.phoneNumberId, payload);
-      await deps.prisma.outboxMessage.update({ where: { id: row.id }, data: { status: 'accepted', providerMessageId: messageId, sentAt: deps.clock.now() } });
+      messageId = (await graph.sendMessage(row.phone_number_id, payload)).messageId;
     }
+    await client.query({
+      name: 'outbox-accepted',
+      text: `UPDATE outbox_messages SET status = 'accepted', provider_message_id = COALESCE($2, provider_message_id), sent_at = $3, updated_at = now() WHERE id = $1::uuid`,
+      values: [row.id, messageId, deps.clock.now()],
+    });
     deps.onSettled?.({ id: row.id, status: 'accepted' });
-    return true;
+    return 'next';
   } catch (error) {
     if (!(error instanceof WhatsAppApiError) && !(error instanceof NetworkError)) throw error;
-    const decision = decideRetry({ error, attempt: row.attempts, random: deps.random ?? Math.random });
-    const code = error instanceof WhatsAppApiError ? error.code ?? error.status : undefined;
-    if (decision.action === 'retry') {
-      const nextAttemptAt = new Date(deps.clock.now().getTime() + decision.delayMs);
-      await deps.prisma.$transaction(async (tx) => {
-        await tx.outboxMessage.update({
-          where: { id: row.id },
-          data: { status: 'queued', nextAttemptAt, errorCode: code ?? null, lastError: error.message.slice(0, 1000) },
-        });
-        await addJobInTransaction(tx, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAt: nextAttemptAt, maxAttempts: 50 });
-      });
-      log.info({ outboxId: row.id, code, delayMs: decision.delayMs, attempt: row.attempts }, 'send failed; retrying later (later messages to this recipient wait to keep order)');
-      return false;
-    }
-    if (decision.action === 'template_fallback' && row.fallbackPayload && !isSamePayload(row.payload, row.fallbackPayload)) {
-      // Outside the 24-hour window only an approved template may be sent; switch and try again now.
-      await deps.prisma.outboxMessage.update({
-        where: { id: row.id },
-        data: { status: 'queued', payload: row.fallbackPayload as Prisma.InputJsonValue, errorCode: code ?? null, lastError: 'outside the 24-hour window; sending the template instead' },
-      });
-      log.info({ outboxId: row.id }, 'outside the 24-hour window: falling back to the template');
-      return 'again';
-    }
-    const reason = decision.action === 'fail' ? decision.reason : 'outside the 24-hour customer-service window and no template is configured for this message';
-    await deps.prisma.outboxMessage.update({
-      where: { id: row.id },
-      data: { status: 'failed', failedAt: deps.clock.now(), errorCode: code ?? null, lastError: reason.slice(0, 1000) },
-    });
-    log.warn({ outboxId: row.id, code, kind: row.kind }, `message failed: ${reason}`);
-    deps.onSettled?.({ id: row.id, status: 'failed' });
-    return true;
+    return handleSendError(deps, client, log, job, { ...row, attempts }, error);
   }
 }
 
-function isSamePayload(a: Prisma.JsonValue, b: Prisma.JsonValue): boolean {
+async function handleSendError(
+  deps: OutboxSenderDeps,
+  client: PgClient,
+  log: Logger,
+  job: SendOutboxPayload,
+  row: OutboxRow,
+  error: WhatsAppApiError | NetworkError,
+): Promise<SendResult> {
+  const decision = decideRetry({ error, attempt: row.attempts, random: deps.random ?? Math.random });
+  const code = error instanceof WhatsAppApiError ? error.code ?? error.status : undefined;
+  const settle = (status: string, fields: { payload?: unknown; nextAttemptAt?: Date; failedAt?: Date; lastError: string }) =>
+    client.query({
+      name: 'outbox-settle-error',
+      text: `UPDATE outbox_messages
+                SET status = $2, payload = COALESCE($3::jsonb, payload), next_attempt_at = COALESCE($4, next_attempt_at), failed_at = $5,
+                    error_code = $6, last_error = $7, updated_at = now()
+              WHERE id = $1::uuid`,
+      values: [row.id, status, fields.payload === undefined ? null : JSON.stringify(fields.payload), fields.nextAttemptAt ?? null, fields.failedAt ?? null, code ?? null, fields.lastError.slice(0, 1000)],
+    });
+  if (decision.action === 'retry') {
+    const nextAttemptAt = new Date(deps.clock.now().getTime() + decision.delayMs);
+    await inPgTransaction(client, async () => {
+      await settle('queued', { nextAttemptAt, lastError: error.message });
+      await addJobWithPg(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAt: nextAttemptAt, ...JOB_OPTIONS });
+    });
+    log.info({ outboxId: row.id, code, delayMs: decision.delayMs, attempt: row.attempts }, 'send failed; retrying later (later messages to this recipient wait to keep order)');
+    return 'scheduled';
+  }
+  if (decision.action === 'template_fallback' && row.fallback_payload && !isSamePayload(row.payload, row.fallback_payload)) {
+    // Outside the 24-hour window only an approved template may be sent; switch and try again now.
+    await settle('queued', { payload: row.fallback_payload, lastError: 'outside the 24-hour window; sending the template instead' });
+    log.info({ outboxId: row.id }, 'outside the 24-hour window: falling back to the template');
+    return 'again';
+  }
+  const reason = decision.action === 'fail' ? decision.reason : 'outside the 24-hour customer-service window and no template is configured for this message';
+  await settle('failed', { failedAt: deps.clock.now(), lastError: reason });
+  log.warn({ outboxId: row.id, code, kind: row.kind }, `message failed: ${reason}`);
+  deps.onSettled?.({ id: row.id, status: 'failed' });
+  return 'next';
+}
+
+function isSamePayload(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }

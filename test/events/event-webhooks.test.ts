@@ -165,6 +165,25 @@ describe('delivering events', () => {
     expect(requests.map((r) => [r.path, JSON.parse(r.raw).type])).toStrictEqual([['/cancels', 'BOOKING_CANCELLED']]);
   });
 
+  it('a reminder announces REMINDER_SENDING to the subscribers that asked for it or for everything, once each', async () => {
+    await createWebhookSubscription(db.prisma, { businessId: world.demo.businessId, url: `${url}/reminders`, secret: SECRET, events: ['REMINDER_SENDING'] });
+    await createWebhookSubscription(db.prisma, { businessId: world.demo.businessId, url: `${url}/all`, secret: SECRET });
+    await createWebhookSubscription(db.prisma, { businessId: world.demo.businessId, url: `${url}/cancels`, secret: SECRET, events: ['BOOKING_CANCELLED'] });
+    const inactive = await createWebhookSubscription(db.prisma, { businessId: world.demo.businessId, url: `${url}/off`, secret: SECRET });
+    await db.prisma.webhookSubscription.update({ where: { id: inactive.id }, data: { isActive: false } });
+    const booking = await book();
+    // The 24-hour reminder of a Wednesday 10:00 visit goes out on Tuesday at 10:00 Madrid time.
+    await world.runJobsUntil('2026-03-24T09:01:00.000Z');
+    const received = requests.map((r) => [r.path, JSON.parse(r.raw).type, JSON.parse(r.raw).data.booking?.uid]);
+    expect(received.sort()).toStrictEqual([
+      ['/all', 'BOOKING_CREATED', booking.uid],
+      ['/all', 'REMINDER_SENDING', booking.uid],
+      ['/reminders', 'REMINDER_SENDING', booking.uid],
+    ]);
+    const reminder = JSON.parse(requests.find((r) => r.path === '/reminders')!.raw).data.reminder;
+    expect([reminder.kind, reminder.sequence, reminder.dueAt]).toStrictEqual(['reminder', 1, '2026-03-24T09:00:00.000Z']);
+  });
+
   it('a change that rolls back announces nothing and plans nothing', async () => {
     const failing = createBookingService({
       prisma: db.prisma,

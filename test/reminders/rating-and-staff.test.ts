@@ -55,8 +55,11 @@ describe('ratings, hand-off alerts, meeting end', () => {
     world.clock.set('2026-03-23T10:00:00.000Z');
     const count = await db.prisma.$transaction((tx) => notifyStaffOfHandoff(tx, { businessId: world.demo.businessId, customerId, now: world.clock.now() }));
     expect(count).toBe(2);
+    const sentBefore = world.sent.length;
     await world.runJobsUntil('2026-03-23T10:00:01.000Z');
-    const alerts = world.sent.filter((message) => message.at === '2026-03-23T10:00:00.000Z');
+    // Two messages at the same instant: the send gate spaces them by 1/80 s (the number's default rate).
+    const alerts = world.sent.slice(sentBefore);
+    expect(alerts.map((message) => message.at)).toStrictEqual(['2026-03-23T10:00:00.000Z', '2026-03-23T10:00:00.012Z']);
     expect(alerts.map((message) => message.to).sort()).toStrictEqual(['+34611111111', '+34622222222']);
     const parameters = (alerts[0]!.body.template as { components: Array<{ parameters: Array<{ text: string }> }> }).components[0]!.parameters.map((p) => p.text);
     expect(parameters).toStrictEqual(['Customer asks for a person', 'Customer 1', 'Consultation', 'Wed 25 Mar, 10:00 (Madrid time, CET)', 'Dr. Ana García']);

@@ -8,7 +8,7 @@ import { createBookingService, type BookingService } from '../../src/booking';
 import { migrateJobQueue } from '../../src/jobs';
 import { createFixedClock, createLogger, type Logger } from '../../src/platform';
 import { buildReminderTasks, createBookingListeners } from '../../src/reminders';
-import { createGraphClient, SEND_OUTBOX_TASK, sendQueuedForRecipient, type GraphClient, type SendOutboxPayload } from '../../src/whatsapp';
+import { createGraphClient, SEND_OUTBOX_TASK, sendQueuedForRecipient, type GraphClient, type OutboxSenderDeps, type SendOutboxPayload } from '../../src/whatsapp';
 import { startFakeGraph, type FakeGraph } from '../support/fake-graph';
 import { setupDemo, type DemoHandles } from '../support/demo';
 import type { TestDatabase } from '../support/test-database';
@@ -33,7 +33,11 @@ export interface ReminderWorld {
   graphClient: GraphClient;
   bookings: BookingService;
   logger: Logger;
+  /** Warnings and errors logged so far (JSON lines). */
+  logs: string[];
   tasks: Record<string, (payload: unknown) => Promise<unknown>>;
+  /** The outbox sender's deps of the world's tasks (the send gate on the world's clock). */
+  sender: Omit<OutboxSenderDeps, 'prisma' | 'clock' | 'logger'>;
   /** Messages sent so far (read receipts excluded), oldest first. */
   sent: SentMessage[];
   /** Runs every job due up to `until` in run_at order (clock follows), then sets the clock to `until`. */
@@ -51,7 +55,8 @@ export async function createReminderWorld(db: TestDatabase, options: { now: stri
   const demo = await setupDemo(db.prisma);
   const clock = createFixedClock(options.now);
   const graph = await startFakeGraph();
-  const logger = createLogger('silent');
+  const logs: string[] = [];
+  const logger = createLogger('warn', { write: (line: string) => logs.push(line) });
   const sent: SentMessage[] = [];
   const real = createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test-token' });
   const graphClient: GraphClient = {
@@ -63,9 +68,12 @@ export async function createReminderWorld(db: TestDatabase, options: { now: stri
     markRead: (phoneNumberId, messageId) => real.markRead(phoneNumberId, messageId),
   };
   const bookings = createBookingService({ prisma: db.prisma, clock, listeners: createBookingListeners({ clock }) });
-  const reminderTasks = buildReminderTasks({ prisma: db.prisma, clock, logger, bookings, random: () => 0.5, encryptionKey: WORLD_ENCRYPTION_KEY });
+  // The send gate runs on the world's clock, and waiting for a slot moves it, as real time would move the database's.
+  const wait = async (ms: number) => clock.set(new Date(clock.now().getTime() + ms));
+  const sender = { graph: graphClient, random: () => 0.5, wait, isGateOnClock: true };
+  const reminderTasks = buildReminderTasks({ prisma: db.prisma, clock, logger, bookings, random: () => 0.5, encryptionKey: WORLD_ENCRYPTION_KEY, sender });
   const tasks: Record<string, (payload: unknown) => Promise<unknown>> = {
-    [SEND_OUTBOX_TASK]: (payload) => sendQueuedForRecipient({ prisma: db.prisma, clock, logger, graph: graphClient, random: () => 0.5 }, payload as SendOutboxPayload),
+    [SEND_OUTBOX_TASK]: (payload) => sendQueuedForRecipient({ prisma: db.prisma, clock, logger, ...sender }, payload as SendOutboxPayload),
   };
   for (const [name, task] of Object.entries(reminderTasks)) {
     tasks[name] = (payload) => Promise.resolve((task as (p: unknown, h: unknown) => unknown)(payload, {}));
@@ -79,7 +87,9 @@ export async function createReminderWorld(db: TestDatabase, options: { now: stri
     graphClient,
     bookings,
     logger,
+    logs,
     tasks,
+    sender,
     sent,
     async runJobsUntil(until) {
       const limit = new Date(until);

@@ -1,7 +1,8 @@
 /**
  * Real graphile-worker runners on one database: two worker "processes" (separate runners and
  * connection pools) send every reminder once, even while one of them dies before and after its
- * commits and is replaced mid-run.
+ * commits and is replaced mid-run — both when a second (send_outbox) job sends the message and
+ * when the reminder's own job sends it right after its commit (production's setup).
  */
 import type { TaskList } from 'graphile-worker';
 import { createBookingService } from '../../src/booking';
@@ -18,7 +19,10 @@ const T0 = '2026-03-23T08:00:00.000Z';
 const SEND_TIME = '2026-03-25T18:00:00.000Z';
 const BOOKINGS = 32;
 
-describe('several workers on one database', () => {
+describe.each([
+  ['by a second job', false],
+  ['by its own job', true],
+])('several workers on one database, the message sent %s', (_name, isSentByOwnJob) => {
   let db: TestDatabase;
   let graph: FakeGraph;
   const extraClients: PrismaClient[] = [];
@@ -58,12 +62,15 @@ describe('several workers on one database', () => {
       FROM graphile_worker._private_tasks t WHERE t.id = j.task_id AND t.identifier <> ${SEND_REMINDER_TASK}`;
     clock.set(SEND_TIME);
 
+    let outboxJobRuns = 0;
     const buildTasks = (prisma: PrismaClient, crash?: { calls: number; workerIds: Set<string> }): TaskList => {
       const graphClient = createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test-token' });
-      const base = buildReminderTasks({ prisma, clock, logger, bookings: createBookingService({ prisma, clock, listeners: createBookingListeners({ clock }) }) });
+      const sender = isSentByOwnJob ? { graph: graphClient } : undefined;
+      const base = buildReminderTasks({ prisma, clock, logger, bookings: createBookingService({ prisma, clock, listeners: createBookingListeners({ clock }) }), ...(sender ? { sender } : {}) });
       return {
         ...base,
         [SEND_OUTBOX_TASK]: async (payload) => {
+          outboxJobRuns += 1;
           await sendQueuedForRecipient({ prisma, clock, logger, graph: graphClient }, payload as SendOutboxPayload);
         },
         ...(crash
@@ -74,7 +81,7 @@ describe('several workers on one database', () => {
                 const call = crash.calls;
                 // Every 4th call dies before its commit, every 4th+1 right after it: the job stays and is retried.
                 const beforeCommit = call % 4 === 0 ? () => { throw new Error('worker killed before commit'); } : undefined;
-                await sendReminder({ prisma, clock, logger, ...(beforeCommit ? { beforeCommit } : {}) }, payload as SendReminderPayload);
+                await sendReminder({ prisma, clock, logger, ...(sender ? { sender } : {}), ...(beforeCommit ? { beforeCommit } : {}) }, payload as SendReminderPayload);
                 if (call % 4 === 1) throw new Error('worker killed after commit');
               },
             }
@@ -126,5 +133,8 @@ describe('several workers on one database', () => {
     expect(perBooking).toStrictEqual(uids.map(() => 1));
     expect(await db.prisma.reminder.count({ where: { status: 'sent' } })).toBe(BOOKINGS);
     expect(await db.prisma.outgoingEvent.count({ where: { type: 'REMINDER_SENDING' } })).toBe(BOOKINGS);
+    // Sent by its own job: no second job per reminder (each customer here has nothing else queued).
+    if (isSentByOwnJob) expect(outboxJobRuns).toBe(0);
+    else expect(outboxJobRuns).toBeGreaterThanOrEqual(BOOKINGS);
   }, 90_000);
 });

@@ -10,6 +10,8 @@ export interface FakeGraphRequest {
   phoneNumberId: string;
   authorization: string | undefined;
   body: Record<string, unknown>;
+  /** When the request arrived (Date.now()), for tests of the send rate. */
+  receivedAt: number;
 }
 
 /** A running fake Graph API. */
@@ -32,9 +34,10 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
     req.on('end', () => {
+      const receivedAt = Date.now();
       const match = /\/([^/]+)\/messages$/.exec(req.url ?? '');
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      requests.push({ phoneNumberId: match?.[1] ?? '', authorization: req.headers.authorization, body });
+      requests.push({ phoneNumberId: match?.[1] ?? '', authorization: req.headers.authorization, body, receivedAt });
       res.setHeader('content-type', 'application/json');
       const failure = failures.shift();
       if (failure) {

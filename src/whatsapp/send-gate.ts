@@ -1,0 +1,125 @@
+/**
+ * The send gate: Meta's throughput limit per business phone number (default 80 messages/s; more
+ * is answered with 130429), enforced right before each Graph API call, by every sender.
+ *
+ * One cursor per number (`whatsapp_numbers.pace_cursor_at`) holds the next free slot; slots are
+ * 1/rate apart. A sender claims the next slot in one atomic UPDATE (so several worker processes
+ * on one database share it), sleeps in-process until it, and sends. Two rules keep the limit
+ * whatever stalls happen:
+ *  - a slot more than MAX_WAIT_MS ahead is not claimed: the message is rescheduled as a job, so a
+ *    backlog waits in the queue, never in a reserved slot that could fire late in a burst;
+ *  - a sender that wakes up late (CPU starved, GC, a slow statement) by half a slot or more
+ *    throws its slot away and claims a fresh one. A missed slot is a pause, never a burst.
+ * So sends leave within half a slot after their slots: at most `rate` + 1 in any 1-s window.
+ * The cursor never falls behind `now`, so a quiet period does not store up a burst. Slots are in
+ * the database's clock (one time source for every process, whatever the hosts' clock skew); the
+ * in-process wait is measured locally from just before the claim, so a sender may err early only
+ * by the time its claim takes to reach the database (a fraction of a millisecond on one machine).
+ */
+import type { Clock } from '../platform/clock';
+import type { PgClient } from '../platform/database';
+
+/** How far ahead a sender may claim a slot and wait for it in-process. */
+export const MAX_WAIT_MS = 2_000;
+/** A sender later than this fraction of a slot after its slot takes a new one. */
+const LATE_SLOT_FRACTION = 0.5;
+
+/** What the gate needs: a way to wait, and optionally a clock that replaces the database's. */
+export interface SendGateDeps {
+  /** Runs the gate on this clock instead of the database's (a test that simulates time with a fixed clock and a `wait` that moves it). */
+  clock?: Clock;
+  wait: (ms: number) => Promise<void>;
+  /** Called when a sender woke up too late for its slot and claims another (a metric: each is a lost slot). */
+  onSlotMissed?: () => void;
+}
+
+/** The outcome: go now, or come back in `retryAfterMs` (the number's slots are taken that far ahead). */
+export type SendGateResult = { pass: true } | { pass: false; retryAfterMs: number };
+
+/** Waits `ms` on the real timer. */
+export function waitOnTimer(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Claims a send slot for one outbox row of `phoneNumberId`, waits for it and returns when the row
+ * may be posted. The same statement marks the row `sending` with its attempt count (committed
+ * before the HTTP call, the exactly-once bookkeeping), but only when a slot was claimed.
+ * When the gate does not pass, the row is left as it was (queued).
+ */
+export async function passSendGate(
+  deps: SendGateDeps,
+  client: PgClient,
+  row: { id: string; phoneNumberId: string; attempts: number; previousStatus: string },
+): Promise<SendGateResult> {
+  let isMarked = false;
+  for (;;) {
+    // The claim reads the database's clock somewhere between now and its answer; a slow answer
+    // (a wait for the cursor's row lock, the commit's flush) is time already spent. So time is
+    // measured from before the claim: the wait is shorter by the answer's delay, and the late
+    // check sees the whole delay (lateness is never underestimated).
+    const sentAt = performance.now();
+    const claim = await claimSlot(client, { ...row, now: deps.clock?.now() ?? null });
+    if (!claim.isPaced) return { pass: true };
+    isMarked ||= claim.isMarked;
+    const now = claim.nowMs;
+    if (claim.slotMs === null) {
+      if (isMarked) await unmark(client, row);
+      // Come back when the slot we would get is about half the in-process wait away.
+      return { pass: false, retryAfterMs: Math.max(0, claim.cursorMs! - now - MAX_WAIT_MS / 2) };
+    }
+    const slot = claim.slotMs;
+    // A simulated clock only moves when the test's `wait` moves it.
+    const elapsed = () => (deps.clock ? 0 : performance.now() - sentAt);
+    const waitMs = slot - now - elapsed();
+    if (waitMs > 0) await deps.wait(waitMs);
+    const lateMs = (deps.clock ? deps.clock.now().getTime() : now + elapsed()) - slot;
+    if (lateMs < (1000 / claim.rate!) * LATE_SLOT_FRACTION) return { pass: true };
+    deps.onSlotMissed?.();
+  }
+}
+
+interface Claim {
+  /** The instant the claim was made at (the database's clock unless the caller gave one), epoch ms. */
+  nowMs: number;
+  isPaced: boolean;
+  isMarked: boolean;
+  slotMs: number | null;
+  rate: number | null;
+  cursorMs: number | null;
+}
+
+async function claimSlot(client: PgClient, params: { id: string; phoneNumberId: string; attempts: number; now: Date | null }): Promise<Claim> {
+  // GREATEST ignores NULL: a number that never sent starts at now.
+  // Times as epoch milliseconds with their fraction: a Date would cut 12.5 ms slots to whole milliseconds.
+  const result = await client.query<{ now_ms: number; slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean; is_marked: boolean }>({
+    name: 'send-gate-claim',
+    text: `WITH clock AS (SELECT COALESCE($2::timestamptz, clock_timestamp()) AS now),
+           gate AS (
+             UPDATE whatsapp_numbers
+                SET pace_cursor_at = GREATEST(pace_cursor_at, (SELECT now FROM clock)) + make_interval(secs => 1.0 / send_rate_per_second)
+              WHERE phone_number_id = $1 AND (pace_cursor_at IS NULL OR pace_cursor_at <= (SELECT now FROM clock) + make_interval(secs => $3::double precision))
+             RETURNING pace_cursor_at - make_interval(secs => 1.0 / send_rate_per_second) AS slot, send_rate_per_second AS rate),
+           number AS (SELECT pace_cursor_at AS cursor FROM whatsapp_numbers WHERE phone_number_id = $1),
+           mark AS (
+             UPDATE outbox_messages SET status = 'sending', attempts = $5, updated_at = now()
+              WHERE id = $4::uuid AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
+             RETURNING id)
+           SELECT extract(epoch FROM (SELECT now FROM clock))::float8 * 1000 AS now_ms, extract(epoch FROM (SELECT slot FROM gate))::float8 * 1000 AS slot_ms,
+                  (SELECT rate FROM gate) AS rate, extract(epoch FROM (SELECT cursor FROM number))::float8 * 1000 AS cursor_ms,
+                  EXISTS (SELECT 1 FROM number) AS is_paced, EXISTS (SELECT 1 FROM mark) AS is_marked`,
+    values: [params.phoneNumberId, params.now, MAX_WAIT_MS / 1000, params.id, params.attempts],
+  });
+  const row = result.rows[0]!;
+  return { nowMs: row.now_ms, isPaced: row.is_paced, isMarked: row.is_marked, slotMs: row.slot_ms, rate: row.rate, cursorMs: row.cursor_ms };
+}
+
+// A late sender's second claim found the number booked up: the row goes back to how it was, so
+// the next run does not mistake it for a send that may have happened.
+async function unmark(client: PgClient, row: { id: string; attempts: number; previousStatus: string }): Promise<void> {
+  await client.query({
+    name: 'send-gate-unmark',
+    text: `UPDATE outbox_messages SET status = $2, attempts = $3, updated_at = now() WHERE id = $1::uuid AND status = 'sending'`,
+    values: [row.id, row.previousStatus, row.attempts - 1],
+  });
+}

@@ -1,7 +1,7 @@
 /**
- * Real graphile-worker runners on one database: two worker "processes" (separate runners and
- * connection pools) send every reminder once, even while one of them dies before and after its
- * commits and is replaced mid-run — both when a second (send_outbox) job sends the message and
+ * Real graphile-worker runners on one database: a worker "process" (own runner and connection
+ * pool) that dies before and after its commits is replaced mid-run, and two workers share the rest;
+ * every reminder is sent once — both when a second (send_outbox) job sends the message and
  * when the reminder's own job sends it right after its commit (production's setup).
  */
 import type { TaskList } from 'graphile-worker';
@@ -98,8 +98,9 @@ describe.each([
         return runner;
       });
     // One worker in the crashing process, so its id (needed to unlock its jobs after the kill) is known.
+    // It runs alone until it has crashed a few times (else a faster second worker could take every
+    // job first); then it is replaced and two workers share the rest.
     const crashing = await start(db.prisma, buildTasks(db.prisma, crash), 1);
-    await start(secondClient, buildTasks(secondClient));
 
     const deadline = Date.now() + 30_000;
     let replaced = false;
@@ -108,6 +109,7 @@ describe.each([
         await crashing.stop();
         // What a restart does for the workers of the dead process (graphile would wait 4 hours for their locks).
         await db.prisma.$executeRaw`SELECT graphile_worker.force_unlock_workers(${[...crash.workerIds]}::text[])`;
+        await start(secondClient, buildTasks(secondClient));
         await start(thirdClient, buildTasks(thirdClient));
         replaced = true;
       }

@@ -66,18 +66,17 @@ export async function loadAvailability(
   const staffIds = service.staff.map((staff) => staff.id);
   // Buffers reach beyond the slot; widen the busy window so a neighbour's buffer is seen.
   const margin = (service.bufferBeforeMinutes + service.bufferAfterMinutes + service.durationMinutes + 24 * 60) * 60_000;
-  const [businessOverrides, busy] = await Promise.all([
-    findBusinessOverrides(db, { businessId: business.id, fromDate, toDate }),
-    findBlockedIntervals(db, {
-      businessId: business.id,
-      staffIds,
-      from: new Date(params.from.getTime() - margin),
-      to: new Date(params.to.getTime() + margin),
-      now: params.now,
-      exceptCustomerId: params.exceptCustomerId,
-      exceptBookingId: params.exceptBookingId,
-    }),
-  ]);
+  // One after the other: `db` is often a transaction, whose one connection runs one query at a time anyway.
+  const businessOverrides = await findBusinessOverrides(db, { businessId: business.id, fromDate, toDate });
+  const busy = await findBlockedIntervals(db, {
+    businessId: business.id,
+    staffIds,
+    from: new Date(params.from.getTime() - margin),
+    to: new Date(params.to.getTime() + margin),
+    now: params.now,
+    exceptCustomerId: params.exceptCustomerId,
+    exceptBookingId: params.exceptBookingId,
+  });
   return {
     service,
     input: {

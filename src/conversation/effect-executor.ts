@@ -167,7 +167,9 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
       }
       case 'loadAppointments': {
         const rows = await bookings.findUpcomingForCustomer({ businessId: business.id, customerId: customer.id, limit: 10 });
-        return { type: 'APPOINTMENTS_LOADED', bookings: await Promise.all(rows.map((row) => toSummary(ctx, row))) };
+        const summaries: BookingSummary[] = [];
+        for (const row of rows) summaries.push(await toSummary(ctx, row));
+        return { type: 'APPOINTMENTS_LOADED', bookings: summaries };
       }
       case 'loadBooking': {
         const row = await tx.booking.findFirst({ where: { businessId: business.id, customerId: customer.id, OR: [{ uid: effect.params.bookingId }, ...(isUuid(effect.params.bookingId) ? [{ id: effect.params.bookingId }] : [])] } });
@@ -384,10 +386,9 @@ async function findOwnedBooking(ctx: EffectContext, bookingId: string): Promise<
 }
 
 async function toSummary(ctx: EffectContext, row: { id: string; uid: string; serviceId: string; staffId: string; startsAt: Date; endsAt: Date; timeZone: string; price: Prisma.Decimal; currency: string; status: string }, options: { withCalendarLink?: boolean } = {}): Promise<BookingSummary> {
-  const [service, staff] = await Promise.all([
-    ctx.tx.service.findUnique({ where: { id: row.serviceId }, select: { name: true } }),
-    ctx.tx.staff.findUnique({ where: { id: row.staffId }, select: { name: true } }),
-  ]);
+  // Sequential: a transaction's one connection runs one query at a time (pg deprecates overlapping them).
+  const service = await ctx.tx.service.findUnique({ where: { id: row.serviceId }, select: { name: true } });
+  const staff = await ctx.tx.staff.findUnique({ where: { id: row.staffId }, select: { name: true } });
   return {
     id: row.uid,
     serviceId: row.serviceId,

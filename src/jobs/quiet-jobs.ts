@@ -37,21 +37,32 @@ $$;`;
 export type JobNudger = (jobCount: number) => void;
 
 /**
- * A nudger that coalesces the wake-ups of one event-loop turn into a single NOTIFY on `pool`.
+ * A nudger that coalesces wake-ups into one NOTIFY on `pool` at a time: the first job of a quiet
+ * period is announced on the next event-loop turn; jobs stored while a NOTIFY is in flight are
+ * announced together when it returns. So it holds at most one connection, even while the
+ * notification lock is busy with other processes' notifying commits.
  * Fire and forget: the caller has already committed; a failed NOTIFY is covered by polling.
  */
 export function createJobNudger(pool: Pool): JobNudger {
   let pendingJobs = 0;
+  let isScheduled = false;
+  const flush = () => {
+    const count = pendingJobs;
+    pendingJobs = 0;
+    // graphile-worker reads `count` to decide how many idle workers to wake; `r` keeps PostgreSQL from folding equal payloads.
+    pool
+      .query("SELECT pg_notify('jobs:insert', $1)", [JSON.stringify({ r: Math.random(), count })])
+      .catch(() => undefined)
+      .finally(() => {
+        if (pendingJobs > 0) flush();
+        else isScheduled = false;
+      });
+  };
   return (jobCount) => {
     if (jobCount <= 0) return;
-    const isFirst = pendingJobs === 0;
     pendingJobs += jobCount;
-    if (!isFirst) return;
-    setImmediate(() => {
-      const count = pendingJobs;
-      pendingJobs = 0;
-      // graphile-worker reads `count` to decide how many idle workers to wake; `r` keeps PostgreSQL from folding equal payloads.
-      pool.query("SELECT pg_notify('jobs:insert', $1)", [JSON.stringify({ r: Math.random(), count })]).catch(() => undefined);
-    });
+    if (isScheduled) return;
+    isScheduled = true;
+    setImmediate(flush);
   };
 }

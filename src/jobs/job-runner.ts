@@ -7,7 +7,7 @@ import type { Runner, TaskList } from 'graphile-worker';
 import { Pool } from 'pg';
 import type { Db, PgClient } from '../platform/database';
 import { loadEsm } from '../platform/load-esm';
-import { INSTALL_ADD_JOB_WITHOUT_NOTIFY_SQL } from './quiet-jobs';
+import { installAddJobWithoutNotify } from './quiet-jobs';
 import type { Logger } from '../platform/logger';
 
 type GraphileWorker = typeof import('graphile-worker');
@@ -67,12 +67,7 @@ export async function removeJobInTransaction(db: Db, jobKey: string): Promise<vo
 export async function migrateJobQueue(connectionString: string): Promise<void> {
   const { runMigrations } = loadEsm<GraphileWorker>('graphile-worker');
   await runMigrations({ connectionString, logger: silentGraphileLogger() });
-  const pool = new Pool({ connectionString, max: 1 });
-  try {
-    await pool.query(INSTALL_ADD_JOB_WITHOUT_NOTIFY_SQL);
-  } finally {
-    await pool.end();
-  }
+  await installAddJobWithoutNotify(connectionString);
 }
 
 /** A started job runner; stop() lets running jobs finish, then closes its connections. */

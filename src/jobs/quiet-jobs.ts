@@ -9,10 +9,13 @@
  * turn for everything it stored, outside any transaction (no WAL to flush, the lock is held for
  * microseconds). A lost NOTIFY only delays a job until the runners' next poll.
  */
-import type { Pool } from 'pg';
+import { Pool } from 'pg';
 
 /** SQL of `tapbook_jobs.add_job_without_notify(identifier, payload, max_attempts)`: graphile-worker 0.18's add_jobs for one plain job (no key, queue or run_at) minus pg_notify. */
-export const INSTALL_ADD_JOB_WITHOUT_NOTIFY_SQL = `
+const INSTALL_ADD_JOB_WITHOUT_NOTIFY_SQL = `
+BEGIN;
+-- Several app processes start at once; IF NOT EXISTS and OR REPLACE are not safe against each other.
+SELECT pg_advisory_xact_lock(hashtext('tapbook_jobs.install'));
 CREATE SCHEMA IF NOT EXISTS tapbook_jobs;
 CREATE OR REPLACE FUNCTION tapbook_jobs.add_job_without_notify(identifier text, payload json, max_attempts integer DEFAULT NULL)
 RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
@@ -31,7 +34,18 @@ BEGIN
   RETURNING id INTO v_job_id;
   RETURN v_job_id;
 END;
-$$;`;
+$$;
+COMMIT;`;
+
+/** Installs (or updates) tapbook_jobs.add_job_without_notify; safe when several processes start at once. */
+export async function installAddJobWithoutNotify(connectionString: string): Promise<void> {
+  const pool = new Pool({ connectionString, max: 1 });
+  try {
+    await pool.query(INSTALL_ADD_JOB_WITHOUT_NOTIFY_SQL);
+  } finally {
+    await pool.end();
+  }
+}
 
 /** Wakes idle job runners (every process LISTENing on graphile-worker's channel) after jobs were committed without NOTIFY. */
 export type JobNudger = (jobCount: number) => void;

@@ -108,30 +108,6 @@ function describeKeyLoadFailure(error: unknown, isEncrypted: boolean): string {
 }
 
 /**
- * Decrypts a Flows data-exchange request. Any failure becomes a FlowDecryptError (answer 421).
- * @example const { payload, aesKey, iv } = decryptRequest({ body: req.body, privateKey })
- */
-export function decryptRequest({
-  body,
-  privateKey,
-}: {
-  body: unknown;
-  privateKey: crypto.KeyObject;
-}): DecryptedFlowRequest {
-  const parts = readEncryptedParts(body);
-  let aesKey: Buffer;
-  try {
-    aesKey = crypto.privateDecrypt(
-      { key: privateKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
-      parts.encryptedAesKey,
-    );
-  } catch (error) {
-    throw keyUnwrapFailed(error);
-  }
-  return openFlowData(parts, aesKey);
-}
-
-/**
  * Unwraps RSA-OAEP-SHA256-wrapped AES keys with WebCrypto, which runs the RSA work (~0.85 ms of
  * CPU, about half of a Flows request) on libuv's thread pool instead of the event loop: measured
  * ~0.3 ms of event-loop time per unwrap instead of ~1 ms, and the rest on the other core.
@@ -142,8 +118,12 @@ export function createKeyUnwrapper(privateKey: crypto.KeyObject): (encryptedKey:
   return async (encryptedKey) => Buffer.from(await crypto.subtle.decrypt({ name: 'RSA-OAEP' }, key, encryptedKey));
 }
 
-/** decryptRequest with the RSA unwrap done asynchronously by `unwrapKey` (createKeyUnwrapper). Same checks, same errors. */
-export async function decryptRequestAsync({ body, unwrapKey }: { body: unknown; unwrapKey: (encryptedKey: Buffer) => Promise<Buffer> }): Promise<DecryptedFlowRequest> {
+/**
+ * Decrypts a Flows request: RSA-OAEP-SHA256 unwraps the AES key (through `unwrapKey`, normally
+ * createKeyUnwrapper's, off the event loop), then AES-128-GCM with the 16-byte IV and appended tag.
+ * Throws FlowDecryptError (HTTP 421, or 400 for a body that is not the envelope) with the reason.
+ */
+export async function decryptRequest({ body, unwrapKey }: { body: unknown; unwrapKey: (encryptedKey: Buffer) => Promise<Buffer> }): Promise<DecryptedFlowRequest> {
   const parts = readEncryptedParts(body);
   let aesKey: Buffer;
   try {

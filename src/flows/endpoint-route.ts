@@ -12,7 +12,7 @@ import type { Clock } from '../platform/clock';
 import { poolOf, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { verifySignature } from '../whatsapp';
-import { createKeyUnwrapper, decryptRequestAsync, encryptResponse, FlowDecryptError, loadPrivateKey } from './crypto';
+import { createKeyUnwrapper, decryptRequest, encryptResponse, FlowDecryptError, loadPrivateKey } from './crypto';
 import { createFlowAvailability } from './flow-availability';
 import { handleFlowRequest } from './handle-flow-request';
 
@@ -91,7 +91,7 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
     }
     let decrypted;
     try {
-      decrypted = await decryptRequestAsync({ body, unwrapKey });
+      decrypted = await decryptRequest({ body, unwrapKey });
     } catch (error) {
       if (!(error instanceof FlowDecryptError)) throw error;
       if (error.reason === 'invalid_body') {

@@ -1,5 +1,6 @@
 /** Public API of the flows component: endpoint crypto and router, flow tokens, the Flow message, completion, management API, the offline Flow JSON checker and test-client crypto. */
 export {
+  createKeyUnwrapper,
   decryptRequest,
   encryptResponse,
   FlowDecryptError,

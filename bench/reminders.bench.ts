@@ -22,7 +22,8 @@ import { createPrismaClient, disconnectPrisma, ensureDatabaseExists, applyMigrat
 import { startEmbeddedDatabase } from '../src/platform/embedded-database';
 import { planRemindersForChange, setSendRate } from '../src/reminders';
 import type { WorkerProcessOptions, WorkerProcessReport } from './lib/reminder-worker-process';
-import { describeMachine, writeBenchReport } from './lib/report';
+import { describeMachine, pickPercentile, writeBenchReport } from './lib/report';
+import { countBusiestSecond } from '../test/support/busiest-second';
 import { findFreePort } from '../test/support/free-port';
 
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
@@ -74,20 +75,7 @@ async function stopWorkerProcess(child: ChildProcess): Promise<WorkerProcessRepo
   return result;
 }
 
-/** The most times inside any window [t, t + 1 s). */
-function countBusiestSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i += 1) {
-    while (sorted[i]! - sorted[j]! >= 1000) j += 1;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
-function pickPercentile(sorted: number[], percentile: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
 
 
 /** A loopback Graph API that records when each reminder arrived (by its booking uid). */

@@ -21,7 +21,7 @@ import { Client } from 'pg';
 import { DEMO } from '../prisma/seed';
 import { startEmbeddedDatabase } from '../src/platform/embedded-database';
 import { signBody } from '../src/whatsapp';
-import { describeMachine, writeBenchReport } from './lib/report';
+import { describeMachine, pickPercentile, writeBenchReport } from './lib/report';
 import { findFreePort } from '../test/support/free-port';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -33,10 +33,6 @@ const SEND_RATE = Number(process.env.BENCH_SEND_RATE ?? 1000);
 const ROOT = path.resolve(__dirname, '..');
 
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 /** Fake Graph API: answers like Meta and records when each reply (not read receipt) arrived, per recipient. */
 async function startFakeGraph(): Promise<{ url: string; replies: Map<string, number[]>; total: () => number; close: () => Promise<void> }> {
@@ -212,8 +208,8 @@ async function main(): Promise<void> {
     `| ack latency p99 | ${result.latency.p99} ms | < 50 ms | ${(result.latency.p99 / 50).toFixed(2)} (${met(result.latency.p99 < 50)}) |`,
     `| non-2xx answers | ${result.non2xx} | 0 | — |`,
     `| processed turns/s (first request → last reply) | ${turnRate.toFixed(0)} | ≥ 500 | ${(turnRate / 500).toFixed(2)}× (${met(turnRate >= 500)}) |`,
-    `| ack → reply at Graph API, p50 | ${percentile(turnLatencies, 50).toFixed(0)} ms | — | — |`,
-    `| ack → reply at Graph API, p99 | ${percentile(turnLatencies, 99).toFixed(0)} ms | — | — |`,
+    `| ack → reply at Graph API, p50 | ${pickPercentile(turnLatencies, 50).toFixed(0)} ms | — | — |`,
+    `| ack → reply at Graph API, p99 | ${pickPercentile(turnLatencies, 99).toFixed(0)} ms | — | — |`,
     `| messages acknowledged / replies received | ${acked} / ${processed} | equal | — |`,
     '',
   ].join('\n');

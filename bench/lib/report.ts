@@ -13,7 +13,7 @@ export interface TimingStats {
 }
 
 /** Nearest-rank percentile of sorted samples. */
-function pickPercentile(sorted: readonly number[], percentile: number): number {
+export function pickPercentile(sorted: readonly number[], percentile: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1));
   return sorted[rank] ?? Number.NaN;
 }

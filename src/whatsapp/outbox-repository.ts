@@ -47,6 +47,17 @@ export async function unlockRecipient(client: PgClient, params: { businessId: st
   await client.query({ name: 'outbox-unlock-recipient', text: 'SELECT pg_advisory_unlock(hashtext($1))', values: [recipientLockKey(params.businessId, params.recipient)] });
 }
 
+/** One outbound message to queue: who it goes to, from which number, and what to post (plus its template fallback). */
+export interface OutboundRowInput {
+  businessId: string;
+  customerId: string | null;
+  phoneNumberId: string;
+  recipient: string;
+  kind: OutboxKind;
+  payload: MessagesRequestBody;
+  fallbackPayload?: TemplateMessageBody;
+}
+
 /**
  * enqueueOutbound on a node-postgres client (inside the caller's BEGIN … COMMIT), in one statement.
  * The job runs at `runAt` (the caller's "now", from its clock). `addJob: false` is for a caller that holds the recipient's lock and sends the row itself right
@@ -54,15 +65,7 @@ export async function unlockRecipient(client: PgClient, params: { businessId: st
  */
 export async function queueOutboundWithPg(
   client: PgClient,
-  message: {
-    businessId: string;
-    customerId: string | null;
-    phoneNumberId: string;
-    recipient: string;
-    kind: OutboxKind;
-    payload: MessagesRequestBody;
-    fallbackPayload?: TemplateMessageBody;
-  },
+  message: OutboundRowInput,
   options: { addJob: boolean; runAt: Date },
 ): Promise<string> {
   const payload: SendOutboxPayload = { businessId: message.businessId, recipient: message.recipient };
@@ -98,16 +101,7 @@ const immediateJobsAdded = new WeakMap<Db, Set<string>>();
 /** Queues a message (and its sending job) inside the caller's transaction; returns the row id. */
 export async function enqueueOutbound(
   db: Db,
-  message: {
-    businessId: string;
-    customerId: string | null;
-    phoneNumberId: string;
-    recipient: string;
-    kind: OutboxKind;
-    payload: MessagesRequestBody;
-    fallbackPayload?: TemplateMessageBody;
-    runAt?: Date;
-  },
+  message: OutboundRowInput & { runAt?: Date },
 ): Promise<string> {
   const row = await db.outboxMessage.create({
     data: {

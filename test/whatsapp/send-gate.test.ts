@@ -12,21 +12,12 @@ import { createLogger, createPrismaClient, disconnectPrisma, systemClock, type P
 import { buildTextMessage, createGraphClient, enqueueOutbound, SEND_OUTBOX_TASK, sendQueuedForRecipient, type SendOutboxPayload } from '../../src/whatsapp';
 import { setupDemo } from '../support/demo';
 import { startFakeGraph, type FakeGraph } from '../support/fake-graph';
+import { countBusiestSecond } from '../support/busiest-second';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const RATE = 5;
 const MESSAGES = 30;
 
-/** The most arrivals inside any window [t, t + 1 s). */
-function countBusiestSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i += 1) {
-    while (sorted[i]! - sorted[j]! >= 1000) j += 1;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describe('send gate', () => {
   let db: TestDatabase;

@@ -5,7 +5,8 @@
  */
 import type { Runner, TaskList } from 'graphile-worker';
 import { Pool } from 'pg';
-import type { Db, PgClient } from '../platform/database';
+import type { Db } from '../platform/database';
+import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
 import { loadEsm } from '../platform/load-esm';
 import { installAddJobWithoutNotify } from './quiet-jobs';
 import type { Logger } from '../platform/logger';
@@ -24,39 +25,31 @@ export interface AddJobOptions {
   queueName?: string;
 }
 
-/** Adds a job through `graphile_worker.add_job` on the given (transaction) client. */
-export async function addJobInTransaction(db: Db, task: string, payload: unknown, options: AddJobOptions = {}): Promise<void> {
-  await db.$executeRaw`SELECT graphile_worker.add_job(
-    identifier => ${task}::text,
-    payload => ${JSON.stringify(payload ?? {})}::json,
-    queue_name => ${options.queueName ?? null}::text,
-    run_at => COALESCE(${options.runAt ?? null}::timestamptz, now() + make_interval(secs => ${(options.runAfterMs ?? 0) / 1000}::double precision)),
-    max_attempts => ${options.maxAttempts ?? null}::int,
-    job_key => ${options.jobKey ?? null}::text,
-    priority => ${options.priority ?? null}::int
-  )`;
+/**
+ * Adds a job through `graphile_worker.add_job` inside the caller's transaction: a Prisma
+ * transaction client, or a checked-out pg client between its BEGIN and COMMIT (hot paths).
+ */
+export async function addJobInTransaction(db: SqlTarget, task: string, payload: unknown, options: AddJobOptions = {}): Promise<void> {
+  await querySql(db, ADD_JOB_SQL, [
+    task,
+    JSON.stringify(payload ?? {}),
+    options.queueName ?? null,
+    options.runAt ?? null,
+    (options.runAfterMs ?? 0) / 1000,
+    options.maxAttempts ?? null,
+    options.jobKey ?? null,
+    options.priority ?? null,
+  ]);
 }
 
-/** The same as addJobInTransaction on a node-postgres client, as a prepared statement (hot paths). */
-export async function addJobWithPg(client: PgClient, task: string, payload: unknown, options: AddJobOptions = {}): Promise<void> {
-  await client.query({
-    name: 'jobs-add-job',
-    text: `SELECT graphile_worker.add_job(
+// `SELECT 1 FROM`: add_job returns the job row as a composite, which Prisma cannot read back.
+const ADD_JOB_SQL: SqlStatement = {
+  name: 'jobs-add-job',
+  text: `SELECT 1 AS added FROM graphile_worker.add_job(
       identifier => $1::text, payload => $2::json, queue_name => $3::text,
       run_at => COALESCE($4::timestamptz, now() + make_interval(secs => $5::double precision)),
       max_attempts => $6::int, job_key => $7::text, priority => $8::int)`,
-    values: [
-      task,
-      JSON.stringify(payload ?? {}),
-      options.queueName ?? null,
-      options.runAt ?? null,
-      (options.runAfterMs ?? 0) / 1000,
-      options.maxAttempts ?? null,
-      options.jobKey ?? null,
-      options.priority ?? null,
-    ],
-  });
-}
+};
 
 /** Removes a pending job by its key (no-op if it ran or never existed). */
 export async function removeJobInTransaction(db: Db, jobKey: string): Promise<void> {

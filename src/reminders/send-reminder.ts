@@ -18,7 +18,7 @@
  * 10,000 reminders due in one minute.
  */
 import { recordEventWithPg, toEventBookingView } from '../events';
-import { addJobWithPg } from '../jobs';
+import { addJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
 import { inPgTransaction, poolOf, type PgClient, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
@@ -76,7 +76,7 @@ export async function sendReminder(deps: SendReminderDeps, job: SendReminderPayl
       const now = deps.clock.now();
       if (row.reminder.dueAt.getTime() - now.getTime() > EARLY_TOLERANCE_MS) {
         // A job older than the last re-planning (or a clock running behind): put it back at the row's time.
-        await addJobWithPg(client, SEND_REMINDER_TASK, job, { ...SEND_REMINDER_JOB_OPTIONS, jobKey: reminderJobKey(row.reminder.id), runAt: row.reminder.dueAt });
+        await addJobInTransaction(client, SEND_REMINDER_TASK, job, { ...SEND_REMINDER_JOB_OPTIONS, jobKey: reminderJobKey(row.reminder.id), runAt: row.reminder.dueAt });
         return { outcome: 'not_due' } as const;
       }
       const outcome = await sendRow(deps, client, row, now, (lock) => (held = lock));
@@ -108,7 +108,7 @@ export async function sendReminder(deps: SendReminderDeps, job: SendReminderPayl
 async function handOverUnsentMessage(client: PgClient, row: ReminderSendRow, now: Date): Promise<void> {
   if (!row.outbox || (row.outbox.status !== 'queued' && row.outbox.status !== 'sending')) return;
   const payload: SendOutboxPayload = { businessId: row.reminder.businessId, recipient: row.outbox.recipient };
-  await addJobWithPg(client, SEND_OUTBOX_TASK, payload, { jobKey: sendJobKey(payload.businessId, payload.recipient), runAt: now, maxAttempts: 50 });
+  await addJobInTransaction(client, SEND_OUTBOX_TASK, payload, { jobKey: sendJobKey(payload.businessId, payload.recipient), runAt: now, maxAttempts: 50 });
 }
 
 /** Why a row should not be sent now, or null when it should. */

@@ -11,7 +11,7 @@
  * several times the CPU, and at 80 messages/s the CPU per message bounds the throughput).
  */
 import { randomUUID } from 'node:crypto';
-import { addJobWithPg } from '../jobs';
+import { addJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
 import { inPgTransaction, poolOf, type PgClient, type PrismaClient } from '../platform/database';
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
@@ -59,7 +59,7 @@ export async function sendQueuedForRecipient(deps: OutboxSenderDeps, job: SendOu
   try {
     if (!(await tryLockRecipient(client, job))) {
       // Infrastructure wait, measured by the database's clock (not the app's, which tests may move).
-      await addJobWithPg(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAfterMs: 500, ...JOB_OPTIONS });
+      await addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAfterMs: 500, ...JOB_OPTIONS });
       return;
     }
     try {
@@ -98,7 +98,7 @@ type SendResult = 'next' | 'again' | 'scheduled' | { retryAfterMs: number };
 export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgClient, job: SendOutboxPayload): Promise<void> {
   const log = deps.logger.child({ component: 'outbox', recipient: maskPhone(job.recipient) });
   const reschedule = (when: { runAt: Date } | { runAfterMs: number }) =>
-    addJobWithPg(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), ...when, ...JOB_OPTIONS });
+    addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), ...when, ...JOB_OPTIONS });
   for (;;) {
     const { rows } = await client.query<OutboxRow>({
       name: 'outbox-batch',
@@ -196,7 +196,7 @@ async function handleSendError(
     const nextAttemptAt = new Date(deps.clock.now().getTime() + decision.delayMs);
     await inPgTransaction(client, async () => {
       await settle('queued', { nextAttemptAt, lastError: error.message });
-      await addJobWithPg(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAt: nextAttemptAt, ...JOB_OPTIONS });
+      await addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAt: nextAttemptAt, ...JOB_OPTIONS });
     });
     log.info({ outboxId: row.id, code, delayMs: decision.delayMs, attempt: row.attempts }, 'send failed; retrying later (later messages to this recipient wait to keep order)');
     return 'scheduled';

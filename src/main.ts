@@ -12,7 +12,7 @@ import { createLogger, createPrismaClient, disconnectPrisma, loadConfig, openDat
 import { buildTaskList } from './tasks';
 import { createBookingService } from './booking';
 import { createBookingListeners } from './reminders';
-import { createGraphClient } from './whatsapp';
+import { createGraphClient, SWEEP_OUTBOX_CRONTAB } from './whatsapp';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const runner = !runsWorkers ? undefined : await startJobRunner({
     connectionString: database.url,
     concurrency: config.workerConcurrency,
+    crontab: SWEEP_OUTBOX_CRONTAB,
     tasks: buildTaskList({
       prisma,
       logger,

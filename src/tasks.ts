@@ -14,6 +14,8 @@ import {
   PROCESS_INBOX_TASK,
   SEND_OUTBOX_TASK,
   sendQueuedForRecipient,
+  sweepOutbox,
+  SWEEP_OUTBOX_TASK,
   type GraphClient,
   type ProcessInboxPayload,
   type SendOutboxPayload,
@@ -49,13 +51,18 @@ export function buildTaskList(deps: TaskDeps): TaskList {
     return client;
   };
   const sender = { graph: deps.graph, graphForNumber, ...(deps.onOutboxSettled ? { onSettled: deps.onOutboxSettled } : {}) };
-  const conversation = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings, flows: deps.config.flows, publicBaseUrl: deps.config.http.publicBaseUrl };
+  // A step sends its own messages right after its commit (no send_outbox job per turn).
+  const conversation = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings, flows: deps.config.flows, publicBaseUrl: deps.config.http.publicBaseUrl, sender };
   return {
     [PROCESS_INBOX_TASK]: typed<ProcessInboxPayload>((payload) => processInbox(conversation, payload)),
     [CONVERSATION_EVENT_TASK]: typed<ConversationEventPayload>((payload) => deliverSystemEvent(conversation, payload)),
     [SEND_OUTBOX_TASK]: typed<SendOutboxPayload>((payload) =>
       sendQueuedForRecipient({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, ...sender }, payload),
     ),
+    // Cron (every minute): messages a crashed step committed but never sent get a send job.
+    [SWEEP_OUTBOX_TASK]: async () => {
+      await sweepOutbox({ prisma: deps.prisma, logger: deps.logger });
+    },
     // Expired holds are already invisible to availability; this only keeps the table small.
     purge_expired_holds: async () => {
       await deps.prisma.slotHold.deleteMany({ where: { expiresAt: { lt: deps.clock.now() } } });

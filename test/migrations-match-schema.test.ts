@@ -14,6 +14,7 @@ const RAW_SQL_ONLY = [
   /^constraint \w+\.\w+_check c /,
   /^constraint bookings\.bookings_no_overlap_per_staff x /,
   /^index bookings\.bookings_no_overlap_per_staff /,
+  /^index outbox_messages\.outbox_messages_unsent /,
 ];
 
 const isRawSqlOnly = (line: string) => RAW_SQL_ONLY.some((pattern) => pattern.test(line));

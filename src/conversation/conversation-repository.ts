@@ -2,8 +2,8 @@
  * Database access of the conversation runtime: the sender's conversation row (locked for the
  * whole step), their pending inbox messages, and the customer/business facts the bot needs.
  */
-import type { Db } from '../platform/database';
 import { Prisma } from '../platform/database';
+import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
 
 /** The conversation row, as the runtime uses it. */
 export type ConversationRow = Prisma.ConversationGetPayload<object>;
@@ -32,24 +32,27 @@ export interface ConversationCustomer {
   locale: string | null;
 }
 
+/** What opening a step returns: the parties, and the sender's conversation row, locked. */
+export interface OpenedConversation {
+  business: ConversationBusiness;
+  customer: ConversationCustomer;
+  row: ConversationRow;
+  /** True when this statement created the row (first contact): its snapshot is a placeholder the step replaces. */
+  isNew: boolean;
+}
+
 /**
- * Loads the business (with the number its replies leave from) and the customer in one query:
- * every step starts here, so it is one round trip, not three. Null when either is missing.
+ * Every step starts here, in one round trip: the business (with the number its replies leave
+ * from) and the customer, and the customer's conversation row, created on first contact and
+ * locked until the transaction ends (an upsert whose conflict branch takes the row lock). A new
+ * row gets a placeholder snapshot: the step always saves the real one before it commits. Null
+ * when the business, the customer or the number is missing.
  */
-export async function findStepParties(
-  db: Db,
-  params: { businessId: string; customerId: string },
-): Promise<{ business: ConversationBusiness; customer: ConversationCustomer } | null> {
-  const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
-    SELECT b.id, b.name, b.time_zone, b.default_locale, b.inactivity_timeout_minutes, b.handoff_timeout_minutes,
-           b.flood_messages_per_minute, b.flood_cooldown_minutes, b.emergency_keywords, b.emergency_text, b.change_lock_minutes,
-           (SELECT w.phone_number_id FROM whatsapp_numbers w WHERE w.business_id = b.id ORDER BY w.created_at ASC LIMIT 1) AS phone_number_id,
-           c.id AS customer_id, c.wa_id, c.name AS customer_name, c.locale
-    FROM businesses b
-    JOIN customers c ON c.business_id = b.id AND c.id = ${params.customerId}::uuid
-    WHERE b.id = ${params.businessId}::uuid`;
+export async function openConversation(db: SqlTarget, params: { businessId: string; customerId: string; machineVersion: number }): Promise<OpenedConversation | null> {
+  const rows = await querySql<Record<string, unknown>>(db, OPEN_CONVERSATION_SQL, [params.businessId, params.customerId, params.machineVersion]);
   const row = rows[0];
   if (!row || !row.phone_number_id) return null;
+  if (row.conversation_id === null) throw new Error(`conversation of customer ${params.customerId} belongs to another business`);
   return {
     business: {
       id: row.id as string,
@@ -71,32 +74,37 @@ export async function findStepParties(
       name: (row.customer_name as string | null) ?? null,
       locale: (row.locale as string | null) ?? null,
     },
+    row: toConversationRow(row),
+    isNew: row.is_new === true,
   };
 }
 
-/**
- * Returns the customer's conversation row, locked until the transaction ends, creating it on first
- * contact — one statement: an upsert whose conflict branch takes the row lock and returns the row.
- */
-export async function lockOrCreateConversation(
-  db: Db,
-  params: { businessId: string; customerId: string; machineVersion: number; snapshot: unknown; stateValue: string },
-): Promise<{ row: ConversationRow; isNew: boolean }> {
-  const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
-    INSERT INTO conversations (business_id, customer_id, machine_version, snapshot, state_value)
-    VALUES (${params.businessId}::uuid, ${params.customerId}::uuid, ${params.machineVersion}, ${JSON.stringify(params.snapshot)}::jsonb, ${params.stateValue})
-    ON CONFLICT (customer_id) DO UPDATE SET customer_id = EXCLUDED.customer_id
-    WHERE conversations.business_id = EXCLUDED.business_id
-    RETURNING *, (xmax = 0) AS is_new`;
-  const raw = rows[0];
-  if (!raw) throw new Error(`conversation of customer ${params.customerId} belongs to another business`);
-  return { row: toConversationRow(raw), isNew: raw.is_new === true };
-}
+const OPEN_CONVERSATION_SQL: SqlStatement = {
+  name: 'conversation-open',
+  text: `WITH parties AS (
+      SELECT b.id, b.name, b.time_zone, b.default_locale, b.inactivity_timeout_minutes, b.handoff_timeout_minutes,
+             b.flood_messages_per_minute, b.flood_cooldown_minutes, b.emergency_keywords, b.emergency_text, b.change_lock_minutes,
+             (SELECT w.phone_number_id FROM whatsapp_numbers w WHERE w.business_id = b.id ORDER BY w.created_at ASC LIMIT 1) AS phone_number_id,
+             c.id AS customer_id, c.wa_id, c.name AS customer_name, c.locale
+      FROM businesses b
+      JOIN customers c ON c.business_id = b.id AND c.id = $2::uuid
+      WHERE b.id = $1::uuid
+    ), conversation AS (
+      INSERT INTO conversations (business_id, customer_id, machine_version, snapshot, state_value)
+      SELECT $1::uuid, customer_id, $3::int, '{}'::jsonb, '' FROM parties WHERE phone_number_id IS NOT NULL
+      ON CONFLICT (customer_id) DO UPDATE SET customer_id = EXCLUDED.customer_id
+      WHERE conversations.business_id = EXCLUDED.business_id
+      RETURNING *, (xmax = 0) AS is_new)
+    SELECT p.*, c.id AS conversation_id, c.machine_version, c.snapshot, c.version, c.state_value, c.is_handoff, c.handoff_reason,
+           c.handoff_at, c.inactivity_deadline, c.flood_window_start, c.flood_count, c.flood_cooldown_until, c.last_activity_at,
+           c.created_at, c.updated_at, c.is_new
+    FROM parties p LEFT JOIN conversation c ON true`,
+};
 
 function toConversationRow(raw: Record<string, unknown>): ConversationRow {
   return {
-    id: raw.id as string,
-    businessId: raw.business_id as string,
+    id: raw.conversation_id as string,
+    businessId: raw.id as string,
     customerId: raw.customer_id as string,
     machineVersion: raw.machine_version as number,
     snapshot: raw.snapshot as Prisma.JsonValue,
@@ -115,29 +123,114 @@ function toConversationRow(raw: Record<string, unknown>): ConversationRow {
   };
 }
 
-/** Writes the new snapshot (version +1, checked against the version read under the lock). */
-export async function saveConversation(
-  db: Db,
-  row: ConversationRow,
-  changes: Omit<Prisma.ConversationUncheckedUpdateInput, 'version' | 'snapshot'> & { snapshot: unknown; stateValue: string; machineVersion: number },
-): Promise<void> {
-  const { count } = await db.conversation.updateMany({
-    where: { id: row.id, version: row.version },
-    data: { ...changes, snapshot: changes.snapshot as Prisma.InputJsonValue, version: { increment: 1 } },
-  });
-  if (count !== 1) throw new Error(`conversation ${row.id} changed under its lock (version ${row.version}); the step will be retried`);
+/** An unprocessed inbox message, as the step reads it. */
+export interface PendingInboxMessage {
+  id: string;
+  waMessageId: string;
+  message: unknown;
 }
 
-/** Unprocessed inbox messages of one customer, oldest first (WhatsApp's timestamp, then arrival). */
-export async function findPendingInbox(db: Db, params: { businessId: string; customerId: string; limit: number }) {
-  return db.inboxMessage.findMany({
-    where: { businessId: params.businessId, customerId: params.customerId, processedAt: null },
-    orderBy: [{ sentAt: 'asc' }, { receivedAt: 'asc' }, { id: 'asc' }],
-    take: params.limit,
-  });
+/**
+ * Unprocessed inbox messages of one customer, oldest first (WhatsApp's timestamp, then arrival).
+ * Its own statement, after the conversation lock is taken: a statement's snapshot is taken when
+ * it starts, so a read inside the locking statement could still see messages that the step we
+ * waited for has just processed.
+ */
+export async function findPendingInbox(db: SqlTarget, params: { businessId: string; customerId: string; limit: number }): Promise<PendingInboxMessage[]> {
+  const rows = await querySql<{ id: string; wa_message_id: string; message: unknown }>(db, PENDING_INBOX_SQL, [params.businessId, params.customerId, params.limit]);
+  return rows.map((row) => ({ id: row.id, waMessageId: row.wa_message_id, message: row.message }));
 }
 
-/** Marks an inbox message processed with its outcome. */
-export async function markInboxProcessed(db: Db, params: { inboxId: string; outcome: string; at: Date }): Promise<void> {
-  await db.inboxMessage.update({ where: { id: params.inboxId }, data: { processedAt: params.at, outcome: params.outcome } });
+const PENDING_INBOX_SQL: SqlStatement = {
+  name: 'conversation-pending-inbox',
+  text: `SELECT id, wa_message_id, message FROM inbox_messages
+          WHERE business_id = $1::uuid AND customer_id = $2::uuid AND processed_at IS NULL
+          ORDER BY sent_at ASC, received_at ASC, id ASC LIMIT $3::int`,
+};
+
+/** The conversation columns a step may change (the rest of the row is the snapshot). */
+export type ConversationChanges = Partial<
+  Pick<ConversationRow, 'isHandoff' | 'handoffReason' | 'handoffAt' | 'inactivityDeadline' | 'floodWindowStart' | 'floodCount' | 'floodCooldownUntil' | 'lastActivityAt'>
+>;
+
+/** One message the step queues to its customer (written when the step closes, in production order). */
+export interface StepOutbound {
+  kind: 'reply' | 'read_receipt';
+  payload: unknown;
+  fallbackPayload?: unknown;
 }
+
+/** What a step writes when it closes. */
+export interface StepClose {
+  row: ConversationRow;
+  changes: ConversationChanges;
+  snapshot: unknown;
+  stateValue: string;
+  machineVersion: number;
+  /** The step's messages to its customer, in the order they must leave. */
+  outbound: StepOutbound[];
+  outboundTo: { customerId: string; phoneNumberId: string; recipient: string };
+  /** Inbox messages handled by this step, with their outcomes. */
+  processed: Array<{ inboxId: string; outcome: string }>;
+  at: Date;
+}
+
+/**
+ * Closes a step in one statement: queues its outbound messages (in order: the outbox sequence
+ * is the send order), marks its inbox messages processed, and writes the new snapshot with the
+ * version +1, checked against the version read under the lock. Returns how many messages it queued.
+ */
+export async function closeConversationStep(db: SqlTarget, close: StepClose): Promise<number> {
+  const state = { ...close.row, ...close.changes };
+  const rows = await querySql<{ saved: number; queued: number }>(db, CLOSE_STEP_SQL, [
+    close.row.businessId,
+    close.outboundTo.customerId,
+    close.outboundTo.phoneNumberId,
+    close.outboundTo.recipient,
+    JSON.stringify(close.outbound.map((message) => ({ kind: message.kind, payload: message.payload, fallback_payload: message.fallbackPayload ?? null }))),
+    close.processed.map((entry) => entry.inboxId),
+    close.processed.map((entry) => entry.outcome),
+    close.at,
+    JSON.stringify(close.snapshot),
+    close.stateValue,
+    close.machineVersion,
+    state.isHandoff,
+    state.handoffReason,
+    state.handoffAt,
+    state.inactivityDeadline,
+    state.floodWindowStart,
+    state.floodCount,
+    state.floodCooldownUntil,
+    state.lastActivityAt,
+    close.row.id,
+    close.row.version,
+  ]);
+  const result = rows[0]!;
+  if (Number(result.saved) !== 1) throw new Error(`conversation ${close.row.id} changed under its lock (version ${close.row.version}); the step will be retried`);
+  return Number(result.queued);
+}
+
+// ORDER BY the array position: the outbox sequence (default nextval) follows the insert order.
+const CLOSE_STEP_SQL: SqlStatement = {
+  name: 'conversation-close',
+  text: `WITH outbound AS (
+      INSERT INTO outbox_messages (business_id, customer_id, phone_number_id, recipient, kind, payload, fallback_payload)
+      SELECT $1::uuid, $2::uuid, $3, $4, message.value->>'kind', message.value->'payload', NULLIF(message.value->'fallback_payload', 'null'::jsonb)
+      FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS message(value, position)
+      ORDER BY message.position
+      RETURNING id),
+    processed AS (
+      UPDATE inbox_messages AS inbox SET processed_at = $8::timestamptz, outcome = handled.outcome
+      FROM unnest($6::uuid[], $7::text[]) AS handled(id, outcome)
+      WHERE inbox.id = handled.id AND inbox.business_id = $1::uuid
+      RETURNING inbox.id),
+    saved AS (
+      UPDATE conversations
+         SET snapshot = $9::jsonb, state_value = $10, machine_version = $11::int, version = version + 1,
+             is_handoff = $12::boolean, handoff_reason = $13, handoff_at = $14::timestamptz, inactivity_deadline = $15::timestamptz,
+             flood_window_start = $16::timestamptz, flood_count = $17::int, flood_cooldown_until = $18::timestamptz,
+             last_activity_at = $19::timestamptz, updated_at = now()
+       WHERE id = $20::uuid AND version = $21::int AND business_id = $1::uuid
+       RETURNING id)
+    SELECT (SELECT count(*) FROM saved)::int AS saved, (SELECT count(*) FROM outbound)::int AS queued, (SELECT count(*) FROM processed)::int AS processed`,
+};

@@ -9,20 +9,24 @@ import type { ConversationEvent, Locale } from '../../machines/conversation-type
 import { toConversationEvent } from '../../machines/conversation-events';
 import { CONVERSATION_MACHINE_VERSION, conversationMachine, toConversationEffects } from '../../machines/conversation.machine';
 import { runSerializable, type BookingService } from '../booking';
+import { addJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
-import { Prisma as PrismaNamespace, type Prisma, type PrismaClient } from '../platform/database';
+import { poolOf, Prisma as PrismaNamespace, type Prisma, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
-import { buildMarkReadMessage, buildTextMessage, maskPhone, type InboundMessage } from '../whatsapp';
-import { parseRatingReplyId, recordRatingReply, renderRatingThanks } from '../reminders';
+import { querySql, type SqlStatement } from '../platform/sql';
 import {
-  findStepParties,
-  findPendingInbox,
-  lockOrCreateConversation,
-  markInboxProcessed,
-  saveConversation,
-  type ConversationBusiness,
-  type ConversationRow,
-} from './conversation-repository';
+  buildMarkReadMessage,
+  buildTextMessage,
+  maskPhone,
+  SEND_OUTBOX_TASK,
+  sendJobKey,
+  sendQueuedForRecipient,
+  type InboundMessage,
+  type OutboxSenderDeps,
+  type SendOutboxPayload,
+} from '../whatsapp';
+import { parseRatingReplyId, recordRatingReply, renderRatingThanks } from '../reminders';
+import { closeConversationStep, findPendingInbox, openConversation, type ConversationBusiness, type ConversationChanges, type ConversationRow } from './conversation-repository';
 import { chooseLocale } from './locale';
 import { executeEffect, queueForCustomer, SerializableStepRequired, type ConversationEventPayload, type EffectContext, type FlowSendingOptions } from './effect-executor';
 import { DEFAULT_EMERGENCY_KEYWORDS } from './classify-text';
@@ -40,6 +44,11 @@ export interface ConversationDeps {
   flows?: FlowSendingOptions;
   /** Public base URL of this server, for "Add to calendar" links in confirmations. */
   publicBaseUrl?: string;
+  /**
+   * Sends a step's messages right after its commit, in the same job (graph clients and hooks of
+   * the outbox sender). Without it a send_outbox job, added in the step's transaction, sends them.
+   */
+  sender?: Omit<OutboxSenderDeps, 'prisma' | 'clock' | 'logger'>;
 }
 
 // An answer loop longer than this means the machine and runtime disagree; stop rather than spin.
@@ -49,6 +58,8 @@ const MAX_INBOX_PER_STEP = 20;
 interface StepState {
   snapshot: ConversationSnapshot;
   ctx: EffectContext;
+  /** Inbox messages this step handled, with their outcomes (written when the step closes). */
+  processed: Array<{ inboxId: string; outcome: string }>;
 }
 
 async function runEvents(state: StepState, first: ConversationEvent): Promise<void> {
@@ -96,9 +107,9 @@ async function openStep(
   params: { businessId: string; customerId: string },
   isSerializable: boolean,
 ): Promise<{ state: StepState; business: ConversationBusiness; locale: Locale; wasReset: boolean } | null> {
-  const parties = await findStepParties(tx, params);
-  if (!parties) return null;
-  const { business, customer } = parties;
+  const opened = await openConversation(tx, { ...params, machineVersion: CONVERSATION_MACHINE_VERSION });
+  if (!opened) return null;
+  const { business, customer, row, isNew } = opened;
   // The saved choice, else the business's language; the customer's own words switch it (the
   // machine detects Spanish and Portuguese). A guess from the number's country code was tried and
   // dropped: expats and tourists writing English would be answered in Spanish.
@@ -112,13 +123,6 @@ async function openStep(
     ...(business.emergencyText ? { emergencyText: business.emergencyText } : {}),
   };
   const [fresh, initialActions] = initialTransition(conversationMachine, input);
-  const { row, isNew } = await lockOrCreateConversation(tx, {
-    businessId: business.id,
-    customerId: customer.id,
-    machineVersion: CONVERSATION_MACHINE_VERSION,
-    snapshot: persistable(fresh),
-    stateValue: stateLabel(fresh),
-  });
   const restored = isNew ? fresh : restoreSnapshot(row, isFlowEnabled);
   const ctx: EffectContext = {
     tx,
@@ -129,37 +133,63 @@ async function openStep(
     customer: { id: customer.id, waId: customer.waId, name: customer.name },
     conversation: row,
     conversationChanges: {},
+    outbound: [],
     ...(deps.flows ? { flows: deps.flows } : {}),
     ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
   };
-  const state: StepState = { snapshot: restored ?? fresh, ctx };
+  const state: StepState = { snapshot: restored ?? fresh, ctx, processed: [] };
   if (isNew || !restored) {
     for (const effect of toConversationEffects(initialActions)) await executeEffect(ctx, effect);
   }
   if (!restored && !isNew) {
     // The saved dialogue belongs to an older version of the bot: start over and say so.
-    await queueForCustomer(ctx, 'reply', renderMessage({ descriptor: { kind: 'text', key: 'system.resetApology' }, locale, to: customer.waId, timeZone: business.timeZone }));
+    queueForCustomer(ctx, 'reply', renderMessage({ descriptor: { kind: 'text', key: 'system.resetApology' }, locale, to: customer.waId, timeZone: business.timeZone }));
   }
   return { state, business, locale, wasReset: !restored && !isNew };
 }
 
-async function closeStep(tx: Prisma.TransactionClient, state: StepState, extra: Prisma.ConversationUncheckedUpdateInput = {}): Promise<void> {
-  await saveConversation(tx, state.ctx.conversation, {
-    ...state.ctx.conversationChanges,
-    ...extra,
+/**
+ * Writes everything the step decided in one statement (messages, inbox outcomes, snapshot).
+ * Without an inline sender, the recipient's send_outbox job is added in the same transaction.
+ * Returns how many messages were queued.
+ */
+async function closeStep(deps: ConversationDeps, tx: Prisma.TransactionClient, state: StepState, extra: ConversationChanges = {}): Promise<number> {
+  const { ctx } = state;
+  const queued = await closeConversationStep(tx, {
+    row: ctx.conversation,
+    changes: { ...ctx.conversationChanges, ...extra },
     snapshot: persistable(state.snapshot),
     stateValue: stateLabel(state.snapshot),
     machineVersion: CONVERSATION_MACHINE_VERSION,
+    outbound: ctx.outbound,
+    outboundTo: { customerId: ctx.customer.id, phoneNumberId: ctx.business.phoneNumberId, recipient: ctx.customer.waId },
+    processed: state.processed,
+    at: deps.clock.now(),
   });
+  if (queued > 0 && !deps.sender) {
+    const job: SendOutboxPayload = { businessId: ctx.business.id, recipient: ctx.customer.waId };
+    await addJobInTransaction(tx, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), maxAttempts: 50 });
+  }
+  return queued;
+}
+
+/**
+ * After the commit: sends the step's messages in this job when an inline sender is configured.
+ * A crash between the commit and this send leaves the rows queued; the outbox sweep (a cron job,
+ * src/whatsapp/outbox-sweep.ts) hands them to a send_outbox job.
+ */
+async function sendAfterStep(deps: ConversationDeps, job: SendOutboxPayload | null): Promise<void> {
+  if (!job || !deps.sender) return;
+  await sendQueuedForRecipient({ ...deps.sender, prisma: deps.prisma, clock: deps.clock, logger: deps.logger }, job);
 }
 
 /** Outcome of flood control for one inbound message. */
 type FloodVerdict = 'ok' | 'notify' | 'silent';
 
-function checkFlood(row: ConversationRow, changes: Prisma.ConversationUncheckedUpdateInput, business: ConversationBusiness, now: Date): FloodVerdict {
-  const windowStart = (changes.floodWindowStart as Date | undefined) ?? row.floodWindowStart;
-  const count = (changes.floodCount as number | undefined) ?? row.floodCount;
-  const cooldownUntil = (changes.floodCooldownUntil as Date | null | undefined) ?? row.floodCooldownUntil;
+function checkFlood(row: ConversationRow, changes: ConversationChanges, business: ConversationBusiness, now: Date): FloodVerdict {
+  const windowStart = changes.floodWindowStart ?? row.floodWindowStart;
+  const count = changes.floodCount ?? row.floodCount;
+  const cooldownUntil = changes.floodCooldownUntil === undefined ? row.floodCooldownUntil : changes.floodCooldownUntil;
   if (cooldownUntil && cooldownUntil > now) return 'silent';
   const isNewWindow = !windowStart || now.getTime() - windowStart.getTime() >= 60_000;
   const nextCount = isNewWindow ? 1 : count + 1;
@@ -192,22 +222,46 @@ async function runStepTransaction<T>(deps: ConversationDeps, work: (tx: Prisma.T
   return runSerializable(deps.prisma, (tx) => work(tx, true), { retryOnStates: ['23P01'] });
 }
 
-/** Processes every pending inbox message of one sender, in order (the process_inbox job). */
-export async function processInbox(deps: ConversationDeps, params: { businessId: string; customerId: string }): Promise<number> {
-  return runStepTransaction(deps, async (tx, isSerializable) => {
+/** Payload of the process_inbox job (the inbox id is absent from jobs queued before it was added). */
+export interface ProcessInboxParams {
+  businessId: string;
+  customerId: string;
+  inboxId?: string;
+}
+
+/**
+ * A sender's burst queues one job per message, but the first step handles every pending message:
+ * the jobs of messages it took along find theirs processed, and stop after this one read.
+ */
+const IS_INBOX_PENDING_SQL: SqlStatement = {
+  name: 'conversation-inbox-pending',
+  text: `SELECT processed_at IS NULL AS pending FROM inbox_messages WHERE id = $1::uuid AND business_id = $2::uuid`,
+};
+
+/**
+ * Processes every pending inbox message of one sender, in order (the process_inbox job), then
+ * sends the step's messages when an inline sender is configured. Returns how many were handled.
+ */
+export async function processInbox(deps: ConversationDeps, params: ProcessInboxParams): Promise<number> {
+  if (params.inboxId) {
+    const [inbox] = await querySql<{ pending: boolean }>(poolOf(deps.prisma), IS_INBOX_PENDING_SQL, [params.inboxId, params.businessId]);
+    if (inbox && !inbox.pending) return 0;
+  }
+  const outcome = await runStepTransaction(deps, async (tx, isSerializable) => {
     const opened = await openStep(deps, tx, params, isSerializable);
-    if (!opened) return 0;
+    if (!opened) return { handled: 0, sendTo: null };
     const { state, business } = opened;
     const pending = await findPendingInbox(tx, { ...params, limit: MAX_INBOX_PER_STEP });
     const now = deps.clock.now();
+    const handled = (inboxId: string, outcome: string) => state.processed.push({ inboxId, outcome });
     for (const inbox of pending) {
-      const message = inbox.message as unknown as InboundMessage;
+      const message = inbox.message as InboundMessage;
       // Read receipts first: the customer sees the blue ticks before the answer.
-      await queueForCustomer(state.ctx, 'read_receipt', buildMarkReadMessage(inbox.waMessageId));
+      queueForCustomer(state.ctx, 'read_receipt', buildMarkReadMessage(inbox.waMessageId));
       const flood = checkFlood(state.ctx.conversation, state.ctx.conversationChanges, business, now);
       if (flood !== 'ok') {
         if (flood === 'notify') {
-          await queueForCustomer(
+          queueForCustomer(
             state.ctx,
             'reply',
             renderMessage({
@@ -218,7 +272,7 @@ export async function processInbox(deps: ConversationDeps, params: { businessId:
             }),
           );
         }
-        await markInboxProcessed(tx, { inboxId: inbox.id, outcome: 'ignored_flood', at: now });
+        handled(inbox.id, 'ignored_flood');
         continue;
       }
       // A tap on a follow-up's 1–5 rating is answered outside the dialogue: it stores the rating
@@ -227,28 +281,30 @@ export async function processInbox(deps: ConversationDeps, params: { businessId:
       if (tapId && parseRatingReplyId(tapId)) {
         const result = await recordRatingReply(tx, { bookings: deps.bookings, businessId: business.id, customerId: params.customerId, replyId: tapId });
         if (result.status === 'recorded') {
-          await queueForCustomer(state.ctx, 'reply', buildTextMessage({ to: state.ctx.customer.waId, text: renderRatingThanks(state.snapshot.context.locale, result.rating) }));
+          queueForCustomer(state.ctx, 'reply', buildTextMessage({ to: state.ctx.customer.waId, text: renderRatingThanks(state.snapshot.context.locale, result.rating) }));
         }
-        await markInboxProcessed(tx, { inboxId: inbox.id, outcome: `rating_${result.status}`, at: now });
+        handled(inbox.id, `rating_${result.status}`);
         continue;
       }
       // A business's own keywords add to the defaults: losing "chest pain" must never be a setting.
       const event = toConversationEvent(message, { emergencyKeywords: [...DEFAULT_EMERGENCY_KEYWORDS, ...business.emergencyKeywords] });
       await runEvents(state, event);
-      const isHandoff = (state.ctx.conversationChanges.isHandoff as boolean | undefined) ?? state.ctx.conversation.isHandoff;
-      await markInboxProcessed(tx, { inboxId: inbox.id, outcome: isHandoff ? 'handled_during_handoff' : 'processed', at: now });
+      const isHandoff = state.ctx.conversationChanges.isHandoff ?? state.ctx.conversation.isHandoff;
+      handled(inbox.id, isHandoff ? 'handled_during_handoff' : 'processed');
     }
-    await closeStep(tx, state, { lastActivityAt: now });
+    const queued = await closeStep(deps, tx, state, { lastActivityAt: now });
     deps.logger.debug({ customer: maskPhone(state.ctx.customer.waId), messages: pending.length, state: stateLabel(state.snapshot) }, 'conversation step');
-    return pending.length;
+    return { handled: pending.length, sendTo: queued > 0 ? { businessId: business.id, recipient: state.ctx.customer.waId } : null };
   });
+  await sendAfterStep(deps, outcome.sendTo);
+  return outcome.handled;
 }
 
 /** Delivers a system event (timeout, release) from a durable job; stale timers are ignored. */
 export async function deliverSystemEvent(deps: ConversationDeps, payload: ConversationEventPayload): Promise<boolean> {
-  return runStepTransaction(deps, async (tx, isSerializable) => {
+  const outcome = await runStepTransaction(deps, async (tx, isSerializable) => {
     const opened = await openStep(deps, tx, payload, isSerializable);
-    if (!opened) return false;
+    if (!opened) return { isDelivered: false, sendTo: null };
     const { state } = opened;
     const row = state.ctx.conversation;
     const now = deps.clock.now();
@@ -256,13 +312,13 @@ export async function deliverSystemEvent(deps: ConversationDeps, payload: Conver
     const isStale =
       (type === 'SESSION_TIMED_OUT' && (!row.inactivityDeadline || row.inactivityDeadline.getTime() > now.getTime() || (payload.deadline !== undefined && row.inactivityDeadline.toISOString() !== payload.deadline))) ||
       ((type === 'HANDOFF_TIMED_OUT' || type === 'HANDOFF_RELEASED') && !row.isHandoff);
-    if (isStale) {
-      await closeStep(tx, state);
-      return false;
+    if (!isStale) {
+      if (type === 'SESSION_TIMED_OUT') state.ctx.conversationChanges.inactivityDeadline = null;
+      await runEvents(state, { type });
     }
-    if (type === 'SESSION_TIMED_OUT') state.ctx.conversationChanges.inactivityDeadline = null;
-    await runEvents(state, { type });
-    await closeStep(tx, state);
-    return true;
+    const queued = await closeStep(deps, tx, state);
+    return { isDelivered: !isStale, sendTo: queued > 0 ? { businessId: state.ctx.business.id, recipient: state.ctx.customer.waId } : null };
   });
+  await sendAfterStep(deps, outcome.sendTo);
+  return outcome.isDelivered;
 }

@@ -11,8 +11,8 @@ import type { Clock } from '../platform/clock';
 import type { Prisma } from '../platform/database';
 import { isDomainError } from '../platform/errors';
 import { localDayRange, toLocalDate, type Slot } from '../scheduling';
-import { enqueueOutbound, type MessagesRequestBody, type TemplateMessageBody } from '../whatsapp';
-import type { ConversationBusiness, ConversationRow } from './conversation-repository';
+import type { MessagesRequestBody, TemplateMessageBody } from '../whatsapp';
+import type { ConversationBusiness, ConversationChanges, ConversationRow, StepOutbound } from './conversation-repository';
 import { notifyStaffOfHandoff } from '../reminders';
 import { ensureIcsToken } from '../calendar';
 import { renderMessage } from './render-message';
@@ -56,7 +56,9 @@ export interface EffectContext {
   /** Public base URL of this server (PUBLIC_BASE_URL), for "Add to calendar" links; absent → no link. */
   publicBaseUrl?: string;
   /** Conversation columns to write at the end of the step (handoff, timers). */
-  conversationChanges: Prisma.ConversationUncheckedUpdateInput;
+  conversationChanges: ConversationChanges;
+  /** Messages to the customer, written when the step closes (one statement), in this order. */
+  outbound: StepOutbound[];
   /** The WhatsApp message being answered, for reply context. */
   replyTo?: string;
   /** Whether the step runs SERIALIZABLE; booking changes require it (see SerializableStepRequired). */
@@ -80,22 +82,17 @@ const BOOKING_CHANGING_EFFECTS = new Set(['confirmBooking', 'rescheduleBooking',
 
 const MAX_DAYS = 10;
 
-/** Queues a message to the step's customer, from the business's number, in the step's transaction. */
-export async function queueForCustomer(
-  ctx: Pick<EffectContext, 'tx' | 'business' | 'customer'>,
+/**
+ * Queues a message to the step's customer, from the business's number. It is written when the
+ * step closes, in the step's transaction, so all of a step's messages cost one statement.
+ */
+export function queueForCustomer(
+  ctx: Pick<EffectContext, 'outbound'>,
   kind: 'reply' | 'read_receipt',
   payload: MessagesRequestBody,
   fallbackPayload?: TemplateMessageBody,
-): Promise<void> {
-  await enqueueOutbound(ctx.tx, {
-    businessId: ctx.business.id,
-    customerId: ctx.customer.id,
-    phoneNumberId: ctx.business.phoneNumberId,
-    recipient: ctx.customer.waId,
-    kind,
-    payload,
-    ...(fallbackPayload ? { fallbackPayload } : {}),
-  });
+): void {
+  ctx.outbound.push({ kind, payload, ...(fallbackPayload ? { fallbackPayload } : {}) });
 }
 
 /** Runs one effect; returns the answer event to feed back to the machine, if any. */
@@ -108,7 +105,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
     switch (effect.type) {
       case 'reply': {
         const payload = renderMessage({ descriptor: effect.params.message, locale: effect.params.locale, to: customer.waId, timeZone: business.timeZone });
-        await queueForCustomer(ctx, 'reply', payload);
+        queueForCustomer(ctx, 'reply', payload);
         return undefined;
       }
       case 'loadServices': {
@@ -285,7 +282,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
         const fallbackPayload = flows.templateName
           ? buildBookingFlowTemplate({ to: customer.waId, templateName: flows.templateName, languageCode: flows.templateLanguage, flowToken })
           : undefined;
-        await queueForCustomer(ctx, 'reply', payload, fallbackPayload);
+        queueForCustomer(ctx, 'reply', payload, fallbackPayload);
         return undefined;
       }
       case 'completeFlow': {

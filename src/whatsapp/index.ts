@@ -71,4 +71,5 @@ export {
   type OutboxKind,
 } from './outbox-repository';
 export { sendQueuedForRecipient, sendQueuedHoldingLock, type OutboxSenderDeps } from './outbox-sender';
+export { sweepOutbox, SWEEP_OUTBOX_TASK, SWEEP_OUTBOX_CRONTAB, STRANDED_AFTER_SECONDS } from './outbox-sweep';
 export { passSendGate, waitOnTimer, MAX_WAIT_MS, type SendGateDeps, type SendGateResult } from './send-gate';

@@ -1,0 +1,141 @@
+/**
+ * A conversation step sends its own messages right after its commit, in the same job: no
+ * send_outbox job per turn. Messages a step committed but could not send (the process died, or
+ * the send's bookkeeping failed) are found by the outbox sweep a minute later and handed to a
+ * send job, so nothing committed is ever left unsent.
+ */
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { createBookingService } from '../../src/booking';
+import { processInbox, type ConversationDeps } from '../../src/conversation';
+import { migrateJobQueue } from '../../src/jobs';
+import { createFixedClock, createLogger, loadConfig } from '../../src/platform';
+import { createGraphClient, sendQueuedForRecipient, signBody, sweepOutbox } from '../../src/whatsapp';
+import { buildWebhook, nextMondayMorning } from '../support/channel-harness';
+import { setupDemo } from '../support/demo';
+import { startFakeGraph, type FakeGraph } from '../support/fake-graph';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const SECRET = 'step-sending-secret';
+
+describe('a step sends its messages itself', () => {
+  let db: TestDatabase;
+  let graph: FakeGraph;
+  let app: ReturnType<typeof createApp>;
+  let deps: ConversationDeps;
+  let businessId: string;
+  const clock = createFixedClock(nextMondayMorning());
+  const logger = createLogger('silent');
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    businessId = (await setupDemo(db.prisma)).businessId;
+    await migrateJobQueue(db.url);
+    graph = await startFakeGraph();
+    const config = loadConfig({ DATABASE_URL: db.url, WHATSAPP_APP_SECRET: SECRET, WHATSAPP_ACCESS_TOKEN: 'test-token', WHATSAPP_GRAPH_URL: graph.baseUrl });
+    app = createApp({ config, prisma: db.prisma, logger, clock });
+    const graphClient = createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test-token' });
+    deps = { prisma: db.prisma, clock, logger, bookings: createBookingService({ prisma: db.prisma, clock }), sender: { graph: graphClient } };
+  });
+  afterAll(async () => {
+    await graph.close();
+    await db.drop();
+  });
+
+  async function post(from: string, text: string): Promise<void> {
+    const body = buildWebhook(from, { type: 'text', text: { body: text } });
+    const res = await request(app).post('/webhook').set('content-type', 'application/json').set('x-hub-signature-256', signBody(SECRET, body)).send(body);
+    expect(res.status).toBe(200);
+  }
+
+  /** The queued jobs of a task, oldest first, with their payloads. */
+  async function jobs(task: string): Promise<Array<{ payload: Record<string, string> }>> {
+    return db.prisma.$queryRaw`SELECT j.payload FROM graphile_worker._private_jobs j
+      JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = ${task} ORDER BY j.id`;
+  }
+
+  async function clearJobs(): Promise<void> {
+    await db.prisma.$executeRaw`DELETE FROM graphile_worker._private_jobs`;
+  }
+
+  it('sends the read receipt, then the reply, within the process_inbox job and adds no send job', async () => {
+    await clearJobs();
+    const from = '34612000001';
+    const before = graph.requests.length;
+    await post(from, 'hi');
+    const [job] = await jobs('process_inbox');
+    expect(await processInbox(deps, job!.payload as never)).toBe(1);
+
+    const sent = graph.requests.slice(before);
+    expect(sent.map((r) => (r.body.status === 'read' ? 'read' : r.body.type))).toEqual(['read', 'interactive']);
+    expect(sent[1]!.body.to).toBe(from);
+    expect(await jobs('send_outbox')).toEqual([]);
+    const rows = await db.prisma.outboxMessage.findMany({ where: { recipient: from }, orderBy: { sequence: 'asc' } });
+    expect(rows.map((row) => [row.kind, row.status])).toEqual([
+      ['read_receipt', 'accepted'],
+      ['reply', 'accepted'],
+    ]);
+  });
+
+  it("a burst is handled by its first job; the others stop after one read and send nothing", async () => {
+    await clearJobs();
+    const from = '34612000002';
+    for (let i = 0; i < 3; i += 1) await post(from, 'hi');
+    const queued = await jobs('process_inbox');
+    expect(queued).toHaveLength(3);
+    const before = graph.requests.length;
+    expect(await processInbox(deps, queued[0]!.payload as never)).toBe(3);
+    const afterFirst = graph.requests.length;
+    expect(graph.requests.slice(before).map((r) => (r.body.status === 'read' ? 'read' : r.body.type))).toEqual(['read', 'interactive', 'read', 'interactive', 'read', 'interactive']);
+    expect(await processInbox(deps, queued[1]!.payload as never)).toBe(0);
+    expect(await processInbox(deps, queued[2]!.payload as never)).toBe(0);
+    expect(graph.requests.length).toBe(afterFirst);
+  });
+
+  it('messages committed but not sent are handed to a send job by the sweep, once they are a minute old', async () => {
+    await clearJobs();
+    const from = '34612000003';
+    await post(from, 'hi');
+    const [job] = await jobs('process_inbox');
+    const before = graph.requests.length;
+    // The send after the commit fails with an error of our own (not Meta's answer): the job fails,
+    // but the step is committed and its rows stay queued, with no job to send them.
+    const broken: ConversationDeps = {
+      ...deps,
+      sender: {
+        graph: deps.sender!.graph,
+        graphForNumber: () => Promise.reject(new Error('lost the connection to our token store')),
+      },
+    };
+    await expect(processInbox(broken, job!.payload as never)).rejects.toThrow('lost the connection');
+    expect(graph.requests.length).toBe(before);
+    expect(await db.prisma.inboxMessage.count({ where: { customer: { waId: from }, processedAt: null } })).toBe(0);
+    expect(await db.prisma.outboxMessage.count({ where: { recipient: from, status: 'queued' } })).toBe(2);
+    expect(await jobs('send_outbox')).toEqual([]);
+
+    // A sender may still be working on rows this fresh: the sweep leaves them alone.
+    expect(await sweepOutbox({ prisma: db.prisma, logger })).toBe(0);
+    await db.prisma.$executeRaw`UPDATE outbox_messages SET updated_at = now() - interval '2 minutes' WHERE recipient = ${from}`;
+    expect(await sweepOutbox({ prisma: db.prisma, logger })).toBe(1);
+    const [sendJob] = await jobs('send_outbox');
+    expect(sendJob!.payload).toEqual({ businessId, recipient: from });
+
+    await sendQueuedForRecipient({ prisma: db.prisma, clock, logger, graph: deps.sender!.graph }, sendJob!.payload as never);
+    const sent = graph.requests.slice(before);
+    expect(sent.map((r) => (r.body.status === 'read' ? 'read' : r.body.type))).toEqual(['read', 'interactive']);
+    expect(await db.prisma.outboxMessage.count({ where: { recipient: from, status: 'accepted' } })).toBe(2);
+    expect(await sweepOutbox({ prisma: db.prisma, logger })).toBe(0);
+  });
+
+  it('the sweep leaves rows that wait for a scheduled retry', async () => {
+    await clearJobs();
+    const from = '34612000004';
+    await db.prisma.outboxMessage.create({
+      data: { businessId, phoneNumberId: 'any', recipient: from, kind: 'reply', payload: { messaging_product: 'whatsapp', to: from, type: 'text', text: { body: 'later' } } },
+    });
+    await db.prisma.$executeRaw`UPDATE outbox_messages SET updated_at = now() - interval '10 minutes', next_attempt_at = now() + interval '5 minutes' WHERE recipient = ${from}`;
+    expect(await sweepOutbox({ prisma: db.prisma, logger })).toBe(0);
+    await db.prisma.$executeRaw`UPDATE outbox_messages SET next_attempt_at = now() - interval '5 minutes' WHERE recipient = ${from}`;
+    expect(await sweepOutbox({ prisma: db.prisma, logger })).toBe(1);
+  });
+});

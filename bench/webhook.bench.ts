@@ -159,6 +159,8 @@ async function main(): Promise<void> {
       },
     ],
   } as never);
+  const loadEnded = performance.now();
+  const processedDuringLoad = graph.total();
   step(`load done: ${JSON.stringify({ non2xx: result.non2xx, total: result.requests.total, errors: result.errors, pool: POOL, used: sequence })}`);
   const acked = [...ackAt.values()].reduce((sum, list) => sum + list.length, 0);
 
@@ -181,6 +183,10 @@ async function main(): Promise<void> {
   const processed = graph.total();
   const ackRate = acked / SECONDS;
   const turnRate = processed / ((finished - started) / 1000);
+  const loadRate = processedDuringLoad / ((loadEnded - started) / 1000);
+  const drainRate = (processed - processedDuringLoad) / Math.max(0.001, (finished - loadEnded) / 1000);
+  // CPU seconds each server process used (user + system), read before they stop.
+  const cpuSeconds = servers.map((server) => readCpuSeconds(server.pid!));
 
   await Promise.all(
     servers.map(async (server) => {
@@ -208,12 +214,20 @@ async function main(): Promise<void> {
     `| ack latency p99 | ${result.latency.p99} ms | < 50 ms | ${(result.latency.p99 / 50).toFixed(2)} (${met(result.latency.p99 < 50)}) |`,
     `| non-2xx answers | ${result.non2xx} | 0 | — |`,
     `| processed turns/s (first request → last reply) | ${turnRate.toFixed(0)} | ≥ 500 | ${(turnRate / 500).toFixed(2)}× (${met(turnRate >= 500)}) |`,
+    `| turns/s while the load ran / after it (draining the backlog) | ${loadRate.toFixed(0)} / ${drainRate.toFixed(0)} | — | — |`,
+    `| server CPU per processed turn (${ROLES.join(' + ')}, PostgreSQL not included) | ${cpuSeconds.map((seconds) => ((seconds * 1000) / Math.max(1, processed)).toFixed(2)).join(' + ')} ms | — | — |`,
     `| ack → reply at Graph API, p50 | ${pickPercentile(turnLatencies, 50).toFixed(0)} ms | — | — |`,
     `| ack → reply at Graph API, p99 | ${pickPercentile(turnLatencies, 99).toFixed(0)} ms | — | — |`,
     `| messages acknowledged / replies received | ${acked} / ${processed} | equal | — |`,
     '',
   ].join('\n');
   writeBenchReport(ROLES.join('-') === 'web,worker'.replace(',', '-') ? 'webhook' : `webhook-${ROLES.join('-')}`, markdown);
+}
+
+/** User + system CPU seconds of a running process (Linux /proc; clock ticks are 100 Hz there). */
+function readCpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 main().catch((error: unknown) => {

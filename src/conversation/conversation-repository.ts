@@ -39,6 +39,11 @@ export interface OpenedConversation {
   row: ConversationRow;
   /** True when this statement created the row (first contact): its snapshot is a placeholder the step replaces. */
   isNew: boolean;
+  /**
+   * The sender's unprocessed inbox messages, oldest first, when the statement could read them
+   * safely; undefined when the caller must read them itself (findPendingInbox).
+   */
+  pending: PendingInboxMessage[] | undefined;
 }
 
 /**
@@ -48,8 +53,11 @@ export interface OpenedConversation {
  * row gets a placeholder snapshot: the step always saves the real one before it commits. Null
  * when the business, the customer or the number is missing.
  */
-export async function openConversation(db: SqlTarget, params: { businessId: string; customerId: string; machineVersion: number }): Promise<OpenedConversation | null> {
-  const rows = await querySql<Record<string, unknown>>(db, OPEN_CONVERSATION_SQL, [params.businessId, params.customerId, params.machineVersion]);
+export async function openConversation(
+  db: SqlTarget,
+  params: { businessId: string; customerId: string; machineVersion: number; pendingLimit: number },
+): Promise<OpenedConversation | null> {
+  const rows = await querySql<Record<string, unknown>>(db, OPEN_CONVERSATION_SQL, [params.businessId, params.customerId, params.machineVersion, params.pendingLimit]);
   const row = rows[0];
   if (!row || !row.phone_number_id) return null;
   if (row.conversation_id === null) throw new Error(`conversation of customer ${params.customerId} belongs to another business`);
@@ -76,6 +84,13 @@ export async function openConversation(db: SqlTarget, params: { businessId: stri
     },
     row: toConversationRow(row),
     isNew: row.is_new === true,
+    // The statement's snapshot predates its lock wait. If the version it saw before the lock is
+    // the one it locked, no step committed in between (a step that handles messages always bumps
+    // the version), so the messages it read are still the pending ones. Otherwise read again.
+    pending:
+      row.is_new !== true && row.seen_version !== null && Number(row.seen_version) === Number(row.version)
+        ? (row.pending as Array<{ id: string; wa_message_id: string; message: unknown }>).map((entry) => ({ id: entry.id, waMessageId: entry.wa_message_id, message: entry.message }))
+        : undefined,
   };
 }
 
@@ -94,8 +109,15 @@ const OPEN_CONVERSATION_SQL: SqlStatement = {
       SELECT $1::uuid, customer_id, $3::int, '{}'::jsonb, '' FROM parties WHERE phone_number_id IS NOT NULL
       ON CONFLICT (customer_id) DO UPDATE SET customer_id = EXCLUDED.customer_id
       WHERE conversations.business_id = EXCLUDED.business_id
-      RETURNING *, (xmax = 0) AS is_new)
-    SELECT p.*, c.id AS conversation_id, c.machine_version, c.snapshot, c.version, c.state_value, c.is_handoff, c.handoff_reason,
+      RETURNING *, (xmax = 0) AS is_new),
+    seen AS (SELECT version FROM conversations WHERE customer_id = $2::uuid AND business_id = $1::uuid),
+    pending AS (
+      SELECT COALESCE(json_agg(json_build_object('id', i.id, 'wa_message_id', i.wa_message_id, 'message', i.message)
+                               ORDER BY i.sent_at, i.received_at, i.id), '[]'::json) AS rows
+      FROM (SELECT id, wa_message_id, message, sent_at, received_at FROM inbox_messages
+             WHERE business_id = $1::uuid AND customer_id = $2::uuid AND processed_at IS NULL
+             ORDER BY sent_at ASC, received_at ASC, id ASC LIMIT $4::int) i)
+    SELECT p.*, (SELECT version FROM seen) AS seen_version, (SELECT rows FROM pending) AS pending, c.id AS conversation_id, c.machine_version, c.snapshot, c.version, c.state_value, c.is_handoff, c.handoff_reason,
            c.handoff_at, c.inactivity_deadline, c.flood_window_start, c.flood_count, c.flood_cooldown_until, c.last_activity_at,
            c.created_at, c.updated_at, c.is_new
     FROM parties p LEFT JOIN conversation c ON true`,

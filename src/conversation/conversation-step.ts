@@ -26,7 +26,15 @@ import {
   type SendOutboxPayload,
 } from '../whatsapp';
 import { parseRatingReplyId, recordRatingReply, renderRatingThanks } from '../reminders';
-import { closeConversationStep, findPendingInbox, openConversation, type ConversationBusiness, type ConversationChanges, type ConversationRow } from './conversation-repository';
+import {
+  closeConversationStep,
+  findPendingInbox,
+  openConversation,
+  type ConversationBusiness,
+  type ConversationChanges,
+  type ConversationRow,
+  type PendingInboxMessage,
+} from './conversation-repository';
 import { chooseLocale } from './locale';
 import { executeEffect, queueForCustomer, SerializableStepRequired, type ConversationEventPayload, type EffectContext, type FlowSendingOptions } from './effect-executor';
 import { DEFAULT_EMERGENCY_KEYWORDS } from './classify-text';
@@ -106,8 +114,8 @@ async function openStep(
   tx: Prisma.TransactionClient,
   params: { businessId: string; customerId: string },
   isSerializable: boolean,
-): Promise<{ state: StepState; business: ConversationBusiness; locale: Locale; wasReset: boolean } | null> {
-  const opened = await openConversation(tx, { ...params, machineVersion: CONVERSATION_MACHINE_VERSION });
+): Promise<{ state: StepState; business: ConversationBusiness; locale: Locale; wasReset: boolean; pending: PendingInboxMessage[] } | null> {
+  const opened = await openConversation(tx, { ...params, machineVersion: CONVERSATION_MACHINE_VERSION, pendingLimit: MAX_INBOX_PER_STEP });
   if (!opened) return null;
   const { business, customer, row, isNew } = opened;
   // The saved choice, else the business's language; the customer's own words switch it (the
@@ -145,7 +153,8 @@ async function openStep(
     // The saved dialogue belongs to an older version of the bot: start over and say so.
     queueForCustomer(ctx, 'reply', renderMessage({ descriptor: { kind: 'text', key: 'system.resetApology' }, locale, to: customer.waId, timeZone: business.timeZone }));
   }
-  return { state, business, locale, wasReset: !restored && !isNew };
+  const pending = opened.pending ?? (await findPendingInbox(tx, { ...params, limit: MAX_INBOX_PER_STEP }));
+  return { state, business, locale, wasReset: !restored && !isNew, pending };
 }
 
 /**
@@ -252,8 +261,7 @@ export async function processInbox(deps: ConversationDeps, params: ProcessInboxP
   const outcome = await runStepTransaction(deps, async (tx, isSerializable) => {
     const opened = await openStep(deps, tx, params, isSerializable);
     if (!opened) return { handled: 0, sendTo: null };
-    const { state, business } = opened;
-    const pending = await findPendingInbox(tx, { ...params, limit: MAX_INBOX_PER_STEP });
+    const { state, business, pending } = opened;
     const now = deps.clock.now();
     const handled = (inboxId: string, outcome: string) => state.processed.push({ inboxId, outcome });
     for (const inbox of pending) {

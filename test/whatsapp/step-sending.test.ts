@@ -4,6 +4,7 @@
  * the send's bookkeeping failed) are found by the outbox sweep a minute later and handed to a
  * send job, so nothing committed is ever left unsent.
  */
+import { Client } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { createBookingService } from '../../src/booking';
@@ -91,6 +92,47 @@ describe('a step sends its messages itself', () => {
     expect(await processInbox(deps, queued[2]!.payload as never)).toBe(0);
     expect(graph.requests.length).toBe(afterFirst);
   });
+
+  it('a step that waited for the lock of a step that handled its message handles nothing again', async () => {
+    await clearJobs();
+    const from = '34612000005';
+    await post(from, 'hi');
+    const [first] = await jobs('process_inbox');
+    await processInbox(deps, first!.payload as never);
+    await clearJobs();
+    await post(from, 'hi');
+    const [second] = await jobs('process_inbox');
+    const customer = await db.prisma.customer.findFirstOrThrow({ where: { waId: from } });
+
+    // Another worker's step: it holds the conversation lock, handles the message, bumps the version.
+    const other = new Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT id FROM conversations WHERE customer_id = $1 FOR UPDATE', [customer.id]);
+      await other.query(`UPDATE inbox_messages SET processed_at = now(), outcome = 'processed' WHERE customer_id = $1 AND processed_at IS NULL`, [customer.id]);
+      await other.query('UPDATE conversations SET version = version + 1 WHERE customer_id = $1', [customer.id]);
+      // The payload's inbox id is still pending when our step starts: it opens, and waits for the lock.
+      const before = graph.requests.length;
+      const handled = processInbox(deps, second!.payload as never);
+      await waitForLockWaiter();
+      await other.query('COMMIT');
+      expect(await handled).toBe(0);
+      expect(graph.requests.length).toBe(before);
+    } finally {
+      await other.end();
+    }
+  });
+
+  /** Resolves once some session of this database waits for a row lock. */
+  async function waitForLockWaiter(): Promise<void> {
+    for (;;) {
+      const [row] = await db.prisma.$queryRaw<Array<{ waiting: number }>>`
+        SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+      if (row!.waiting > 0) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
 
   it('messages committed but not sent are handed to a send job by the sweep, once they are a minute old', async () => {
     await clearJobs();

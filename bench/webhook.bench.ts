@@ -8,7 +8,8 @@
  *
  * Options (env): BENCH_SECONDS (30), BENCH_CONNECTIONS (16), BENCH_SENDERS (5000), BENCH_ROLES
  * ("web,worker": an HTTP-only process and a worker-only process, as a deployment scales them;
- * "all": one process doing both).
+ * "all": one process doing both), BENCH_PG_STATS=1 (load pg_stat_statements and print the
+ * statements that took the most database time, with calls per processed turn).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -69,11 +70,18 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapbook-bench-webhook-'));
   fs.chmodSync(dataDir, 0o755);
   const pgPort = await findFreePort();
-  const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pg'), port: pgPort });
+  const isPgStats = process.env.BENCH_PG_STATS === '1';
+  const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pg'), port: pgPort, settings: isPgStats ? ['shared_preload_libraries=pg_stat_statements'] : [] });
   const admin = new Client({ connectionString: db.adminUrl });
   await admin.connect();
   await admin.query('CREATE DATABASE bench');
   await admin.end();
+  if (isPgStats) {
+    const stats = new Client({ connectionString: db.urlFor('bench') });
+    await stats.connect();
+    await stats.query('CREATE EXTENSION pg_stat_statements');
+    await stats.end();
+  }
   step('database ready');
   const graph = await startFakeGraph();
   const port = await findFreePort();
@@ -188,6 +196,7 @@ async function main(): Promise<void> {
   // CPU seconds each server process used (user + system), read before they stop.
   const cpuSeconds = servers.map((server) => readCpuSeconds(server.pid!));
 
+  if (isPgStats) await printStatementStats(db.urlFor('bench'), processed);
   await Promise.all(
     servers.map(async (server) => {
       const exited = new Promise((resolve) => server.once('exit', resolve));
@@ -222,6 +231,23 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   writeBenchReport(ROLES.join('-') === 'web,worker'.replace(',', '-') ? 'webhook' : `webhook-${ROLES.join('-')}`, markdown);
+}
+
+/** Prints the statements that used the most database time, with calls per processed turn. */
+async function printStatementStats(url: string, turns: number): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ calls: string; total_ms: number; mean_ms: number; max_ms: number; blocks: string; query: string }>(
+    `SELECT calls, total_exec_time AS total_ms, mean_exec_time AS mean_ms, max_exec_time AS max_ms, shared_blks_hit + shared_blks_read AS blocks,
+            left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
+       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
+  );
+  await client.end();
+  console.log('| database ms | calls per turn | mean ms | max ms | blocks per call | statement |\n|---:|---:|---:|---:|---:|---|');
+  for (const row of rows) {
+    const calls = Number(row.calls);
+    console.log(`| ${row.total_ms.toFixed(0)} | ${(calls / Math.max(1, turns)).toFixed(2)} | ${row.mean_ms.toFixed(3)} | ${row.max_ms.toFixed(1)} | ${(Number(row.blocks) / Math.max(1, calls)).toFixed(0)} | ${row.query.replace(/\|/g, '/')} |`);
+  }
 }
 
 /** User + system CPU seconds of a running process (Linux /proc; clock ticks are 100 Hz there). */

@@ -31,6 +31,7 @@ const envSchema = z.object({
   ADMIN_API_KEY: optionalString,
   PROCESS_ROLE: z.preprocess(emptyToUndefined, z.enum(['all', 'web', 'worker']).default('all')),
   WORKER_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(4)),
+  WORKER_NICE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(19).default(10)),
   FLOWS_PRIVATE_KEY: optionalString,
   FLOWS_PRIVATE_KEY_FILE: optionalString,
   FLOWS_PRIVATE_KEY_PASSPHRASE: optionalString,
@@ -80,6 +81,8 @@ export interface AppConfig {
   };
   adminApiKey: string | undefined;
   workerConcurrency: number;
+  /** CPU priority a worker-only process gives itself (nice 0–19): on a shared host the webhook intake wins. */
+  workerNice: number;
   /** all: HTTP and job workers; web: HTTP only; worker: job workers only (scale them apart). */
   processRole: 'all' | 'web' | 'worker';
   flows: {
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     adminApiKey: e.ADMIN_API_KEY,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    workerNice: e.WORKER_NICE,
     processRole: e.PROCESS_ROLE,
     flows: {
       privateKeyPem: e.FLOWS_PRIVATE_KEY,

@@ -135,12 +135,15 @@ async function stopOrphanedServer(dataDir: string): Promise<void> {
 // PostgreSQL's own default; named so the URLs below and the server agree on it.
 const SOCKET_DIRECTORY = '/tmp';
 
-function startServer(binaries: Binaries, dataDir: string, port: number, onLog: (line: string) => void): Promise<ChildProcess> {
+function startServer(binaries: Binaries, dataDir: string, port: number, onLog: (line: string) => void, settings: string[]): Promise<ChildProcess> {
   const ids = findPostgresUserIds();
   return new Promise((resolve, reject) => {
     const child = spawn(
       binaries.postgres,
-      ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${SOCKET_DIRECTORY}`, '-c', 'max_connections=300'],
+      [
+        '-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${SOCKET_DIRECTORY}`, '-c', 'max_connections=300',
+        ...settings.flatMap((setting) => ['-c', setting]),
+      ],
       { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
     );
     let output = '';
@@ -176,11 +179,13 @@ export async function startEmbeddedDatabase(options: {
   dataDir: string;
   port: number;
   onLog?: (line: string) => void;
+  /** Extra server settings as name=value (benchmarks: shared_preload_libraries=pg_stat_statements). */
+  settings?: string[];
 }): Promise<EmbeddedDatabase> {
   const onLog = options.onLog ?? (() => undefined);
   if (!fs.existsSync(path.join(options.dataDir, 'PG_VERSION'))) await initialiseCluster(options.dataDir, onLog);
   await stopOrphanedServer(options.dataDir);
-  const child = await startServer(loadBinaries(), options.dataDir, options.port, onLog);
+  const child = await startServer(loadBinaries(), options.dataDir, options.port, onLog, options.settings ?? []);
   // If Node dies without stop() (a crash), do not leave the server running behind it.
   const killOnExit = () => child.kill('SIGINT');
   process.once('exit', killOnExit);

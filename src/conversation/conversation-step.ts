@@ -11,7 +11,7 @@ import { CONVERSATION_MACHINE_VERSION, conversationMachine, toConversationEffect
 import { runSerializable, type BookingService } from '../booking';
 import { addJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
-import { poolOf, Prisma as PrismaNamespace, type Prisma, type PrismaClient } from '../platform/database';
+import { poolOf, type Prisma, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { querySql, type SqlStatement } from '../platform/sql';
 import {

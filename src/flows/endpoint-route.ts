@@ -108,7 +108,7 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
         sendPlainError(res, result.status, result.code, result.message);
         return;
       }
-      res.status(result.status).type('text/plain').send(encryptResponse({ response: result.response, aesKey: decrypted.aesKey, iv: decrypted.iv }));
+      sendEncrypted(res, result.status, encryptResponse({ response: result.response, aesKey: decrypted.aesKey, iv: decrypted.iv }));
     } catch (error) {
       // Only our own failures (database down…) get here; WhatsApp shows a generic error and retries later.
       deps.logger.error({ err: error }, 'Flows request failed');
@@ -116,6 +116,12 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
     }
   });
   return router;
+}
+
+// res.send would hash the body for an ETag nobody revalidates (a POST answer encrypted with a one-time key);
+// base64 is ASCII, so its length is its byte length.
+function sendEncrypted(res: Response, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length }).end(body);
 }
 
 function sendPlainError(res: Response, status: number, code: string, message: string): void {

@@ -14,6 +14,7 @@ import type { Logger } from '../platform/logger';
 import { verifySignature } from '../whatsapp';
 import { createKeyUnwrapper, decryptRequest, encryptResponse, FlowDecryptError, loadPrivateKey } from './crypto';
 import { createFlowAvailability } from './flow-availability';
+import { createFlowTokenCache } from './flow-tokens';
 import { handleFlowRequest } from './handle-flow-request';
 
 /** What the endpoint router needs. */
@@ -70,9 +71,17 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
   const unwrapKey = createKeyUnwrapper(privateKey);
   const bookings = deps.bookings ?? createBookingService({ prisma: deps.prisma, clock: deps.clock });
   const { whatsapp } = deps.config;
-  // The two statements every request runs go straight to the pg pool as prepared statements (see poolOf).
+  // The statements every request runs go straight to the pg pool as prepared statements (see poolOf).
   const liveReads = poolOf(deps.prisma);
-  const handlerDeps = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings, tokenReads: liveReads, availability: createFlowAvailability({ db: deps.prisma, liveReads }) };
+  const handlerDeps = {
+    prisma: deps.prisma,
+    clock: deps.clock,
+    logger: deps.logger,
+    bookings,
+    tokenReads: liveReads,
+    tokenCache: createFlowTokenCache(),
+    availability: createFlowAvailability({ db: deps.prisma, liveReads }),
+  };
 
   router.post(path, express.raw({ type: () => true, limit: BODY_LIMIT }), async (req: Request, res: Response) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -5,6 +5,8 @@
  * The app runs in a child process (bench/flows-server.ts) on an embedded PostgreSQL of its own in
  * a temp folder; this process only seeds, precomputes the encrypted requests and generates load.
  * Run with `npm run bench:flows` (TZ=UTC tsx bench/flows.bench.ts).
+ * BENCH_CPU_PROF=<folder> also writes a V8 CPU profile (.cpuprofile, for Chrome DevTools or `node --cpu-prof`
+ * tooling) of the app process into that folder (profiling costs throughput: compare such runs only with each other).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';

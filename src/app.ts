@@ -29,6 +29,10 @@ export function createApp(deps: AppDeps): Express {
   const bookings = createBookingService({ prisma: deps.prisma, clock: deps.clock, listeners: createBookingListeners({ clock: deps.clock }) });
   app.set('trust proxy', 'loopback');
 
+  // First: the Flows endpoint is the app's latency-critical route (WhatsApp waits on it while the customer
+  // looks at a spinner), and it only claims POST on its own path, so the routers after it see the same requests.
+  app.use(createFlowsRouter({ config: deps.config, prisma: deps.prisma, logger: deps.logger, clock: deps.clock, bookings }));
+
   app.get('/health', async (_req, res) => {
     const database = await checkDatabase(deps.prisma);
     if (database.ok) res.json({ status: 'ok', database: 'ok' });
@@ -58,8 +62,6 @@ export function createApp(deps: AppDeps): Express {
   );
 
   if (deps.config.whatsapp.isSandbox) app.use(createSandboxRouter({ prisma: deps.prisma }));
-
-  app.use(createFlowsRouter({ config: deps.config, prisma: deps.prisma, logger: deps.logger, clock: deps.clock, bookings }));
 
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}. See /v1/openapi.json for the API.`);

@@ -128,12 +128,33 @@ export async function findBusinessOverrides(db: Db, params: { businessId: string
  * Buffers are already part of blocked_from/blocked_until. One round trip; the booking core, the
  * conversation and the Flows endpoint all read availability through here, so they agree.
  */
-export async function findBlockedIntervals(
-  db: SqlTarget,
-  params: { businessId: string; staffIds: string[]; from: Date; to: Date; now: Date; exceptCustomerId?: string; exceptBookingId?: string },
-): Promise<BlockedInterval[]> {
+export async function findBlockedIntervals(db: SqlTarget, params: BlockedIntervalsQuery): Promise<BlockedInterval[]> {
   if (params.staffIds.length === 0) return [];
-  return querySql<BlockedInterval>(db, BLOCKED_INTERVALS_SQL, [
+  return querySql<BlockedInterval>(db, BLOCKED_INTERVALS_SQL, toBlockedIntervalsValues(params));
+}
+
+/** What findBlockedIntervals asks about: staff of one business in [from, to) at `now`. */
+export interface BlockedIntervalsQuery {
+  businessId: string;
+  staffIds: string[];
+  from: Date;
+  to: Date;
+  now: Date;
+  exceptCustomerId?: string;
+  exceptBookingId?: string;
+}
+
+/**
+ * findBlockedIntervals' SQL (parameters $1–$8, columns "staffId", "start", "end") and its values, for a
+ * statement that embeds it as a subquery and adds parameters from $9 on (the Flows endpoint checks its
+ * token in the same round trip); the reading of "blocked" stays this one.
+ */
+export function buildBlockedIntervalsSql(params: BlockedIntervalsQuery): { text: string; values: unknown[] } {
+  return { text: BLOCKED_INTERVALS_SQL.text, values: toBlockedIntervalsValues(params) };
+}
+
+function toBlockedIntervalsValues(params: BlockedIntervalsQuery): unknown[] {
+  return [
     params.businessId,
     params.staffIds,
     [...ACTIVE_BOOKING_STATUSES],
@@ -142,7 +163,7 @@ export async function findBlockedIntervals(
     params.now,
     params.exceptBookingId ?? null,
     params.exceptCustomerId ?? null,
-  ]);
+  ];
 }
 
 const BLOCKED_INTERVALS_SQL: SqlStatement = {

@@ -23,6 +23,7 @@ export async function buildDateScreen(session: FlowSession, service: ScheduledSe
     to: windowEnd,
     now,
     exceptCustomerId: session.customer.id,
+    usedCheck: session.usedCheck,
   });
   const freeDates = new Set(slots.map((slot) => slot.localDate));
   const minDate = toLocalDate(now, business.timeZone);

@@ -14,6 +14,7 @@ import type { Logger } from '../platform/logger';
 import { verifySignature } from '../whatsapp';
 import { createKeyUnwrapper, decryptRequest, encryptResponse, FlowDecryptError, loadPrivateKey } from './crypto';
 import { createFlowAvailability } from './flow-availability';
+import { createFlowTokenCache } from './flow-tokens';
 import { handleFlowRequest } from './handle-flow-request';
 
 /** What the endpoint router needs. */
@@ -70,9 +71,17 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
   const unwrapKey = createKeyUnwrapper(privateKey);
   const bookings = deps.bookings ?? createBookingService({ prisma: deps.prisma, clock: deps.clock });
   const { whatsapp } = deps.config;
-  // The two statements every request runs go straight to the pg pool as prepared statements (see poolOf).
+  // The statements every request runs go straight to the pg pool as prepared statements (see poolOf).
   const liveReads = poolOf(deps.prisma);
-  const handlerDeps = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings, tokenReads: liveReads, availability: createFlowAvailability({ db: deps.prisma, liveReads }) };
+  const handlerDeps = {
+    prisma: deps.prisma,
+    clock: deps.clock,
+    logger: deps.logger,
+    bookings,
+    tokenReads: liveReads,
+    tokenCache: createFlowTokenCache(),
+    availability: createFlowAvailability({ db: deps.prisma, liveReads }),
+  };
 
   router.post(path, express.raw({ type: () => true, limit: BODY_LIMIT }), async (req: Request, res: Response) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -108,7 +117,7 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
         sendPlainError(res, result.status, result.code, result.message);
         return;
       }
-      res.status(result.status).type('text/plain').send(encryptResponse({ response: result.response, aesKey: decrypted.aesKey, iv: decrypted.iv }));
+      sendEncrypted(res, result.status, encryptResponse({ response: result.response, aesKey: decrypted.aesKey, iv: decrypted.iv }));
     } catch (error) {
       // Only our own failures (database down…) get here; WhatsApp shows a generic error and retries later.
       deps.logger.error({ err: error }, 'Flows request failed');
@@ -116,6 +125,12 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
     }
   });
   return router;
+}
+
+// res.send would hash the body for an ETag nobody revalidates (a POST answer encrypted with a one-time key);
+// base64 is ASCII, so its length is its byte length.
+function sendEncrypted(res: Response, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length }).end(body);
 }
 
 function sendPlainError(res: Response, status: number, code: string, message: string): void {

@@ -6,7 +6,7 @@
 import type { BookingService, BusinessSettings } from '../booking';
 import type { Db } from '../platform/database';
 import type { BusinessCatalog, FlowAvailability, ScheduledService } from './flow-availability';
-import type { FlowTokenRow } from './flow-tokens';
+import type { FlowTokenCheck, FlowTokenRow } from './flow-tokens';
 import { isUuid, type FlowBooking } from './flow-repository';
 import type { FlowLocale, FlowTexts } from './flow-texts';
 
@@ -25,6 +25,8 @@ export interface FlowSession {
   texts: FlowTexts;
   /** The booking a reschedule token moves; null in book mode. */
   booking: FlowBooking | null;
+  /** For a token taken from the cache: "still unused?", answered by the step's first live read (findFreeSlots). */
+  usedCheck: FlowTokenCheck | null;
 }
 
 /** A screen answer: the next (or same) screen and all of its data fields. */

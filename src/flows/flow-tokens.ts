@@ -4,6 +4,7 @@
  * a leaked database row cannot be replayed as a token.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../platform/database';
 import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
 
@@ -29,8 +30,8 @@ export interface FlowTokenRow {
 /** Why a token cannot be used; the endpoint answers all of them with HTTP 427. */
 export type FlowTokenProblem = 'unknown' | 'expired' | 'used';
 
-/** The answer of resolveFlowToken. */
-export type ResolvedFlowToken = { ok: true; token: FlowTokenRow } | { ok: false; reason: FlowTokenProblem; token?: FlowTokenRow };
+/** The answer of resolveFlowToken; `usedCheck` is set when the token came from the cache and must still be checked. */
+export type ResolvedFlowToken = { ok: true; token: FlowTokenRow; usedCheck: FlowTokenCheck | null } | { ok: false; reason: FlowTokenProblem; token?: FlowTokenRow };
 
 const TOKEN_BYTES = 32;
 // base64url of 32 bytes is 43 characters; anything else cannot be one of ours.
@@ -68,8 +69,12 @@ export async function issueFlowToken(
 /** Finds a token's row without judging it (null for a token we never issued). */
 export async function findFlowToken(db: SqlTarget, token: string): Promise<FlowTokenRow | null> {
   if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return null;
+  return findFlowTokenByHash(db, hashFlowToken(token));
+}
+
+async function findFlowTokenByHash(db: SqlTarget, tokenHash: string): Promise<FlowTokenRow | null> {
   // One round trip for token and name: this runs on every endpoint request (WHATSAPP.md §4.10 latency).
-  const rows = await querySql<Omit<FlowTokenRow, 'mode'> & { mode: string }>(db, FIND_FLOW_TOKEN_SQL, [hashFlowToken(token)]);
+  const rows = await querySql<Omit<FlowTokenRow, 'mode'> & { mode: string }>(db, FIND_FLOW_TOKEN_SQL, [tokenHash]);
   const row = rows[0];
   return row ? { ...row, tokenHash: row.tokenHash.trim(), mode: row.mode === 'reschedule' ? 'reschedule' : 'book' } : null;
 }
@@ -85,15 +90,96 @@ const FIND_FLOW_TOKEN_SQL: SqlStatement = {
 };
 
 /**
+ * Tokens that were usable when last read, by hash, for read-only steps of the Flow: a token's business,
+ * customer, mode, booking, language and expiry never change, so only "used or deleted since?" must be
+ * asked again, and that question rides on the step's live availability read (FlowTokenCheck).
+ * The customer's name may be up to a TTL old here; only the hold step shows it, and it reads the token fresh.
+ */
+export type FlowTokenCache = LRUCache<string, FlowTokenRow>;
+
+/** A bounded per-process FlowTokenCache (entries live `ttlMs`, 60 s by default). */
+export function createFlowTokenCache(options: { max?: number; ttlMs?: number } = {}): FlowTokenCache {
+  return new LRUCache<string, FlowTokenRow>({ max: options.max ?? 10_000, ttl: options.ttlMs ?? 60_000 });
+}
+
+/** The token was used (the booking went through) or deleted after it was cached: the endpoint answers 427. */
+export class FlowTokenUsedError extends Error {
+  override readonly name = 'FlowTokenUsedError';
+}
+
+/**
+ * A cached token's open question for one request: is it still unused? Answered by the request's first
+ * live availability read (one round trip for both, see flow-availability) or, when the step makes
+ * none, on its own before the answer leaves.
+ */
+export class FlowTokenCheck {
+  #isUsable: boolean | undefined;
+
+  constructor(
+    readonly tokenId: string,
+    readonly businessId: string,
+  ) {}
+
+  /** True until the database has answered. */
+  get isPending(): boolean {
+    return this.#isUsable === undefined;
+  }
+
+  /** Records the database's answer; throws FlowTokenUsedError when the token can no longer be used. */
+  settle(isUsable: boolean): void {
+    this.#isUsable = isUsable;
+    if (!isUsable) throw new FlowTokenUsedError('The flow token was used or removed after it was cached.');
+  }
+
+  /** Asks the database on its own unless a live read has already answered; throws like settle. */
+  async settleAlone(db: SqlTarget): Promise<void> {
+    if (!this.isPending) {
+      this.settle(this.#isUsable!);
+      return;
+    }
+    const [row] = await querySql<{ isUsable: boolean }>(db, IS_FLOW_TOKEN_UNUSED_SQL, [this.tokenId, this.businessId]);
+    this.settle(row?.isUsable === true);
+  }
+}
+
+/**
+ * The SQL condition "token $tokenParam of business $businessParam exists and is unused", for FlowTokenCheck's
+ * own statement and for the live read that answers it in passing.
+ */
+export function buildUnusedFlowTokenSql(tokenParam: string, businessParam: string): string {
+  return `EXISTS (SELECT 1 FROM flow_tokens WHERE id = ${tokenParam}::uuid AND business_id = ${businessParam}::uuid AND used_at IS NULL)`;
+}
+
+const IS_FLOW_TOKEN_UNUSED_SQL: SqlStatement = {
+  name: 'is_flow_token_unused',
+  text: `SELECT ${buildUnusedFlowTokenSql('$1', '$2')} AS "isUsable"`,
+};
+
+/**
  * The token's row when it can still be used at `now`, else why not (unknown, expired, used).
+ * With `cache` and `mayDeferUsedCheck` (read-only steps), a token cached as usable is judged on its
+ * expiry without a round trip and comes with a pending `usedCheck` the caller must settle before answering.
  * @example const resolved = await resolveFlowToken(prisma, request.flow_token, clock.now())
  */
-export async function resolveFlowToken(db: SqlTarget, token: string, now: Date): Promise<ResolvedFlowToken> {
-  const row = await findFlowToken(db, token);
+export async function resolveFlowToken(
+  db: SqlTarget,
+  token: string,
+  now: Date,
+  options: { cache?: FlowTokenCache; mayDeferUsedCheck?: boolean } = {},
+): Promise<ResolvedFlowToken> {
+  if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return { ok: false, reason: 'unknown' };
+  const tokenHash = hashFlowToken(token);
+  const cached = options.mayDeferUsedCheck ? options.cache?.get(tokenHash) : undefined;
+  if (cached) {
+    if (cached.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', token: cached };
+    return { ok: true, token: cached, usedCheck: new FlowTokenCheck(cached.id, cached.businessId) };
+  }
+  const row = await findFlowTokenByHash(db, tokenHash);
   if (!row) return { ok: false, reason: 'unknown' };
   if (row.usedAt) return { ok: false, reason: 'used', token: row };
   if (row.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', token: row };
-  return { ok: true, token: row };
+  options.cache?.set(tokenHash, row);
+  return { ok: true, token: row, usedCheck: null };
 }
 
 /** Marks a token used and remembers the booking it produced (inside the completion's transaction). */

@@ -29,6 +29,7 @@ export async function findTimesOfDay(session: FlowSession, service: ScheduledSer
     to: day.end,
     now: session.now,
     exceptCustomerId: session.customer.id,
+    usedCheck: session.usedCheck,
   });
   return slots.slice(0, MAX_TIMES);
 }

@@ -74,6 +74,13 @@ describe('verifySignature', () => {
     expect(verifySignature({ appSecret, rawBody: Buffer.from('{"object": "whatsapp_business_account", "entry": []}'), header })).toBe(false);
   });
 
+  it('accepts the escaped form of a body whose only non-ASCII byte is DEL (0x7f), as of any other character', () => {
+    const body = Buffer.from('{"text":"a\u007fb"}', 'utf8');
+    const escapedSignature = signBody(appSecret, Buffer.from('{"text":"a\\u007fb"}', 'utf8'));
+    expect(verifySignature({ appSecret, rawBody: body, header: escapedSignature })).toBe(true);
+    expect(verifySignature({ appSecret, rawBody, header: escapedSignature })).toBe(false);
+  });
+
   it('rejects everything with an empty secret', () => {
     expect(verifySignature({ appSecret: '', rawBody, header: signBody('', rawBody) })).toBe(false);
   });

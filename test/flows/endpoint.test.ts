@@ -205,6 +205,56 @@ describe('Flows data-exchange endpoint', () => {
       expect((await postFlow(flow.app, init(used.token))).status).toBe(427);
     });
 
+    describe('a token the endpoint has already seen (it keeps usable tokens for a minute)', () => {
+      const chooseTuesday = (token: string) => exchange(token, 'DATE', { screen_action: 'choose_date', date: tuesday, service_id: demo.services.consultation, staff_id: 'any' });
+      const refused = { status: 427, body: { error_msg: 'This form has expired. Please ask for a new one in the chat.' } };
+
+      it('427 on every screen once the token was used after it was seen, even for a request that would be a 400', async () => {
+        const { token, customerId } = await newToken();
+        expectScreen(await postFlow(flow.app, init(token)), 'SERVICE');
+        expectScreen(await postFlow(flow.app, chooseTuesday(token)), 'TIME');
+        await db.prisma.flowToken.updateMany({ where: { customerId }, data: { usedAt: now } });
+        expect(await postFlow(flow.app, chooseTuesday(token))).toEqual(refused);
+        expect(await postFlow(flow.app, init(token))).toEqual(refused);
+        expect(await postFlow(flow.app, exchange(token, 'SERVICE', { screen_action: 'choose_service', service: demo.services.consultation }))).toEqual(refused);
+        expect(await postFlow(flow.app, exchange(token, 'DATE', { screen_action: 'choose_date', date: tuesday, service_id: 'no-such-service', staff_id: 'any' }))).toEqual(refused);
+        expect(await postFlow(flow.app, exchange(token, 'TIME', { screen_action: 'choose_time', time: 'later', service_id: demo.services.consultation, staff_id: 'any' }))).toEqual(refused);
+      });
+
+      it('427 once the token is deleted (the customer was erased) after it was seen', async () => {
+        const { token, customerId } = await newToken();
+        expectScreen(await postFlow(flow.app, chooseTuesday(token)), 'TIME');
+        await db.prisma.flowToken.deleteMany({ where: { customerId } });
+        expect(await postFlow(flow.app, chooseTuesday(token))).toEqual(refused);
+        expect(await postFlow(flow.app, init(token))).toEqual(refused);
+      });
+
+      it('427 once it expires while kept', async () => {
+        const { token } = await newToken({ ttlMinutes: 5 });
+        expectScreen(await postFlow(flow.app, chooseTuesday(token)), 'TIME');
+        flow.clock.advanceMinutes(6);
+        try {
+          expect(await postFlow(flow.app, chooseTuesday(token))).toEqual(refused);
+        } finally {
+          flow.clock.set(now);
+        }
+      });
+
+      it('times reflect a hold placed after the token was seen, and holding a time shows the name as it is now', async () => {
+        const { token, customerId } = await newToken();
+        const withBen = (t: string, data: Record<string, unknown>) => exchange(t, 'DATE', { service_id: demo.services.consultation, staff_id: demo.staff.ben, ...data });
+        const first = expectScreen(await postFlow(flow.app, withBen(token, { screen_action: 'choose_date', date: tuesday })), 'TIME');
+        const taken = first.times[0].id as string;
+        const other = await newToken();
+        expectScreen(await postFlow(flow.app, withBen(other.token, { screen_action: 'choose_time', time: taken })), 'DETAILS');
+        const again = expectScreen(await postFlow(flow.app, withBen(token, { screen_action: 'choose_date', date: tuesday })), 'TIME');
+        expect(again.times.map((t: Json) => t.id)).not.toContain(taken);
+        await db.prisma.customer.update({ where: { id: customerId }, data: { name: 'Renamed Customer' } });
+        const details = expectScreen(await postFlow(flow.app, withBen(token, { screen_action: 'choose_time', time: again.times[0].id })), 'DETAILS');
+        expect(details.customer_name).toBe('Renamed Customer');
+      });
+    });
+
     it('432 for a wrong or missing signature (live mode)', async () => {
       const { token } = await newToken();
       expect((await postFlow(flow.app, init(token), { secret: 'another-secret' })).status).toBe(432);

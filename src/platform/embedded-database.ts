@@ -142,6 +142,9 @@ function startServer(binaries: Binaries, dataDir: string, port: number, onLog: (
       binaries.postgres,
       [
         '-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${SOCKET_DIRECTORY}`, '-c', 'max_connections=300',
+        // Queue-like tables (jobs, outbox, inbox) churn fast; PostgreSQL's default of looking for
+        // vacuum work once a minute lets dead rows pile up in front of their index scans.
+        '-c', 'autovacuum_naptime=10s',
         ...settings.flatMap((setting) => ['-c', setting]),
       ],
       { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },

@@ -46,7 +46,12 @@ async function main(): Promise<void> {
     // A worker-only process yields the CPU to web processes on the same host: Meta wants webhook
     // answers fast (median ≤ 250 ms, < 1 % over 1 s) and retries the slow ones, while a backlog
     // of turns only waits a little longer. Raising one's own nice value needs no privilege.
-    os.setPriority(Math.min(19, os.getPriority() + config.workerNice));
+    try {
+      os.setPriority(Math.min(19, os.getPriority() + config.workerNice));
+    } catch (error) {
+      // A container or OS that refuses is no reason not to work: say so and run at normal priority.
+      logger.warn({ err: (error as Error).message }, 'could not lower the worker process priority (WORKER_NICE); running at normal priority');
+    }
   }
   const runner = !runsWorkers ? undefined : await startJobRunner({
     connectionString: database.url,

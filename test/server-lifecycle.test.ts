@@ -1,6 +1,7 @@
 /**
  * `npm start` as a user runs it: embedded PostgreSQL in a data folder, migrations, demo seed,
- * one startup line, /health, a clean stop on SIGINT within 10 s, and the data reused next time.
+ * one startup line, /health, a clean stop on SIGINT within 10 s, and the data reused next time;
+ * a worker-only process lowers its CPU priority.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +33,7 @@ async function startServer(env: Record<string, string>): Promise<StartedServer> 
         stdoutLines.push(line);
         const match = /listening on (http:\/\/\S+)/.exec(line);
         if (match) resolve(match[1]!);
+        else if (/job worker running/.test(line)) resolve('');
       }
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
@@ -77,5 +79,17 @@ describe('npm start (embedded PostgreSQL)', () => {
     expect(rows).toEqual([{ name: 'Demo Clinic', time_zone: 'Europe/Madrid' }]);
     const secondStop = await stopServer(second);
     expect(secondStop.code).toBe(0);
+
+    // A worker-only process yields the CPU to the webhook intake (WORKER_NICE, default 10).
+    const worker = await startServer({ ...env, PROCESS_ROLE: 'worker' });
+    expect(worker.stdoutLines[0]).toMatch(/job worker running/);
+    expect(niceOf(worker.child.pid!)).toBe(Math.min(19, os.getPriority() + 10));
+    expect((await stopServer(worker)).code).toBe(0);
   });
 });
+
+/** The nice value of a running process (Linux /proc: field 19 of stat). */
+function niceOf(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[16]);
+}

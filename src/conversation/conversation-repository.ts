@@ -94,6 +94,13 @@ export async function openConversation(
   };
 }
 
+/** The pending inbox of customer $2 of business $1, oldest first; one text for both reads (open and fallback). */
+function pendingInboxSql(limitParameter: string): string {
+  return `SELECT id, wa_message_id, message, sent_at, received_at FROM inbox_messages
+           WHERE business_id = $1::uuid AND customer_id = $2::uuid AND processed_at IS NULL
+           ORDER BY sent_at ASC, received_at ASC, id ASC LIMIT ${limitParameter}::int`;
+}
+
 const OPEN_CONVERSATION_SQL: SqlStatement = {
   name: 'conversation-open',
   text: `WITH parties AS (
@@ -114,9 +121,7 @@ const OPEN_CONVERSATION_SQL: SqlStatement = {
     pending AS (
       SELECT COALESCE(json_agg(json_build_object('id', i.id, 'wa_message_id', i.wa_message_id, 'message', i.message)
                                ORDER BY i.sent_at, i.received_at, i.id), '[]'::json) AS rows
-      FROM (SELECT id, wa_message_id, message, sent_at, received_at FROM inbox_messages
-             WHERE business_id = $1::uuid AND customer_id = $2::uuid AND processed_at IS NULL
-             ORDER BY sent_at ASC, received_at ASC, id ASC LIMIT $4::int) i)
+      FROM (${pendingInboxSql('$4')}) i)
     SELECT p.*, (SELECT version FROM seen) AS seen_version, (SELECT rows FROM pending) AS pending, c.id AS conversation_id, c.machine_version, c.snapshot, c.version, c.state_value, c.is_handoff, c.handoff_reason,
            c.handoff_at, c.inactivity_deadline, c.flood_window_start, c.flood_count, c.flood_cooldown_until, c.last_activity_at,
            c.created_at, c.updated_at, c.is_new
@@ -163,12 +168,7 @@ export async function findPendingInbox(db: SqlTarget, params: { businessId: stri
   return rows.map((row) => ({ id: row.id, waMessageId: row.wa_message_id, message: row.message }));
 }
 
-const PENDING_INBOX_SQL: SqlStatement = {
-  name: 'conversation-pending-inbox',
-  text: `SELECT id, wa_message_id, message FROM inbox_messages
-          WHERE business_id = $1::uuid AND customer_id = $2::uuid AND processed_at IS NULL
-          ORDER BY sent_at ASC, received_at ASC, id ASC LIMIT $3::int`,
-};
+const PENDING_INBOX_SQL: SqlStatement = { name: 'conversation-pending-inbox', text: pendingInboxSql('$3') };
 
 /** The conversation columns a step may change (the rest of the row is the snapshot). */
 export type ConversationChanges = Partial<

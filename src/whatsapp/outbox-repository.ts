@@ -95,9 +95,6 @@ export async function queueOutboundWithPg(
   return result.rows[0]!.id;
 }
 
-// Keyed by the transaction client, which lives exactly as long as its transaction.
-const immediateJobsAdded = new WeakMap<Db, Set<string>>();
-
 /** Queues a message (and its sending job) inside the caller's transaction; returns the row id. */
 export async function enqueueOutbound(
   db: Db,
@@ -116,15 +113,7 @@ export async function enqueueOutbound(
     select: { id: true },
   });
   const payload: SendOutboxPayload = { businessId: message.businessId, recipient: message.recipient };
-  const jobKey = sendJobKey(message.businessId, message.recipient);
-  // One immediate job per recipient per transaction is enough: it runs after the commit and sends
-  // every row the transaction queued (a read receipt and a reply, say) in order.
-  // Only for a transaction client: the long-lived PrismaClient would remember keys forever.
-  const isTransaction = !('$transaction' in db);
-  const added = immediateJobsAdded.get(db) ?? new Set<string>();
-  if (message.runAt || !isTransaction || !added.has(jobKey)) {
-    await addJobInTransaction(db, SEND_OUTBOX_TASK, payload, { jobKey, runAt: message.runAt, maxAttempts: 50 });
-    if (!message.runAt && isTransaction) immediateJobsAdded.set(db, added.add(jobKey));
-  }
+  // One job per recipient (job key): a second message before it runs re-plans it, not piles up.
+  await addJobInTransaction(db, SEND_OUTBOX_TASK, payload, { jobKey: sendJobKey(message.businessId, message.recipient), runAt: message.runAt, maxAttempts: 50 });
   return row.id;
 }

@@ -127,6 +127,7 @@ async function claimSlot(client: PgClient, params: { id: string; phoneNumberId: 
            SELECT extract(epoch FROM (SELECT now FROM clock))::float8 * 1000 AS now_ms, extract(epoch FROM (SELECT slot FROM gate))::float8 * 1000 AS slot_ms,
                   (SELECT rate FROM gate) AS rate, extract(epoch FROM (SELECT cursor FROM number))::float8 * 1000 AS cursor_ms,
                   EXISTS (SELECT 1 FROM number) AS is_paced, EXISTS (SELECT 1 FROM mark) AS is_marked,
+                  -- Referenced so the CTE runs: a SELECT-only CTE nobody reads is never evaluated.
                   (SELECT setting FROM async_commit) AS commit_mode`,
     values: [params.phoneNumberId, params.now, MAX_WAIT_MS / 1000, params.id, params.attempts],
   });

@@ -98,32 +98,87 @@ const STORE_INBOUND_SQL: SqlStatement = {
     FROM inbox`,
 };
 
-/**
- * Applies delivery statuses to our outbox rows, one statement each; never moves a message
- * backwards (Meta's status webhooks arrive out of order), while `failed` always lands.
- */
-export async function applyStatusUpdates(prisma: PrismaClient, params: { businessId: string; events: InboundStatusEvent[] }): Promise<number> {
-  let applied = 0;
-  for (const event of params.events) {
+/** One outbox row's statuses from one webhook, folded: the furthest status and each status's time. */
+interface FoldedStatus {
+  messageId: string;
+  furthest: 'sent' | 'delivered' | 'read' | null;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  readAt: Date | null;
+  failure: { at: Date; code: number | null; text: string } | null;
+}
+
+const STATUS_ORDER = ['sent', 'delivered', 'read'] as const;
+
+/** Groups a webhook's statuses by message (Meta batches several, one message may appear twice). */
+function foldStatuses(events: InboundStatusEvent[]): FoldedStatus[] {
+  const byMessage = new Map<string, FoldedStatus>();
+  for (const event of events) {
+    const folded = byMessage.get(event.messageId) ?? { messageId: event.messageId, furthest: null, sentAt: null, deliveredAt: null, readAt: null, failure: null };
+    byMessage.set(event.messageId, folded);
     if (event.status === 'failed') {
       const error = event.errors[0];
-      applied += await prisma.$executeRaw`
-        UPDATE outbox_messages SET status = 'failed', failed_at = ${event.timestamp}, error_code = ${error?.code ?? null},
-               last_error = ${(error?.title ?? error?.message ?? 'failed').slice(0, 1000)}, updated_at = now()
-        WHERE business_id = ${params.businessId}::uuid AND provider_message_id = ${event.messageId}`;
+      folded.failure = { at: event.timestamp, code: error?.code ?? null, text: (error?.title ?? error?.message ?? 'failed').slice(0, 1000) };
       continue;
     }
-    if (!['sent', 'delivered', 'read'].includes(event.status)) continue;
-    applied += await prisma.$executeRaw`
-      UPDATE outbox_messages
-         SET status = ${event.status},
-             sent_at = CASE WHEN ${event.status} = 'sent' THEN ${event.timestamp}::timestamptz ELSE sent_at END,
-             delivered_at = CASE WHEN ${event.status} = 'delivered' THEN ${event.timestamp}::timestamptz ELSE delivered_at END,
-             read_at = CASE WHEN ${event.status} = 'read' THEN ${event.timestamp}::timestamptz ELSE read_at END,
-             updated_at = now()
-       WHERE business_id = ${params.businessId}::uuid AND provider_message_id = ${event.messageId}
-         AND array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], status)
-             < array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], ${event.status}::text)`;
+    const rank = STATUS_ORDER.indexOf(event.status as (typeof STATUS_ORDER)[number]);
+    if (rank < 0) continue;
+    if (folded.furthest === null || rank > STATUS_ORDER.indexOf(folded.furthest)) folded.furthest = STATUS_ORDER[rank]!;
+    if (event.status === 'sent') folded.sentAt = event.timestamp;
+    if (event.status === 'delivered') folded.deliveredAt = event.timestamp;
+    if (event.status === 'read') folded.readAt = event.timestamp;
   }
-  return applied;
+  return [...byMessage.values()].filter((folded) => folded.failure || folded.furthest);
 }
+
+/**
+ * Applies a webhook's delivery statuses to our outbox rows in one statement. A row never moves
+ * backwards (Meta's status webhooks arrive out of order): each status, and its time, lands only
+ * when it is ahead of the row's; `failed` always lands. Returns how many rows changed.
+ */
+export async function applyStatusUpdates(prisma: PrismaClient, params: { businessId: string; events: InboundStatusEvent[] }): Promise<number> {
+  const folded = foldStatuses(params.events);
+  if (folded.length === 0) return 0;
+  const rows = await querySql<{ updated: number }>(poolOf(prisma), APPLY_STATUSES_SQL, [
+    params.businessId,
+    folded.map((entry) => entry.messageId),
+    folded.map((entry) => entry.furthest),
+    folded.map((entry) => entry.sentAt),
+    folded.map((entry) => entry.deliveredAt),
+    folded.map((entry) => entry.readAt),
+    folded.map((entry) => entry.failure?.at ?? null),
+    folded.map((entry) => entry.failure?.code ?? null),
+    folded.map((entry) => entry.failure?.text ?? null),
+  ]);
+  return rows[0]?.updated ?? 0;
+}
+
+// Rank = position in the forward order (sent 4, delivered 5, read 6); NULL for 'failed' (and so
+// is any comparison with it), so a failed row is never moved on by a late delivery receipt.
+const APPLY_STATUSES_SQL: SqlStatement = {
+  name: 'outbox-apply-statuses',
+  text: `WITH incoming AS (
+      SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::int[], $9::text[])
+        AS s(message_id, furthest, sent_at, delivered_at, read_at, failed_at, error_code, last_error)),
+    ranked AS (
+      SELECT o.id, s.*, array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], o.status) AS current_rank
+      FROM outbox_messages o JOIN incoming s ON o.provider_message_id = s.message_id
+      WHERE o.business_id = $1::uuid),
+    updated AS (
+      UPDATE outbox_messages o
+         SET status = CASE WHEN r.failed_at IS NOT NULL THEN 'failed'
+                           WHEN r.current_rank < array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], r.furthest) THEN r.furthest
+                           ELSE o.status END,
+             sent_at = CASE WHEN r.sent_at IS NOT NULL AND r.current_rank < 4 THEN r.sent_at ELSE o.sent_at END,
+             delivered_at = CASE WHEN r.delivered_at IS NOT NULL AND r.current_rank < 5 THEN r.delivered_at ELSE o.delivered_at END,
+             read_at = CASE WHEN r.read_at IS NOT NULL AND r.current_rank < 6 THEN r.read_at ELSE o.read_at END,
+             failed_at = COALESCE(r.failed_at, o.failed_at),
+             error_code = CASE WHEN r.failed_at IS NOT NULL THEN r.error_code ELSE o.error_code END,
+             last_error = CASE WHEN r.failed_at IS NOT NULL THEN r.last_error ELSE o.last_error END,
+             updated_at = now()
+        FROM ranked r
+       WHERE o.id = r.id
+         AND (r.failed_at IS NOT NULL OR r.current_rank < array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], r.furthest))
+       RETURNING 1)
+    SELECT count(*)::int AS updated FROM updated`,
+};

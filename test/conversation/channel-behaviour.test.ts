@@ -142,6 +142,31 @@ describe('channel behaviour', () => {
     expect((await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).status).toBe('read');
   });
 
+  it('one webhook with several statuses, out of order and for several messages, moves each row to its furthest status', async () => {
+    const first = '34622000014';
+    const second = '34622000015';
+    await channel.send(first, text('hi'));
+    await channel.send(second, text('hi'));
+    const replyOf = (to: string) => db.prisma.outboxMessage.findFirstOrThrow({ where: { recipient: to, kind: 'reply', providerMessageId: { not: null } } });
+    const [rowA, rowB] = [await replyOf(first), await replyOf(second)];
+    const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: DEMO.phoneNumberId },
+      statuses: [
+        { id: rowA.providerMessageId, status: 'read', timestamp: '1795000020', recipient_id: first },
+        { id: rowA.providerMessageId, status: 'delivered', timestamp: '1795000010', recipient_id: first },
+        { id: rowB.providerMessageId, status: 'sent', timestamp: '1795000005', recipient_id: second },
+      ],
+    } }] }] });
+    const res = await request(channel.app).post('/webhook').set('content-type', 'application/json').set('x-hub-signature-256', signBody('channel-test-secret', body)).send(body);
+    expect(res.status).toBe(200);
+    const [afterA, afterB] = [await replyOf(first), await replyOf(second)];
+    expect(afterA.status).toBe('read');
+    expect(afterA.deliveredAt).toEqual(new Date(1795000010_000));
+    expect(afterA.readAt).toEqual(new Date(1795000020_000));
+    expect(afterB.status).toBe('sent');
+    expect(afterB.sentAt).toEqual(new Date(1795000005_000));
+  });
+
   it('a burst from one sender (5 jobs, 4 workers) is handled one message at a time, in arrival order', async () => {
     const from = '34622000013';
     await channel.send(from, text('hi'));

@@ -62,6 +62,95 @@ export async function openConversation(
   if (!row || !row.phone_number_id) return null;
   if (row.conversation_id === null) throw new Error(`conversation of customer ${params.customerId} belongs to another business`);
   return {
+    ...toParties(row),
+    row: toConversationRow(row),
+    isNew: row.is_new === true,
+    // The statement's snapshot predates its lock wait. If the version it saw before the lock is
+    // the one it locked, no step committed in between (a step that handles messages always bumps
+    // the version), so the messages it read are still the pending ones. Otherwise read again.
+    pending:
+      row.is_new !== true && row.seen_version !== null && Number(row.seen_version) === Number(row.version)
+        ? toPending(row.pending)
+        : undefined,
+  };
+}
+
+function toPending(raw: unknown): PendingInboxMessage[] {
+  return (raw as Array<{ id: string; wa_message_id: string; message: unknown }>).map((entry) => ({ id: entry.id, waMessageId: entry.wa_message_id, message: entry.message }));
+}
+
+/** What peekConversation returns: the parties, the conversation as last committed, and the pending inbox. */
+export interface PeekedConversation extends Pick<OpenedConversation, 'business' | 'customer'> {
+  /** Null on first contact (no conversation row yet). */
+  row: ConversationRow | null;
+  pending: PendingInboxMessage[];
+}
+
+/**
+ * The lock-free twin of openConversation, for the optimistic step: parties, the conversation row
+ * as last committed and its pending inbox, in one autocommit read that locks and writes nothing.
+ * The step's close then saves only if the row's version is still the one read here. Null when
+ * the business, the customer or the number is missing.
+ */
+export async function peekConversation(db: SqlTarget, params: { businessId: string; customerId: string; pendingLimit: number }): Promise<PeekedConversation | null> {
+  const rows = await querySql<Record<string, unknown>>(db, PEEK_CONVERSATION_SQL, [params.businessId, params.customerId, params.pendingLimit]);
+  const row = rows[0];
+  if (!row || !row.phone_number_id) return null;
+  return { ...toParties(row), row: row.conversation_id === null ? null : toConversationRow(row), pending: toPending(row.pending) };
+}
+
+/** The pending inbox of customer $2 of business $1, oldest first; one text for both reads (open and fallback). */
+function pendingInboxSql(limitParameter: string): string {
+  return `SELECT id, wa_message_id, message, sent_at, received_at FROM inbox_messages
+           WHERE business_id = $1::uuid AND customer_id = $2::uuid AND processed_at IS NULL
+           ORDER BY sent_at ASC, received_at ASC, id ASC LIMIT ${limitParameter}::int`;
+}
+
+/** The business (with the number its replies leave from) and customer $2 of business $1. */
+const PARTIES_SQL = `
+      SELECT b.id, b.name, b.time_zone, b.default_locale, b.inactivity_timeout_minutes, b.handoff_timeout_minutes,
+             b.flood_messages_per_minute, b.flood_cooldown_minutes, b.emergency_keywords, b.emergency_text, b.change_lock_minutes,
+             (SELECT w.phone_number_id FROM whatsapp_numbers w WHERE w.business_id = b.id ORDER BY w.created_at ASC LIMIT 1) AS phone_number_id,
+             c.id AS customer_id, c.wa_id, c.name AS customer_name, c.locale
+      FROM businesses b
+      JOIN customers c ON c.business_id = b.id AND c.id = $2::uuid
+      WHERE b.id = $1::uuid`;
+
+const OPEN_CONVERSATION_SQL: SqlStatement = {
+  name: 'conversation-open',
+  text: `WITH parties AS (${PARTIES_SQL}
+    ), conversation AS (
+      INSERT INTO conversations (business_id, customer_id, machine_version, snapshot, state_value)
+      SELECT $1::uuid, customer_id, $3::int, '{}'::jsonb, '' FROM parties WHERE phone_number_id IS NOT NULL
+      ON CONFLICT (customer_id) DO UPDATE SET customer_id = EXCLUDED.customer_id
+      WHERE conversations.business_id = EXCLUDED.business_id
+      RETURNING *, (xmax = 0) AS is_new),
+    seen AS (SELECT version FROM conversations WHERE customer_id = $2::uuid AND business_id = $1::uuid),
+    pending AS (
+      SELECT COALESCE(json_agg(json_build_object('id', i.id, 'wa_message_id', i.wa_message_id, 'message', i.message)
+                               ORDER BY i.sent_at, i.received_at, i.id), '[]'::json) AS rows
+      FROM (${pendingInboxSql('$4')}) i)
+    SELECT p.*, (SELECT version FROM seen) AS seen_version, (SELECT rows FROM pending) AS pending, c.id AS conversation_id, c.machine_version, c.snapshot, c.version, c.state_value, c.is_handoff, c.handoff_reason,
+           c.handoff_at, c.inactivity_deadline, c.flood_window_start, c.flood_count, c.flood_cooldown_until, c.last_activity_at,
+           c.created_at, c.updated_at, c.is_new
+    FROM parties p LEFT JOIN conversation c ON true`,
+};
+
+const PEEK_CONVERSATION_SQL: SqlStatement = {
+  name: 'conversation-peek',
+  text: `WITH parties AS (${PARTIES_SQL}),
+    pending AS (
+      SELECT COALESCE(json_agg(json_build_object('id', i.id, 'wa_message_id', i.wa_message_id, 'message', i.message)
+                               ORDER BY i.sent_at, i.received_at, i.id), '[]'::json) AS rows
+      FROM (${pendingInboxSql('$3')}) i)
+    SELECT p.*, (SELECT rows FROM pending) AS pending, c.id AS conversation_id, c.machine_version, c.snapshot, c.version, c.state_value, c.is_handoff, c.handoff_reason,
+           c.handoff_at, c.inactivity_deadline, c.flood_window_start, c.flood_count, c.flood_cooldown_until, c.last_activity_at,
+           c.created_at, c.updated_at
+    FROM parties p LEFT JOIN conversations c ON c.customer_id = p.customer_id AND c.business_id = $1::uuid`,
+};
+
+function toParties(row: Record<string, unknown>): Pick<OpenedConversation, 'business' | 'customer'> {
+  return {
     business: {
       id: row.id as string,
       name: row.name as string,
@@ -82,51 +171,8 @@ export async function openConversation(
       name: (row.customer_name as string | null) ?? null,
       locale: (row.locale as string | null) ?? null,
     },
-    row: toConversationRow(row),
-    isNew: row.is_new === true,
-    // The statement's snapshot predates its lock wait. If the version it saw before the lock is
-    // the one it locked, no step committed in between (a step that handles messages always bumps
-    // the version), so the messages it read are still the pending ones. Otherwise read again.
-    pending:
-      row.is_new !== true && row.seen_version !== null && Number(row.seen_version) === Number(row.version)
-        ? (row.pending as Array<{ id: string; wa_message_id: string; message: unknown }>).map((entry) => ({ id: entry.id, waMessageId: entry.wa_message_id, message: entry.message }))
-        : undefined,
   };
 }
-
-/** The pending inbox of customer $2 of business $1, oldest first; one text for both reads (open and fallback). */
-function pendingInboxSql(limitParameter: string): string {
-  return `SELECT id, wa_message_id, message, sent_at, received_at FROM inbox_messages
-           WHERE business_id = $1::uuid AND customer_id = $2::uuid AND processed_at IS NULL
-           ORDER BY sent_at ASC, received_at ASC, id ASC LIMIT ${limitParameter}::int`;
-}
-
-const OPEN_CONVERSATION_SQL: SqlStatement = {
-  name: 'conversation-open',
-  text: `WITH parties AS (
-      SELECT b.id, b.name, b.time_zone, b.default_locale, b.inactivity_timeout_minutes, b.handoff_timeout_minutes,
-             b.flood_messages_per_minute, b.flood_cooldown_minutes, b.emergency_keywords, b.emergency_text, b.change_lock_minutes,
-             (SELECT w.phone_number_id FROM whatsapp_numbers w WHERE w.business_id = b.id ORDER BY w.created_at ASC LIMIT 1) AS phone_number_id,
-             c.id AS customer_id, c.wa_id, c.name AS customer_name, c.locale
-      FROM businesses b
-      JOIN customers c ON c.business_id = b.id AND c.id = $2::uuid
-      WHERE b.id = $1::uuid
-    ), conversation AS (
-      INSERT INTO conversations (business_id, customer_id, machine_version, snapshot, state_value)
-      SELECT $1::uuid, customer_id, $3::int, '{}'::jsonb, '' FROM parties WHERE phone_number_id IS NOT NULL
-      ON CONFLICT (customer_id) DO UPDATE SET customer_id = EXCLUDED.customer_id
-      WHERE conversations.business_id = EXCLUDED.business_id
-      RETURNING *, (xmax = 0) AS is_new),
-    seen AS (SELECT version FROM conversations WHERE customer_id = $2::uuid AND business_id = $1::uuid),
-    pending AS (
-      SELECT COALESCE(json_agg(json_build_object('id', i.id, 'wa_message_id', i.wa_message_id, 'message', i.message)
-                               ORDER BY i.sent_at, i.received_at, i.id), '[]'::json) AS rows
-      FROM (${pendingInboxSql('$4')}) i)
-    SELECT p.*, (SELECT version FROM seen) AS seen_version, (SELECT rows FROM pending) AS pending, c.id AS conversation_id, c.machine_version, c.snapshot, c.version, c.state_value, c.is_handoff, c.handoff_reason,
-           c.handoff_at, c.inactivity_deadline, c.flood_window_start, c.flood_count, c.flood_cooldown_until, c.last_activity_at,
-           c.created_at, c.updated_at, c.is_new
-    FROM parties p LEFT JOIN conversation c ON true`,
-};
 
 function toConversationRow(raw: Record<string, unknown>): ConversationRow {
   return {
@@ -203,6 +249,17 @@ export interface StepClose {
  * version +1, checked against the version read under the lock. Returns how many messages it queued.
  */
 export async function closeConversationStep(db: SqlTarget, close: StepClose): Promise<number> {
+  const { isSaved, queued } = await saveConversationStep(db, close);
+  if (!isSaved) throw new Error(`conversation ${close.row.id} changed under its lock (version ${close.row.version}); the step will be retried`);
+  return queued;
+}
+
+/**
+ * closeConversationStep's statement, all or nothing on its own: when the conversation's version is
+ * no longer the one the step read, it writes nothing at all (no messages, no inbox outcomes) and
+ * says so. The optimistic step runs it outside any transaction and falls back to the locked step.
+ */
+export async function saveConversationStep(db: SqlTarget, close: StepClose): Promise<{ isSaved: boolean; queued: number }> {
   const state = { ...close.row, ...close.changes };
   const rows = await querySql<{ saved: number; queued: number }>(db, CLOSE_STEP_SQL, [
     close.row.businessId,
@@ -228,31 +285,33 @@ export async function closeConversationStep(db: SqlTarget, close: StepClose): Pr
     close.row.version,
   ]);
   const result = rows[0]!;
-  if (Number(result.saved) !== 1) throw new Error(`conversation ${close.row.id} changed under its lock (version ${close.row.version}); the step will be retried`);
-  return Number(result.queued);
+  return { isSaved: Number(result.saved) === 1, queued: Number(result.queued) };
 }
 
 // ORDER BY the array position: the outbox sequence (default nextval) follows the insert order.
+// The messages and inbox outcomes read the saved row: without a saved snapshot nothing is written
+// (PostgreSQL runs a data-modifying CTE whose RETURNING another part reads before that part).
 const CLOSE_STEP_SQL: SqlStatement = {
   name: 'conversation-close',
-  text: `WITH outbound AS (
-      INSERT INTO outbox_messages (business_id, customer_id, phone_number_id, recipient, kind, payload, fallback_payload)
-      SELECT $1::uuid, $2::uuid, $3, $4, message.value->>'kind', message.value->'payload', NULLIF(message.value->'fallback_payload', 'null'::jsonb)
-      FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS message(value, position)
-      ORDER BY message.position
-      RETURNING id),
-    processed AS (
-      UPDATE inbox_messages AS inbox SET processed_at = $8::timestamptz, outcome = handled.outcome
-      FROM unnest($6::uuid[], $7::text[]) AS handled(id, outcome)
-      WHERE inbox.id = handled.id AND inbox.business_id = $1::uuid
-      RETURNING inbox.id),
-    saved AS (
+  text: `WITH saved AS (
       UPDATE conversations
          SET snapshot = $9::jsonb, state_value = $10, machine_version = $11::int, version = version + 1,
              is_handoff = $12::boolean, handoff_reason = $13, handoff_at = $14::timestamptz, inactivity_deadline = $15::timestamptz,
              flood_window_start = $16::timestamptz, flood_count = $17::int, flood_cooldown_until = $18::timestamptz,
              last_activity_at = $19::timestamptz, updated_at = now()
        WHERE id = $20::uuid AND version = $21::int AND business_id = $1::uuid
-       RETURNING id)
+       RETURNING id),
+    outbound AS (
+      INSERT INTO outbox_messages (business_id, customer_id, phone_number_id, recipient, kind, payload, fallback_payload)
+      SELECT $1::uuid, $2::uuid, $3, $4, message.value->>'kind', message.value->'payload', NULLIF(message.value->'fallback_payload', 'null'::jsonb)
+      FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS message(value, position)
+      WHERE EXISTS (SELECT 1 FROM saved)
+      ORDER BY message.position
+      RETURNING id),
+    processed AS (
+      UPDATE inbox_messages AS inbox SET processed_at = $8::timestamptz, outcome = handled.outcome
+      FROM unnest($6::uuid[], $7::text[]) AS handled(id, outcome)
+      WHERE inbox.id = handled.id AND inbox.business_id = $1::uuid AND EXISTS (SELECT 1 FROM saved)
+      RETURNING inbox.id)
     SELECT (SELECT count(*) FROM saved)::int AS saved, (SELECT count(*) FROM outbound)::int AS queued, (SELECT count(*) FROM processed)::int AS processed`,
 };

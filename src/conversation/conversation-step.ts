@@ -30,9 +30,12 @@ import {
   closeConversationStep,
   findPendingInbox,
   openConversation,
+  peekConversation,
+  saveConversationStep,
   type ConversationBusiness,
   type ConversationChanges,
   type ConversationRow,
+  type OpenedConversation,
   type PendingInboxMessage,
 } from './conversation-repository';
 import { chooseLocale } from './locale';
@@ -109,15 +112,17 @@ function restoreSnapshot(row: ConversationRow, isFlowEnabled: boolean): Conversa
   }
 }
 
-async function openStep(
-  deps: ConversationDeps,
-  tx: Prisma.TransactionClient,
-  params: { businessId: string; customerId: string },
-  isSerializable: boolean,
-): Promise<{ state: StepState; business: ConversationBusiness; locale: Locale; wasReset: boolean; pending: PendingInboxMessage[] } | null> {
-  const opened = await openConversation(tx, { ...params, machineVersion: CONVERSATION_MACHINE_VERSION, pendingLimit: MAX_INBOX_PER_STEP });
-  if (!opened) return null;
-  const { business, customer, row, isNew } = opened;
+/** The step's starting point: the parties and the conversation row (locked, or as last committed). */
+interface StepOrigin {
+  business: ConversationBusiness;
+  customer: OpenedConversation['customer'];
+  row: ConversationRow;
+  isNew: boolean;
+}
+
+/** Restores the sender's machine (fresh on first contact or after a version reset) and the effect context around `tx`. */
+async function startStep(deps: ConversationDeps, tx: Prisma.TransactionClient, origin: StepOrigin, isSerializable: boolean): Promise<{ state: StepState; wasReset: boolean }> {
+  const { business, customer, row, isNew } = origin;
   // The saved choice, else the business's language; the customer's own words switch it (the
   // machine detects Spanish and Portuguese). A guess from the number's country code was tried and
   // dropped: expats and tourists writing English would be answered in Spanish.
@@ -153,8 +158,20 @@ async function openStep(
     // The saved dialogue belongs to an older version of the bot: start over and say so.
     queueForCustomer(ctx, 'reply', renderMessage({ descriptor: { kind: 'text', key: 'system.resetApology' }, locale, to: customer.waId, timeZone: business.timeZone }));
   }
+  return { state, wasReset: !restored && !isNew };
+}
+
+async function openStep(
+  deps: ConversationDeps,
+  tx: Prisma.TransactionClient,
+  params: { businessId: string; customerId: string },
+  isSerializable: boolean,
+): Promise<{ state: StepState; business: ConversationBusiness; wasReset: boolean; pending: PendingInboxMessage[] } | null> {
+  const opened = await openConversation(tx, { ...params, machineVersion: CONVERSATION_MACHINE_VERSION, pendingLimit: MAX_INBOX_PER_STEP });
+  if (!opened) return null;
+  const { state, wasReset } = await startStep(deps, tx, opened, isSerializable);
   const pending = opened.pending ?? (await findPendingInbox(tx, { ...params, limit: MAX_INBOX_PER_STEP }));
-  return { state, business, locale, wasReset: !restored && !isNew, pending };
+  return { state, business: opened.business, wasReset, pending };
 }
 
 /**
@@ -250,11 +267,128 @@ const IS_INBOX_PENDING_SQL: SqlStatement = {
 };
 
 /**
+ * Feeds a step's pending inbox messages to the machine, oldest first: read receipt, flood
+ * control, rating taps, then the dialogue. Shared by the optimistic and the locked step.
+ */
+async function handlePending(deps: ConversationDeps, state: StepState, business: ConversationBusiness, pending: PendingInboxMessage[], tx: Prisma.TransactionClient): Promise<void> {
+  const now = deps.clock.now();
+  const handled = (inboxId: string, outcome: string) => state.processed.push({ inboxId, outcome });
+  // One read receipt, for the newest message: WhatsApp marks the earlier ones of the thread read
+  // with it (WHATSAPP.md §2.7), and each receipt is a request that counts against the number's rate.
+  const newest = pending.at(-1);
+  // Read receipts first: the customer sees the blue ticks before the answer.
+  if (newest) queueForCustomer(state.ctx, 'read_receipt', buildMarkReadMessage(newest.waMessageId));
+  for (const inbox of pending) {
+    const message = inbox.message as InboundMessage;
+    const flood = checkFlood(state.ctx.conversation, state.ctx.conversationChanges, business, now);
+    if (flood !== 'ok') {
+      if (flood === 'notify') {
+        queueForCustomer(
+          state.ctx,
+          'reply',
+          renderMessage({
+            descriptor: { kind: 'text', key: 'system.floodNotice', params: { minutes: business.floodCooldownMinutes } },
+            locale: state.snapshot.context.locale,
+            to: state.ctx.customer.waId,
+            timeZone: business.timeZone,
+          }),
+        );
+      }
+      handled(inbox.id, 'ignored_flood');
+      continue;
+    }
+    // A tap on a follow-up's 1–5 rating is answered outside the dialogue: it stores the rating
+    // whatever step the customer is in, and thanks them.
+    const tapId = message.type === 'button_reply' || message.type === 'list_reply' ? message.id : message.type === 'template_button' ? message.payload : undefined;
+    if (tapId && parseRatingReplyId(tapId)) {
+      const result = await recordRatingReply(tx, { bookings: deps.bookings, businessId: business.id, customerId: state.ctx.customer.id, replyId: tapId });
+      if (result.status === 'recorded') {
+        queueForCustomer(state.ctx, 'reply', buildTextMessage({ to: state.ctx.customer.waId, text: renderRatingThanks(state.snapshot.context.locale, result.rating) }));
+      }
+      handled(inbox.id, `rating_${result.status}`);
+      continue;
+    }
+    // A business's own keywords add to the defaults: losing "chest pain" must never be a setting.
+    const event = toConversationEvent(message, { emergencyKeywords: [...DEFAULT_EMERGENCY_KEYWORDS, ...business.emergencyKeywords] });
+    await runEvents(state, event);
+    const isHandoff = state.ctx.conversationChanges.isHandoff ?? state.ctx.conversation.isHandoff;
+    handled(inbox.id, isHandoff ? 'handled_during_handoff' : 'processed');
+  }
+}
+
+/** Thrown inside an optimistic step by anything that needs the database: the turn runs locked instead. */
+class StepNeedsLock extends Error {
+  override readonly name = 'StepNeedsLock';
+}
+
+/**
+ * The optimistic step's stand-in for a transaction: the first use of it (an effect that reads or
+ * writes bookings, schedules a timer, stores a rating…) throws StepNeedsLock before anything is
+ * written, so the turn is simply run again the locked way.
+ */
+const NO_TRANSACTION = new Proxy({} as Prisma.TransactionClient, {
+  get(_target, property) {
+    // Awaiting or inspecting the stand-in is not a database call.
+    if (property === 'then' || typeof property === 'symbol') return undefined;
+    throw new StepNeedsLock(`the turn uses the database (${String(property)})`);
+  },
+});
+
+/**
+ * The optimistic step, for turns that only answer: one read (parties, conversation, pending inbox),
+ * the machine, then one statement that saves the snapshot, queues the messages and marks the inbox
+ * only if the conversation's version is still the one read. No transaction, no row lock: two
+ * statements instead of five, and a sender's messages still leave in order (a step that lost the
+ * race writes nothing). Returns how many messages it handled, or 'needs_lock' when the turn must
+ * run locked: first contact, a reset snapshot, an effect that uses the database, a lost race.
+ */
+async function tryOptimisticStep(deps: ConversationDeps, params: ProcessInboxParams): Promise<number | 'needs_lock'> {
+  const peeked = await peekConversation(poolOf(deps.prisma), { ...params, pendingLimit: MAX_INBOX_PER_STEP });
+  if (!peeked) return 0;
+  // Nothing pending: an earlier step of this sender took this job's message along.
+  if (peeked.pending.length === 0) return 0;
+  if (!peeked.row) return 'needs_lock';
+  const { business, pending } = peeked;
+  let state: StepState;
+  try {
+    const started = await startStep(deps, NO_TRANSACTION, { ...peeked, row: peeked.row, isNew: false }, false);
+    if (started.wasReset) return 'needs_lock';
+    state = started.state;
+    await handlePending(deps, state, business, pending, NO_TRANSACTION);
+  } catch (error) {
+    if (error instanceof StepNeedsLock || error instanceof SerializableStepRequired) return 'needs_lock';
+    throw error;
+  }
+  const { ctx } = state;
+  const { isSaved, queued } = await saveConversationStep(poolOf(deps.prisma), {
+    row: ctx.conversation,
+    changes: { ...ctx.conversationChanges, lastActivityAt: deps.clock.now() },
+    snapshot: persistable(state.snapshot),
+    stateValue: stateLabel(state.snapshot),
+    machineVersion: CONVERSATION_MACHINE_VERSION,
+    outbound: ctx.outbound,
+    outboundTo: { customerId: ctx.customer.id, phoneNumberId: business.phoneNumberId, recipient: ctx.customer.waId },
+    processed: state.processed,
+    at: deps.clock.now(),
+  });
+  // Another step of this sender committed since the read: run again, locked, on what is left.
+  if (!isSaved) return 'needs_lock';
+  deps.logger.debug({ customer: maskPhone(ctx.customer.waId), messages: pending.length, state: stateLabel(state.snapshot), isOptimistic: true }, 'conversation step');
+  await sendAfterStep(deps, queued > 0 ? { businessId: business.id, recipient: ctx.customer.waId } : null);
+  return pending.length;
+}
+
+/**
  * Processes every pending inbox message of one sender, in order (the process_inbox job), then
  * sends the step's messages when an inline sender is configured. Returns how many were handled.
+ * Most turns only answer (a menu, a list from the catalog…): those run optimistically, without a
+ * transaction (optimistic-step.ts); a turn that needs the database, or lost a race, runs locked.
  */
 export async function processInbox(deps: ConversationDeps, params: ProcessInboxParams): Promise<number> {
-  if (params.inboxId) {
+  if (deps.sender) {
+    const optimistic = await tryOptimisticStep(deps, params);
+    if (optimistic !== 'needs_lock') return optimistic;
+  } else if (params.inboxId) {
     const [inbox] = await querySql<{ pending: boolean }>(poolOf(deps.prisma), IS_INBOX_PENDING_SQL, [params.inboxId, params.businessId]);
     if (inbox && !inbox.pending) return 0;
   }
@@ -262,47 +396,8 @@ export async function processInbox(deps: ConversationDeps, params: ProcessInboxP
     const opened = await openStep(deps, tx, params, isSerializable);
     if (!opened) return { handled: 0, sendTo: null };
     const { state, business, pending } = opened;
-    const now = deps.clock.now();
-    const handled = (inboxId: string, outcome: string) => state.processed.push({ inboxId, outcome });
-    for (const inbox of pending) {
-      const message = inbox.message as InboundMessage;
-      // Read receipts first: the customer sees the blue ticks before the answer.
-      queueForCustomer(state.ctx, 'read_receipt', buildMarkReadMessage(inbox.waMessageId));
-      const flood = checkFlood(state.ctx.conversation, state.ctx.conversationChanges, business, now);
-      if (flood !== 'ok') {
-        if (flood === 'notify') {
-          queueForCustomer(
-            state.ctx,
-            'reply',
-            renderMessage({
-              descriptor: { kind: 'text', key: 'system.floodNotice', params: { minutes: business.floodCooldownMinutes } },
-              locale: state.snapshot.context.locale,
-              to: state.ctx.customer.waId,
-              timeZone: business.timeZone,
-            }),
-          );
-        }
-        handled(inbox.id, 'ignored_flood');
-        continue;
-      }
-      // A tap on a follow-up's 1–5 rating is answered outside the dialogue: it stores the rating
-      // whatever step the customer is in, and thanks them.
-      const tapId = message.type === 'button_reply' || message.type === 'list_reply' ? message.id : message.type === 'template_button' ? message.payload : undefined;
-      if (tapId && parseRatingReplyId(tapId)) {
-        const result = await recordRatingReply(tx, { bookings: deps.bookings, businessId: business.id, customerId: params.customerId, replyId: tapId });
-        if (result.status === 'recorded') {
-          queueForCustomer(state.ctx, 'reply', buildTextMessage({ to: state.ctx.customer.waId, text: renderRatingThanks(state.snapshot.context.locale, result.rating) }));
-        }
-        handled(inbox.id, `rating_${result.status}`);
-        continue;
-      }
-      // A business's own keywords add to the defaults: losing "chest pain" must never be a setting.
-      const event = toConversationEvent(message, { emergencyKeywords: [...DEFAULT_EMERGENCY_KEYWORDS, ...business.emergencyKeywords] });
-      await runEvents(state, event);
-      const isHandoff = state.ctx.conversationChanges.isHandoff ?? state.ctx.conversation.isHandoff;
-      handled(inbox.id, isHandoff ? 'handled_during_handoff' : 'processed');
-    }
-    const queued = await closeStep(deps, tx, state, { lastActivityAt: now });
+    await handlePending(deps, state, business, pending, tx);
+    const queued = await closeStep(deps, tx, state, { lastActivityAt: deps.clock.now() });
     deps.logger.debug({ customer: maskPhone(state.ctx.customer.waId), messages: pending.length, state: stateLabel(state.snapshot) }, 'conversation step');
     return { handled: pending.length, sendTo: queued > 0 ? { businessId: business.id, recipient: state.ctx.customer.waId } : null };
   });

@@ -87,7 +87,11 @@ describe('a step sends its messages itself', () => {
     const before = graph.requests.length;
     expect(await processInbox(deps, queued[0]!.payload as never)).toBe(3);
     const afterFirst = graph.requests.length;
-    expect(graph.requests.slice(before).map((r) => (r.body.status === 'read' ? 'read' : r.body.type))).toEqual(['read', 'interactive', 'read', 'interactive', 'read', 'interactive']);
+    const sent = graph.requests.slice(before);
+    // One read receipt, for the newest message: WhatsApp marks the earlier ones read with it.
+    expect(sent.map((r) => (r.body.status === 'read' ? 'read' : r.body.type))).toEqual(['read', 'interactive', 'interactive', 'interactive']);
+    const newest = await db.prisma.inboxMessage.findFirstOrThrow({ where: { customer: { waId: from } }, orderBy: [{ sentAt: 'desc' }, { receivedAt: 'desc' }, { id: 'desc' }] });
+    expect(sent[0]!.body.message_id).toBe(newest.waMessageId);
     expect(await processInbox(deps, queued[1]!.payload as never)).toBe(0);
     expect(await processInbox(deps, queued[2]!.payload as never)).toBe(0);
     expect(graph.requests.length).toBe(afterFirst);
@@ -119,6 +123,40 @@ describe('a step sends its messages itself', () => {
       await other.query('COMMIT');
       expect(await handled).toBe(0);
       expect(graph.requests.length).toBe(before);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('an answer-only turn that loses a race to another step writes nothing, and the turn is answered once, locked', async () => {
+    await clearJobs();
+    const from = '34612000006';
+    await post(from, 'hi');
+    const [first] = await jobs('process_inbox');
+    await processInbox(deps, first!.payload as never);
+    await clearJobs();
+    await post(from, 'hi');
+    const [second] = await jobs('process_inbox');
+    const customer = await db.prisma.customer.findFirstOrThrow({ where: { waId: from } });
+    const outboxBefore = await db.prisma.outboxMessage.count({ where: { recipient: from } });
+
+    // Another step of this sender (a timer, staff releasing a hand-off) holds the row and commits a
+    // new version without touching the inbox: the optimistic save must find its version stale.
+    const other = new Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('UPDATE conversations SET version = version + 1 WHERE customer_id = $1', [customer.id]);
+      const before = graph.requests.length;
+      const handled = processInbox(deps, second!.payload as never);
+      await waitForLockWaiter();
+      await other.query('COMMIT');
+      expect(await handled).toBe(1);
+      // Exactly one read receipt and one menu: the stale save queued nothing.
+      expect(graph.requests.slice(before).map((r) => (r.body.status === 'read' ? 'read' : r.body.type))).toEqual(['read', 'interactive']);
+      expect(await db.prisma.outboxMessage.count({ where: { recipient: from } })).toBe(outboxBefore + 2);
+      const inbox = await db.prisma.inboxMessage.findMany({ where: { customerId: customer.id }, select: { processedAt: true } });
+      expect(inbox.every((row) => row.processedAt !== null)).toBe(true);
     } finally {
       await other.end();
     }

@@ -19,7 +19,7 @@ import type { Logger } from '../platform/logger';
 import type { GraphClient } from './graph-client';
 import { maskPhone } from './mask';
 import type { OutboundMessage } from './outbound-message';
-import { SEND_OUTBOX_TASK, sendJobKey, tryLockRecipient, unlockRecipient, type SendOutboxPayload } from './outbox-repository';
+import { recipientLockKey, SEND_OUTBOX_TASK, sendJobKey, unlockRecipient, type SendOutboxPayload } from './outbox-repository';
 import { decideRetry } from './retry-policy';
 import { passSendGate, waitOnTimer } from './send-gate';
 
@@ -57,13 +57,14 @@ export async function sendQueuedForRecipient(deps: OutboxSenderDeps, job: SendOu
   const client = await poolOf(deps.prisma).connect();
   let failure: Error | undefined;
   try {
-    if (!(await tryLockRecipient(client, job))) {
+    const first = await lockAndReadBatch(client, job);
+    if (!first.isLocked) {
       // Infrastructure wait, measured by the database's clock (not the app's, which tests may move).
       await addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAfterMs: 500, ...JOB_OPTIONS });
       return;
     }
     try {
-      await sendQueuedHoldingLock(deps, client, job);
+      await sendQueuedHoldingLock(deps, client, job, first.rows);
     } finally {
       await unlockRecipient(client, job);
     }
@@ -87,7 +88,30 @@ interface OutboxRow {
   next_attempt_at: Date | null;
 }
 
-/** After one row: go on, send this row again now (template fallback), stop (a job is scheduled), or come back later. */
+const OUTBOX_COLUMNS = 'id, phone_number_id, payload, fallback_payload, attempts, kind, status, next_attempt_at';
+const UNSENT_OF_RECIPIENT = `FROM outbox_messages WHERE business_id = $1::uuid AND recipient = $2 AND status IN ('queued', 'sending') ORDER BY sequence LIMIT ${BATCH}`;
+
+/**
+ * Takes the recipient's send lock and reads the first batch in one round trip. The read's snapshot
+ * predates the lock, so a row may look unsent that the previous lock holder has just sent: the
+ * send gate's claim (and the sandbox's update) only touch a row still as it was read, and a row
+ * found changed sends the sender back to a fresh read (sendOne's 'stale').
+ */
+async function lockAndReadBatch(client: PgClient, job: SendOutboxPayload): Promise<{ isLocked: boolean; rows: OutboxRow[] }> {
+  const { rows } = await client.query<{ locked: boolean } & ({ [K in keyof OutboxRow]: OutboxRow[K] | null })>({
+    name: 'outbox-lock-and-batch',
+    text: `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_lock(hashtext($3)) AS locked)
+           SELECT lock.locked, row.* FROM lock LEFT JOIN LATERAL (SELECT ${OUTBOX_COLUMNS} ${UNSENT_OF_RECIPIENT}) AS row ON lock.locked`,
+    values: [job.businessId, job.recipient, recipientLockKey(job.businessId, job.recipient)],
+  });
+  const isLocked = rows[0]?.locked === true;
+  return { isLocked, rows: isLocked ? (rows.filter((row) => row.id !== null) as OutboxRow[]) : [] };
+}
+
+/**
+ * After one row: go on, read again (the row now carries its template fallback, or it was sent by
+ * someone else since it was read), stop (a job is scheduled), or come back later.
+ */
 type SendResult = 'next' | 'again' | 'scheduled' | { retryAfterMs: number };
 
 /**
@@ -95,26 +119,20 @@ type SendResult = 'next' | 'again' | 'scheduled' | { retryAfterMs: number };
  * (sendQueuedForRecipient, or a reminder sent right after its own commit). Whatever cannot go
  * now is left queued with a send_outbox job at the time it may go, so nothing stays without a job.
  */
-export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgClient, job: SendOutboxPayload): Promise<void> {
+export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgClient, job: SendOutboxPayload, firstBatch?: OutboxRow[]): Promise<void> {
   const log = deps.logger.child({ component: 'outbox', recipient: maskPhone(job.recipient) });
   const reschedule = (when: { runAt: Date } | { runAfterMs: number }) =>
     addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), ...when, ...JOB_OPTIONS });
+  let pending = firstBatch;
   for (;;) {
-    const { rows } = await client.query<OutboxRow>({
-      name: 'outbox-batch',
-      text: `SELECT id, phone_number_id, payload, fallback_payload, attempts, kind, status, next_attempt_at
-               FROM outbox_messages
-              WHERE business_id = $1::uuid AND recipient = $2 AND status IN ('queued', 'sending')
-              ORDER BY sequence LIMIT ${BATCH}`,
-      values: [job.businessId, job.recipient],
-    });
+    const rows =
+      pending ??
+      (await client.query<OutboxRow>({ name: 'outbox-batch', text: `SELECT ${OUTBOX_COLUMNS} ${UNSENT_OF_RECIPIENT}`, values: [job.businessId, job.recipient] })).rows;
+    pending = undefined;
     let isAgain = false;
     for (const row of rows) {
       const now = deps.clock.now();
       if (row.next_attempt_at && row.next_attempt_at > now) return reschedule({ runAt: row.next_attempt_at });
-      if (row.status === 'sending') {
-        log.warn({ outboxId: row.id, attempts: row.attempts }, 'previous send attempt ended without a stored message id (crash or timeout); sending again, a duplicate is possible');
-      }
       const result = await sendOne(deps, client, log, job, row);
       if (result === 'scheduled') return;
       // The send gate is booked up that far ahead: later rows wait behind this one to keep the order.
@@ -122,7 +140,7 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
       if (typeof result === 'object') {
         return reschedule(deps.isGateOnClock ? { runAt: new Date(deps.clock.now().getTime() + result.retryAfterMs) } : { runAfterMs: result.retryAfterMs });
       }
-      // The row now carries its template fallback: read the batch again, this row first.
+      // The row now carries its template fallback, or changed since it was read: read the batch again.
       if (result === 'again') {
         isAgain = true;
         break;
@@ -137,11 +155,13 @@ async function sendOne(deps: OutboxSenderDeps, client: PgClient, log: Logger, jo
   const graph = (await deps.graphForNumber?.(row.phone_number_id)) ?? deps.graph;
   if (!graph) {
     // Sandbox: nothing leaves, so nothing passes the gate.
-    await client.query({
+    const stored = await client.query({
       name: 'outbox-sandbox',
-      text: `UPDATE outbox_messages SET status = 'sandbox', attempts = $2, provider_message_id = $3, sent_at = $4, updated_at = now() WHERE id = $1::uuid`,
-      values: [row.id, attempts, `sandbox.${randomUUID()}`, deps.clock.now()],
+      text: `UPDATE outbox_messages SET status = 'sandbox', attempts = $2, provider_message_id = $3, sent_at = $4, updated_at = now()
+              WHERE id = $1::uuid AND status = $5 AND attempts = $6`,
+      values: [row.id, attempts, `sandbox.${randomUUID()}`, deps.clock.now(), row.status, row.attempts],
     });
+    if (stored.rowCount === 0) return 'again';
     deps.onSettled?.({ id: row.id, status: 'sandbox' });
     return 'next';
   }
@@ -151,7 +171,11 @@ async function sendOne(deps: OutboxSenderDeps, client: PgClient, log: Logger, jo
     ...(deps.onSlotMissed ? { onSlotMissed: deps.onSlotMissed } : {}),
   };
   const gate = await passSendGate(gateDeps, client, { id: row.id, phoneNumberId: row.phone_number_id, attempts, previousStatus: row.status });
-  if (!gate.pass) return { retryAfterMs: gate.retryAfterMs };
+  if (!gate.pass) return 'isStale' in gate ? 'again' : { retryAfterMs: gate.retryAfterMs };
+  if (row.status === 'sending') {
+    // Logged only now: the claim has just confirmed that the row is still the unfinished attempt we read.
+    log.warn({ outboxId: row.id, attempts: row.attempts }, 'previous send attempt ended without a stored message id (crash or timeout); sending again, a duplicate is possible');
+  }
   try {
     const payload = row.payload as OutboundMessage;
     let messageId: string | null = null;

@@ -40,8 +40,11 @@ export interface SendGateDeps {
   onSlotMissed?: () => void;
 }
 
-/** The outcome: go now, or come back in `retryAfterMs` (the number's slots are taken that far ahead). */
-export type SendGateResult = { pass: true } | { pass: false; retryAfterMs: number };
+/**
+ * The outcome: go now; come back in `retryAfterMs` (the number's slots are taken that far ahead);
+ * or the row is no longer as the caller read it (another sender sent it meanwhile): read it again.
+ */
+export type SendGateResult = { pass: true } | { pass: false; retryAfterMs: number } | { pass: false; isStale: true };
 
 /** Waits `ms` on the real timer. */
 export function waitOnTimer(ms: number): Promise<void> {
@@ -52,7 +55,9 @@ export function waitOnTimer(ms: number): Promise<void> {
  * Claims a send slot for one outbox row of `phoneNumberId`, waits for it and returns when the row
  * may be posted. The same statement marks the row `sending` with its attempt count (committed
  * before the HTTP call, the exactly-once bookkeeping), but only when a slot was claimed.
- * When the gate does not pass, the row is left as it was (queued).
+ * When the gate does not pass, the row is left as it was (queued). The claim only counts while the
+ * row is still as the caller read it (`previousStatus`, `attempts` − 1): a caller that read it
+ * before taking the recipient's lock may have seen a row that was sent since.
  */
 export async function passSendGate(
   deps: SendGateDeps,
@@ -66,7 +71,9 @@ export async function passSendGate(
     // measured from before the claim: the wait is shorter by the answer's delay, and the late
     // check sees the whole delay (lateness is never underestimated).
     const sentAt = performance.now();
-    const claim = await claimSlot(client, { ...row, now: deps.clock?.now() ?? null });
+    const expected = isMarked ? { status: 'sending', attempts: row.attempts } : { status: row.previousStatus, attempts: row.attempts - 1 };
+    const claim = await claimSlot(client, { ...row, expected, now: deps.clock?.now() ?? null });
+    if (!claim.isCurrent) return { pass: false, isStale: true };
     if (!claim.isPaced) return { pass: true };
     isMarked ||= claim.isMarked;
     const now = claim.nowMs;
@@ -87,6 +94,8 @@ export async function passSendGate(
 }
 
 interface Claim {
+  /** Whether the row was still as expected (nothing else was claimed or marked when it was not). */
+  isCurrent: boolean;
   /** The instant the claim was made at (the database's clock unless the caller gave one), epoch ms. */
   nowMs: number;
   isPaced: boolean;
@@ -107,32 +116,37 @@ interface Claim {
  * An application crash loses nothing: the commit is visible at once; only its flush is deferred,
  * and the next ordinary commit of the same sender (the row's `accepted`) flushes it.
  */
-async function claimSlot(client: PgClient, params: { id: string; phoneNumberId: string; attempts: number; now: Date | null }): Promise<Claim> {
+async function claimSlot(
+  client: PgClient,
+  params: { id: string; phoneNumberId: string; attempts: number; expected: { status: string; attempts: number }; now: Date | null },
+): Promise<Claim> {
   // GREATEST ignores NULL: a number that never sent starts at now.
   // Times as epoch milliseconds with their fraction: a Date would cut 12.5 ms slots to whole milliseconds.
-  const result = await client.query<{ now_ms: number; slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean; is_marked: boolean }>({
+  const result = await client.query<{ now_ms: number; slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean; is_marked: boolean; is_current: boolean }>({
     name: 'send-gate-claim',
     text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
            clock AS (SELECT COALESCE($2::timestamptz, clock_timestamp()) AS now),
+           current_row AS (SELECT 1 FROM outbox_messages WHERE id = $4::uuid AND status = $6 AND attempts = $7::int),
            gate AS (
              UPDATE whatsapp_numbers
                 SET pace_cursor_at = GREATEST(pace_cursor_at, (SELECT now FROM clock)) + make_interval(secs => 1.0 / send_rate_per_second)
               WHERE phone_number_id = $1 AND (pace_cursor_at IS NULL OR pace_cursor_at <= (SELECT now FROM clock) + make_interval(secs => $3::double precision))
+                AND EXISTS (SELECT 1 FROM current_row)
              RETURNING pace_cursor_at - make_interval(secs => 1.0 / send_rate_per_second) AS slot, send_rate_per_second AS rate),
            number AS (SELECT pace_cursor_at AS cursor FROM whatsapp_numbers WHERE phone_number_id = $1),
            mark AS (
              UPDATE outbox_messages SET status = 'sending', attempts = $5, updated_at = now()
-              WHERE id = $4::uuid AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
+              WHERE id = $4::uuid AND EXISTS (SELECT 1 FROM current_row) AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
              RETURNING id)
            SELECT extract(epoch FROM (SELECT now FROM clock))::float8 * 1000 AS now_ms, extract(epoch FROM (SELECT slot FROM gate))::float8 * 1000 AS slot_ms,
                   (SELECT rate FROM gate) AS rate, extract(epoch FROM (SELECT cursor FROM number))::float8 * 1000 AS cursor_ms,
-                  EXISTS (SELECT 1 FROM number) AS is_paced, EXISTS (SELECT 1 FROM mark) AS is_marked,
+                  EXISTS (SELECT 1 FROM number) AS is_paced, EXISTS (SELECT 1 FROM mark) AS is_marked, EXISTS (SELECT 1 FROM current_row) AS is_current,
                   -- Referenced so the CTE runs: a SELECT-only CTE nobody reads is never evaluated.
                   (SELECT setting FROM async_commit) AS commit_mode`,
-    values: [params.phoneNumberId, params.now, MAX_WAIT_MS / 1000, params.id, params.attempts],
+    values: [params.phoneNumberId, params.now, MAX_WAIT_MS / 1000, params.id, params.attempts, params.expected.status, params.expected.attempts],
   });
   const row = result.rows[0]!;
-  return { nowMs: row.now_ms, isPaced: row.is_paced, isMarked: row.is_marked, slotMs: row.slot_ms, rate: row.rate, cursorMs: row.cursor_ms };
+  return { isCurrent: row.is_current, nowMs: row.now_ms, isPaced: row.is_paced, isMarked: row.is_marked, slotMs: row.slot_ms, rate: row.rate, cursorMs: row.cursor_ms };
 }
 
 // A late sender's second claim found the number booked up: the row goes back to how it was, so

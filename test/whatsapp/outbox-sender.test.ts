@@ -3,7 +3,8 @@
  * (a new job is created while one runs) send every message once, in the order produced.
  */
 import { createFixedClock, createLogger } from '../../src/platform';
-import { buildTextMessage, createGraphClient, enqueueOutbound, sendQueuedForRecipient } from '../../src/whatsapp';
+import { poolOf } from '../../src/platform/database';
+import { buildTextMessage, createGraphClient, enqueueOutbound, sendQueuedForRecipient, sendQueuedHoldingLock } from '../../src/whatsapp';
 import { DEMO } from '../../prisma/seed';
 import { startFakeGraph, type FakeGraph } from '../support/fake-graph';
 import { setupDemo } from '../support/demo';
@@ -44,5 +45,51 @@ describe('outbox sender', () => {
     expect(texts).toEqual(Array.from({ length: 8 }, (_, i) => `message ${i + 1}`));
     const rows = await db.prisma.outboxMessage.findMany({ where: { recipient } });
     expect(rows.every((row) => row.status === 'accepted' && row.attempts === 1 && row.providerMessageId)).toBe(true);
+  });
+
+  it('rows read before the lock and sent meanwhile by another sender are not sent again, and take no send slot', async () => {
+    const recipient = '34633000002';
+    for (let i = 1; i <= 2; i += 1) {
+      await db.prisma.$transaction((tx) =>
+        enqueueOutbound(tx, { businessId, customerId: null, phoneNumberId: DEMO.phoneNumberId, recipient, kind: 'reply', payload: buildTextMessage({ to: recipient, text: `stale ${i}` }) }),
+      );
+    }
+    // Our read of the rows (lockAndReadBatch's snapshot, taken just before the lock) ...
+    const read = await db.prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT id, phone_number_id, payload, fallback_payload, attempts, kind, status, next_attempt_at FROM outbox_messages WHERE recipient = $1 ORDER BY sequence`,
+      recipient,
+    );
+    // ... then the previous lock holder sends the first one and releases the lock.
+    const [first] = await db.prisma.outboxMessage.findMany({ where: { recipient }, orderBy: { sequence: 'asc' } });
+    await db.prisma.outboxMessage.update({ where: { id: first!.id }, data: { status: 'accepted', attempts: 1, providerMessageId: 'wamid.sent-by-the-other-sender' } });
+    // At 1,000/s from a cursor 100 ms ahead, each claim moves the cursor by exactly 1 ms.
+    const cursorMs = async () =>
+      (await db.prisma.$queryRaw<Array<{ ms: number }>>`SELECT extract(epoch FROM pace_cursor_at)::float8 * 1000 AS ms FROM whatsapp_numbers WHERE phone_number_id = ${DEMO.phoneNumberId}`)[0]!.ms;
+    const { sendRatePerSecond } = await db.prisma.whatsAppNumber.findUniqueOrThrow({ where: { phoneNumberId: DEMO.phoneNumberId } });
+    await db.prisma.$executeRaw`UPDATE whatsapp_numbers SET send_rate_per_second = 1000, pace_cursor_at = clock_timestamp() + interval '100 milliseconds' WHERE phone_number_id = ${DEMO.phoneNumberId}`;
+    const cursorBefore = await cursorMs();
+
+    const deps = {
+      prisma: db.prisma,
+      clock: createFixedClock('2030-01-01T00:00:00Z'),
+      logger: createLogger('silent'),
+      graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' }),
+    };
+    const client = await poolOf(db.prisma).connect();
+    try {
+      await sendQueuedHoldingLock(deps, client, { businessId, recipient }, read as never);
+    } finally {
+      client.release();
+    }
+    const texts = graph.messages().filter((m) => m.to === recipient).map((m) => (m.text as { body: string }).body);
+    expect(texts).toEqual(['stale 2']);
+    const rows = await db.prisma.outboxMessage.findMany({ where: { recipient }, orderBy: { sequence: 'asc' } });
+    expect(rows.map((row) => [row.status, row.attempts, row.providerMessageId === 'wamid.sent-by-the-other-sender'])).toEqual([
+      ['accepted', 1, true],
+      ['accepted', 1, false],
+    ]);
+    // One slot for the one message that left: the stale claim took none.
+    expect((await cursorMs()) - cursorBefore).toBeCloseTo(1, 3);
+    await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond } });
   });
 });

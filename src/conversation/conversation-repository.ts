@@ -258,10 +258,12 @@ export async function closeConversationStep(db: SqlTarget, close: StepClose): Pr
  * closeConversationStep's statement, all or nothing on its own: when the conversation's version is
  * no longer the one the step read, it writes nothing at all (no messages, no inbox outcomes) and
  * says so. The optimistic step runs it outside any transaction and falls back to the locked step.
+ * With `isNew` (first contact, no row was read) it creates the row instead, with the id in
+ * `close.row.id`, and saves nothing when a row exists by then.
  */
-export async function saveConversationStep(db: SqlTarget, close: StepClose): Promise<{ isSaved: boolean; queued: number }> {
+export async function saveConversationStep(db: SqlTarget, close: StepClose, options: { isNew?: boolean } = {}): Promise<{ isSaved: boolean; queued: number }> {
   const state = { ...close.row, ...close.changes };
-  const rows = await querySql<{ saved: number; queued: number }>(db, CLOSE_STEP_SQL, [
+  const rows = await querySql<{ saved: number; queued: number }>(db, options.isNew ? CREATE_STEP_SQL : CLOSE_STEP_SQL, [
     close.row.businessId,
     close.outboundTo.customerId,
     close.outboundTo.phoneNumberId,
@@ -288,19 +290,12 @@ export async function saveConversationStep(db: SqlTarget, close: StepClose): Pro
   return { isSaved: Number(result.saved) === 1, queued: Number(result.queued) };
 }
 
-// ORDER BY the array position: the outbox sequence (default nextval) follows the insert order.
-// The messages and inbox outcomes read the saved row: without a saved snapshot nothing is written
-// (PostgreSQL runs a data-modifying CTE whose RETURNING another part reads before that part).
-const CLOSE_STEP_SQL: SqlStatement = {
-  name: 'conversation-close',
-  text: `WITH saved AS (
-      UPDATE conversations
-         SET snapshot = $9::jsonb, state_value = $10, machine_version = $11::int, version = version + 1,
-             is_handoff = $12::boolean, handoff_reason = $13, handoff_at = $14::timestamptz, inactivity_deadline = $15::timestamptz,
-             flood_window_start = $16::timestamptz, flood_count = $17::int, flood_cooldown_until = $18::timestamptz,
-             last_activity_at = $19::timestamptz, updated_at = now()
-       WHERE id = $20::uuid AND version = $21::int AND business_id = $1::uuid
-       RETURNING id),
+/**
+ * The messages and the inbox outcomes of a step, written only when `saved` holds the conversation
+ * (PostgreSQL runs a data-modifying CTE whose RETURNING another part reads before that part).
+ * ORDER BY the array position: the outbox sequence (default nextval) follows the insert order.
+ */
+const STEP_WRITES_SQL = `
     outbound AS (
       INSERT INTO outbox_messages (business_id, customer_id, phone_number_id, recipient, kind, payload, fallback_payload)
       SELECT $1::uuid, $2::uuid, $3, $4, message.value->>'kind', message.value->'payload', NULLIF(message.value->'fallback_payload', 'null'::jsonb)
@@ -313,5 +308,29 @@ const CLOSE_STEP_SQL: SqlStatement = {
       FROM unnest($6::uuid[], $7::text[]) AS handled(id, outcome)
       WHERE inbox.id = handled.id AND inbox.business_id = $1::uuid AND EXISTS (SELECT 1 FROM saved)
       RETURNING inbox.id)
-    SELECT (SELECT count(*) FROM saved)::int AS saved, (SELECT count(*) FROM outbound)::int AS queued, (SELECT count(*) FROM processed)::int AS processed`,
+    SELECT (SELECT count(*) FROM saved)::int AS saved, (SELECT count(*) FROM outbound)::int AS queued, (SELECT count(*) FROM processed)::int AS processed`;
+
+const CLOSE_STEP_SQL: SqlStatement = {
+  name: 'conversation-close',
+  text: `WITH saved AS (
+      UPDATE conversations
+         SET snapshot = $9::jsonb, state_value = $10, machine_version = $11::int, version = version + 1,
+             is_handoff = $12::boolean, handoff_reason = $13, handoff_at = $14::timestamptz, inactivity_deadline = $15::timestamptz,
+             flood_window_start = $16::timestamptz, flood_count = $17::int, flood_cooldown_until = $18::timestamptz,
+             last_activity_at = $19::timestamptz, updated_at = now()
+       WHERE id = $20::uuid AND version = $21::int AND business_id = $1::uuid
+       RETURNING id),${STEP_WRITES_SQL}`,
+};
+
+// First contact: the row is created at version 1 (the locked step's placeholder is version 0, then saved as 1).
+const CREATE_STEP_SQL: SqlStatement = {
+  name: 'conversation-create',
+  text: `WITH saved AS (
+      INSERT INTO conversations (id, business_id, customer_id, machine_version, snapshot, state_value, version, is_handoff, handoff_reason, handoff_at,
+                                 inactivity_deadline, flood_window_start, flood_count, flood_cooldown_until, last_activity_at)
+      SELECT $20::uuid, $1::uuid, $2::uuid, $11::int, $9::jsonb, $10, 1, $12::boolean, $13, $14::timestamptz,
+             $15::timestamptz, $16::timestamptz, $17::int, $18::timestamptz, $19::timestamptz
+      WHERE $21::int = 0 -- the version the step read: none, so 0
+      ON CONFLICT (customer_id) DO NOTHING
+      RETURNING id),${STEP_WRITES_SQL}`,
 };

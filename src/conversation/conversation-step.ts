@@ -4,6 +4,7 @@
  * (booking core, outbox, timers) and feed their answers back until the machine is quiet, save
  * the snapshot, mark the inbox message processed. A throw writes nothing; the job retries.
  */
+import { randomUUID } from 'node:crypto';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { ConversationEvent, Locale } from '../../machines/conversation-types';
 import { toConversationEvent } from '../../machines/conversation-events';
@@ -334,24 +335,49 @@ const NO_TRANSACTION = new Proxy({} as Prisma.TransactionClient, {
   },
 });
 
+/** The conversation row a first contact's optimistic step creates when it saves. */
+function firstContactRow(businessId: string, customerId: string, now: Date): ConversationRow {
+  return {
+    id: randomUUID(),
+    businessId,
+    customerId,
+    machineVersion: CONVERSATION_MACHINE_VERSION,
+    snapshot: {},
+    version: 0,
+    stateValue: '',
+    isHandoff: false,
+    handoffReason: null,
+    handoffAt: null,
+    inactivityDeadline: null,
+    floodWindowStart: null,
+    floodCount: 0,
+    floodCooldownUntil: null,
+    lastActivityAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 /**
  * The optimistic step, for turns that only answer: one read (parties, conversation, pending inbox),
  * the machine, then one statement that saves the snapshot, queues the messages and marks the inbox
  * only if the conversation's version is still the one read. No transaction, no row lock: two
  * statements instead of five, and a sender's messages still leave in order (a step that lost the
  * race writes nothing). Returns how many messages it handled, or 'needs_lock' when the turn must
- * run locked: first contact, a reset snapshot, an effect that uses the database, a lost race.
+ * run locked: a reset snapshot, an effect that uses the database, a lost race.
  */
 async function tryOptimisticStep(deps: ConversationDeps, params: ProcessInboxParams): Promise<number | 'needs_lock'> {
   const peeked = await peekConversation(poolOf(deps.prisma), { ...params, pendingLimit: MAX_INBOX_PER_STEP });
   if (!peeked) return 0;
   // Nothing pending: an earlier step of this sender took this job's message along.
   if (peeked.pending.length === 0) return 0;
-  if (!peeked.row) return 'needs_lock';
   const { business, pending } = peeked;
+  // First contact: the save creates the row (and saves nothing if another step created it first).
+  const isNew = peeked.row === null;
+  const row = peeked.row ?? firstContactRow(business.id, peeked.customer.id, deps.clock.now());
   let state: StepState;
   try {
-    const started = await startStep(deps, NO_TRANSACTION, { ...peeked, row: peeked.row, isNew: false }, false);
+    const started = await startStep(deps, NO_TRANSACTION, { ...peeked, row, isNew }, false);
     if (started.wasReset) return 'needs_lock';
     state = started.state;
     await handlePending(deps, state, business, pending, NO_TRANSACTION);
@@ -370,7 +396,7 @@ async function tryOptimisticStep(deps: ConversationDeps, params: ProcessInboxPar
     outboundTo: { customerId: ctx.customer.id, phoneNumberId: business.phoneNumberId, recipient: ctx.customer.waId },
     processed: state.processed,
     at: deps.clock.now(),
-  });
+  }, { isNew });
   // Another step of this sender committed since the read: run again, locked, on what is left.
   if (!isSaved) return 'needs_lock';
   deps.logger.debug({ customer: maskPhone(ctx.customer.waId), messages: pending.length, state: stateLabel(state.snapshot), isOptimistic: true }, 'conversation step');
@@ -396,6 +422,9 @@ export async function processInbox(deps: ConversationDeps, params: ProcessInboxP
     const opened = await openStep(deps, tx, params, isSerializable);
     if (!opened) return { handled: 0, sendTo: null };
     const { state, business, pending } = opened;
+    // Another step took this job's messages along: nothing to answer, nothing to save (a row this
+    // statement has just created is the exception: its placeholder snapshot must be replaced).
+    if (pending.length === 0 && opened.state.ctx.conversation.version > 0 && !opened.wasReset) return { handled: 0, sendTo: null };
     await handlePending(deps, state, business, pending, tx);
     const queued = await closeStep(deps, tx, state, { lastActivityAt: deps.clock.now() });
     deps.logger.debug({ customer: maskPhone(state.ctx.customer.waId), messages: pending.length, state: stateLabel(state.snapshot) }, 'conversation step');

@@ -16,13 +16,36 @@
  * was a third of the worker's database traffic). There a sender may be up to 5 ms late, so a
  * 1-s window holds at most `rate` × 1.005 + 1 (1,006 at Meta's top tier of 1,000/s; at the
  * default 80/s the half-slot rule still applies: 81).
- * The cursor never falls behind `now`, so a quiet period does not store up a burst. Slots are in
+ * A claim books its slot a little ahead of now, by its own expected round trip (claimLeadMs), so the
+ * answer's delay does not make the sender late. The cursor never falls behind `now`, so a quiet
+ * period does not store up a burst. Slots are in
  * the database's clock (one time source for every process, whatever the hosts' clock skew); the
  * in-process wait is measured locally from just before the claim, so a sender may err early only
  * by the time its claim takes to reach the database (a fraction of a millisecond on one machine).
  */
 import type { Clock } from '../platform/clock';
 import type { PgClient } from '../platform/database';
+
+/** The most a claim books ahead of now to absorb its own round trip (see claimLeadMs). */
+const MAX_LEAD_MS = 20;
+
+/**
+ * The claim's round trip, smoothed over this process's recent claims. A sender is late by at least
+ * the time the claim's answer takes to reach it, so a slot claimed for "now" is late on arrival
+ * whenever the database or this process is busy (a few ms): under load most senders gave their
+ * slot up and claimed again, a round trip each. Claiming the slot that far ahead instead (twice
+ * the smoothed round trip, at most MAX_LEAD_MS) lets the sender arrive in time; the rate, the
+ * cursor rules and the lateness rule are unchanged, a message just leaves that much later.
+ */
+const claimRoundTrip = { smoothedMs: 1 };
+
+function claimLeadMs(): number {
+  return Math.min(MAX_LEAD_MS, 2 * claimRoundTrip.smoothedMs);
+}
+
+function recordClaimRoundTrip(ms: number): void {
+  claimRoundTrip.smoothedMs += (ms - claimRoundTrip.smoothedMs) * 0.1;
+}
 
 /** How far ahead a sender may claim a slot and wait for it in-process. */
 export const MAX_WAIT_MS = 2_000;
@@ -72,7 +95,9 @@ export async function passSendGate(
     // check sees the whole delay (lateness is never underestimated).
     const sentAt = performance.now();
     const expected = isMarked ? { status: 'sending', attempts: row.attempts } : { status: row.previousStatus, attempts: row.attempts - 1 };
-    const claim = await claimSlot(client, { ...row, expected, now: deps.clock?.now() ?? null });
+    // On a simulated clock the claim's round trip takes no time, so there is nothing to absorb.
+    const claim = await claimSlot(client, { ...row, expected, leadMs: deps.clock ? 0 : claimLeadMs(), now: deps.clock?.now() ?? null });
+    recordClaimRoundTrip(performance.now() - sentAt);
     if (!claim.isCurrent) return { pass: false, isStale: true };
     if (!claim.isPaced) return { pass: true };
     isMarked ||= claim.isMarked;
@@ -118,9 +143,9 @@ interface Claim {
  */
 async function claimSlot(
   client: PgClient,
-  params: { id: string; phoneNumberId: string; attempts: number; expected: { status: string; attempts: number }; now: Date | null },
+  params: { id: string; phoneNumberId: string; attempts: number; expected: { status: string; attempts: number }; leadMs: number; now: Date | null },
 ): Promise<Claim> {
-  // GREATEST ignores NULL: a number that never sent starts at now.
+  // GREATEST ignores NULL: a number that never sent starts at now (plus the lead).
   // Times as epoch milliseconds with their fraction: a Date would cut 12.5 ms slots to whole milliseconds.
   const result = await client.query<{ now_ms: number; slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean; is_marked: boolean; is_current: boolean }>({
     name: 'send-gate-claim',
@@ -129,7 +154,7 @@ async function claimSlot(
            current_row AS (SELECT 1 FROM outbox_messages WHERE id = $4::uuid AND status = $6 AND attempts = $7::int),
            gate AS (
              UPDATE whatsapp_numbers
-                SET pace_cursor_at = GREATEST(pace_cursor_at, (SELECT now FROM clock)) + make_interval(secs => 1.0 / send_rate_per_second)
+                SET pace_cursor_at = GREATEST(pace_cursor_at, (SELECT now FROM clock) + make_interval(secs => $8::double precision)) + make_interval(secs => 1.0 / send_rate_per_second)
               WHERE phone_number_id = $1 AND (pace_cursor_at IS NULL OR pace_cursor_at <= (SELECT now FROM clock) + make_interval(secs => $3::double precision))
                 AND EXISTS (SELECT 1 FROM current_row)
              RETURNING pace_cursor_at - make_interval(secs => 1.0 / send_rate_per_second) AS slot, send_rate_per_second AS rate),
@@ -143,7 +168,7 @@ async function claimSlot(
                   EXISTS (SELECT 1 FROM number) AS is_paced, EXISTS (SELECT 1 FROM mark) AS is_marked, EXISTS (SELECT 1 FROM current_row) AS is_current,
                   -- Referenced so the CTE runs: a SELECT-only CTE nobody reads is never evaluated.
                   (SELECT setting FROM async_commit) AS commit_mode`,
-    values: [params.phoneNumberId, params.now, MAX_WAIT_MS / 1000, params.id, params.attempts, params.expected.status, params.expected.attempts],
+    values: [params.phoneNumberId, params.now, MAX_WAIT_MS / 1000, params.id, params.attempts, params.expected.status, params.expected.attempts, params.leadMs / 1000],
   });
   const row = result.rows[0]!;
   return { isCurrent: row.is_current, nowMs: row.now_ms, isPaced: row.is_paced, isMarked: row.is_marked, slotMs: row.slot_ms, rate: row.rate, cursorMs: row.cursor_ms };

@@ -162,6 +162,26 @@ describe('a step sends its messages itself', () => {
     }
   });
 
+  it('first contacts handled by two workers at once are answered once each', async () => {
+    await clearJobs();
+    const senders = Array.from({ length: 6 }, (_, i) => `3461200010${i}`);
+    for (const from of senders) await post(from, 'hi');
+    const queued = await jobs('process_inbox');
+    expect(queued).toHaveLength(senders.length);
+    const before = graph.requests.length;
+    // Every job twice, all at once: a worker that died after starting one, and its retry elsewhere.
+    const handled = await Promise.all([...queued, ...queued].map((job) => processInbox(deps, job.payload as never)));
+    expect(handled.reduce((sum, count) => sum + count, 0)).toBe(senders.length);
+    const sent = graph.requests.slice(before);
+    for (const from of senders) {
+      const inbox = await db.prisma.inboxMessage.findFirstOrThrow({ where: { customer: { waId: from } } });
+      const toSender = sent.filter((r) => r.body.to === from || r.body.message_id === inbox.waMessageId);
+      expect(toSender.map((r) => (r.body.status === 'read' ? 'read' : r.body.type))).toEqual(['read', 'interactive']);
+      const conversation = await db.prisma.conversation.findFirstOrThrow({ where: { customer: { waId: from } } });
+      expect(conversation.version).toBe(1);
+    }
+  });
+
   /** Resolves once some session of this database waits for a row lock. */
   async function waitForLockWaiter(): Promise<void> {
     for (;;) {

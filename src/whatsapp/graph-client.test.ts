@@ -1,3 +1,4 @@
+import net from 'node:net';
 import nock from 'nock';
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
 import { createGraphClient } from './graph-client';
@@ -13,8 +14,8 @@ beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
-function client(options: { timeoutMs?: number; fetchFn?: typeof fetch } = {}) {
-  return createGraphClient({ baseUrl: BASE_URL, accessToken: TOKEN, ...options });
+function client() {
+  return createGraphClient({ baseUrl: BASE_URL, accessToken: TOKEN });
 }
 
 async function captureError(promise: Promise<unknown>): Promise<unknown> {
@@ -85,19 +86,45 @@ describe('createGraphClient().sendMessage', () => {
     await expect(client().sendMessage(PHONE_NUMBER_ID, message)).rejects.toBeInstanceOf(WhatsAppApiError);
   });
 
+  // Failures of the connection itself, on real loopback servers (nock fakes answers, not sockets).
+  async function withLoopbackServer(onConnection: (socket: net.Socket) => void, run: (baseUrl: string) => Promise<void>): Promise<void> {
+    nock.enableNetConnect('127.0.0.1');
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      onConnection(socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await run(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}/v25.0`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+      nock.disableNetConnect();
+    }
+  }
+
   it('wraps a connection failure in a NetworkError', async () => {
-    nock(ORIGIN).post(`/v25.0/${PHONE_NUMBER_ID}/messages`).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
-    const error = await captureError(client().sendMessage(PHONE_NUMBER_ID, message));
-    expect(error).toBeInstanceOf(NetworkError);
-    expect((error as NetworkError).cause).toBeDefined();
+    await withLoopbackServer(
+      (socket) => socket.destroy(),
+      async (baseUrl) => {
+        const error = await captureError(createGraphClient({ baseUrl, accessToken: TOKEN }).sendMessage(PHONE_NUMBER_ID, message));
+        expect(error).toBeInstanceOf(NetworkError);
+        expect((error as NetworkError).cause).toBeDefined();
+      },
+    );
   });
 
   it('wraps a timeout in a NetworkError that says so', async () => {
-    const hangingFetch: typeof fetch = (_url, init) =>
-      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
-    const error = await captureError(client({ timeoutMs: 5, fetchFn: hangingFetch }).sendMessage(PHONE_NUMBER_ID, message));
-    expect(error).toBeInstanceOf(NetworkError);
-    expect((error as Error).message).toContain('timed out after 5 ms');
+    // The server reads the request and never answers.
+    await withLoopbackServer(
+      (socket) => socket.resume(),
+      async (baseUrl) => {
+        const error = await captureError(createGraphClient({ baseUrl, accessToken: TOKEN, timeoutMs: 50 }).sendMessage(PHONE_NUMBER_ID, message));
+        expect(error).toBeInstanceOf(NetworkError);
+        expect((error as Error).message).toContain('timed out after 50 ms');
+      },
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * The Cloud API webhook. GET answers Meta's subscription check; POST verifies
  * X-Hub-Signature-256 over the raw bytes, parses into InboundEvents, stores messages and their
- * jobs in one transaction, and only then answers 200. Nothing a client sends causes a 500.
+ * jobs in one transaction (shared with the webhooks that arrive together: inbox-writer.ts), and
+ * only then answers 200. Nothing a client sends causes a 500.
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { Clock } from '../platform/clock';
@@ -10,7 +11,8 @@ import { poolOf, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { sendError } from '../platform/http-errors';
 import type { InboundMessageEvent, InboundStatusEvent } from './inbound-event';
-import { applyStatusUpdates, findBusinessIdByPhoneNumberId, storeInboundMessages } from './inbox-repository';
+import { applyStatusUpdates, findBusinessIdByPhoneNumberId } from './inbox-repository';
+import { createInboxWriter } from './inbox-writer';
 import { maskPhone } from './mask';
 import { parseWebhookPayload } from './parse-webhook';
 import { verifySignature } from './signature';
@@ -32,6 +34,8 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
   const router = Router();
   const log = deps.logger.child({ component: 'webhook' });
   const nudgeJobRunners = createJobNudger(poolOf(deps.prisma));
+  // Webhooks arriving together commit together (group commit); each still answers after its commit.
+  const inbox = createInboxWriter(deps.prisma);
 
   router.get('/webhook', (req: Request, res: Response) => {
     const mode = req.query['hub.mode'];
@@ -80,7 +84,7 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
         log.warn({ phoneNumberId, messages: group.messages.length }, 'webhook for a phone_number_id no business owns; ignored');
         continue;
       }
-      const stored = await storeInboundMessages(deps.prisma, { businessId, events: group.messages, receivedAt });
+      const stored = await inbox.store({ businessId, events: group.messages, receivedAt });
       nudgeJobRunners(stored);
       const updated = await applyStatusUpdates(deps.prisma, { businessId, events: group.statuses });
       log.debug(

@@ -1,0 +1,133 @@
+/**
+ * Group commit for the webhook: webhooks that arrive while the previous write is in flight are
+ * stored together, in one statement and one commit, each answered once that commit is durable.
+ * Under load every webhook paid a round trip, a commit and its WAL flush of its own, which bounded
+ * the intake; now a burst of webhooks costs one of each. Alone, a webhook is written at once
+ * (no waiting for company), by the single-webhook statement of inbox-repository.ts.
+ * A batch that fails is written again webhook by webhook, so one bad webhook fails only itself.
+ */
+import { poolOf, type PrismaClient } from '../platform/database';
+import { querySql, type SqlStatement } from '../platform/sql';
+import type { InboundMessageEvent } from './inbound-event';
+import { PROCESS_INBOX_TASK, storeInboundMessages } from './inbox-repository';
+
+/** Stores a webhook's messages with their jobs; resolves with how many were new, after the commit. */
+export interface InboxWriter {
+  store(params: { businessId: string; events: InboundMessageEvent[]; receivedAt: Date }): Promise<number>;
+}
+
+type StoreParams = Parameters<InboxWriter['store']>[0];
+
+interface Waiting {
+  params: StoreParams;
+  resolve: (stored: number) => void;
+  reject: (error: unknown) => void;
+}
+
+// Bounds one statement's size (a webhook holds a few messages at most).
+const MAX_WEBHOOKS_PER_WRITE = 64;
+
+/**
+ * Creates the writer of one process. Messages of several webhooks commit together, so a failure
+ * of the shared statement (never a client's input: that was validated) retries each alone.
+ * @example const inbox = createInboxWriter(prisma); const stored = await inbox.store({ businessId, events, receivedAt })
+ */
+export function createInboxWriter(prisma: PrismaClient): InboxWriter {
+  const waiting: Waiting[] = [];
+  let isWriting = false;
+
+  async function writeTogether(batch: Waiting[]): Promise<void> {
+    const storeAlone = (item: Waiting) => storeInboundMessages(prisma, item.params).then(item.resolve, item.reject);
+    if (batch.length === 1) return storeAlone(batch[0]!);
+    // A message id sent twice in one batch (a redelivery racing the original) counts for its first webhook.
+    const owner = new Map<string, Waiting>();
+    const rows: unknown[] = [];
+    for (const item of batch) {
+      for (const event of item.params.events) {
+        if (owner.has(event.messageId)) continue;
+        owner.set(event.messageId, item);
+        rows.push(toInputRow(item.params, event, rows.length));
+      }
+    }
+    let stored: Array<{ wa_message_id: string }>;
+    try {
+      stored = await querySql<{ wa_message_id: string }>(poolOf(prisma), STORE_INBOUND_BATCH_SQL, [JSON.stringify(rows), PROCESS_INBOX_TASK]);
+    } catch {
+      await Promise.all(batch.map(storeAlone));
+      return;
+    }
+    const counts = new Map<Waiting, number>();
+    for (const row of stored) {
+      const item = owner.get(row.wa_message_id);
+      if (item) counts.set(item, (counts.get(item) ?? 0) + 1);
+    }
+    for (const item of batch) item.resolve(counts.get(item) ?? 0);
+  }
+
+  async function drain(): Promise<void> {
+    isWriting = true;
+    try {
+      while (waiting.length > 0) await writeTogether(waiting.splice(0, MAX_WEBHOOKS_PER_WRITE));
+    } finally {
+      isWriting = false;
+    }
+  }
+
+  return {
+    store(params) {
+      if (params.events.length === 0) return Promise.resolve(0);
+      return new Promise<number>((resolve, reject) => {
+        waiting.push({ params, resolve, reject });
+        if (!isWriting) void drain();
+      });
+    },
+  };
+}
+
+// `position` is arrival order: the newest webhook's profile name wins, as when written one by one.
+function toInputRow(params: StoreParams, event: InboundMessageEvent, position: number): Record<string, unknown> {
+  return {
+    position,
+    business_id: params.businessId,
+    wa_id: event.senderKey,
+    phone: event.waId && /^\d{6,15}$/.test(event.waId) ? `+${event.waId}` : null,
+    name: event.profileName?.slice(0, 200) ?? null,
+    received_at: params.receivedAt.toISOString(),
+    wa_message_id: event.messageId,
+    type: event.message.type,
+    message: event.message,
+    sent_at: event.timestamp.toISOString(),
+  };
+}
+
+// The single-webhook statement of inbox-repository.ts, for many rows: each sender upserted once
+// (ON CONFLICT DO UPDATE may touch a row only once per statement), rows locked in key order so two
+// processes' batches cannot deadlock, then the new messages and one job each.
+const STORE_INBOUND_BATCH_SQL: SqlStatement = {
+  name: 'store_inbound_batch',
+  text: `
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(position int, business_id uuid, wa_id text, phone text, name text, received_at timestamptz,
+                                                       wa_message_id text, type text, message jsonb, sent_at timestamptz)
+    ), senders AS (
+      SELECT DISTINCT ON (business_id, wa_id) business_id, wa_id, phone, name, received_at
+      FROM input ORDER BY business_id, wa_id, position DESC
+    ), customer AS (
+      INSERT INTO customers (business_id, wa_id, phone_e164, name, last_inbound_at)
+      SELECT business_id, wa_id, phone, name, received_at FROM senders ORDER BY business_id, wa_id
+      ON CONFLICT (business_id, wa_id) DO UPDATE
+        SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name), updated_at = now()
+      RETURNING id, business_id, wa_id
+    ), inbox AS (
+      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at)
+      SELECT i.business_id, c.id, i.wa_message_id, i.type, i.message, i.sent_at, i.received_at
+      FROM input i JOIN customer c ON c.business_id = i.business_id AND c.wa_id = i.wa_id
+      ORDER BY i.wa_message_id
+      ON CONFLICT (wa_message_id) DO NOTHING
+      RETURNING id, customer_id, business_id, wa_message_id
+    )
+    -- Without NOTIFY: the caller wakes the workers after the commit (src/jobs/quiet-jobs.ts says why).
+    SELECT inbox.wa_message_id,
+           tapbook_jobs.add_job_without_notify($2::text, json_build_object('businessId', inbox.business_id::text, 'customerId', inbox.customer_id, 'inboxId', inbox.id), 25) AS job
+    FROM inbox`,
+};

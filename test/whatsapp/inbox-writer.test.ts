@@ -1,0 +1,83 @@
+/**
+ * Webhooks that arrive together are stored together (one statement, one commit): every message
+ * once, its job with it, each webhook told how many of its messages were new, and a redelivery
+ * inside the same batch stores nothing twice.
+ */
+import { DEMO } from '../../prisma/seed';
+import { migrateJobQueue } from '../../src/jobs';
+import { parseWebhookPayload, type InboundMessageEvent } from '../../src/whatsapp';
+import { createInboxWriter } from '../../src/whatsapp/inbox-writer';
+import { setupDemo } from '../support/demo';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+describe('inbox writer (group commit)', () => {
+  let db: TestDatabase;
+  let businessId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    businessId = (await setupDemo(db.prisma)).businessId;
+    await migrateJobQueue(db.url);
+  });
+  afterAll(async () => db.drop());
+
+  /** A webhook's message events: one per id, all from `from`. */
+  function webhook(from: string, ids: string[], name = 'Burst Customer'): InboundMessageEvent[] {
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'waba', changes: [{ field: 'messages', value: {
+        messaging_product: 'whatsapp',
+        metadata: { display_phone_number: '34600000001', phone_number_id: DEMO.phoneNumberId },
+        contacts: [{ profile: { name }, wa_id: from }],
+        messages: ids.map((id, i) => ({ from, id, timestamp: String(1795000000 + i), type: 'text', text: { body: `message ${id}` } })),
+      } }] }],
+    };
+    const parsed = parseWebhookPayload(body, { receivedAt: new Date() });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return parsed.events.filter((event): event is InboundMessageEvent => event.kind === 'message');
+  }
+
+  it('stores a burst of webhooks once each, with one job per new message, and counts each webhook’s new messages', async () => {
+    const writer = createInboxWriter(db.prisma);
+    const receivedAt = new Date();
+    // 10 senders × 3 webhooks, one of which holds two messages, the last with a new profile name;
+    // then redeliveries of 5 last webhooks.
+    const webhooks: InboundMessageEvent[][] = [];
+    for (let s = 0; s < 10; s += 1) {
+      const from = `3469900${String(s).padStart(4, '0')}`;
+      webhooks.push(webhook(from, [`wamid.burst.${s}.a`]), webhook(from, [`wamid.burst.${s}.b`, `wamid.burst.${s}.c`]), webhook(from, [`wamid.burst.${s}.d`], `Renamed ${s}`));
+    }
+    const redeliveries = webhooks.filter((_, i) => i % 3 === 2).slice(0, 5);
+    // All at once: the first is written alone, the rest queue behind it and go together.
+    const counts = await Promise.all([...webhooks, ...redeliveries].map((events) => writer.store({ businessId, events, receivedAt })));
+
+    const newCounts = counts.slice(0, webhooks.length);
+    expect(newCounts).toEqual(webhooks.map((events) => events.length));
+    expect(counts.slice(webhooks.length)).toEqual([0, 0, 0, 0, 0]);
+    const inbox = await db.prisma.inboxMessage.findMany({ where: { waMessageId: { startsWith: 'wamid.burst.' } } });
+    expect(inbox).toHaveLength(40);
+    const jobs = await db.prisma.$queryRaw<Array<{ inbox_id: string }>>`
+      SELECT j.payload->>'inboxId' AS inbox_id FROM graphile_worker._private_jobs j
+      JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'process_inbox'`;
+    const jobInboxIds = jobs.map((job) => job.inbox_id).sort();
+    expect(jobInboxIds).toEqual(inbox.map((row) => row.id).sort());
+    const customers = await db.prisma.customer.findMany({ where: { waId: { startsWith: '3469900' } }, orderBy: { waId: 'asc' } });
+    expect(customers).toHaveLength(10);
+    // Every message belongs to its sender's one customer row, which kept the newest profile name.
+    for (const customer of customers) {
+      expect(inbox.filter((row) => row.customerId === customer.id)).toHaveLength(4);
+      expect(customer.name).toBe(`Renamed ${Number(customer.waId.slice(-4))}`);
+    }
+  });
+
+  it('a message id delivered twice in one batch is stored once and counted for one webhook', async () => {
+    const writer = createInboxWriter(db.prisma);
+    const receivedAt = new Date();
+    const first = webhook('34699100001', ['wamid.twice.warmup']);
+    const original = webhook('34699100002', ['wamid.twice.same']);
+    const redelivered = webhook('34699100002', ['wamid.twice.same']);
+    const counts = await Promise.all([first, original, redelivered].map((events) => writer.store({ businessId, events, receivedAt })));
+    expect(counts).toEqual([1, 1, 0]);
+    expect(await db.prisma.inboxMessage.count({ where: { waMessageId: 'wamid.twice.same' } })).toBe(1);
+  });
+});

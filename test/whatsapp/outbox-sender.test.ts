@@ -92,4 +92,57 @@ describe('outbox sender', () => {
     expect((await cursorMs()) - cursorBefore).toBeCloseTo(1, 3);
     await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond } });
   });
+
+  it('one claim books a message and the one behind it; when the first fails, the second goes back to queued, unsent', async () => {
+    const recipient = '34633000003';
+    for (const text of ['first', 'second']) {
+      await db.prisma.$transaction((tx) =>
+        enqueueOutbound(tx, { businessId, customerId: null, phoneNumberId: DEMO.phoneNumberId, recipient, kind: 'reply', payload: buildTextMessage({ to: recipient, text }) }),
+      );
+    }
+    const deps = {
+      prisma: db.prisma,
+      clock: createFixedClock('2030-01-01T00:00:00Z'),
+      logger: createLogger('silent'),
+      graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' }),
+      random: () => 0,
+    };
+    const sentBefore = graph.messages().filter((m) => m.to === recipient).length;
+    // Meta answers the first post with a 500: it is retried later, and the second waits behind it.
+    graph.failNext(1, 500, { code: 1, message: 'An unknown error occurred' });
+    await sendQueuedForRecipient(deps, { businessId, recipient });
+    const rows = await db.prisma.outboxMessage.findMany({ where: { recipient }, orderBy: { sequence: 'asc' } });
+    expect(rows.map((row) => [row.status, row.attempts])).toEqual([
+      ['queued', 1],
+      ['queued', 0],
+    ]);
+    // Only the failed post of the first reached Meta; the second never left.
+    expect(graph.messages().filter((m) => m.to === recipient).slice(sentBefore).map((m) => (m.text as { body: string }).body)).toEqual(['first']);
+  });
+
+  it('a message and the one behind it, sent on one claim, both leave once, in order, taking two consecutive slots', async () => {
+    const recipient = '34633000004';
+    for (const text of ['one', 'two']) {
+      await db.prisma.$transaction((tx) =>
+        enqueueOutbound(tx, { businessId, customerId: null, phoneNumberId: DEMO.phoneNumberId, recipient, kind: 'reply', payload: buildTextMessage({ to: recipient, text }) }),
+      );
+    }
+    const deps = { prisma: db.prisma, clock: createFixedClock('2030-01-01T00:00:00Z'), logger: createLogger('silent'), graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' }) };
+    const cursorMs = async () =>
+      (await db.prisma.$queryRaw<Array<{ ms: number }>>`SELECT extract(epoch FROM pace_cursor_at)::float8 * 1000 AS ms FROM whatsapp_numbers WHERE phone_number_id = ${DEMO.phoneNumberId}`)[0]!.ms;
+    const { sendRatePerSecond } = await db.prisma.whatsAppNumber.findUniqueOrThrow({ where: { phoneNumberId: DEMO.phoneNumberId } });
+    // At 1,000/s from a cursor 100 ms ahead: two slots are exactly 2 ms, and a wasted one would show.
+    await db.prisma.$executeRaw`UPDATE whatsapp_numbers SET send_rate_per_second = 1000, pace_cursor_at = clock_timestamp() + interval '100 milliseconds' WHERE phone_number_id = ${DEMO.phoneNumberId}`;
+    const before = await cursorMs();
+    await sendQueuedForRecipient(deps, { businessId, recipient });
+    expect((await cursorMs()) - before).toBeCloseTo(2, 3);
+    await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond } });
+    const arrivals = graph.requests.filter((r) => r.body.to === recipient);
+    expect(arrivals.map((r) => (r.body.text as { body: string }).body)).toEqual(['one', 'two']);
+    const rows = await db.prisma.outboxMessage.findMany({ where: { recipient }, orderBy: { sequence: 'asc' } });
+    expect(rows.map((row) => [row.status, row.attempts])).toEqual([
+      ['accepted', 1],
+      ['accepted', 1],
+    ]);
+  });
 });

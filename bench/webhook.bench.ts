@@ -145,6 +145,8 @@ async function main(): Promise<void> {
   });
   const ackAt = new Map<string, number[]>();
   let sequence = 0;
+  const pgDataDir = path.join(dataDir, 'pg');
+  const pgCpuBefore = readPostgresCpuSeconds(pgDataDir);
   const started = performance.now();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/webhook`,
@@ -200,6 +202,7 @@ async function main(): Promise<void> {
   const drainRate = (processed - processedDuringLoad) / Math.max(0.001, (finished - loadEnded) / 1000);
   // CPU seconds each server process used (user + system), read before they stop.
   const cpuSeconds = servers.map((server) => readCpuSeconds(server.pid!));
+  const pgCpuSeconds = readPostgresCpuSeconds(pgDataDir) - pgCpuBefore;
 
   if (isPgStats) await printStatementStats(db.urlFor('bench'), processed);
   await Promise.all(
@@ -232,6 +235,7 @@ async function main(): Promise<void> {
     `| processed turns/s (first request → last reply) | ${turnRate.toFixed(0)} | ≥ 500 | ${(turnRate / 500).toFixed(2)}× (${met(turnRate >= 500)}) |`,
     `| turns/s while the load ran / after it (draining the backlog) | ${loadRate.toFixed(0)} / ${drainRate.toFixed(0)} | — | — |`,
     `| server CPU per processed turn (${ROLES.join(' + ')}, PostgreSQL not included) | ${cpuSeconds.map((seconds) => ((seconds * 1000) / Math.max(1, processed)).toFixed(2)).join(' + ')} ms | — | — |`,
+    `| PostgreSQL CPU per processed turn (all its processes, from the start of the load to the last reply) | ${((pgCpuSeconds * 1000) / Math.max(1, processed)).toFixed(2)} ms | — | — |`,
     `| ack → reply at Graph API, p50 | ${pickPercentile(turnLatencies, 50).toFixed(0)} ms | — | — |`,
     `| ack → reply at Graph API, p99 | ${pickPercentile(turnLatencies, 99).toFixed(0)} ms | — | — |`,
     `| messages acknowledged / replies received | ${acked} / ${processed} | equal | — |`,
@@ -256,6 +260,29 @@ async function printStatementStats(url: string, turns: number): Promise<void> {
     const calls = Number(row.calls);
     console.log(`| ${row.total_ms.toFixed(0)} | ${(calls / Math.max(1, turns)).toFixed(2)} | ${row.mean_ms.toFixed(3)} | ${row.max_ms.toFixed(1)} | ${(Number(row.blocks) / Math.max(1, calls)).toFixed(0)} | ${row.query.replace(/\|/g, '/')} |`);
   }
+}
+
+/**
+ * CPU seconds of the embedded PostgreSQL: the postmaster, its live children, and the children it
+ * has reaped (their time is added to the postmaster's cutime/cstime).
+ */
+function readPostgresCpuSeconds(dataDir: string): number {
+  const postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let ticks = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const fields = stat.split(') ')[1]!.split(' ');
+    const pid = Number(entry);
+    if (pid === postmaster) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    else if (Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
 }
 
 /** User + system CPU seconds of a running process (Linux /proc; clock ticks are 100 Hz there). */

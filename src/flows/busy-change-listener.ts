@@ -37,6 +37,9 @@ export interface BusyChangeListener {
   close(): Promise<void>;
 }
 
+/** How the connection shows in pg_stat_activity (for operators, and tests that cut it). */
+export const BUSY_LISTENER_APPLICATION_NAME = 'tapbook busy-change listener';
+
 /** Reconnect delays: from the first to the cap, doubling. */
 const DEFAULT_RETRY = { firstMs: 100, maxMs: 5_000 };
 
@@ -49,6 +52,7 @@ export function createBusyChangeListener(options: {
   /** Told about a lost or refused connection (no personal data in it: a driver error). */
   onConnectionError?: (error: Error) => void;
   retry?: { firstMs: number; maxMs: number };
+  applicationName?: string;
 }): BusyChangeListener {
   const retry = options.retry ?? DEFAULT_RETRY;
   let changeCount = 0;
@@ -96,7 +100,7 @@ export function createBusyChangeListener(options: {
   };
 
   const connect = async () => {
-    const next = new Client({ connectionString: options.connectionString, keepAlive: true });
+    const next = new Client({ connectionString: options.connectionString, keepAlive: true, application_name: options.applicationName ?? BUSY_LISTENER_APPLICATION_NAME });
     client = next;
     next.on('notification', (message) => {
       if (message.channel === BUSY_CHANGED_CHANNEL && message.payload) markChanged(message.payload);

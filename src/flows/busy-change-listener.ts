@@ -1,8 +1,9 @@
 /**
- * What tells this process that a business's busy times changed: one dedicated PostgreSQL
- * connection (not from the pool) that LISTENs on the channel the triggers of migration
- * 20261121140000_busy_change_notify notify on every write to bookings, holds, external busy
- * blocks and used/deleted flow tokens, with the business id as payload.
+ * What tells this process that a business's busy times or catalog changed: one dedicated PostgreSQL
+ * connection (not from the pool) that LISTENs on the channels the triggers of migration
+ * 20261121140000_busy_change_notify notify, with the business id as payload: busy times on every
+ * write to bookings, holds, external busy blocks and used/deleted flow tokens, the catalog on every
+ * write to business settings, services, staff, their services, working hours and date overrides.
  *
  * Caches built on it (flow-availability, flow-tokens) remember the generation of a business when
  * they read it and trust their copy only while the listener is listening and that generation has
@@ -14,8 +15,10 @@
 import { Client } from 'pg';
 import { closeWithPrisma, poolOf, type PrismaClient } from '../platform/database';
 
-/** The channel the migration's triggers notify, payload a business id. */
+/** The channel the migration's busy-time triggers notify, payload a business id. */
 export const BUSY_CHANGED_CHANNEL = 'tapbook_busy_changed';
+/** The channel the migration's catalog triggers notify, payload a business id. */
+export const CATALOG_CHANGED_CHANNEL = 'tapbook_catalog_changed';
 
 /** Change notifications of busy times, as generations per business. */
 export interface BusyChangeListener {
@@ -25,8 +28,10 @@ export interface BusyChangeListener {
   readonly epoch: number;
   /** Moves on every reported change of any business and on every new epoch ("did anything happen since?"). */
   readonly changeCount: number;
-  /** The business's generation: moves when the business is reported changed and on every new epoch. */
+  /** The business's busy-time generation: moves when its busy times are reported changed and on every new epoch. */
   generationOf(businessId: string): number;
+  /** The business's catalog generation: moves when its catalog is reported changed and on every new epoch. */
+  catalogGenerationOf(businessId: string): number;
   /** Records a change this process just committed, so its next read does not wait for the notification. */
   markChanged(businessId: string): void;
   /** Connects and listens unless already started (idempotent, returns at once). */
@@ -59,6 +64,7 @@ export function createBusyChangeListener(options: {
   let epoch = 0;
   let epochStartedAt = 0;
   const generations = new Map<string, number>();
+  const catalogGenerations = new Map<string, number>();
   let client: Client | undefined;
   let isListening = false;
   let isStarted = false;
@@ -67,9 +73,9 @@ export function createBusyChangeListener(options: {
   let retryTimer: NodeJS.Timeout | undefined;
   let waiters: Array<() => void> = [];
 
-  const markChanged = (businessId: string) => {
+  const markChanged = (businessId: string, marks = generations) => {
     changeCount += 1;
-    generations.set(businessId, changeCount);
+    marks.set(businessId, changeCount);
   };
 
   const startEpoch = () => {
@@ -78,6 +84,7 @@ export function createBusyChangeListener(options: {
     epochStartedAt = changeCount;
     // Every generation is now at least epochStartedAt: the per-business marks say nothing more.
     generations.clear();
+    catalogGenerations.clear();
   };
 
   const lose = (lost: Client, error?: Error) => {
@@ -103,14 +110,16 @@ export function createBusyChangeListener(options: {
     const next = new Client({ connectionString: options.connectionString, keepAlive: true, application_name: options.applicationName ?? BUSY_LISTENER_APPLICATION_NAME });
     client = next;
     next.on('notification', (message) => {
-      if (message.channel === BUSY_CHANGED_CHANNEL && message.payload) markChanged(message.payload);
+      if (!message.payload) return;
+      if (message.channel === BUSY_CHANGED_CHANNEL) markChanged(message.payload);
+      else if (message.channel === CATALOG_CHANGED_CHANNEL) markChanged(message.payload, catalogGenerations);
     });
     // Registered before connecting: a terminated backend emits 'error' then 'end'; either ends this connection.
     next.on('error', (error) => lose(next, error));
     next.on('end', () => lose(next));
     try {
       await next.connect();
-      await next.query(`LISTEN ${BUSY_CHANGED_CHANNEL}`);
+      await next.query(`LISTEN ${BUSY_CHANGED_CHANNEL}; LISTEN ${CATALOG_CHANGED_CHANNEL}`);
     } catch (error) {
       lose(next, error as Error);
       return;
@@ -137,7 +146,10 @@ export function createBusyChangeListener(options: {
     generationOf(businessId) {
       return Math.max(generations.get(businessId) ?? 0, epochStartedAt);
     },
-    markChanged,
+    catalogGenerationOf(businessId) {
+      return Math.max(catalogGenerations.get(businessId) ?? 0, epochStartedAt);
+    },
+    markChanged: (businessId) => markChanged(businessId),
     start() {
       if (isStarted || isClosed) return;
       isStarted = true;

@@ -1,7 +1,8 @@
 /**
  * Availability as the Flow screens show it, built for the endpoint's latency budget: a business's
- * settings, services, staff, working hours and date overrides are cached for a few seconds per
- * process. What changes by the second (bookings, other customers' holds, external busy blocks) is
+ * settings, services, staff, working hours and date overrides are cached per process, until
+ * PostgreSQL notifies a change of them while the busy-change listener is listening, for a few
+ * seconds when it is not. What changes by the second (bookings, other customers' holds, external busy blocks) is
  * cached per business too, but only while the busy-change listener is listening, and only until
  * PostgreSQL notifies a change of that business (busy-change-listener.ts): a copy is stored only
  * when no change was reported while it was read, and the process's own holds mark the business
@@ -60,8 +61,10 @@ export interface FlowAvailability {
   markBusyChanged(businessId: string): void;
 }
 
-// Seconds of staleness an edited working hour may show in an open form; see the file comment.
+// Seconds of staleness an edited working hour may show in an open form when no listener reports edits; see the file comment.
 const DEFAULT_TTL_MS = 5_000;
+// A catalog the listener vouches for is still re-read this often: a safety net, not a freshness bound.
+const TRUSTED_CATALOG_MAX_AGE_MS = 10 * 60_000;
 const DAY_MS = 86_400_000;
 // A cached copy spans the booking window plus this on both sides, more than any service's reach
 // (duration, buffers and the day of margin findFreeSlots adds), so every screen's read falls inside it.
@@ -243,15 +246,23 @@ export function createFlowAvailability(deps: { db: Db; liveReads?: SqlTarget; bu
   const busyCopies = listener ? createBusyCopies(listener, (params) => findBusinessBlockedRows(reads, params)) : undefined;
   // Cache age is process time, not the business clock: a test's frozen clock must not freeze the cache.
   const monotonicMs = deps.monotonicMs ?? (() => performance.now());
-  const cache = new Map<string, { loadedAt: number; forDate: string; catalog: Promise<BusinessCatalog | null> }>();
+  const cache = new Map<string, { loadedAt: number; forDate: string; generation: number | null; catalog: Promise<BusinessCatalog | null> }>();
+  // The generation is taken before the read: an edit reported during it moves the generation, so the next request reads again.
+  const catalogGeneration = (businessId: string) => (listener?.isListening ? listener.catalogGenerationOf(businessId) : null);
 
   return {
     loadCatalog(businessId, now) {
       const forDate = now.toISOString().slice(0, 10);
       const cached = cache.get(businessId);
-      if (cached && cached.forDate === forDate && monotonicMs() - cached.loadedAt < ttlMs) return cached.catalog;
+      if (cached && cached.forDate === forDate) {
+        const age = monotonicMs() - cached.loadedAt;
+        const generation = catalogGeneration(businessId);
+        const isVouchedFor = generation !== null && cached.generation === generation && age < TRUSTED_CATALOG_MAX_AGE_MS;
+        if (isVouchedFor || (generation === null && age < ttlMs)) return cached.catalog;
+      }
+      const generation = catalogGeneration(businessId);
       const catalog = readCatalog(deps.db, businessId, now);
-      cache.set(businessId, { loadedAt: monotonicMs(), forDate, catalog });
+      cache.set(businessId, { loadedAt: monotonicMs(), forDate, generation, catalog });
       catalog.catch(() => cache.delete(businessId));
       return catalog;
     },

@@ -3,7 +3,7 @@
  * notifies a change (src/flows/busy-change-listener.ts). What a customer would notice: a time
  * taken by another process (a booking, another customer's hold, a staff member's external
  * calendar) stops being offered within moments, never stays offered after the listener lost its
- * connection, and a used token is refused. Waits poll the endpoint, bounded; nothing sleeps.
+ * connection, and a used token is refused; an edited schedule shows at once. Waits poll, bounded; nothing sleeps.
  */
 import { createBookingService } from '../../src/booking';
 import { BUSY_CHANGED_CHANNEL, BUSY_LISTENER_APPLICATION_NAME, busyChangeListenerOf, createBusyChangeListener, type BusyChangeListener } from '../../src/flows/busy-change-listener';
@@ -135,6 +135,26 @@ describe('Flows endpoint: busy times cached per business, kept live by PostgreSQ
     const refused = { status: 427, body: { error_msg: 'This form has expired. Please ask for a new one in the chat.' } };
     expect(await postFlow(flow.app, exchange(token, 'DATE', { screen_action: 'choose_date', date, service_id: demo.services.consultation, staff_id: demo.staff.ana }))).toEqual(refused);
     expect(await postFlow(flow.app, init(token))).toEqual(refused);
+  });
+
+  it('keeps its catalog until PostgreSQL reports an edit: a day closed elsewhere shows at once, long before the catalog would expire', async () => {
+    const availability = createFlowAvailability({ db: db.prisma, liveReads: poolOf(db.prisma), busyChanges: listener, ttlMs: 60 * 60_000 });
+    const closedDates = async () => {
+      const catalog = (await availability.loadCatalog(demo.businessId, now))!;
+      const service = catalog.services.find((s) => s.id === demo.services.consultation)!;
+      return service.schedules.find((schedule) => schedule.staffId === demo.staff.ana)!.overrides.filter((o) => o.isClosed).map((o) => o.date);
+    };
+    const [unreported, reported] = [addLocalDays(today, 9), addLocalDays(today, 10)];
+    expect(await closedDates()).toEqual([]);
+    // Triggers off for this one transaction: nobody is told, so the cached catalog stands.
+    await db.prisma.$transaction([
+      db.prisma.$executeRaw`SET LOCAL session_replication_role = replica`,
+      db.prisma.dateOverride.create({ data: { businessId: demo.businessId, staffId: demo.staff.ana, date: new Date(`${unreported}T00:00:00Z`), isClosed: true } }),
+    ]);
+    expect(await closedDates()).toEqual([]);
+    await db.prisma.dateOverride.create({ data: { businessId: demo.businessId, staffId: demo.staff.ana, date: new Date(`${reported}T00:00:00Z`), isClosed: true } });
+    await waitUntil(async () => (await closedDates()).length > 0, 'the catalog is read again');
+    expect((await closedDates()).sort()).toEqual([unreported, reported]);
   });
 });
 

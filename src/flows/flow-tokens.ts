@@ -193,7 +193,8 @@ export async function resolveFlowToken(
     // meanwhile, the row is known unused at `generation` and the next request need not ask.
     const remember = () => {
       if (generation !== null && busyChanges?.isListening && busyChanges.generationOf(cachedRow.businessId) === generation) {
-        cache?.set(tokenHash, { row: cachedRow, generation });
+        // The row itself is as old as before: its time to live (and the customer name's staleness) keeps running.
+        cache?.set(tokenHash, { row: cachedRow, generation }, { noUpdateTTL: true });
       }
     };
     return { ok: true, token: cachedRow, usedCheck: new FlowTokenCheck(cachedRow.id, cachedRow.businessId, remember) };

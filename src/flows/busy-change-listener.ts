@@ -11,6 +11,9 @@
  * connection starts a new epoch that moves every business's generation: while the connection is
  * down, or was down at any moment since a copy was read, nothing cached is trusted and the caches
  * read live, as they did before this existed. Reconnects with capped backoff on unref'd timers.
+ * A connection that dies without a word (a network cut leaves no FIN) would keep "listening" while
+ * nothing arrives: a heartbeat query every few seconds that gets no answer in time counts as a loss,
+ * which bounds how long such a cut can leave copies trusted.
  */
 import { Client } from 'pg';
 import { closeWithPrisma, poolOf, type PrismaClient } from '../platform/database';
@@ -47,6 +50,8 @@ export const BUSY_LISTENER_APPLICATION_NAME = 'tapbook busy-change listener';
 
 /** Reconnect delays: from the first to the cap, doubling. */
 const DEFAULT_RETRY = { firstMs: 100, maxMs: 5_000 };
+/** Heartbeat: a trivial query this often, lost when unanswered within timeoutMs. */
+const DEFAULT_HEARTBEAT = { everyMs: 5_000, timeoutMs: 3_000 };
 
 /**
  * A listener on its own connection to `connectionString`. Nothing connects before start().
@@ -57,9 +62,12 @@ export function createBusyChangeListener(options: {
   /** Told about a lost or refused connection (no personal data in it: a driver error). */
   onConnectionError?: (error: Error) => void;
   retry?: { firstMs: number; maxMs: number };
+  heartbeat?: { everyMs: number; timeoutMs: number };
   applicationName?: string;
 }): BusyChangeListener {
   const retry = options.retry ?? DEFAULT_RETRY;
+  const heartbeat = options.heartbeat ?? DEFAULT_HEARTBEAT;
+  let heartbeatTimer: NodeJS.Timeout | undefined;
   let changeCount = 0;
   let epoch = 0;
   let epochStartedAt = 0;
@@ -92,6 +100,7 @@ export function createBusyChangeListener(options: {
     client = undefined;
     isListening = false;
     startEpoch();
+    clearInterval(heartbeatTimer);
     void lost.end().catch(() => undefined);
     if (error) options.onConnectionError?.(error);
     if (!isClosed) scheduleConnect();
@@ -107,7 +116,13 @@ export function createBusyChangeListener(options: {
   };
 
   const connect = async () => {
-    const next = new Client({ connectionString: options.connectionString, keepAlive: true, application_name: options.applicationName ?? BUSY_LISTENER_APPLICATION_NAME });
+    const next = new Client({
+      connectionString: options.connectionString,
+      keepAlive: true,
+      application_name: options.applicationName ?? BUSY_LISTENER_APPLICATION_NAME,
+      // Every query of this connection (the heartbeat included) fails after this: a silent server is a lost one.
+      query_timeout: heartbeat.timeoutMs,
+    });
     client = next;
     next.on('notification', (message) => {
       if (!message.payload) return;
@@ -128,6 +143,10 @@ export function createBusyChangeListener(options: {
     isListening = true;
     // Copies read before LISTEN took effect may have missed a notification: a new epoch distrusts them.
     startEpoch();
+    heartbeatTimer = setInterval(() => {
+      next.query('SELECT 1').catch((error: Error) => lose(next, error));
+    }, heartbeat.everyMs);
+    heartbeatTimer.unref();
     retryMs = retry.firstMs;
     for (const wake of waiters) wake();
     waiters = [];
@@ -173,6 +192,7 @@ export function createBusyChangeListener(options: {
       client = undefined;
       isListening = false;
       startEpoch();
+      clearInterval(heartbeatTimer);
       await open?.end().catch(() => undefined);
     },
   };

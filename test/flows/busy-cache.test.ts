@@ -187,6 +187,27 @@ describe('Flow availability without a listening connection', () => {
     expect(own.generationOf(demo.businessId)).toBe(ours);
   });
 
+  it('counts a server that stops answering as a lost connection (a network cut sends no goodbye), and listens again once it answers', async () => {
+    const quick = createBusyChangeListener({ connectionString: db.url, retry: { firstMs: 50, maxMs: 200 }, heartbeat: { everyMs: 100, timeoutMs: 300 }, applicationName: 'test heartbeat listener' });
+    try {
+      quick.start();
+      await quick.waitUntilListening();
+      const [backend] = await db.prisma.$queryRaw<Array<{ pid: number }>>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'test heartbeat listener'`;
+      const epoch = quick.epoch;
+      // A stopped backend keeps its socket open and silent, as a cut network would.
+      process.kill(backend!.pid, 'SIGSTOP');
+      try {
+        await waitUntil(() => !quick.isListening, 'the heartbeat notices the silence');
+        expect(quick.epoch).not.toBe(epoch);
+      } finally {
+        process.kill(backend!.pid, 'SIGCONT');
+      }
+      await quick.waitUntilListening();
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('reads live while not listening: a booking made after the connection was lost is never offered', async () => {
     const availability = createFlowAvailability({ db: db.prisma, liveReads: poolOf(db.prisma), busyChanges: own });
     const catalog = (await availability.loadCatalog(demo.businessId, NOW))!;

@@ -12,6 +12,7 @@ import type { Clock } from '../platform/clock';
 import { poolOf, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { verifySignature } from '../whatsapp';
+import { busyChangeListenerOf } from './busy-change-listener';
 import { createKeyUnwrapper, decryptRequest, encryptResponse, FlowDecryptError, loadPrivateKey } from './crypto';
 import { createFlowAvailability } from './flow-availability';
 import { createFlowTokenCache } from './flow-tokens';
@@ -73,6 +74,11 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
   const { whatsapp } = deps.config;
   // The statements every request runs go straight to the pg pool as prepared statements (see poolOf).
   const liveReads = poolOf(deps.prisma);
+  // Shared by every router on this Prisma client and closed with it; it connects on the first request,
+  // so a worker-only process that assembles the app never opens it.
+  const busyChanges = busyChangeListenerOf(deps.prisma, (error) =>
+    deps.logger.warn({ err: error.message }, 'busy-change listener lost its connection: Flows busy times are read live until it is back'),
+  );
   const handlerDeps = {
     prisma: deps.prisma,
     clock: deps.clock,
@@ -80,10 +86,12 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
     bookings,
     tokenReads: liveReads,
     tokenCache: createFlowTokenCache(),
-    availability: createFlowAvailability({ db: deps.prisma, liveReads }),
+    busyChanges,
+    availability: createFlowAvailability({ db: deps.prisma, liveReads, busyChanges }),
   };
 
   router.post(path, express.raw({ type: () => true, limit: BODY_LIMIT }), async (req: Request, res: Response) => {
+    busyChanges.start();
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const header = req.get('x-hub-signature-256');
     // Sandbox mode's simulator may post unsigned requests; a signature that is sent is always checked.

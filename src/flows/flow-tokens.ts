@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../platform/database';
 import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
+import type { BusyChangeListener } from './busy-change-listener';
 
 /** What a Flow session does: book a new appointment or move an existing one. */
 export type FlowTokenMode = 'book' | 'reschedule';
@@ -92,14 +93,22 @@ const FIND_FLOW_TOKEN_SQL: SqlStatement = {
 /**
  * Tokens that were usable when last read, by hash, for read-only steps of the Flow: a token's business,
  * customer, mode, booking, language and expiry never change, so only "used or deleted since?" must be
- * asked again, and that question rides on the step's live availability read (FlowTokenCheck).
+ * asked again. That question rides on the step's live availability read (FlowTokenCheck), or needs no
+ * asking while the busy-change listener has reported no change of the token's business since the row was
+ * known unused (`generation`; using or deleting a token notifies its business).
  * The customer's name may be up to a TTL old here; only the hold step shows it, and it reads the token fresh.
  */
-export type FlowTokenCache = LRUCache<string, FlowTokenRow>;
+export type FlowTokenCache = LRUCache<string, CachedFlowToken>;
+
+/** A cached token row and the business generation at which it was last known unused (null: not known). */
+export interface CachedFlowToken {
+  row: FlowTokenRow;
+  generation: number | null;
+}
 
 /** A bounded per-process FlowTokenCache (entries live `ttlMs`, 60 s by default). */
 export function createFlowTokenCache(options: { max?: number; ttlMs?: number } = {}): FlowTokenCache {
-  return new LRUCache<string, FlowTokenRow>({ max: options.max ?? 10_000, ttl: options.ttlMs ?? 60_000 });
+  return new LRUCache<string, CachedFlowToken>({ max: options.max ?? 10_000, ttl: options.ttlMs ?? 60_000 });
 }
 
 /** The token was used (the booking went through) or deleted after it was cached: the endpoint answers 427. */
@@ -118,6 +127,7 @@ export class FlowTokenCheck {
   constructor(
     readonly tokenId: string,
     readonly businessId: string,
+    private readonly onUsable?: () => void,
   ) {}
 
   /** True until the database has answered. */
@@ -127,8 +137,10 @@ export class FlowTokenCheck {
 
   /** Records the database's answer; throws FlowTokenUsedError when the token can no longer be used. */
   settle(isUsable: boolean): void {
+    const isFirstAnswer = this.#isUsable === undefined;
     this.#isUsable = isUsable;
     if (!isUsable) throw new FlowTokenUsedError('The flow token was used or removed after it was cached.');
+    if (isFirstAnswer) this.onUsable?.();
   }
 
   /** Asks the database on its own unless a live read has already answered; throws like settle. */
@@ -158,27 +170,43 @@ const IS_FLOW_TOKEN_UNUSED_SQL: SqlStatement = {
 /**
  * The token's row when it can still be used at `now`, else why not (unknown, expired, used).
  * With `cache` and `mayDeferUsedCheck` (read-only steps), a token cached as usable is judged on its
- * expiry without a round trip and comes with a pending `usedCheck` the caller must settle before answering.
+ * expiry without a round trip; it comes with a pending `usedCheck` the caller must settle before answering,
+ * unless `busyChanges` is listening and has reported no change of its business since it was known unused.
  * @example const resolved = await resolveFlowToken(prisma, request.flow_token, clock.now())
  */
 export async function resolveFlowToken(
   db: SqlTarget,
   token: string,
   now: Date,
-  options: { cache?: FlowTokenCache; mayDeferUsedCheck?: boolean } = {},
+  options: { cache?: FlowTokenCache; mayDeferUsedCheck?: boolean; busyChanges?: BusyChangeListener } = {},
 ): Promise<ResolvedFlowToken> {
   if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return { ok: false, reason: 'unknown' };
+  const { cache, busyChanges } = options;
   const tokenHash = hashFlowToken(token);
-  const cached = options.mayDeferUsedCheck ? options.cache?.get(tokenHash) : undefined;
+  const cached = options.mayDeferUsedCheck ? cache?.get(tokenHash) : undefined;
   if (cached) {
-    if (cached.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', token: cached };
-    return { ok: true, token: cached, usedCheck: new FlowTokenCheck(cached.id, cached.businessId) };
+    const { row: cachedRow } = cached;
+    if (cachedRow.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', token: cachedRow };
+    const generation = busyChanges?.isListening ? busyChanges.generationOf(cachedRow.businessId) : null;
+    if (generation !== null && cached.generation === generation) return { ok: true, token: cachedRow, usedCheck: null };
+    // The check's answer comes from a read made after `generation` was taken: if no change was reported
+    // meanwhile, the row is known unused at `generation` and the next request need not ask.
+    const remember = () => {
+      if (generation !== null && busyChanges?.isListening && busyChanges.generationOf(cachedRow.businessId) === generation) {
+        // The row itself is as old as before: its time to live (and the customer name's staleness) keeps running.
+        cache?.set(tokenHash, { row: cachedRow, generation }, { noUpdateTTL: true });
+      }
+    };
+    return { ok: true, token: cachedRow, usedCheck: new FlowTokenCheck(cachedRow.id, cachedRow.businessId, remember) };
   }
+  // The business is known only after the read: "nothing reported during the read" is asked of the whole process.
+  const changesBefore = busyChanges?.isListening ? busyChanges.changeCount : null;
   const row = await findFlowTokenByHash(db, tokenHash);
   if (!row) return { ok: false, reason: 'unknown' };
   if (row.usedAt) return { ok: false, reason: 'used', token: row };
   if (row.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', token: row };
-  options.cache?.set(tokenHash, row);
+  const isUnchanged = changesBefore !== null && busyChanges?.isListening === true && busyChanges.changeCount === changesBefore;
+  cache?.set(tokenHash, { row, generation: isUnchanged ? busyChanges.generationOf(row.businessId) : null });
   return { ok: true, token: row, usedCheck: null };
 }
 

@@ -9,6 +9,7 @@ import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import type { SqlTarget } from '../platform/sql';
+import type { BusyChangeListener } from './busy-change-listener';
 import { buildDateScreen, handleChooseDate } from './date-screen';
 import { handleSubmitDetails } from './details-screen';
 import type { FlowAvailability } from './flow-availability';
@@ -32,6 +33,8 @@ export interface FlowEndpointDeps {
   tokenReads?: SqlTarget;
   /** Tokens read before (createFlowTokenCache); read-only steps then check theirs inside the live read. */
   tokenCache?: FlowTokenCache;
+  /** Reports changes of busy times and tokens per business: cached tokens of an unchanged business need no check. */
+  busyChanges?: BusyChangeListener;
 }
 
 /** The answer: a JSON to encrypt (200 or 427), or a plain error for a request we cannot read (400). */
@@ -80,7 +83,11 @@ export async function handleFlowRequest(deps: FlowEndpointDeps, payload: unknown
   }
   const now = deps.clock.now();
   const tokenReads = deps.tokenReads ?? deps.prisma;
-  const resolved = await resolveFlowToken(tokenReads, request.flow_token ?? '', now, { cache: deps.tokenCache, mayDeferUsedCheck: isReadOnlyStep(request.action, data) });
+  const resolved = await resolveFlowToken(tokenReads, request.flow_token ?? '', now, {
+    cache: deps.tokenCache,
+    mayDeferUsedCheck: isReadOnlyStep(request.action, data),
+    busyChanges: deps.busyChanges,
+  });
   if (!resolved.ok) return tokenRefused(resolved.token?.locale, 'errorTokenInvalid');
   const { token, usedCheck } = resolved;
   try {

@@ -68,6 +68,9 @@ export async function handleChooseTime(session: FlowSession, data: Record<string
   } catch (error) {
     // In the past, too soon, off the grid…: for the customer that time is simply no longer there.
     if (!isDomainError(error) || !error.code.startsWith('slot_')) throw error;
+  } finally {
+    // Our own hold (placed, moved or released) must show in the next answer at once, not when its notification arrives.
+    session.availability.markBusyChanged(business.id);
   }
   if (!isHeld) {
     const date = toLocalDate(start, business.timeZone);

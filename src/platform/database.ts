@@ -58,8 +58,24 @@ export async function inPgTransaction<T>(client: PgClient, work: () => Promise<T
   }
 }
 
+const disconnectHooks = new WeakMap<PrismaClient, Array<() => Promise<void>>>();
+
+/**
+ * Has disconnectPrisma also close `close`'s resource: connections of their own that components open next
+ * to the pool (the Flows endpoint's LISTEN connection) end with the client, so a stopping app or a test
+ * leaves no socket behind.
+ */
+export function closeWithPrisma(prisma: PrismaClient, close: () => Promise<void>): void {
+  const hooks = disconnectHooks.get(prisma) ?? [];
+  hooks.push(close);
+  disconnectHooks.set(prisma, hooks);
+}
+
 /** Disconnects the client and closes its connection pool (Prisma leaves a caller-owned pool open). */
 export async function disconnectPrisma(prisma: PrismaClient): Promise<void> {
+  const hooks = disconnectHooks.get(prisma) ?? [];
+  disconnectHooks.delete(prisma);
+  await Promise.all(hooks.map((close) => close().catch(() => undefined)));
   await prisma.$disconnect();
   await pools.get(prisma)?.end();
 }

@@ -2,7 +2,7 @@
 export { loadConfig, type AppConfig } from './config';
 export { createLogger, type Logger } from './logger';
 export { systemClock, createFixedClock, type Clock } from './clock';
-export { createPrismaClient, disconnectPrisma, poolOf, inPgTransaction, checkDatabase, Prisma, PrismaClient, type Db, type PgClient } from './database';
+export { createPrismaClient, disconnectPrisma, closeWithPrisma, poolOf, inPgTransaction, checkDatabase, Prisma, PrismaClient, type Db, type PgClient } from './database';
 export { openDatabase, ensureDatabaseExists, type OpenedDatabase } from './database-bootstrap';
 export { applyMigrations, diffSchemas } from './migrations';
 export { loadEsm } from './load-esm';

@@ -1,6 +1,6 @@
 /**
  * A comparable description of a database schema from the catalogs (pg_dump is not available
- * for the embedded PostgreSQL 18): tables, columns, enums, indexes and constraints.
+ * for the embedded PostgreSQL 18): tables, columns, enums, indexes, constraints and triggers.
  */
 import { Client } from 'pg';
 
@@ -33,6 +33,11 @@ export async function readSchemaSnapshot(url: string): Promise<string[]> {
       FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid JOIN pg_namespace n ON n.oid = rel.relnamespace
       WHERE n.nspname = 'public' AND rel.relname <> '_prisma_migrations'`);
     for (const c of constraints.rows) lines.push(`constraint ${c.table_name}.${c.conname} ${c.contype} ${c.def}`);
+    const triggers = await client.query(`
+      SELECT rel.relname AS table_name, t.tgname, pg_get_triggerdef(t.oid) AS def
+      FROM pg_trigger t JOIN pg_class rel ON rel.oid = t.tgrelid JOIN pg_namespace n ON n.oid = rel.relnamespace
+      WHERE n.nspname = 'public' AND NOT t.tgisinternal`);
+    for (const t of triggers.rows) lines.push(`trigger ${t.table_name}.${t.tgname} ${t.def}`);
     const extensions = await client.query(`SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'`);
     for (const x of extensions.rows) lines.push(`extension ${x.extname}`);
     return lines.sort();

@@ -25,7 +25,7 @@ import { findFreePort } from '../test/support/free-port';
 const CONCURRENCY = 32;
 const DURATION_S = 30;
 const WARMUP_S = 3;
-const POOL_SIZE = 1024;
+const POOL_SIZE = 256;
 const CUSTOMERS = 64;
 const TARGET_P99_MS = 50;
 const TARGET_RPS = 500;

@@ -22,6 +22,8 @@ export interface FakeGraph {
   messages(): Array<Record<string, unknown>>;
   /** The next n requests answer with this status and Meta error body. */
   failNext(count: number, status: number, error: { code: number; message: string }): void;
+  /** The next n message posts (read receipts pass) answer with this status and Meta error body. */
+  failNextMessages(count: number, status: number, error: { code: number; message: string }): void;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export interface FakeGraph {
 export async function startFakeGraph(): Promise<FakeGraph> {
   const requests: FakeGraphRequest[] = [];
   const failures: Array<{ status: number; error: { code: number; message: string } }> = [];
+  const messageFailures: typeof failures = [];
   let counter = 0;
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -39,7 +42,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       requests.push({ phoneNumberId: match?.[1] ?? '', authorization: req.headers.authorization, body, receivedAt });
       res.setHeader('content-type', 'application/json');
-      const failure = failures.shift();
+      const failure = failures.shift() ?? (body.status === 'read' ? undefined : messageFailures.shift());
       if (failure) {
         res.statusCode = failure.status;
         res.end(JSON.stringify({ error: { message: failure.error.message, type: 'OAuthException', code: failure.error.code, fbtrace_id: 'test' } }));
@@ -61,6 +64,9 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     messages: () => requests.filter((r) => r.body.status !== 'read').map((r) => r.body),
     failNext: (count, status, error) => {
       for (let i = 0; i < count; i += 1) failures.push({ status, error });
+    },
+    failNextMessages: (count, status, error) => {
+      for (let i = 0; i < count; i += 1) messageFailures.push({ status, error });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -4,7 +4,7 @@
  */
 import { createFixedClock, createLogger } from '../../src/platform';
 import { poolOf } from '../../src/platform/database';
-import { buildTextMessage, createGraphClient, enqueueOutbound, sendQueuedForRecipient, sendQueuedHoldingLock } from '../../src/whatsapp';
+import { buildMarkReadMessage, buildTextMessage, createGraphClient, enqueueOutbound, sendQueuedForRecipient, sendQueuedHoldingLock } from '../../src/whatsapp';
 import { DEMO } from '../../prisma/seed';
 import { startFakeGraph, type FakeGraph } from '../support/fake-graph';
 import { setupDemo } from '../support/demo';
@@ -66,12 +66,16 @@ describe('outbox sender', () => {
     const cursorMs = async () =>
       (await db.prisma.$queryRaw<Array<{ ms: number }>>`SELECT extract(epoch FROM pace_cursor_at)::float8 * 1000 AS ms FROM whatsapp_numbers WHERE phone_number_id = ${DEMO.phoneNumberId}`)[0]!.ms;
     const { sendRatePerSecond } = await db.prisma.whatsAppNumber.findUniqueOrThrow({ where: { phoneNumberId: DEMO.phoneNumberId } });
-    await db.prisma.$executeRaw`UPDATE whatsapp_numbers SET send_rate_per_second = 1000, pace_cursor_at = clock_timestamp() + interval '100 milliseconds' WHERE phone_number_id = ${DEMO.phoneNumberId}`;
+    // The gate on a simulated clock (see the pair test below): no late wake-up can cost a slot.
+    const clock = createFixedClock('2030-01-01T00:00:00Z');
+    await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond: 1000, paceCursorAt: new Date(clock.now().getTime() + 100) } });
     const cursorBefore = await cursorMs();
 
     const deps = {
       prisma: db.prisma,
-      clock: createFixedClock('2030-01-01T00:00:00Z'),
+      clock,
+      wait: async (ms: number) => clock.set(new Date(clock.now().getTime() + Math.max(0, ms))),
+      isGateOnClock: true,
       logger: createLogger('silent'),
       graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' }),
     };
@@ -90,7 +94,7 @@ describe('outbox sender', () => {
     ]);
     // One slot for the one message that left: the stale claim took none.
     expect((await cursorMs()) - cursorBefore).toBeCloseTo(1, 3);
-    await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond } });
+    await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond, paceCursorAt: null } });
   });
 
   it('one claim books a message and the one behind it; when the first fails, the second goes back to queued, unsent', async () => {
@@ -127,22 +131,64 @@ describe('outbox sender', () => {
         enqueueOutbound(tx, { businessId, customerId: null, phoneNumberId: DEMO.phoneNumberId, recipient, kind: 'reply', payload: buildTextMessage({ to: recipient, text }) }),
       );
     }
-    const deps = { prisma: db.prisma, clock: createFixedClock('2030-01-01T00:00:00Z'), logger: createLogger('silent'), graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' }) };
+    // The gate on a simulated clock: each wait moves it by exactly what was asked, so a sender is
+    // never late for its slot whatever the machine's load (a late wake-up would re-claim, and
+    // rightly so, which is not what this test is about).
+    const clock = createFixedClock('2030-01-01T00:00:00Z');
+    const wait = async (ms: number) => clock.set(new Date(clock.now().getTime() + Math.max(0, ms)));
+    const deps = { prisma: db.prisma, clock, wait, isGateOnClock: true, logger: createLogger('silent'), graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' }) };
     const cursorMs = async () =>
       (await db.prisma.$queryRaw<Array<{ ms: number }>>`SELECT extract(epoch FROM pace_cursor_at)::float8 * 1000 AS ms FROM whatsapp_numbers WHERE phone_number_id = ${DEMO.phoneNumberId}`)[0]!.ms;
     const { sendRatePerSecond } = await db.prisma.whatsAppNumber.findUniqueOrThrow({ where: { phoneNumberId: DEMO.phoneNumberId } });
     // At 1,000/s from a cursor 100 ms ahead: two slots are exactly 2 ms, and a wasted one would show.
-    await db.prisma.$executeRaw`UPDATE whatsapp_numbers SET send_rate_per_second = 1000, pace_cursor_at = clock_timestamp() + interval '100 milliseconds' WHERE phone_number_id = ${DEMO.phoneNumberId}`;
+    await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond: 1000, paceCursorAt: new Date(clock.now().getTime() + 100) } });
     const before = await cursorMs();
     await sendQueuedForRecipient(deps, { businessId, recipient });
     expect((await cursorMs()) - before).toBeCloseTo(2, 3);
-    await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond } });
+    await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond, paceCursorAt: null } });
     const arrivals = graph.requests.filter((r) => r.body.to === recipient);
     expect(arrivals.map((r) => (r.body.text as { body: string }).body)).toEqual(['one', 'two']);
     const rows = await db.prisma.outboxMessage.findMany({ where: { recipient }, orderBy: { sequence: 'asc' } });
     expect(rows.map((row) => [row.status, row.attempts])).toEqual([
       ['accepted', 1],
       ['accepted', 1],
+    ]);
+  });
+  /** Queues a read receipt for `inboundId` and a text reply behind it, as a conversation step does. */
+  async function queueReceiptAndReply(recipient: string, inboundId: string, text: string): Promise<void> {
+    await db.prisma.$transaction(async (tx) => {
+      await enqueueOutbound(tx, { businessId, customerId: null, phoneNumberId: DEMO.phoneNumberId, recipient, kind: 'read_receipt', payload: buildMarkReadMessage(inboundId) });
+      await enqueueOutbound(tx, { businessId, customerId: null, phoneNumberId: DEMO.phoneNumberId, recipient, kind: 'reply', payload: buildTextMessage({ to: recipient, text }) });
+    });
+  }
+
+  it('a read receipt and the reply behind it both end accepted, the receipt posted first', async () => {
+    const recipient = '34633000005';
+    await queueReceiptAndReply(recipient, 'wamid.INBOUND-5', 'your answer');
+    const deps = { prisma: db.prisma, clock: createFixedClock('2030-01-01T00:00:00Z'), logger: createLogger('silent'), graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' }) };
+    await sendQueuedForRecipient(deps, { businessId, recipient });
+    const posted = graph.requests.filter((r) => r.body.to === recipient || r.body.message_id === 'wamid.INBOUND-5').map((r) => (r.body.status === 'read' ? 'read receipt' : 'reply'));
+    expect(posted).toEqual(['read receipt', 'reply']);
+    const rows = await db.prisma.outboxMessage.findMany({ where: { recipient }, orderBy: { sequence: 'asc' } });
+    expect(rows.map((row) => [row.kind, row.status, row.attempts, row.sentAt !== null])).toEqual([
+      ['read_receipt', 'accepted', 1, true],
+      ['reply', 'accepted', 1, true],
+    ]);
+  });
+
+  it('a read receipt posted before a reply that Meta refuses with a 500 is still recorded as accepted; the reply waits for its retry', async () => {
+    const recipient = '34633000006';
+    await queueReceiptAndReply(recipient, 'wamid.INBOUND-6', 'retry me');
+    const deps = { prisma: db.prisma, clock: createFixedClock('2030-01-01T00:00:00Z'), logger: createLogger('silent'), graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' }), random: () => 0 };
+    const before = graph.requests.length;
+    // The receipt goes through; the reply behind it is answered with a 500.
+    graph.failNextMessages(1, 500, { code: 1, message: 'An unknown error occurred' });
+    await sendQueuedForRecipient(deps, { businessId, recipient });
+    expect(graph.requests.slice(before).map((r) => (r.body.status === 'read' ? 'read receipt' : (r.body.text as { body: string }).body))).toEqual(['read receipt', 'retry me']);
+    const rows = await db.prisma.outboxMessage.findMany({ where: { recipient }, orderBy: { sequence: 'asc' } });
+    expect(rows.map((row) => [row.kind, row.status, row.attempts])).toEqual([
+      ['read_receipt', 'accepted', 1],
+      ['reply', 'queued', 1],
     ]);
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * Dead-worker recovery. graphile-worker marks every job it takes (and a named queue it runs) with
+ * its worker id, and another process takes such a job again only when the lock is 4 hours old.
+ * A worker process that is killed (OOM, kill -9, a host gone) would leave a customer's turn
+ * unanswered, or a reminder unsent, for 4 hours.
+ *
+ * Liveness comes from PostgreSQL itself, not from clocks or heartbeats: every runner holds a
+ * session-level advisory lock per worker id on a connection of its own for as long as it runs.
+ * PostgreSQL drops the locks of a connection whose process died (its socket closes). The sweep
+ * (at start and every minute, once across all processes) tries each worker id that holds jobs:
+ * a lock it can take belongs to nobody alive, so that worker's jobs and queues are unlocked for
+ * the others (graphile-worker's own force_unlock_workers). Locks taken in the last minute are
+ * left alone: a runner registers its id right after graphile-worker creates it, and that minute
+ * covers the gap. Every task is safe to run twice, so a worker that was only cut off from the
+ * database (and re-registers when it is back) costs at most a repeated job.
+ */
+import { Client, type Pool } from 'pg';
+import type { Logger } from '../platform/logger';
+
+/** The first key of the two-key advisory locks that mark live workers (its own lock space, apart from the one-key locks of senders). */
+export const LIVE_WORKER_LOCK_NAMESPACE = 1952542818; // "tapb"
+
+/** Jobs locked more recently than this are never unlocked by the sweep (a runner's registration window). */
+export const DEAD_WORKER_GRACE_SECONDS = 60;
+
+/** The cron task that unlocks the jobs of dead workers. */
+export const UNLOCK_DEAD_WORKERS_TASK = 'unlock_dead_workers';
+
+/** graphile-worker crontab line of the sweep (every minute). */
+export const UNLOCK_DEAD_WORKERS_CRONTAB = `* * * * * ${UNLOCK_DEAD_WORKERS_TASK}`;
+
+/** Holds the liveness locks of this process's worker ids; stop() releases them. */
+export interface WorkerLiveness {
+  /** Marks a worker id as alive (until stop()). */
+  register(workerId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const RECONNECT_DELAY_MS = 1_000;
+
+/**
+ * Opens the liveness connection. If it is lost while the process lives (a database restart), it
+ * reconnects and takes the locks again; meanwhile a sweep may hand this process's jobs to others.
+ */
+export function startWorkerLiveness(options: { connectionString: string; logger: Logger }): WorkerLiveness {
+  const log = options.logger.child({ component: 'jobs-liveness' });
+  const workerIds = new Set<string>();
+  let isStopped = false;
+  let connection: Promise<Client> | undefined;
+  let retry: NodeJS.Timeout | undefined;
+
+  const lockAll = async (client: Client, ids: Iterable<string>) => {
+    for (const id of ids) await client.query('SELECT pg_advisory_lock($1::int, hashtext($2))', [LIVE_WORKER_LOCK_NAMESPACE, id]);
+  };
+  const connect = (): Promise<Client> => {
+    const client = new Client({ connectionString: options.connectionString, application_name: 'tapbook worker liveness' });
+    const lost = (reason: string) => {
+      if (isStopped || connection === undefined) return;
+      connection = undefined;
+      log.warn({ reason }, 'worker liveness connection lost; reconnecting (until then, other processes may take over this process\'s jobs)');
+      retry = setTimeout(() => void ensureConnected().catch((error: Error) => lost(error.message)), RECONNECT_DELAY_MS);
+      retry.unref();
+    };
+    client.on('error', (error) => lost(error.message));
+    client.on('end', () => lost('connection ended'));
+    return client.connect().then(async () => {
+      await lockAll(client, workerIds);
+      return client;
+    });
+  };
+  const ensureConnected = (): Promise<Client> => {
+    connection ??= connect().catch((error: unknown) => {
+      connection = undefined;
+      throw error;
+    });
+    return connection;
+  };
+
+  return {
+    async register(workerId) {
+      if (isStopped || workerIds.has(workerId)) return;
+      workerIds.add(workerId);
+      const client = await ensureConnected();
+      await lockAll(client, [workerId]);
+    },
+    async stop() {
+      isStopped = true;
+      if (retry) clearTimeout(retry);
+      const client = await connection?.catch(() => undefined);
+      connection = undefined;
+      // Closing the session releases every lock it holds.
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
+
+// The worker ids holding jobs or queues for over the grace period whose liveness lock can be
+// taken are dead. The lock is transaction-level: held while their jobs are freed, then let go.
+const DEAD_WORKERS_SQL = `
+  WITH holders AS (
+    SELECT locked_by FROM graphile_worker.jobs WHERE locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $2::double precision)
+    UNION
+    SELECT locked_by FROM graphile_worker._private_job_queues WHERE locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $2::double precision))
+  SELECT locked_by AS id FROM holders WHERE pg_try_advisory_xact_lock($1::int, hashtext(locked_by)) ORDER BY locked_by`;
+
+/** Unlocks the jobs and queues of workers that are no longer alive; returns their ids. */
+export async function unlockJobsOfDeadWorkers(deps: { pool: Pool; logger: Logger; graceSeconds?: number }): Promise<string[]> {
+  const client = await deps.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ id: string }>(DEAD_WORKERS_SQL, [LIVE_WORKER_LOCK_NAMESPACE, deps.graceSeconds ?? DEAD_WORKER_GRACE_SECONDS]);
+    const ids = rows.map((row) => row.id);
+    if (ids.length > 0) await client.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [ids]);
+    await client.query('COMMIT');
+    if (ids.length > 0) deps.logger.warn({ workers: ids }, 'jobs of dead workers unlocked; other workers take them over now');
+    return ids;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

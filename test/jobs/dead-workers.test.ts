@@ -1,0 +1,148 @@
+/**
+ * Dead-worker recovery: a worker process killed in the middle of a job (kill -9) leaves the job
+ * locked; graphile-worker alone would wait 4 hours before anyone ran it again. The sweep hands it
+ * to a live worker once the lock is older than the grace period, and never takes a job from a
+ * worker that is alive, however long its job runs.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import { Pool } from 'pg';
+import { DEAD_WORKER_GRACE_SECONDS, migrateJobQueue, startJobRunner, unlockJobsOfDeadWorkers, type JobRunner } from '../../src/jobs';
+import { createLogger } from '../../src/platform';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+describe('jobs of dead workers', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  const logger = createLogger('silent');
+  // Killed at the end whatever a test did, so a failing test never leaves a worker process behind.
+  const children: ChildProcessWithoutNullStreams[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ poolSize: 2 });
+    await migrateJobQueue(db.url);
+    pool = new Pool({ connectionString: db.url, max: 3 });
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await pool.end();
+    await db.drop();
+  });
+
+  async function addJob(task: string, payload: unknown): Promise<string> {
+    const { rows } = await pool.query<{ id: string }>('SELECT id::text FROM graphile_worker.add_job($1, $2::json)', [task, JSON.stringify(payload)]);
+    return rows[0]!.id;
+  }
+  async function lockOf(jobId: string): Promise<{ locked_by: string | null; attempts: number } | undefined> {
+    const { rows } = await pool.query<{ locked_by: string | null; attempts: number }>('SELECT locked_by, attempts FROM graphile_worker.jobs WHERE id = $1', [jobId]);
+    return rows[0];
+  }
+  /** Time passing without waiting for it: the lock looks `seconds` old. */
+  async function ageLock(jobId: string, seconds: number): Promise<void> {
+    await pool.query(`UPDATE graphile_worker._private_jobs SET locked_at = now() - make_interval(secs => $2) WHERE id = $1`, [jobId, seconds]);
+  }
+  async function waitFor<T>(read: () => Promise<T>, isDone: (value: T) => boolean, what: string): Promise<T> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const value = await read();
+      if (isDone(value)) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Starts the hanging worker process and resolves once it has taken `jobId`. */
+  async function startHangingWorker(jobId: string): Promise<ChildProcessWithoutNullStreams> {
+    const child = spawn(path.join(ROOT, 'node_modules/.bin/node'), ['--import', 'tsx', 'test/jobs/support/hanging-worker.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: db.url, NODE_OPTIONS: '' },
+    });
+    children.push(child);
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes(`started ${jobId}`)) resolve();
+      });
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('exit', (code) => reject(new Error(`hanging worker exited with ${code} before taking the job: ${output}`)));
+    });
+    return child;
+  }
+
+  it('a job whose worker was killed mid-run is unlocked after the grace period and run by a live worker', async () => {
+    const jobId = await addJob('hang', { n: 1 });
+    const child = await startHangingWorker(jobId);
+    const deadWorker = (await lockOf(jobId))!.locked_by;
+    expect(deadWorker).toEqual(expect.any(String));
+    // While the process lives, its job stays with it, however old the lock.
+    await ageLock(jobId, DEAD_WORKER_GRACE_SECONDS * 10);
+    expect(await unlockJobsOfDeadWorkers({ pool, logger })).toEqual([]);
+    expect((await lockOf(jobId))!.locked_by).toBe(deadWorker);
+
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    // PostgreSQL notices the closed connection on its own; until then the worker still counts as alive.
+    const unlocked = await waitFor(() => unlockJobsOfDeadWorkers({ pool, logger }), (ids) => ids.length > 0, 'the dead worker to be found');
+    expect(unlocked).toEqual([deadWorker]);
+    expect((await lockOf(jobId))!.locked_by).toBeNull();
+
+    // A live worker now runs it (at once: the job is not scheduled for later).
+    const ran: string[] = [];
+    const runner = await startJobRunner({ connectionString: db.url, concurrency: 1, logger, tasks: { hang: async (_payload, helpers) => void ran.push(helpers.job.id) } });
+    try {
+      await waitFor(() => lockOf(jobId), (job) => job === undefined, 'the job to complete');
+    } finally {
+      await runner.stop();
+    }
+    expect(ran).toEqual([jobId]);
+  });
+
+  it('a dead worker\'s job locked less than the grace period ago stays locked', async () => {
+    const jobId = await addJob('hang', { n: 2 });
+    const child = await startHangingWorker(jobId);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    // Locked a moment ago: indistinguishable from a runner that is still registering its id.
+    expect(await unlockJobsOfDeadWorkers({ pool, logger })).toEqual([]);
+    expect((await lockOf(jobId))!.locked_by).toEqual(expect.any(String));
+    // Once it is old enough, the sweep takes it (then it is removed, so no later runner picks it up).
+    await ageLock(jobId, DEAD_WORKER_GRACE_SECONDS + 1);
+    await waitFor(() => unlockJobsOfDeadWorkers({ pool, logger }), (ids) => ids.length > 0, 'the dead worker to be found');
+    await pool.query('DELETE FROM graphile_worker._private_jobs WHERE id = $1', [jobId]);
+  });
+
+  it('a long job of a live worker in this process is never taken from it', async () => {
+    const jobId = await addJob('slow', { n: 3 });
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    let started = false;
+    const runner: JobRunner = await startJobRunner({
+      connectionString: db.url,
+      concurrency: 1,
+      logger,
+      tasks: {
+        slow: async () => {
+          started = true;
+          await finished;
+        },
+      },
+    });
+    try {
+      await waitFor(async () => started, (value) => value, 'the job to start');
+      const owner = (await lockOf(jobId))!.locked_by;
+      await ageLock(jobId, 3 * 60 * 60);
+      expect(await unlockJobsOfDeadWorkers({ pool, logger })).toEqual([]);
+      expect((await lockOf(jobId))!.locked_by).toBe(owner);
+      finish();
+      await waitFor(() => lockOf(jobId), (job) => job === undefined, 'the job to complete');
+    } finally {
+      finish();
+      await runner.stop();
+    }
+  });
+});

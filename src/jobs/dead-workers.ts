@@ -64,6 +64,13 @@ export function startWorkerLiveness(options: { connectionString: string; logger:
     client.on('error', (error) => lost(error.message));
     client.on('end', () => lost('connection ended'));
     return client.connect().then(async () => {
+      // A host that vanishes without closing its socket (power, network cut) would otherwise look
+      // alive to PostgreSQL for the OS's 2-hour keepalive default. Over TCP the server probes
+      // this session after 30 s of silence and gives up after about a minute (no effect on a Unix socket,
+      // where the process's death closes the socket at once).
+      await client.query(
+        `SELECT set_config('tcp_keepalives_idle', '30', false), set_config('tcp_keepalives_interval', '10', false), set_config('tcp_keepalives_count', '3', false)`,
+      );
       await lockAll(client, workerIds);
       return client;
     });

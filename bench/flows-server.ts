@@ -3,8 +3,6 @@
  * not share its event loop. Reads its settings from the environment, listens on 127.0.0.1, reports
  * the port over IPC and serves until killed.
  */
-// First, as in src/main.ts: the app process sizes its libuv pool like `npm start` does.
-import '../src/platform/thread-pool';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app';
 import { createFixedClock, createLogger, createPrismaClient, loadConfig } from '../src/platform';

@@ -2,8 +2,6 @@
  * Starts Tapbook: configuration, database (embedded unless DATABASE_URL), migrations, demo seed,
  * job workers and the HTTP server; stops all of it cleanly on SIGINT/SIGTERM.
  */
-// First: sizes the libuv pool before anything uses it.
-import './platform/thread-pool';
 import os from 'node:os';
 import type { Server } from 'node:http';
 import { seedDemoBusinessIfEmpty } from '../prisma/seed';

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  createKeyUnwrapper,
   decryptRequest,
   encryptResponse,
   FlowDecryptError,
@@ -10,6 +9,7 @@ import {
   loadPrivateKey,
   type EncryptedFlowRequestBody,
 } from './crypto';
+import { createKeyUnwrapThreads, type KeyUnwrapThreads } from './key-unwrap-threads';
 import { decryptResponseLikeWhatsApp, encryptRequestLikeWhatsApp } from './test-client-crypto';
 
 const fixturesDir = path.join(__dirname, '../../test/fixtures/flows');
@@ -46,8 +46,16 @@ const metaKey = loadPrivateKey({
 
 // One throw-away 2048-bit key (as Meta requires) shared by the tests that do not need the fixtures.
 const throwAway = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-/** Decrypts as the endpoint does (WebCrypto unwrap). */
-const decrypt = (body: unknown, privateKey: crypto.KeyObject) => decryptRequest({ body, unwrapKey: createKeyUnwrapper(privateKey) });
+/** Decrypts as the endpoint does (RSA unwrap on worker threads; one set per key, ended after the file). */
+const unwrappers = new Map<crypto.KeyObject, KeyUnwrapThreads>();
+const decrypt = (body: unknown, privateKey: crypto.KeyObject) => {
+  let threads = unwrappers.get(privateKey);
+  if (!threads) unwrappers.set(privateKey, (threads = createKeyUnwrapThreads(privateKey)));
+  return decryptRequest({ body, unwrapKey: threads.unwrap });
+};
+afterAll(async () => {
+  await Promise.all([...unwrappers.values()].map((threads) => threads.close()));
+});
 
 describe('decryptRequest with Meta example vectors', () => {
   it.each(metaVectors.cases.map((c) => [c.name, c] as const))('%s decrypts to the exact request', async (_name, vector) => {

@@ -110,19 +110,8 @@ function describeKeyLoadFailure(error: unknown, isEncrypted: boolean): string {
 }
 
 /**
- * Unwraps RSA-OAEP-SHA256-wrapped AES keys with WebCrypto, which runs the RSA work (~0.85 ms of
- * CPU, about half of a Flows request) on libuv's thread pool instead of the event loop: measured
- * ~0.3 ms of event-loop time per unwrap instead of ~1 ms, and the rest on the other core.
- * Worker threads would cost the loop less (~0.12 ms) but need a lifecycle: unref'd, they still kept Jest from exiting.
- */
-export function createKeyUnwrapper(privateKey: crypto.KeyObject): (encryptedKey: Buffer) => Promise<Buffer> {
-  const key = privateKey.toCryptoKey({ name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['decrypt']);
-  return async (encryptedKey) => Buffer.from(await crypto.subtle.decrypt({ name: 'RSA-OAEP' }, key, encryptedKey));
-}
-
-/**
  * Decrypts a Flows request: RSA-OAEP-SHA256 unwraps the AES key (through `unwrapKey`, normally
- * createKeyUnwrapper's, off the event loop), then AES-128-GCM with the 16-byte IV and appended tag.
+ * createKeyUnwrapThreads's, off the event loop), then AES-128-GCM with the 16-byte IV and appended tag.
  * Throws FlowDecryptError (HTTP 421, or 400 for a body that is not the envelope) with the reason.
  */
 export async function decryptRequest({ body, unwrapKey }: { body: unknown; unwrapKey: (encryptedKey: Buffer) => Promise<Buffer> }): Promise<DecryptedFlowRequest> {

@@ -9,11 +9,12 @@ import express, { type Request, type Response, type Router } from 'express';
 import { createBookingService, type BookingService } from '../booking';
 import type { AppConfig } from '../platform/config';
 import type { Clock } from '../platform/clock';
-import { poolOf, type PrismaClient } from '../platform/database';
+import { closeWithPrisma, poolOf, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { verifySignature } from '../whatsapp';
 import { busyChangeListenerOf } from './busy-change-listener';
-import { createKeyUnwrapper, decryptRequest, encryptResponse, FlowDecryptError, loadPrivateKey } from './crypto';
+import { decryptRequest, encryptResponse, FlowDecryptError, loadPrivateKey } from './crypto';
+import { createKeyUnwrapThreads } from './key-unwrap-threads';
 import { createFlowAvailability } from './flow-availability';
 import { createFlowTokenCache } from './flow-tokens';
 import { handleFlowRequest } from './handle-flow-request';
@@ -69,7 +70,10 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
     });
     return router;
   }
-  const unwrapKey = createKeyUnwrapper(privateKey);
+  // The RSA threads end with the app's database client, like the endpoint's LISTEN connection.
+  const unwrapThreads = createKeyUnwrapThreads(privateKey);
+  closeWithPrisma(deps.prisma, unwrapThreads.close);
+  const unwrapKey = unwrapThreads.unwrap;
   const bookings = deps.bookings ?? createBookingService({ prisma: deps.prisma, clock: deps.clock });
   const { whatsapp } = deps.config;
   // The statements every request runs go straight to the pg pool as prepared statements (see poolOf).

@@ -1,6 +1,5 @@
 /** Public API of the flows component: endpoint crypto and router, flow tokens, the Flow message, completion, management API, the offline Flow JSON checker and test-client crypto. */
 export {
-  createKeyUnwrapper,
   decryptRequest,
   encryptResponse,
   FlowDecryptError,
@@ -11,6 +10,7 @@ export {
   type EncryptedFlowRequestBody,
   type FlowDecryptFailure,
 } from './crypto';
+export { createKeyUnwrapThreads, type KeyUnwrapThreads } from './key-unwrap-threads';
 export { decryptResponseLikeWhatsApp, encryptRequestLikeWhatsApp } from './test-client-crypto';
 export { checkFlowJson, listFlowsInDocument, type CheckFlowJsonOptions } from './flow-json-checker';
 export type { FlowJsonRule, FlowJsonViolation } from './flow-json-violation';

@@ -1,0 +1,36 @@
+import crypto from 'node:crypto';
+import { createKeyUnwrapThreads, type KeyUnwrapThreads } from './key-unwrap-threads';
+
+const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const wrap = (aesKey: Buffer) => crypto.publicEncrypt({ key: publicKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, aesKey);
+
+describe('createKeyUnwrapThreads', () => {
+  let threads: KeyUnwrapThreads;
+  beforeAll(() => {
+    threads = createKeyUnwrapThreads(privateKey, 2);
+  });
+  afterAll(async () => threads.close());
+
+  it('gives every one of 64 concurrent requests its own AES key back', async () => {
+    const keys = Array.from({ length: 64 }, () => crypto.randomBytes(16));
+    const unwrapped = await Promise.all(keys.map((key) => threads.unwrap(wrap(key))));
+    expect(unwrapped.map((key) => key.toString('hex'))).toEqual(keys.map((key) => key.toString('hex')));
+    expect(unwrapped.every((key) => Buffer.isBuffer(key) && key.length === 16)).toBe(true);
+  });
+
+  it('rejects a key wrapped for another public key, and keeps serving the next request', async () => {
+    const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const foreign = crypto.publicEncrypt({ key: other.publicKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, crypto.randomBytes(16));
+    await expect(threads.unwrap(foreign)).rejects.toThrow();
+    const key = crypto.randomBytes(16);
+    expect((await threads.unwrap(wrap(key))).equals(key)).toBe(true);
+  });
+
+  it('refuses to unwrap once closed', async () => {
+    const closing = createKeyUnwrapThreads(privateKey, 1);
+    const key = crypto.randomBytes(16);
+    expect((await closing.unwrap(wrap(key))).equals(key)).toBe(true);
+    await closing.close();
+    await expect(closing.unwrap(wrap(key))).rejects.toThrow(/closed/);
+  });
+});

@@ -54,12 +54,13 @@ export function startWorkerLiveness(options: { connectionString: string; logger:
   };
   const connect = (): Promise<Client> => {
     const client = new Client({ connectionString: options.connectionString, application_name: 'tapbook worker liveness' });
+    let isLost = false;
     const lost = (reason: string) => {
-      if (isStopped || connection === undefined) return;
+      if (isStopped || isLost) return;
+      isLost = true;
       connection = undefined;
       log.warn({ reason }, 'worker liveness connection lost; reconnecting (until then, other processes may take over this process\'s jobs)');
-      retry = setTimeout(() => void ensureConnected().catch((error: Error) => lost(error.message)), RECONNECT_DELAY_MS);
-      retry.unref();
+      scheduleReconnect();
     };
     client.on('error', (error) => lost(error.message));
     client.on('end', () => lost('connection ended'));
@@ -75,9 +76,22 @@ export function startWorkerLiveness(options: { connectionString: string; logger:
       return client;
     });
   };
+  // Tries again every RECONNECT_DELAY_MS until a connection holds every lock again (or stop()).
+  const scheduleReconnect = () => {
+    if (isStopped || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      ensureConnected().catch((error: Error) => {
+        log.warn({ reason: error.message }, 'worker liveness connection still down; trying again');
+        scheduleReconnect();
+      });
+    }, RECONNECT_DELAY_MS);
+    retry.unref();
+  };
   const ensureConnected = (): Promise<Client> => {
     connection ??= connect().catch((error: unknown) => {
       connection = undefined;
+      scheduleReconnect();
       throw error;
     });
     return connection;

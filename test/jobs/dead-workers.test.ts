@@ -7,9 +7,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { Pool } from 'pg';
-import { DEAD_WORKER_GRACE_SECONDS, migrateJobQueue, startJobRunner, unlockJobsOfDeadWorkers, type JobRunner } from '../../src/jobs';
+import { DEAD_WORKER_GRACE_SECONDS, LIVE_WORKER_LOCK_NAMESPACE, migrateJobQueue, startJobRunner, unlockJobsOfDeadWorkers, type JobRunner } from '../../src/jobs';
 import { createLogger } from '../../src/platform';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { createTestDatabase, runAdminQuery, type TestDatabase } from '../support/test-database';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -144,5 +144,37 @@ describe('jobs of dead workers', () => {
       finish();
       await runner.stop();
     }
+  });
+  it('a runner whose liveness connection is cut, while the database refuses connections, takes its locks again once it can', async () => {
+    const logs: string[] = [];
+    const runner = await startJobRunner({ connectionString: db.url, concurrency: 1, logger: createLogger('warn', { write: (line: string) => logs.push(line) }), tasks: {} });
+    const livenessLocks = () =>
+      pool.query<{ pid: number; locks: number }>(
+        `SELECT a.pid, count(l.*)::int AS locks FROM pg_stat_activity a LEFT JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory' AND l.classid = $1 AND l.granted
+          WHERE a.application_name = 'tapbook worker liveness' AND a.datname = current_database() GROUP BY a.pid`,
+        [LIVE_WORKER_LOCK_NAMESPACE],
+      );
+    try {
+      const [before] = (await livenessLocks()).rows;
+      expect(before?.locks).toBeGreaterThan(0);
+      // The database refuses new connections for a while: the runner keeps trying, not just once.
+      await runAdminQuery(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS false`);
+      try {
+        await pool.query('SELECT pg_terminate_backend($1)', [before!.pid]);
+        await waitFor(async () => logs.filter((line) => line.includes('still down; trying again')).length, (count) => count >= 2, 'two failed reconnects');
+      } finally {
+        await runAdminQuery(`ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS true`);
+      }
+      const after = await waitFor(
+        async () => (await livenessLocks()).rows,
+        (rows) => rows.length === 1 && rows[0]!.pid !== before!.pid && rows[0]!.locks === before!.locks,
+        'the liveness locks to be taken again',
+      );
+      expect(after[0]!.pid).not.toBe(before!.pid);
+    } finally {
+      await runner.stop();
+    }
+    // Stopped: no liveness connection is left.
+    expect((await livenessLocks()).rows).toEqual([]);
   });
 });

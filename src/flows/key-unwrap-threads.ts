@@ -49,7 +49,7 @@ interface UnwrapThread {
 }
 
 /** The threads a process runs by default: one per core (RSA is pure CPU). */
-export function defaultKeyUnwrapThreadCount(): number {
+function defaultKeyUnwrapThreadCount(): number {
   return Math.max(1, os.availableParallelism());
 }
 
@@ -70,11 +70,13 @@ export function createKeyUnwrapThreads(privateKey: KeyObject, threadCount = defa
       if (message.key) waiting.resolve(Buffer.from(message.key.buffer, message.key.byteOffset, message.key.byteLength));
       else waiting.reject(new Error(message.error ?? 'RSA-OAEP unwrap failed'));
     });
-    // A thread that dies (it should not) fails what it had; the next unwrap gets a fresh one.
+    // A thread that dies (it should not) fails what it had and is replaced once; 'error' is
+    // followed by 'exit', and only the first of the two finds it still in the list.
     const fail = (error: Error) => {
       for (const waiting of thread.pending.values()) waiting.reject(error);
       thread.pending.clear();
-      if (threads && !isClosed) threads[threads.indexOf(thread)] = startThread();
+      const index = threads?.indexOf(thread) ?? -1;
+      if (threads && index >= 0 && !isClosed) threads[index] = startThread();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => {

@@ -15,6 +15,7 @@
  * database (and re-registers when it is back) costs at most a repeated job.
  */
 import { Client, type Pool } from 'pg';
+import { inPgTransaction } from '../platform/database';
 import type { Logger } from '../platform/logger';
 
 /** The first key of the two-key advisory locks that mark live workers (its own lock space, apart from the one-key locks of senders). */
@@ -116,7 +117,7 @@ export function startWorkerLiveness(options: { connectionString: string; logger:
 }
 
 // The worker ids holding jobs or queues for over the grace period whose liveness lock can be
-// taken are dead. The lock is transaction-level: held while their jobs are freed, then let go.
+// taken are dead (a 32-bit hash collision with a live id only errs towards "alive": the old 4-hour wait). The lock is transaction-level: held while their jobs are freed, then let go.
 const DEAD_WORKERS_SQL = `
   WITH holders AS (
     SELECT locked_by FROM graphile_worker.jobs WHERE locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $2::double precision)
@@ -128,16 +129,14 @@ const DEAD_WORKERS_SQL = `
 export async function unlockJobsOfDeadWorkers(deps: { pool: Pool; logger: Logger; graceSeconds?: number }): Promise<string[]> {
   const client = await deps.pool.connect();
   try {
-    await client.query('BEGIN');
-    const { rows } = await client.query<{ id: string }>(DEAD_WORKERS_SQL, [LIVE_WORKER_LOCK_NAMESPACE, deps.graceSeconds ?? DEAD_WORKER_GRACE_SECONDS]);
-    const ids = rows.map((row) => row.id);
-    if (ids.length > 0) await client.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [ids]);
-    await client.query('COMMIT');
+    const ids = await inPgTransaction(client, async () => {
+      const { rows } = await client.query<{ id: string }>(DEAD_WORKERS_SQL, [LIVE_WORKER_LOCK_NAMESPACE, deps.graceSeconds ?? DEAD_WORKER_GRACE_SECONDS]);
+      const dead = rows.map((row) => row.id);
+      if (dead.length > 0) await client.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [dead]);
+      return dead;
+    });
     if (ids.length > 0) deps.logger.warn({ workers: ids }, 'jobs of dead workers unlocked; other workers take them over now');
     return ids;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
   } finally {
     client.release();
   }

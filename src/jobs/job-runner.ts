@@ -144,9 +144,13 @@ export async function startJobRunner(options: {
   return {
     runner,
     stop: async () => {
-      await runner.stop();
-      await liveness.stop();
-      await pool.end();
+      try {
+        await runner.stop();
+      } finally {
+        // Released only after the runner's jobs are done: until then they are still this process's.
+        await liveness.stop();
+        await pool.end();
+      }
     },
   };
 }

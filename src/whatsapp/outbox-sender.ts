@@ -134,13 +134,17 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
   // A read receipt posted just before the row it booked a slot for: its `accepted` rides on that
   // row's (see sendRow), and is written alone whenever the run goes another way.
   let deferredReceipt: DeferredReceipt | undefined;
-  const flushReceipt = async () => {
+  const takeReceipt = () => {
     const receipt = deferredReceipt;
     deferredReceipt = undefined;
+    return receipt;
+  };
+  const settleReceiptAlone = async (receipt: DeferredReceipt | undefined) => {
     if (!receipt) return;
     await markAccepted(client, { id: receipt.id, messageId: null, sentAt: receipt.sentAt });
     deps.onSettled?.({ id: receipt.id, status: 'accepted' });
   };
+  const flushReceipt = () => settleReceiptAlone(takeReceipt());
   try {
     for (;;) {
       const rows =
@@ -159,14 +163,10 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
         reservation = undefined;
         const following = rows[index + 1];
         const next = following && following.phone_number_id === row.phone_number_id && !(following.next_attempt_at && following.next_attempt_at > now) ? toGateRow(following) : undefined;
-        const receipt = deferredReceipt;
-        deferredReceipt = undefined;
+        const receipt = takeReceipt();
         const sent = await sendOne(deps, client, log, job, row, { next, reservation: reserved }, receipt);
         // Not carried by this row's `accepted` (the row failed or waits): write it alone.
-        if (receipt && !sent.isReceiptSettled) {
-          deferredReceipt = receipt;
-          await flushReceipt();
-        }
+        if (!sent.isReceiptSettled) await settleReceiptAlone(receipt);
         reservation = sent.granted;
         deferredReceipt = sent.deferred;
         const { result } = sent;

@@ -3,6 +3,7 @@
  * encrypts and signs like WhatsApp, and a channel (app + job runner + fake Graph API) with the
  * booking Flow configured. Never sleeps: waits poll the database.
  */
+import { waitUntil } from '../support/wait-until';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -199,15 +200,6 @@ export function flowCompletion(token: string, answer: Record<string, unknown>): 
   };
 }
 
-/** Polls `condition` (every 10 ms, at most `timeoutMs`) until it holds; throws naming `what` when it never does. */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting after ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /**
  * Runs a write made outside the app under test (another process, as far as the app knows) and waits until
  * the app has heard of it: its busy-change listener reported a change of the business, or it is not
@@ -220,3 +212,5 @@ export async function afterBusyChange<T>(db: TestDatabase, businessId: string, w
   await waitUntil(() => !listener.isListening || listener.generationOf(businessId) !== before, `the app hears of the change of business ${businessId}`);
   return result;
 }
+
+export { waitUntil };

@@ -5,7 +5,7 @@
  * `{ screen_action: "choose_time", time, service_id, staff_id }` → DETAILS.
  */
 import type { Slot } from '../scheduling';
-import { localDayRange, toLocalDate } from '../scheduling';
+import { formatIsoInstant, localDayRange, toLocalDate } from '../scheduling';
 import { isDomainError } from '../platform/errors';
 import { buildDateScreen } from './date-screen';
 import { buildDetailsScreen } from './details-screen';
@@ -43,7 +43,7 @@ export function buildTimeScreen(session: FlowSession, service: ScheduledService,
     data: {
       heading: fillText(texts.timeHeading, { day: formatFlowDay(date, locale), zone: formatFlowZone(zoneAt, business.timeZone, locale) }),
       time_label: texts.timeLabel,
-      times: slots.map((slot) => ({ id: slot.start.toISOString(), title: slot.localTime })),
+      times: slots.map((slot) => ({ id: formatIsoInstant(slot.start.getTime()), title: slot.localTime })),
       footer_label: texts.continueLabel,
       service_id: service.id,
       staff_id: staffId,

@@ -17,6 +17,7 @@ export type {
 export { intersect, mergeOverlapping, overlapsAny, subtract } from './date-range';
 export {
   addLocalDays,
+  formatIsoInstant,
   formatLocalLabel,
   getLocalWeekday,
   listLocalDates,

@@ -404,3 +404,47 @@ describe('input validation', () => {
     expect(() => generateSlots(makeInput(overrides))).toThrow(expect.objectContaining({ code: 'validation_failed' }));
   });
 });
+
+describe('remembered working ranges (schedule objects reused across calls, as the Flows catalog does)', () => {
+  const ana = morning();
+  const noOverrides: DateOverride[] = [];
+  const input = (changes: Partial<AvailabilityInput>) => makeInput({ staff: [ana], businessOverrides: noOverrides, ...onDay(MONDAY), ...changes });
+
+  it('answers a repeated call like the first, and another override list with its own hours', () => {
+    const first = formatSlots(generateSlots(input({})));
+    expect(first).toStrictEqual(['2026-03-30 09:00 [ana]', '2026-03-30 09:30 [ana]', '2026-03-30 10:00 [ana]', '2026-03-30 10:30 [ana]']);
+    expect(formatSlots(generateSlots(input({})))).toStrictEqual(first);
+    // Same staff object, another business override list: the closure applies, not the remembered ranges.
+    expect(generateSlots(input({ businessOverrides: [closedOn(MONDAY)] }))).toStrictEqual([]);
+    expect(formatSlots(generateSlots(input({ businessOverrides: [specialHours(MONDAY, '10:00', '11:00')] })))).toStrictEqual([
+      '2026-03-30 10:00 [ana]',
+      '2026-03-30 10:30 [ana]',
+    ]);
+    expect(formatSlots(generateSlots(input({})))).toStrictEqual(first);
+  });
+
+  it('follows a new schedule object with other hours, and another zone for the same objects', () => {
+    generateSlots(input({}));
+    const later = { ...ana, weeklyHours: buildWeek([1], '10:00', '11:00') };
+    expect(formatSlots(generateSlots(input({ staff: [later] })))).toStrictEqual(['2026-03-30 10:00 [ana]', '2026-03-30 10:30 [ana]']);
+    // 09:00–11:00 in Lisbon is 10:00–12:00 in Madrid: the ranges are the zone's, not the first call's.
+    const lisbon = generateSlots(input({ timeZone: 'Europe/Lisbon', ...onDay(MONDAY, 'Europe/Lisbon') }));
+    expect(formatSlotInstants(lisbon)).toStrictEqual(['09:00=2026-03-30T08:00Z', '09:30=2026-03-30T08:30Z', '10:00=2026-03-30T09:00Z', '10:30=2026-03-30T09:30Z']);
+  });
+
+  it('expands from the new yesterday when `now` moves on a week, keeping the grid of a range chained across days', () => {
+    // Open round the clock with a 25-minute step: one range chained from yesterday on, whose start anchors
+    // the grid (1,440 is no multiple of 25), so a week later the grid of a given day is another one.
+    const night = staffMember('ana', [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startMinute: 0, endMinute: 24 * 60 })));
+    const nightInput = (now: string, day: string) =>
+      makeInput({ staff: [night], businessOverrides: noOverrides, now: new Date(now), rules: { stepMinutes: 25, minimumNoticeMinutes: 0, maxAdvanceDays: 30 }, ...onDay(day) });
+    const fresh = (now: string, day: string) => formatSlots(generateSlots({ ...nightInput(now, day), staff: [{ ...night }], businessOverrides: [] }));
+    const answers = [['2026-03-30T05:00:00Z', '2026-04-01'], ['2026-04-06T05:00:00Z', '2026-04-08'], ['2026-03-30T05:00:00Z', '2026-04-08']].map(([now, day]) => {
+      const slots = formatSlots(generateSlots(nightInput(now!, day!)));
+      expect(slots).toStrictEqual(fresh(now!, day!));
+      return slots;
+    });
+    // The same day seen from two weeks' "now" has two grids: the cache told them apart.
+    expect(answers[1]![0]).not.toBe(answers[2]![0]);
+  });
+});

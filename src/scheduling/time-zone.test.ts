@@ -1,5 +1,5 @@
 import { isDomainError } from '../platform/errors';
-import { addLocalDays, createZoneClock, formatLocalLabel, getLocalWeekday, listLocalDates, localDayRange, toLocalDate } from './time-zone';
+import { addLocalDays, createZoneClock, formatIsoInstant, formatLocalLabel, getLocalWeekday, listLocalDates, localDayRange, toLocalDate } from './time-zone';
 
 describe('localDayRange', () => {
   it.each<[string, string, string, string, number]>([
@@ -73,5 +73,29 @@ describe('local date helpers', () => {
 
   it('rejects a malformed local date', () => {
     expect(() => addLocalDays('30/03/2026', 1)).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+  });
+});
+
+describe('formatIsoInstant', () => {
+  it('writes exactly what Date.prototype.toISOString writes, on and off the minute, around the epoch and the year bounds', () => {
+    const instants = [
+      0,
+      -1,
+      Date.UTC(2026, 6, 1, 7, 30),
+      Date.UTC(2026, 11, 31, 23, 59, 59, 999),
+      Date.UTC(2026, 2, 29, 1, 0, 7, 40),
+      Date.UTC(1969, 11, 31, 23, 59, 30),
+      Date.parse('0000-01-01T00:00:00.000Z'),
+      Date.parse('0000-01-01T00:00:00.000Z') - 1,
+      Date.parse('9999-12-31T23:59:59.999Z'),
+      Date.parse('9999-12-31T23:59:59.999Z') + 1,
+    ];
+    // A seeded walk over 3,000 instants with random minutes, seconds and milliseconds.
+    let seed = 7;
+    for (let i = 0; i < 3_000; i += 1) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      instants.push(Date.UTC(1990, 0, 1) + seed * 997);
+    }
+    for (const instant of instants) expect(formatIsoInstant(instant)).toBe(new Date(instant).toISOString());
   });
 });

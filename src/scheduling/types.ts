@@ -64,7 +64,11 @@ export interface BookingRules {
   maxAdvanceDays: number;
 }
 
-/** Everything generateSlots needs; the engine reads nothing else (no clock, no env, no database). */
+/**
+ * Everything generateSlots needs; the engine reads nothing else (no clock, no env, no database).
+ * Read-only: the engine remembers working ranges per `staff` entry and `businessOverrides` array
+ * object, so changed hours must come as new objects, never as edits of ones already passed.
+ */
 export interface AvailabilityInput {
   now: Date;
   timeZone: string;

@@ -3,7 +3,7 @@
  * stored, bound to business, customer, mode (book / reschedule + booking), language and expiry, so
  * a leaked database row cannot be replayed as a token.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../platform/database';
 import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
@@ -40,7 +40,8 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** SHA-256 hex of a token, the only form stored. */
 export function hashFlowToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  // One-shot hash: a third of createHash's cost, and every Flows request hashes its token.
+  return hash('sha256', token, 'hex');
 }
 
 /**

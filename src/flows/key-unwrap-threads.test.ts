@@ -18,6 +18,17 @@ describe('createKeyUnwrapThreads', () => {
     expect(unwrapped.every((key) => Buffer.isBuffer(key) && key.length === 16)).toBe(true);
   });
 
+  it('unwraps a key that is a view into a larger buffer (as base64-decoded bytes from the Buffer pool are)', async () => {
+    const key = crypto.randomBytes(16);
+    const wrapped = wrap(key);
+    const pool = Buffer.alloc(8192, 0xab);
+    wrapped.copy(pool, 100);
+    const view = pool.subarray(100, 100 + wrapped.length);
+    expect((await threads.unwrap(view)).equals(key)).toBe(true);
+    // The caller's bytes are left as they were.
+    expect(view.equals(wrapped)).toBe(true);
+  });
+
   it('rejects a key wrapped for another public key, and keeps serving the next request', async () => {
     const other = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
     const foreign = crypto.publicEncrypt({ key: other.publicKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, crypto.randomBytes(16));

@@ -32,7 +32,8 @@ const crypto = require('node:crypto');
 const options = { key: workerData.privateKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' };
 parentPort.on('message', ({ id, encryptedKey }) => {
   try {
-    parentPort.postMessage({ id, key: crypto.privateDecrypt(options, encryptedKey) });
+    const key = new Uint8Array(crypto.privateDecrypt(options, encryptedKey));
+    parentPort.postMessage({ id, key }, [key.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, error: String(error && error.message || error) });
   }
@@ -93,9 +94,12 @@ export function createKeyUnwrapThreads(privateKey: KeyObject, threadCount = defa
       let thread = threads[0]!;
       for (const candidate of threads) if (candidate.pending.size < thread.pending.size) thread = candidate;
       const id = nextId++;
+      // A small Buffer is a view into Node's shared 8 KiB pool, and posting a view clones its whole
+      // backing store: the 256 key bytes go over in an array of their own, moved, not copied again.
+      const ownBytes = new Uint8Array(encryptedKey);
       return new Promise<Buffer>((resolve, reject) => {
         thread.pending.set(id, { resolve, reject });
-        thread.worker.postMessage({ id, encryptedKey });
+        thread.worker.postMessage({ id, encryptedKey: ownBytes }, [ownBytes.buffer]);
       });
     },
     async close() {

@@ -93,18 +93,9 @@ export function getLocalWeekday(localDate: string): number {
   return new Date(parseLocalDate(localDate)).getUTCDay();
 }
 
-// A zone's rules do not change while the process runs, so what was learnt about a zone is kept for
-// every later clock of it (the Flows endpoint builds several clocks per request).
-const zoneMemos = new Map<string, { dayOffsets: Map<number, number>; utcByWall: Map<number, number> }>();
-
-function memoFor(timeZone: string) {
-  let memo = zoneMemos.get(timeZone);
-  if (!memo) zoneMemos.set(timeZone, (memo = { dayOffsets: new Map(), utcByWall: new Map() }));
-  return memo;
-}
-
-// One clock per zone: a clock holds nothing but the zone's memos, and building one (five closures)
-// showed in Flows request profiles, where a request asks for a zone's clock several times.
+// One clock per zone, kept for the process: a zone's rules do not change while it runs, so what a
+// clock learns (its memos below) serves every later caller, and building a clock (five closures)
+// showed in Flows request profiles, where one request asks for a zone's clock several times.
 const zoneClocks = new Map<string, ZoneClock>();
 const MAX_ZONE_CLOCKS = 2_000;
 
@@ -113,7 +104,7 @@ export function createZoneClock(timeZone: string): ZoneClock {
   let clock = zoneClocks.get(timeZone);
   if (clock === undefined) {
     clock = buildZoneClock(timeZone);
-    // Zone names are few (IANA has ~600; Intl also takes other spellings); an unknown one threw above.
+    // Zone names are few (IANA has ~600; Intl also takes other spellings); an unknown one has thrown in buildZoneClock.
     if (zoneClocks.size >= MAX_ZONE_CLOCKS) zoneClocks.clear();
     zoneClocks.set(timeZone, clock);
   }
@@ -127,15 +118,14 @@ function buildZoneClock(timeZone: string): ZoneClock {
     const wholeSecond = ms - (((ms % 1000) + 1000) % 1000);
     return Date.parse(formatInTimeZone(new Date(ms), timeZone, WALL_CLOCK_PATTERN)) - wholeSecond;
   };
-  if (!zoneMemos.has(timeZone)) {
-    try {
-      if (Number.isNaN(readOffset(0))) throw new RangeError(timeZone);
-    } catch {
-      throw toDomainError('validation_failed', `Unknown time zone "${timeZone}"; use an IANA name such as Europe/Madrid.`);
-    }
+  try {
+    if (Number.isNaN(readOffset(0))) throw new RangeError(timeZone);
+  } catch {
+    throw toDomainError('validation_failed', `Unknown time zone "${timeZone}"; use an IANA name such as Europe/Madrid.`);
   }
   // NaN marks a UTC day containing a transition, where every instant is looked up individually.
-  const { dayOffsets, utcByWall } = memoFor(timeZone);
+  const dayOffsets = new Map<number, number>();
+  const utcByWall = new Map<number, number>();
 
   const getOffset = (ms: number): number => {
     const day = Math.floor(ms / DAY_MS);

@@ -131,20 +131,6 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
     reservation = undefined;
     if (dropped) await unmarkReservation(client, dropped);
   };
-  // A read receipt posted just before the row it booked a slot for: its `accepted` rides on that
-  // row's (see sendRow), and is written alone whenever the run goes another way.
-  let deferredReceipt: DeferredReceipt | undefined;
-  const takeReceipt = () => {
-    const receipt = deferredReceipt;
-    deferredReceipt = undefined;
-    return receipt;
-  };
-  const settleReceiptAlone = async (receipt: DeferredReceipt | undefined) => {
-    if (!receipt) return;
-    await markAccepted(client, { id: receipt.id, messageId: null, sentAt: receipt.sentAt });
-    deps.onSettled?.({ id: receipt.id, status: 'accepted' });
-  };
-  const flushReceipt = () => settleReceiptAlone(takeReceipt());
   try {
     for (;;) {
       const rows =
@@ -156,20 +142,12 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
         const now = deps.clock.now();
         if (row.next_attempt_at && row.next_attempt_at > now) return reschedule({ runAt: row.next_attempt_at });
         const reserved = reservation?.row.id === row.id ? reservation : undefined;
-        if (!reserved) {
-          await dropReservation();
-          await flushReceipt();
-        }
+        if (!reserved) await dropReservation();
         reservation = undefined;
         const following = rows[index + 1];
         const next = following && following.phone_number_id === row.phone_number_id && !(following.next_attempt_at && following.next_attempt_at > now) ? toGateRow(following) : undefined;
-        const receipt = takeReceipt();
-        const sent = await sendOne(deps, client, log, job, row, { next, reservation: reserved }, receipt);
-        // Not carried by this row's `accepted` (the row failed or waits): write it alone.
-        if (!sent.isReceiptSettled) await settleReceiptAlone(receipt);
-        reservation = sent.granted;
-        deferredReceipt = sent.deferred;
-        const { result } = sent;
+        const { result, granted } = await sendOne(deps, client, log, job, row, { next, reservation: reserved });
+        reservation = granted;
         if (result === 'scheduled') return;
         // The send gate is booked up that far ahead: later rows wait behind this one to keep the order.
         // The gate's wait is in its own clock: the database's, or the test's simulated one.
@@ -179,7 +157,6 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
         // The row now carries its template fallback, or changed since it was read: read the batch again.
         if (result === 'again') {
           await dropReservation();
-          await flushReceipt();
           isAgain = true;
           break;
         }
@@ -188,10 +165,8 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
     }
   } finally {
     // Leaving with a reserved row unsent (a retry is scheduled, an error): put it back as it was.
-    // If even that fails, the row stays marked and its next run sends it with a duplicate warning
-    // (a receipt left unsettled is posted again: harmless, marking read twice changes nothing).
+    // If even that fails, the row stays marked and its next run sends it with a duplicate warning.
     await dropReservation().catch(() => undefined);
-    await flushReceipt().catch(() => undefined);
   }
 }
 
@@ -206,30 +181,10 @@ async function sendOne(
   job: SendOutboxPayload,
   row: OutboxRow,
   slots: { next?: GateRow; reservation?: SlotReservation },
-  receipt: DeferredReceipt | undefined,
-): Promise<{ result: SendResult; granted?: SlotReservation; deferred?: DeferredReceipt; isReceiptSettled: boolean }> {
-  const outcome: { granted?: SlotReservation; deferred?: DeferredReceipt; isReceiptSettled: boolean } = { isReceiptSettled: false };
-  const result = await sendRow(deps, client, log, job, row, slots, receipt, outcome);
-  return { result, ...outcome };
-}
-
-/** A read receipt already posted whose `accepted` is written with the next row's. */
-interface DeferredReceipt {
-  id: string;
-  sentAt: Date;
-}
-
-/**
- * Marks a row accepted with Meta's message id (and, in the same statement, a deferred read receipt).
- * Its commit is durable before the next post: the exactly-once bookkeeping of a reply.
- */
-async function markAccepted(client: PgClient, row: { id: string; messageId: string | null; sentAt: Date }, receipt?: DeferredReceipt): Promise<void> {
-  await client.query({
-    name: 'outbox-accepted',
-    text: `WITH receipt AS (UPDATE outbox_messages SET status = 'accepted', sent_at = $5, updated_at = now() WHERE id = $4::uuid RETURNING id)
-           UPDATE outbox_messages SET status = 'accepted', provider_message_id = COALESCE($2, provider_message_id), sent_at = $3, updated_at = now() WHERE id = $1::uuid`,
-    values: [row.id, row.messageId, row.sentAt, receipt?.id ?? null, receipt?.sentAt ?? null],
-  });
+): Promise<{ result: SendResult; granted?: SlotReservation }> {
+  let granted: SlotReservation | undefined;
+  const result = await sendRow(deps, client, log, job, row, slots, (reservation) => (granted = reservation));
+  return { result, ...(granted ? { granted } : {}) };
 }
 
 async function sendRow(
@@ -239,8 +194,7 @@ async function sendRow(
   job: SendOutboxPayload,
   row: OutboxRow,
   slots: { next?: GateRow; reservation?: SlotReservation },
-  receipt: DeferredReceipt | undefined,
-  outcome: { granted?: SlotReservation; deferred?: DeferredReceipt; isReceiptSettled: boolean },
+  onGranted: (reservation: SlotReservation) => void,
 ): Promise<SendResult> {
   const attempts = row.attempts + 1;
   const graph = (await deps.graphForNumber?.(row.phone_number_id)) ?? deps.graph;
@@ -263,7 +217,7 @@ async function sendRow(
   };
   const gate = await passSendGate(gateDeps, client, toGateRow(row), slots);
   if (!gate.pass) return 'isStale' in gate ? 'again' : { retryAfterMs: gate.retryAfterMs };
-  if (gate.reservation) outcome.granted = gate.reservation;
+  if (gate.reservation) onGranted(gate.reservation);
   if (row.status === 'sending') {
     // Logged only now: the claim has just confirmed that the row is still the unfinished attempt we read.
     log.warn({ outboxId: row.id, attempts: row.attempts }, 'previous send attempt ended without a stored message id (crash or timeout); sending again, a duplicate is possible');
@@ -276,17 +230,11 @@ async function sendRow(
     } else {
       messageId = (await graph.sendMessage(row.phone_number_id, payload)).messageId;
     }
-    // A read receipt with the next row's slot already booked goes straight on to that row: its
-    // `accepted` rides on the row's, one statement fewer, and the row is not kept from its slot.
-    if (row.kind === 'read_receipt' && outcome.granted) {
-      outcome.deferred = { id: row.id, sentAt: deps.clock.now() };
-      return 'next';
-    }
-    await markAccepted(client, { id: row.id, messageId, sentAt: deps.clock.now() }, receipt);
-    if (receipt) {
-      outcome.isReceiptSettled = true;
-      deps.onSettled?.({ id: receipt.id, status: 'accepted' });
-    }
+    await client.query({
+      name: 'outbox-accepted',
+      text: `UPDATE outbox_messages SET status = 'accepted', provider_message_id = COALESCE($2, provider_message_id), sent_at = $3, updated_at = now() WHERE id = $1::uuid`,
+      values: [row.id, messageId, deps.clock.now()],
+    });
     deps.onSettled?.({ id: row.id, status: 'accepted' });
     return 'next';
   } catch (error) {

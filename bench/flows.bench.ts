@@ -19,7 +19,7 @@ import { createPrismaClient, disconnectPrisma, ensureDatabaseExists, applyMigrat
 import { startEmbeddedDatabase } from '../src/platform/embedded-database';
 import { addLocalDays, getLocalWeekday, toLocalDate } from '../src/scheduling';
 import { signBody } from '../src/whatsapp';
-import { describeMachine, writeBenchReport } from './lib/report';
+import { describeMachine, describeMachineSpeed, describeMachineTime, measureMachineSpeed, startMachineTimeMeter, writeBenchReport } from './lib/report';
 import { findFreePort } from '../test/support/free-port';
 
 const CONCURRENCY = 32;
@@ -117,6 +117,7 @@ async function main(): Promise<void> {
       throw new Error(`sanity check failed: HTTP ${check.status}, screen ${answer.screen}`);
     }
 
+    const machineSpeed = measureMachineSpeed();
     const loadBefore = os.loadavg()[0]!;
     // Pre-built requests: autocannon builds each entry's bytes once per connection. A setupRequest
     // callback would rebuild every request on the load generator's thread, CPU taken from the
@@ -141,7 +142,9 @@ async function main(): Promise<void> {
       });
     const cpuBefore = await readServerCpu();
     const benchCpuBefore = process.cpuUsage();
+    const machineTime = startMachineTimeMeter();
     const result = await runAutocannon({ ...target, connections: CONCURRENCY, duration: DURATION_S });
+    const machineShares = machineTime.stop();
     const benchCpu = process.cpuUsage(benchCpuBefore);
     const cpuAfter = await readServerCpu();
     const serverCpuMsPerRequest = (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000 / Math.max(1, result.requests.total);
@@ -174,6 +177,8 @@ async function main(): Promise<void> {
       `| non-2xx / errors / timeouts | ${result.non2xx} / ${result.errors} / ${result.timeouts} | 0 |`,
       '',
       `1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after the run (on ${os.cpus().length} cores; other work on the machine lowers the numbers).`,
+      describeMachineTime(machineShares),
+      describeMachineSpeed(machineSpeed),
       '',
       'Meta alerts at p90 > 1 s and times out at 10 s (WHATSAPP.md §4.10).',
     ].join('\n');

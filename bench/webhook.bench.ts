@@ -24,7 +24,7 @@ import { Client } from 'pg';
 import { DEMO } from '../prisma/seed';
 import { startEmbeddedDatabase } from '../src/platform/embedded-database';
 import { signBody } from '../src/whatsapp';
-import { describeMachine, pickPercentile, writeBenchReport } from './lib/report';
+import { describeMachine, describeMachineSpeed, describeMachineTime, measureMachineSpeed, pickPercentile, startMachineTimeMeter, writeBenchReport } from './lib/report';
 import { findFreePort } from '../test/support/free-port';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -147,6 +147,8 @@ async function main(): Promise<void> {
   let sequence = 0;
   const pgDataDir = path.join(dataDir, 'pg');
   const pgCpuBefore = readPostgresCpuSeconds(pgDataDir);
+  const machineSpeed = measureMachineSpeed();
+  const machineTime = startMachineTimeMeter();
   const started = performance.now();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/webhook`,
@@ -184,6 +186,7 @@ async function main(): Promise<void> {
   const hasWorkers = ROLES.some((role) => role !== 'web');
   while (hasWorkers && graph.total() < acked && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 200));
   const finished = performance.now();
+  const machineShares = machineTime.stop();
 
   // Replies to one sender arrive in the order of that sender's messages: pair them by position.
   const turnLatencies: number[] = [];
@@ -239,6 +242,9 @@ async function main(): Promise<void> {
     `| ack → reply at Graph API, p50 | ${pickPercentile(turnLatencies, 50).toFixed(0)} ms | — | — |`,
     `| ack → reply at Graph API, p99 | ${pickPercentile(turnLatencies, 99).toFixed(0)} ms | — | — |`,
     `| messages acknowledged / replies received | ${acked} / ${processed} | equal | — |`,
+    '',
+    describeMachineTime(machineShares),
+    describeMachineSpeed(machineSpeed),
     '',
   ].join('\n');
   const name = ROLES.join('-') === 'web-worker' ? 'webhook' : `webhook-${ROLES.join('-')}`;

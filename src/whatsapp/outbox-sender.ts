@@ -21,7 +21,7 @@ import { maskPhone } from './mask';
 import type { OutboundMessage } from './outbound-message';
 import { recipientLockKey, SEND_OUTBOX_TASK, sendJobKey, unlockRecipient, type SendOutboxPayload } from './outbox-repository';
 import { decideRetry } from './retry-policy';
-import { passSendGate, unmarkReservation, waitOnTimer, type GateRow, type SlotReservation } from './send-gate';
+import { passSendGate, waitOnTimer } from './send-gate';
 
 /**
  * What the sender needs. `graph` is the client for the configured access token (undefined →
@@ -124,78 +124,33 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
   const reschedule = (when: { runAt: Date } | { runAfterMs: number }) =>
     addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), ...when, ...JOB_OPTIONS });
   let pending = firstBatch;
-  // A slot the previous row's claim booked for the row after it (one claim for a read receipt and its reply).
-  let reservation: SlotReservation | undefined;
-  const dropReservation = async () => {
-    const dropped = reservation;
-    reservation = undefined;
-    if (dropped) await unmarkReservation(client, dropped);
-  };
-  try {
-    for (;;) {
-      const rows =
-        pending ??
-        (await client.query<OutboxRow>({ name: 'outbox-batch', text: `SELECT ${OUTBOX_COLUMNS} ${UNSENT_OF_RECIPIENT}`, values: [job.businessId, job.recipient] })).rows;
-      pending = undefined;
-      let isAgain = false;
-      for (const [index, row] of rows.entries()) {
-        const now = deps.clock.now();
-        if (row.next_attempt_at && row.next_attempt_at > now) return reschedule({ runAt: row.next_attempt_at });
-        const reserved = reservation?.row.id === row.id ? reservation : undefined;
-        if (!reserved) await dropReservation();
-        reservation = undefined;
-        const following = rows[index + 1];
-        const next = following && following.phone_number_id === row.phone_number_id && !(following.next_attempt_at && following.next_attempt_at > now) ? toGateRow(following) : undefined;
-        const { result, granted } = await sendOne(deps, client, log, job, row, { next, reservation: reserved });
-        reservation = granted;
-        if (result === 'scheduled') return;
-        // The send gate is booked up that far ahead: later rows wait behind this one to keep the order.
-        // The gate's wait is in its own clock: the database's, or the test's simulated one.
-        if (typeof result === 'object') {
-          return reschedule(deps.isGateOnClock ? { runAt: new Date(deps.clock.now().getTime() + result.retryAfterMs) } : { runAfterMs: result.retryAfterMs });
-        }
-        // The row now carries its template fallback, or changed since it was read: read the batch again.
-        if (result === 'again') {
-          await dropReservation();
-          isAgain = true;
-          break;
-        }
+  for (;;) {
+    const rows =
+      pending ??
+      (await client.query<OutboxRow>({ name: 'outbox-batch', text: `SELECT ${OUTBOX_COLUMNS} ${UNSENT_OF_RECIPIENT}`, values: [job.businessId, job.recipient] })).rows;
+    pending = undefined;
+    let isAgain = false;
+    for (const row of rows) {
+      const now = deps.clock.now();
+      if (row.next_attempt_at && row.next_attempt_at > now) return reschedule({ runAt: row.next_attempt_at });
+      const result = await sendOne(deps, client, log, job, row);
+      if (result === 'scheduled') return;
+      // The send gate is booked up that far ahead: later rows wait behind this one to keep the order.
+      // The gate's wait is in its own clock: the database's, or the test's simulated one.
+      if (typeof result === 'object') {
+        return reschedule(deps.isGateOnClock ? { runAt: new Date(deps.clock.now().getTime() + result.retryAfterMs) } : { runAfterMs: result.retryAfterMs });
       }
-      if (!isAgain && rows.length < BATCH) return;
+      // The row now carries its template fallback, or changed since it was read: read the batch again.
+      if (result === 'again') {
+        isAgain = true;
+        break;
+      }
     }
-  } finally {
-    // Leaving with a reserved row unsent (a retry is scheduled, an error): put it back as it was.
-    // If even that fails, the row stays marked and its next run sends it with a duplicate warning.
-    await dropReservation().catch(() => undefined);
+    if (!isAgain && rows.length < BATCH) return;
   }
 }
 
-function toGateRow(row: OutboxRow): GateRow {
-  return { id: row.id, phoneNumberId: row.phone_number_id, attempts: row.attempts + 1, previousStatus: row.status };
-}
-
-async function sendOne(
-  deps: OutboxSenderDeps,
-  client: PgClient,
-  log: Logger,
-  job: SendOutboxPayload,
-  row: OutboxRow,
-  slots: { next?: GateRow; reservation?: SlotReservation },
-): Promise<{ result: SendResult; granted?: SlotReservation }> {
-  let granted: SlotReservation | undefined;
-  const result = await sendRow(deps, client, log, job, row, slots, (reservation) => (granted = reservation));
-  return { result, ...(granted ? { granted } : {}) };
-}
-
-async function sendRow(
-  deps: OutboxSenderDeps,
-  client: PgClient,
-  log: Logger,
-  job: SendOutboxPayload,
-  row: OutboxRow,
-  slots: { next?: GateRow; reservation?: SlotReservation },
-  onGranted: (reservation: SlotReservation) => void,
-): Promise<SendResult> {
+async function sendOne(deps: OutboxSenderDeps, client: PgClient, log: Logger, job: SendOutboxPayload, row: OutboxRow): Promise<SendResult> {
   const attempts = row.attempts + 1;
   const graph = (await deps.graphForNumber?.(row.phone_number_id)) ?? deps.graph;
   if (!graph) {
@@ -215,9 +170,8 @@ async function sendRow(
     ...(deps.isGateOnClock ? { clock: deps.clock } : {}),
     ...(deps.onSlotMissed ? { onSlotMissed: deps.onSlotMissed } : {}),
   };
-  const gate = await passSendGate(gateDeps, client, toGateRow(row), slots);
+  const gate = await passSendGate(gateDeps, client, { id: row.id, phoneNumberId: row.phone_number_id, attempts, previousStatus: row.status });
   if (!gate.pass) return 'isStale' in gate ? 'again' : { retryAfterMs: gate.retryAfterMs };
-  if (gate.reservation) onGranted(gate.reservation);
   if (row.status === 'sending') {
     // Logged only now: the claim has just confirmed that the row is still the unfinished attempt we read.
     log.warn({ outboxId: row.id, attempts: row.attempts }, 'previous send attempt ended without a stored message id (crash or timeout); sending again, a duplicate is possible');

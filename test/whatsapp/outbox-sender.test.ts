@@ -4,7 +4,7 @@
  */
 import { createFixedClock, createLogger } from '../../src/platform';
 import { poolOf } from '../../src/platform/database';
-import { buildMarkReadMessage, buildTextMessage, createGraphClient, enqueueOutbound, sendQueuedForRecipient, sendQueuedHoldingLock } from '../../src/whatsapp';
+import { buildMarkReadMessage, buildTextMessage, createGraphClient, enqueueOutbound, sendQueuedForRecipient, sendQueuedHoldingLock, type GraphClient } from '../../src/whatsapp';
 import { DEMO } from '../../prisma/seed';
 import { startFakeGraph, type FakeGraph } from '../support/fake-graph';
 import { setupDemo } from '../support/demo';
@@ -66,7 +66,7 @@ describe('outbox sender', () => {
     const cursorMs = async () =>
       (await db.prisma.$queryRaw<Array<{ ms: number }>>`SELECT extract(epoch FROM pace_cursor_at)::float8 * 1000 AS ms FROM whatsapp_numbers WHERE phone_number_id = ${DEMO.phoneNumberId}`)[0]!.ms;
     const { sendRatePerSecond } = await db.prisma.whatsAppNumber.findUniqueOrThrow({ where: { phoneNumberId: DEMO.phoneNumberId } });
-    // The gate on a simulated clock (see the pair test below): no late wake-up can cost a slot.
+    // The gate on a simulated clock (see the two-slot test below): no late wake-up can cost a slot.
     const clock = createFixedClock('2030-01-01T00:00:00Z');
     await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond: 1000, paceCursorAt: new Date(clock.now().getTime() + 100) } });
     const cursorBefore = await cursorMs();
@@ -97,7 +97,7 @@ describe('outbox sender', () => {
     await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond, paceCursorAt: null } });
   });
 
-  it('one claim books a message and the one behind it; when the first fails, the second goes back to queued, unsent', async () => {
+  it('when the first of two messages fails, the second stays queued behind it, unmarked and unsent', async () => {
     const recipient = '34633000003';
     for (const text of ['first', 'second']) {
       await db.prisma.$transaction((tx) =>
@@ -124,7 +124,7 @@ describe('outbox sender', () => {
     expect(graph.messages().filter((m) => m.to === recipient).slice(sentBefore).map((m) => (m.text as { body: string }).body)).toEqual(['first']);
   });
 
-  it('a message and the one behind it, sent on one claim, both leave once, in order, taking two consecutive slots', async () => {
+  it('two messages to one recipient both leave once, in order, taking two consecutive slots', async () => {
     const recipient = '34633000004';
     for (const text of ['one', 'two']) {
       await db.prisma.$transaction((tx) =>
@@ -189,6 +189,55 @@ describe('outbox sender', () => {
     expect(rows.map((row) => [row.kind, row.status, row.attempts])).toEqual([
       ['read_receipt', 'accepted', 1],
       ['reply', 'queued', 1],
+    ]);
+  });
+
+  it("on a busy number at Meta's default 80/s, with Meta answering in 150 ms, a read receipt and its reply use two send slots, not three", async () => {
+    const recipient = '34633000007';
+    await queueReceiptAndReply(recipient, 'wamid.INBOUND-7', 'after the blue ticks');
+    const cursorMs = async () =>
+      (await db.prisma.$queryRaw<Array<{ ms: number }>>`SELECT extract(epoch FROM pace_cursor_at)::float8 * 1000 AS ms FROM whatsapp_numbers WHERE phone_number_id = ${DEMO.phoneNumberId}`)[0]!.ms;
+    // The gate on a simulated clock. Each post takes 150 ms of it (an internet round trip to Meta),
+    // and meanwhile the number's other senders book 150 ms of slots, as on a busy number: a slot
+    // booked for the reply before the receipt's answer is long past by then, and if the reply
+    // must claim another, the first was lost to everyone.
+    const clock = createFixedClock('2030-01-01T00:00:00Z');
+    const real = createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' });
+    let bookedByOthersMs = 0;
+    const answerAfter150Ms = async <T>(post: Promise<T>): Promise<T> => {
+      const answer = await post;
+      clock.set(new Date(clock.now().getTime() + 150));
+      await db.prisma.$executeRaw`UPDATE whatsapp_numbers SET pace_cursor_at = pace_cursor_at + interval '150 milliseconds' WHERE phone_number_id = ${DEMO.phoneNumberId}`;
+      bookedByOthersMs += 150;
+      return answer;
+    };
+    const slowGraph: GraphClient = {
+      sendMessage: (phoneNumberId, body) => answerAfter150Ms(real.sendMessage(phoneNumberId, body)),
+      markRead: (phoneNumberId, messageId) => answerAfter150Ms(real.markRead(phoneNumberId, messageId)),
+    };
+    const deps = {
+      prisma: db.prisma,
+      clock,
+      wait: async (ms: number) => clock.set(new Date(clock.now().getTime() + Math.max(0, ms))),
+      isGateOnClock: true,
+      logger: createLogger('silent'),
+      graph: slowGraph,
+    };
+    const { sendRatePerSecond } = await db.prisma.whatsAppNumber.findUniqueOrThrow({ where: { phoneNumberId: DEMO.phoneNumberId } });
+    // Booked 1 s ahead: every slot comes from the cursor, never from "now".
+    await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond: 80, paceCursorAt: new Date(clock.now().getTime() + 1000) } });
+    const before = await cursorMs();
+    try {
+      await sendQueuedForRecipient(deps, { businessId, recipient });
+      // Two messages, two slots of 12.5 ms.
+      expect((await cursorMs()) - before - bookedByOthersMs).toBeCloseTo(25, 3);
+    } finally {
+      await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond, paceCursorAt: null } });
+    }
+    const rows = await db.prisma.outboxMessage.findMany({ where: { recipient }, orderBy: { sequence: 'asc' } });
+    expect(rows.map((row) => [row.kind, row.status, row.attempts])).toEqual([
+      ['read_receipt', 'accepted', 1],
+      ['reply', 'accepted', 1],
     ]);
   });
 });

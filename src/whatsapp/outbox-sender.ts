@@ -21,7 +21,7 @@ import { maskPhone } from './mask';
 import type { OutboundMessage } from './outbound-message';
 import { recipientLockKey, SEND_OUTBOX_TASK, sendJobKey, unlockRecipient, type SendOutboxPayload } from './outbox-repository';
 import { decideRetry } from './retry-policy';
-import { passSendGate, waitOnTimer } from './send-gate';
+import { LATE_FLOOR_MS, passSendGate, unmarkReservation, waitOnTimer, type GateRow, type SlotReservation } from './send-gate';
 
 /**
  * What the sender needs. `graph` is the client for the configured access token (undefined →
@@ -46,6 +46,26 @@ export interface OutboxSenderDeps {
 }
 
 const BATCH = 50;
+
+/**
+ * How long each Graph client takes to answer a post, smoothed; unknown until its first answer.
+ * A claim books the next row's slot too only while answers come back within LATE_FLOOR_MS: the
+ * next row is ready once this row's answer is in, and a booked slot it misses is lost to every
+ * sender of the number. Over the internet Meta takes far longer than a slot (1–12.5 ms), so each
+ * row then claims its own slot when it is ready; a fast endpoint (a loopback fake) gets the pair.
+ */
+const answerTimes = new WeakMap<GraphClient, { smoothedMs: number }>();
+
+function answersInTimeForNextSlot(graph: GraphClient): boolean {
+  const answers = answerTimes.get(graph);
+  return answers !== undefined && answers.smoothedMs < LATE_FLOOR_MS;
+}
+
+function recordAnswerTime(graph: GraphClient, ms: number): void {
+  const answers = answerTimes.get(graph);
+  if (answers) answers.smoothedMs += (ms - answers.smoothedMs) * 0.2;
+  else answerTimes.set(graph, { smoothedMs: ms });
+}
 const JOB_OPTIONS = { maxAttempts: 50 } as const;
 
 /**
@@ -124,33 +144,78 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
   const reschedule = (when: { runAt: Date } | { runAfterMs: number }) =>
     addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), ...when, ...JOB_OPTIONS });
   let pending = firstBatch;
-  for (;;) {
-    const rows =
-      pending ??
-      (await client.query<OutboxRow>({ name: 'outbox-batch', text: `SELECT ${OUTBOX_COLUMNS} ${UNSENT_OF_RECIPIENT}`, values: [job.businessId, job.recipient] })).rows;
-    pending = undefined;
-    let isAgain = false;
-    for (const row of rows) {
-      const now = deps.clock.now();
-      if (row.next_attempt_at && row.next_attempt_at > now) return reschedule({ runAt: row.next_attempt_at });
-      const result = await sendOne(deps, client, log, job, row);
-      if (result === 'scheduled') return;
-      // The send gate is booked up that far ahead: later rows wait behind this one to keep the order.
-      // The gate's wait is in its own clock: the database's, or the test's simulated one.
-      if (typeof result === 'object') {
-        return reschedule(deps.isGateOnClock ? { runAt: new Date(deps.clock.now().getTime() + result.retryAfterMs) } : { runAfterMs: result.retryAfterMs });
+  // A slot the previous row's claim booked for the row after it (one claim for a read receipt and its reply).
+  let reservation: SlotReservation | undefined;
+  const dropReservation = async () => {
+    const dropped = reservation;
+    reservation = undefined;
+    if (dropped) await unmarkReservation(client, dropped);
+  };
+  try {
+    for (;;) {
+      const rows =
+        pending ??
+        (await client.query<OutboxRow>({ name: 'outbox-batch', text: `SELECT ${OUTBOX_COLUMNS} ${UNSENT_OF_RECIPIENT}`, values: [job.businessId, job.recipient] })).rows;
+      pending = undefined;
+      let isAgain = false;
+      for (const [index, row] of rows.entries()) {
+        const now = deps.clock.now();
+        if (row.next_attempt_at && row.next_attempt_at > now) return reschedule({ runAt: row.next_attempt_at });
+        const reserved = reservation?.row.id === row.id ? reservation : undefined;
+        if (!reserved) await dropReservation();
+        reservation = undefined;
+        const following = rows[index + 1];
+        const next = following && following.phone_number_id === row.phone_number_id && !(following.next_attempt_at && following.next_attempt_at > now) ? toGateRow(following) : undefined;
+        const { result, granted } = await sendOne(deps, client, log, job, row, { next, reservation: reserved });
+        reservation = granted;
+        if (result === 'scheduled') return;
+        // The send gate is booked up that far ahead: later rows wait behind this one to keep the order.
+        // The gate's wait is in its own clock: the database's, or the test's simulated one.
+        if (typeof result === 'object') {
+          return reschedule(deps.isGateOnClock ? { runAt: new Date(deps.clock.now().getTime() + result.retryAfterMs) } : { runAfterMs: result.retryAfterMs });
+        }
+        // The row now carries its template fallback, or changed since it was read: read the batch again.
+        if (result === 'again') {
+          await dropReservation();
+          isAgain = true;
+          break;
+        }
       }
-      // The row now carries its template fallback, or changed since it was read: read the batch again.
-      if (result === 'again') {
-        isAgain = true;
-        break;
-      }
+      if (!isAgain && rows.length < BATCH) return;
     }
-    if (!isAgain && rows.length < BATCH) return;
+  } finally {
+    // Leaving with a reserved row unsent (a retry is scheduled, an error): put it back as it was.
+    // If even that fails, the row stays marked and its next run sends it with a duplicate warning.
+    await dropReservation().catch(() => undefined);
   }
 }
 
-async function sendOne(deps: OutboxSenderDeps, client: PgClient, log: Logger, job: SendOutboxPayload, row: OutboxRow): Promise<SendResult> {
+function toGateRow(row: OutboxRow): GateRow {
+  return { id: row.id, phoneNumberId: row.phone_number_id, attempts: row.attempts + 1, previousStatus: row.status };
+}
+
+async function sendOne(
+  deps: OutboxSenderDeps,
+  client: PgClient,
+  log: Logger,
+  job: SendOutboxPayload,
+  row: OutboxRow,
+  slots: { next?: GateRow; reservation?: SlotReservation },
+): Promise<{ result: SendResult; granted?: SlotReservation }> {
+  let granted: SlotReservation | undefined;
+  const result = await sendRow(deps, client, log, job, row, slots, (reservation) => (granted = reservation));
+  return { result, ...(granted ? { granted } : {}) };
+}
+
+async function sendRow(
+  deps: OutboxSenderDeps,
+  client: PgClient,
+  log: Logger,
+  job: SendOutboxPayload,
+  row: OutboxRow,
+  slots: { next?: GateRow; reservation?: SlotReservation },
+  onGranted: (reservation: SlotReservation) => void,
+): Promise<SendResult> {
   const attempts = row.attempts + 1;
   const graph = (await deps.graphForNumber?.(row.phone_number_id)) ?? deps.graph;
   if (!graph) {
@@ -170,20 +235,28 @@ async function sendOne(deps: OutboxSenderDeps, client: PgClient, log: Logger, jo
     ...(deps.isGateOnClock ? { clock: deps.clock } : {}),
     ...(deps.onSlotMissed ? { onSlotMissed: deps.onSlotMissed } : {}),
   };
-  const gate = await passSendGate(gateDeps, client, { id: row.id, phoneNumberId: row.phone_number_id, attempts, previousStatus: row.status });
+  // The gate's clock (the test's simulated one, or real time) also times the answer.
+  const clockMs = () => (deps.isGateOnClock ? deps.clock.now().getTime() : performance.now());
+  const gate = await passSendGate(gateDeps, client, toGateRow(row), {
+    ...(slots.reservation ? { reservation: slots.reservation } : {}),
+    ...(slots.next && answersInTimeForNextSlot(graph) ? { next: slots.next } : {}),
+  });
   if (!gate.pass) return 'isStale' in gate ? 'again' : { retryAfterMs: gate.retryAfterMs };
+  if (gate.reservation) onGranted(gate.reservation);
   if (row.status === 'sending') {
     // Logged only now: the claim has just confirmed that the row is still the unfinished attempt we read.
     log.warn({ outboxId: row.id, attempts: row.attempts }, 'previous send attempt ended without a stored message id (crash or timeout); sending again, a duplicate is possible');
   }
   try {
     const payload = row.payload as OutboundMessage;
+    const postedAt = clockMs();
     let messageId: string | null = null;
     if ((payload as { status?: string }).status === 'read') {
       await graph.markRead(row.phone_number_id, (payload as unknown as { message_id: string }).message_id);
     } else {
       messageId = (await graph.sendMessage(row.phone_number_id, payload)).messageId;
     }
+    recordAnswerTime(graph, clockMs() - postedAt);
     await client.query({
       name: 'outbox-accepted',
       text: `UPDATE outbox_messages SET status = 'accepted', provider_message_id = COALESCE($2, provider_message_id), sent_at = $3, updated_at = now() WHERE id = $1::uuid`,

@@ -16,11 +16,10 @@
  * was a third of the worker's database traffic). There a sender may be up to 5 ms late, so a
  * 1-s window holds at most `rate` × 1.005 + 1 (1,006 at Meta's top tier of 1,000/s; at the
  * default 80/s the half-slot rule still applies: 81).
- * A row claims its slot only when it is ready to go. Booking the next row's slot with this one's
- * (a read receipt and its reply in one claim) was tried and removed: the reply is ready only once
- * Meta has answered the receipt (a round trip over the internet, far longer than a slot of
- * 1–12.5 ms), long after its slot, so it claimed again and the
- * booked slot was lost to every sender of the number (three slots per pair on a busy number).
+ * A claim may also book the slot after its own for the sender's next row (a read receipt and its
+ * reply: one claim). The sender asks for it only while the Graph API answers quickly enough for
+ * the next row to be ready in that slot (outbox-sender.ts); over the internet Meta never does, and
+ * a booked slot the reply misses is lost to every sender of the number.
  * A claim books its slot a little ahead of now, by its own expected round trip (claimLeadMs), so the
  * answer's delay does not make the sender late. The cursor never falls behind `now`, so a quiet
  * period does not store up a burst. Slots are in
@@ -56,8 +55,8 @@ function recordClaimRoundTrip(ms: number): void {
 export const MAX_WAIT_MS = 2_000;
 /** A sender later than this fraction of a slot after its slot takes a new one. */
 const LATE_SLOT_FRACTION = 0.5;
-/** …but never less than this (see the header: high rates). */
-const LATE_FLOOR_MS = 5;
+/** …but never less than this (see the header: high rates). Also how late any slot may be used. */
+export const LATE_FLOOR_MS = 5;
 
 /** What the gate needs: a way to wait, and optionally a clock that replaces the database's. */
 export interface SendGateDeps {
@@ -68,11 +67,35 @@ export interface SendGateDeps {
   onSlotMissed?: () => void;
 }
 
+/** An outbox row as the gate sees it: `attempts` is the attempt about to be made, `previousStatus` the status read. */
+export interface GateRow {
+  id: string;
+  phoneNumberId: string;
+  attempts: number;
+  previousStatus: string;
+}
+
 /**
- * The outcome: go now; come back in `retryAfterMs` (the number's slots are taken that far ahead);
- * or the row is no longer as the caller read it (another sender sent it meanwhile): read it again.
+ * The slot after this row's, claimed and marked for the caller's next row in the same statement
+ * (one claim for a read receipt and the reply behind it). The caller passes it back with that row,
+ * or unmarks the row (unmarkReservation) when it will not send it now.
  */
-export type SendGateResult = { pass: true } | { pass: false; retryAfterMs: number } | { pass: false; isStale: true };
+export interface SlotReservation {
+  row: GateRow;
+  /** The slot in the database's clock, epoch ms; null when the number is not paced. */
+  slotMs: number | null;
+  rate: number | null;
+  /** The database's clock at the claim, and the local time just before it was sent. */
+  nowMs: number;
+  sentAt: number;
+}
+
+/**
+ * The outcome: go now (with a reservation for the next row when one was asked for and granted);
+ * come back in `retryAfterMs` (the number's slots are taken that far ahead); or the row is no
+ * longer as the caller read it (another sender sent it meanwhile): read it again.
+ */
+export type SendGateResult = { pass: true; reservation?: SlotReservation } | { pass: false; retryAfterMs: number } | { pass: false; isStale: true };
 
 /** Waits `ms` on the real timer. */
 export function waitOnTimer(ms: number): Promise<void> {
@@ -86,13 +109,30 @@ export function waitOnTimer(ms: number): Promise<void> {
  * When the gate does not pass, the row is left as it was (queued). The claim only counts while the
  * row is still as the caller read it (`previousStatus`, `attempts` − 1): a caller that read it
  * before taking the recipient's lock may have seen a row that was sent since.
+ * `options.next` asks for the following slot for the caller's next row as well (a reservation, in
+ * the answer); `options.reservation` is such a slot, used instead of a claim while on time.
  */
 export async function passSendGate(
   deps: SendGateDeps,
   client: PgClient,
-  row: { id: string; phoneNumberId: string; attempts: number; previousStatus: string },
+  row: GateRow,
+  options: { next?: GateRow; reservation?: SlotReservation } = {},
 ): Promise<SendGateResult> {
   let isMarked = false;
+  const reserved = options.reservation;
+  if (reserved && reserved.row.id === row.id && reserved.row.attempts === row.attempts) {
+    if (reserved.slotMs === null || (await waitForSlot(deps, reserved.slotMs, reserved.rate!, reserved.nowMs, reserved.sentAt))) return { pass: true };
+    // Late for the reserved slot: claim a fresh one like any late sender (the row is already marked).
+    isMarked = true;
+  }
+  let next = isMarked ? undefined : options.next;
+  let granted: SlotReservation | undefined;
+  // A reservation granted by a claim this sender then missed stands; it is handed out with the pass.
+  const passed = (): SendGateResult => ({ pass: true, ...(granted ? { reservation: granted } : {}) });
+  const refuseWith = async (result: SendGateResult): Promise<SendGateResult> => {
+    if (granted) await unmark(client, granted.row);
+    return result;
+  };
   for (;;) {
     // The claim reads the database's clock somewhere between now and its answer; a slow answer
     // (a wait for the cursor's row lock, the commit's flush) is time already spent. So time is
@@ -101,26 +141,44 @@ export async function passSendGate(
     const sentAt = performance.now();
     const expected = isMarked ? { status: 'sending', attempts: row.attempts } : { status: row.previousStatus, attempts: row.attempts - 1 };
     // On a simulated clock the claim's round trip takes no time, so there is nothing to absorb.
-    const claim = await claimSlot(client, { ...row, expected, leadMs: deps.clock ? 0 : claimLeadMs(), now: deps.clock?.now() ?? null });
+    const claim = await claimSlot(client, { ...row, expected, next, leadMs: deps.clock ? 0 : claimLeadMs(), now: deps.clock?.now() ?? null });
     recordClaimRoundTrip(performance.now() - sentAt);
-    if (!claim.isCurrent) return { pass: false, isStale: true };
-    if (!claim.isPaced) return { pass: true };
+    if (!claim.isCurrent) return refuseWith({ pass: false, isStale: true });
+    if (next && claim.isNextMarked) {
+      granted = { row: next, slotMs: claim.slotMs === null ? null : claim.slotMs + 1000 / claim.rate!, rate: claim.rate, nowMs: claim.nowMs, sentAt };
+    }
+    // A re-claim (after a late wake-up) books this row alone.
+    next = undefined;
+    if (!claim.isPaced) return passed();
     isMarked ||= claim.isMarked;
-    const now = claim.nowMs;
     if (claim.slotMs === null) {
       if (isMarked) await unmark(client, row);
       // Come back when the slot we would get is about half the in-process wait away.
-      return { pass: false, retryAfterMs: Math.max(0, claim.cursorMs! - now - MAX_WAIT_MS / 2) };
+      return refuseWith({ pass: false, retryAfterMs: Math.max(0, claim.cursorMs! - claim.nowMs - MAX_WAIT_MS / 2) });
     }
-    const slot = claim.slotMs;
-    // A simulated clock only moves when the test's `wait` moves it.
-    const elapsed = () => (deps.clock ? 0 : performance.now() - sentAt);
-    const waitMs = slot - now - elapsed();
-    if (waitMs > 0) await deps.wait(waitMs);
-    const lateMs = (deps.clock ? deps.clock.now().getTime() : now + elapsed()) - slot;
-    if (lateMs < Math.max(LATE_FLOOR_MS, (1000 / claim.rate!) * LATE_SLOT_FRACTION)) return { pass: true };
-    deps.onSlotMissed?.();
+    if (await waitForSlot(deps, claim.slotMs, claim.rate!, claim.nowMs, sentAt)) return passed();
   }
+}
+
+/**
+ * Waits until `slot` (database clock; `now` was the database's clock at the claim, `sentAt` the local
+ * time just before it) and says whether the sender is still on time for it (see LATE_FLOOR_MS).
+ */
+async function waitForSlot(deps: SendGateDeps, slot: number, rate: number, now: number, sentAt: number): Promise<boolean> {
+  // A simulated clock only moves when the test's `wait` moves it; time since the claim is read off
+  // it (a reservation is used one send after its claim, when the clock has moved on).
+  const elapsed = () => (deps.clock ? deps.clock.now().getTime() - now : performance.now() - sentAt);
+  const waitMs = slot - now - elapsed();
+  if (waitMs > 0) await deps.wait(waitMs);
+  const lateMs = elapsed() + now - slot;
+  if (lateMs < Math.max(LATE_FLOOR_MS, (1000 / rate) * LATE_SLOT_FRACTION)) return true;
+  deps.onSlotMissed?.();
+  return false;
+}
+
+/** Puts a reserved row back as it was read, when its sender will not use the reservation. */
+export async function unmarkReservation(client: PgClient, reservation: SlotReservation): Promise<void> {
+  await unmark(client, reservation.row);
 }
 
 interface Claim {
@@ -133,6 +191,8 @@ interface Claim {
   slotMs: number | null;
   rate: number | null;
   cursorMs: number | null;
+  /** Whether the next row (when asked for) got the slot after this one and was marked too. */
+  isNextMarked: boolean;
 }
 
 /**
@@ -148,35 +208,65 @@ interface Claim {
  */
 async function claimSlot(
   client: PgClient,
-  params: { id: string; phoneNumberId: string; attempts: number; expected: { status: string; attempts: number }; leadMs: number; now: Date | null },
+  params: { id: string; phoneNumberId: string; attempts: number; expected: { status: string; attempts: number }; next: GateRow | undefined; leadMs: number; now: Date | null },
 ): Promise<Claim> {
   // GREATEST ignores NULL: a number that never sent starts at now (plus the lead).
   // Times as epoch milliseconds with their fraction: a Date would cut 12.5 ms slots to whole milliseconds.
-  const result = await client.query<{ now_ms: number; slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean; is_marked: boolean; is_current: boolean }>({
+  // With a next row, one statement books two consecutive slots and marks both rows (each only if still as read).
+  // The mark names both ids in one `= ANY`: an OR of two id tests is not an index condition (a scan of the outbox).
+  const result = await client.query<{ now_ms: number; slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean; is_marked: boolean; is_current: boolean; is_next_marked: boolean }>({
     name: 'send-gate-claim',
     text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
            clock AS (SELECT COALESCE($2::timestamptz, clock_timestamp()) AS now),
            current_row AS (SELECT 1 FROM outbox_messages WHERE id = $4::uuid AND status = $6 AND attempts = $7::int),
+           next_row AS (SELECT 1 FROM outbox_messages WHERE $9::uuid IS NOT NULL AND id = $9::uuid AND status = $10 AND attempts = $11::int AND EXISTS (SELECT 1 FROM current_row)),
+           slots AS (SELECT 1 + (SELECT count(*) FROM next_row) AS count),
            gate AS (
              UPDATE whatsapp_numbers
-                SET pace_cursor_at = GREATEST(pace_cursor_at, (SELECT now FROM clock) + make_interval(secs => $8::double precision)) + make_interval(secs => 1.0 / send_rate_per_second)
+                SET pace_cursor_at = GREATEST(pace_cursor_at, (SELECT now FROM clock) + make_interval(secs => $8::double precision))
+                                     + make_interval(secs => (SELECT count FROM slots)::float8 / send_rate_per_second)
               WHERE phone_number_id = $1 AND (pace_cursor_at IS NULL OR pace_cursor_at <= (SELECT now FROM clock) + make_interval(secs => $3::double precision))
                 AND EXISTS (SELECT 1 FROM current_row)
-             RETURNING pace_cursor_at - make_interval(secs => 1.0 / send_rate_per_second) AS slot, send_rate_per_second AS rate),
+             RETURNING pace_cursor_at - make_interval(secs => (SELECT count FROM slots)::float8 / send_rate_per_second) AS slot, send_rate_per_second AS rate),
            number AS (SELECT pace_cursor_at AS cursor FROM whatsapp_numbers WHERE phone_number_id = $1),
            mark AS (
-             UPDATE outbox_messages SET status = 'sending', attempts = $5, updated_at = now()
-              WHERE id = $4::uuid AND EXISTS (SELECT 1 FROM current_row) AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
+             UPDATE outbox_messages SET status = 'sending', attempts = CASE WHEN id = $4::uuid THEN $5::int ELSE $12::int END, updated_at = now()
+              WHERE id = ANY (ARRAY[$4::uuid, $9::uuid])
+                AND ((id = $4::uuid AND EXISTS (SELECT 1 FROM current_row)) OR (id = $9::uuid AND EXISTS (SELECT 1 FROM next_row)))
+                AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
              RETURNING id)
            SELECT extract(epoch FROM (SELECT now FROM clock))::float8 * 1000 AS now_ms, extract(epoch FROM (SELECT slot FROM gate))::float8 * 1000 AS slot_ms,
                   (SELECT rate FROM gate) AS rate, extract(epoch FROM (SELECT cursor FROM number))::float8 * 1000 AS cursor_ms,
-                  EXISTS (SELECT 1 FROM number) AS is_paced, EXISTS (SELECT 1 FROM mark) AS is_marked, EXISTS (SELECT 1 FROM current_row) AS is_current,
+                  EXISTS (SELECT 1 FROM number) AS is_paced, EXISTS (SELECT 1 FROM mark WHERE id = $4::uuid) AS is_marked,
+                  EXISTS (SELECT 1 FROM current_row) AS is_current, EXISTS (SELECT 1 FROM mark WHERE id = $9::uuid) AS is_next_marked,
                   -- Referenced so the CTE runs: a SELECT-only CTE nobody reads is never evaluated.
                   (SELECT setting FROM async_commit) AS commit_mode`,
-    values: [params.phoneNumberId, params.now, MAX_WAIT_MS / 1000, params.id, params.attempts, params.expected.status, params.expected.attempts, params.leadMs / 1000],
+    values: [
+      params.phoneNumberId,
+      params.now,
+      MAX_WAIT_MS / 1000,
+      params.id,
+      params.attempts,
+      params.expected.status,
+      params.expected.attempts,
+      params.leadMs / 1000,
+      params.next?.id ?? null,
+      params.next?.previousStatus ?? null,
+      params.next ? params.next.attempts - 1 : null,
+      params.next?.attempts ?? null,
+    ],
   });
   const row = result.rows[0]!;
-  return { isCurrent: row.is_current, nowMs: row.now_ms, isPaced: row.is_paced, isMarked: row.is_marked, slotMs: row.slot_ms, rate: row.rate, cursorMs: row.cursor_ms };
+  return {
+    isCurrent: row.is_current,
+    nowMs: row.now_ms,
+    isPaced: row.is_paced,
+    isMarked: row.is_marked,
+    isNextMarked: row.is_next_marked,
+    slotMs: row.slot_ms,
+    rate: row.rate,
+    cursorMs: row.cursor_ms,
+  };
 }
 
 // A late sender's second claim found the number booked up: the row goes back to how it was, so

@@ -3,7 +3,7 @@
  * (a new job is created while one runs) send every message once, in the order produced.
  */
 import { createFixedClock, createLogger } from '../../src/platform';
-import { poolOf } from '../../src/platform/database';
+import { poolOf, type PgClient } from '../../src/platform/database';
 import { buildMarkReadMessage, buildTextMessage, createGraphClient, enqueueOutbound, sendQueuedForRecipient, sendQueuedHoldingLock, type GraphClient } from '../../src/whatsapp';
 import { DEMO } from '../../prisma/seed';
 import { startFakeGraph, type FakeGraph } from '../support/fake-graph';
@@ -154,6 +154,16 @@ describe('outbox sender', () => {
       ['accepted', 1],
     ]);
   });
+  /** A checked-out client that counts the send gate's claims made on it (each books slots for the number). */
+  function countingClaims(client: PgClient): { client: PgClient; claims: () => number } {
+    let claims = 0;
+    const query = ((config: unknown, ...rest: unknown[]) => {
+      if ((config as { name?: string }).name === 'send-gate-claim') claims += 1;
+      return (client.query as (...args: unknown[]) => unknown)(config, ...rest);
+    }) as PgClient['query'];
+    return { client: { query } as PgClient, claims: () => claims };
+  }
+
   /** Queues a read receipt for `inboundId` and a text reply behind it, as a conversation step does. */
   async function queueReceiptAndReply(recipient: string, inboundId: string, text: string): Promise<void> {
     await db.prisma.$transaction(async (tx) => {
@@ -227,15 +237,68 @@ describe('outbox sender', () => {
     // Booked 1 s ahead: every slot comes from the cursor, never from "now".
     await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond: 80, paceCursorAt: new Date(clock.now().getTime() + 1000) } });
     const before = await cursorMs();
+    const pooled = await poolOf(db.prisma).connect();
+    const counting = countingClaims(pooled);
     try {
-      await sendQueuedForRecipient(deps, { businessId, recipient });
-      // Two messages, two slots of 12.5 ms.
-      expect((await cursorMs()) - before - bookedByOthersMs).toBeCloseTo(25, 3);
+      // Three runs, as three conversation steps would send: the first teaches the sender how long
+      // this Graph API takes to answer; the later pairs must not book a slot for their replies.
+      for (let run = 0; run < 3; run += 1) {
+        if (run > 0) await queueReceiptAndReply(recipient, `wamid.INBOUND-7-${run}`, `again ${run}`);
+        await sendQueuedHoldingLock(deps, counting.client, { businessId, recipient });
+      }
+      // Six messages, six slots of 12.5 ms, one claim each.
+      expect((await cursorMs()) - before - bookedByOthersMs).toBeCloseTo(75, 3);
+      expect(counting.claims()).toBe(6);
     } finally {
+      pooled.release();
+      await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond, paceCursorAt: null } });
+    }
+    const rows = await db.prisma.outboxMessage.findMany({ where: { recipient }, orderBy: { sequence: 'asc' } });
+    expect(rows.map((row) => [row.kind, row.status, row.attempts])).toEqual(
+      Array.from({ length: 3 }, () => [
+        ['read_receipt', 'accepted', 1],
+        ['reply', 'accepted', 1],
+      ]).flat(),
+    );
+  });
+
+  it('while the Graph API answers within a few milliseconds, one claim books a read receipt and the reply behind it', async () => {
+    const recipient = '34633000008';
+    // The gate on a simulated clock that only waits move: every answer takes 0 ms of it.
+    const clock = createFixedClock('2030-01-01T00:00:00Z');
+    const deps = {
+      prisma: db.prisma,
+      clock,
+      wait: async (ms: number) => clock.set(new Date(clock.now().getTime() + Math.max(0, ms))),
+      isGateOnClock: true,
+      logger: createLogger('silent'),
+      graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' }),
+    };
+    const cursorMs = async () =>
+      (await db.prisma.$queryRaw<Array<{ ms: number }>>`SELECT extract(epoch FROM pace_cursor_at)::float8 * 1000 AS ms FROM whatsapp_numbers WHERE phone_number_id = ${DEMO.phoneNumberId}`)[0]!.ms;
+    const { sendRatePerSecond } = await db.prisma.whatsAppNumber.findUniqueOrThrow({ where: { phoneNumberId: DEMO.phoneNumberId } });
+    await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond: 1000, paceCursorAt: new Date(clock.now().getTime() + 100) } });
+    const pooled = await poolOf(db.prisma).connect();
+    const counting = countingClaims(pooled);
+    try {
+      // A first message: its answer shows how fast this Graph API is.
+      await db.prisma.$transaction((tx) =>
+        enqueueOutbound(tx, { businessId, customerId: null, phoneNumberId: DEMO.phoneNumberId, recipient, kind: 'reply', payload: buildTextMessage({ to: recipient, text: 'first' }) }),
+      );
+      await sendQueuedHoldingLock(deps, counting.client, { businessId, recipient });
+      await queueReceiptAndReply(recipient, 'wamid.INBOUND-8', 'paired');
+      const before = await cursorMs();
+      await sendQueuedHoldingLock(deps, counting.client, { businessId, recipient });
+      // The pair: two consecutive slots (1 ms each at 1,000/s), one claim for both.
+      expect((await cursorMs()) - before).toBeCloseTo(2, 3);
+      expect(counting.claims()).toBe(2);
+    } finally {
+      pooled.release();
       await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond, paceCursorAt: null } });
     }
     const rows = await db.prisma.outboxMessage.findMany({ where: { recipient }, orderBy: { sequence: 'asc' } });
     expect(rows.map((row) => [row.kind, row.status, row.attempts])).toEqual([
+      ['reply', 'accepted', 1],
       ['read_receipt', 'accepted', 1],
       ['reply', 'accepted', 1],
     ]);

@@ -46,6 +46,7 @@ export interface OutboxSenderDeps {
 }
 
 const BATCH = 50;
+const JOB_OPTIONS = { maxAttempts: 50 } as const;
 
 /**
  * How long each Graph client takes to answer a post, smoothed; unknown until its first answer.
@@ -66,7 +67,6 @@ function recordAnswerTime(graph: GraphClient, ms: number): void {
   if (answers) answers.smoothedMs += (ms - answers.smoothedMs) * 0.2;
   else answerTimes.set(graph, { smoothedMs: ms });
 }
-const JOB_OPTIONS = { maxAttempts: 50 } as const;
 
 /**
  * The send_outbox job: sends everything queued for one recipient, oldest first; reschedules

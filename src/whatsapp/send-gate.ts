@@ -55,7 +55,7 @@ function recordClaimRoundTrip(ms: number): void {
 export const MAX_WAIT_MS = 2_000;
 /** A sender later than this fraction of a slot after its slot takes a new one. */
 const LATE_SLOT_FRACTION = 0.5;
-/** …but never less than this (see the header: high rates). Also how late any slot may be used. */
+/** …but never less than this (see the header: high rates). The sender books a row's next slot only for answers quicker than this. */
 export const LATE_FLOOR_MS = 5;
 
 /** What the gate needs: a way to wait, and optionally a clock that replaces the database's. */

@@ -53,6 +53,14 @@ export function startWorkerLiveness(options: { connectionString: string; logger:
   const lockAll = async (client: Client, ids: Iterable<string>) => {
     for (const id of ids) await client.query('SELECT pg_advisory_lock($1::int, hashtext($2))', [LIVE_WORKER_LOCK_NAMESPACE, id]);
   };
+  // Registrations arrive together (one per worker of a runner): their locks are taken one at a
+  // time, since a pg client given a query while another runs only queues it, deprecated in pg 9.
+  let registering: Promise<unknown> = Promise.resolve();
+  const inTurn = (task: () => Promise<void>): Promise<void> => {
+    const turn = registering.then(task);
+    registering = turn.catch(() => undefined);
+    return turn;
+  };
   const connect = (): Promise<Client> => {
     const client = new Client({ connectionString: options.connectionString, application_name: 'tapbook worker liveness' });
     let isLost = false;
@@ -102,8 +110,7 @@ export function startWorkerLiveness(options: { connectionString: string; logger:
     async register(workerId) {
       if (isStopped || workerIds.has(workerId)) return;
       workerIds.add(workerId);
-      const client = await ensureConnected();
-      await lockAll(client, [workerId]);
+      await inTurn(async () => lockAll(await ensureConnected(), [workerId]));
     },
     async stop() {
       isStopped = true;

@@ -25,6 +25,25 @@ describe('outbox sender', () => {
     await db.drop();
   });
 
+  /** The demo number's send cursor in epoch ms: each slot a claim books moves it by 1/rate. */
+  const cursorMs = async () =>
+    (await db.prisma.$queryRaw<Array<{ ms: number }>>`SELECT extract(epoch FROM pace_cursor_at)::float8 * 1000 AS ms FROM whatsapp_numbers WHERE phone_number_id = ${DEMO.phoneNumberId}`)[0]!.ms;
+
+  /**
+   * Sender deps whose send gate runs on `clock`, simulated: only the gate's waits move it, by exactly
+   * what was asked, so a sender is never late for its slot whatever the machine's load.
+   */
+  function onSimulatedClock(clock: ReturnType<typeof createFixedClock>, graphClient: GraphClient = createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' })) {
+    return {
+      prisma: db.prisma,
+      clock,
+      wait: async (ms: number) => clock.set(new Date(clock.now().getTime() + Math.max(0, ms))),
+      isGateOnClock: true,
+      logger: createLogger('silent'),
+      graph: graphClient,
+    };
+  }
+
   it('two concurrent runs for one recipient send each message exactly once, in order', async () => {
     const recipient = '34633000001';
     for (let i = 1; i <= 8; i += 1) {
@@ -63,22 +82,13 @@ describe('outbox sender', () => {
     const [first] = await db.prisma.outboxMessage.findMany({ where: { recipient }, orderBy: { sequence: 'asc' } });
     await db.prisma.outboxMessage.update({ where: { id: first!.id }, data: { status: 'accepted', attempts: 1, providerMessageId: 'wamid.sent-by-the-other-sender' } });
     // At 1,000/s from a cursor 100 ms ahead, each claim moves the cursor by exactly 1 ms.
-    const cursorMs = async () =>
-      (await db.prisma.$queryRaw<Array<{ ms: number }>>`SELECT extract(epoch FROM pace_cursor_at)::float8 * 1000 AS ms FROM whatsapp_numbers WHERE phone_number_id = ${DEMO.phoneNumberId}`)[0]!.ms;
     const { sendRatePerSecond } = await db.prisma.whatsAppNumber.findUniqueOrThrow({ where: { phoneNumberId: DEMO.phoneNumberId } });
     // The gate on a simulated clock (see the two-slot test below): no late wake-up can cost a slot.
     const clock = createFixedClock('2030-01-01T00:00:00Z');
     await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond: 1000, paceCursorAt: new Date(clock.now().getTime() + 100) } });
     const cursorBefore = await cursorMs();
 
-    const deps = {
-      prisma: db.prisma,
-      clock,
-      wait: async (ms: number) => clock.set(new Date(clock.now().getTime() + Math.max(0, ms))),
-      isGateOnClock: true,
-      logger: createLogger('silent'),
-      graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' }),
-    };
+    const deps = onSimulatedClock(clock);
     const client = await poolOf(db.prisma).connect();
     try {
       await sendQueuedHoldingLock(deps, client, { businessId, recipient }, read as never);
@@ -131,14 +141,10 @@ describe('outbox sender', () => {
         enqueueOutbound(tx, { businessId, customerId: null, phoneNumberId: DEMO.phoneNumberId, recipient, kind: 'reply', payload: buildTextMessage({ to: recipient, text }) }),
       );
     }
-    // The gate on a simulated clock: each wait moves it by exactly what was asked, so a sender is
-    // never late for its slot whatever the machine's load (a late wake-up would re-claim, and
-    // rightly so, which is not what this test is about).
+    // The gate on a simulated clock: a late wake-up under load would re-claim, and rightly so,
+    // which is not what this test is about.
     const clock = createFixedClock('2030-01-01T00:00:00Z');
-    const wait = async (ms: number) => clock.set(new Date(clock.now().getTime() + Math.max(0, ms)));
-    const deps = { prisma: db.prisma, clock, wait, isGateOnClock: true, logger: createLogger('silent'), graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' }) };
-    const cursorMs = async () =>
-      (await db.prisma.$queryRaw<Array<{ ms: number }>>`SELECT extract(epoch FROM pace_cursor_at)::float8 * 1000 AS ms FROM whatsapp_numbers WHERE phone_number_id = ${DEMO.phoneNumberId}`)[0]!.ms;
+    const deps = onSimulatedClock(clock);
     const { sendRatePerSecond } = await db.prisma.whatsAppNumber.findUniqueOrThrow({ where: { phoneNumberId: DEMO.phoneNumberId } });
     // At 1,000/s from a cursor 100 ms ahead: two slots are exactly 2 ms, and a wasted one would show.
     await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond: 1000, paceCursorAt: new Date(clock.now().getTime() + 100) } });
@@ -205,8 +211,6 @@ describe('outbox sender', () => {
   it("on a busy number at Meta's default 80/s, with Meta answering in 150 ms, a read receipt and its reply use two send slots, not three", async () => {
     const recipient = '34633000007';
     await queueReceiptAndReply(recipient, 'wamid.INBOUND-7', 'after the blue ticks');
-    const cursorMs = async () =>
-      (await db.prisma.$queryRaw<Array<{ ms: number }>>`SELECT extract(epoch FROM pace_cursor_at)::float8 * 1000 AS ms FROM whatsapp_numbers WHERE phone_number_id = ${DEMO.phoneNumberId}`)[0]!.ms;
     // The gate on a simulated clock. Each post takes 150 ms of it (an internet round trip to Meta),
     // and meanwhile the number's other senders book 150 ms of slots, as on a busy number: a slot
     // booked for the reply before the receipt's answer is long past by then, and if the reply
@@ -225,14 +229,7 @@ describe('outbox sender', () => {
       sendMessage: (phoneNumberId, body) => answerAfter150Ms(real.sendMessage(phoneNumberId, body)),
       markRead: (phoneNumberId, messageId) => answerAfter150Ms(real.markRead(phoneNumberId, messageId)),
     };
-    const deps = {
-      prisma: db.prisma,
-      clock,
-      wait: async (ms: number) => clock.set(new Date(clock.now().getTime() + Math.max(0, ms))),
-      isGateOnClock: true,
-      logger: createLogger('silent'),
-      graph: slowGraph,
-    };
+    const deps = onSimulatedClock(clock, slowGraph);
     const { sendRatePerSecond } = await db.prisma.whatsAppNumber.findUniqueOrThrow({ where: { phoneNumberId: DEMO.phoneNumberId } });
     // Booked 1 s ahead: every slot comes from the cursor, never from "now".
     await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond: 80, paceCursorAt: new Date(clock.now().getTime() + 1000) } });
@@ -266,16 +263,7 @@ describe('outbox sender', () => {
     const recipient = '34633000008';
     // The gate on a simulated clock that only waits move: every answer takes 0 ms of it.
     const clock = createFixedClock('2030-01-01T00:00:00Z');
-    const deps = {
-      prisma: db.prisma,
-      clock,
-      wait: async (ms: number) => clock.set(new Date(clock.now().getTime() + Math.max(0, ms))),
-      isGateOnClock: true,
-      logger: createLogger('silent'),
-      graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test' }),
-    };
-    const cursorMs = async () =>
-      (await db.prisma.$queryRaw<Array<{ ms: number }>>`SELECT extract(epoch FROM pace_cursor_at)::float8 * 1000 AS ms FROM whatsapp_numbers WHERE phone_number_id = ${DEMO.phoneNumberId}`)[0]!.ms;
+    const deps = onSimulatedClock(clock);
     const { sendRatePerSecond } = await db.prisma.whatsAppNumber.findUniqueOrThrow({ where: { phoneNumberId: DEMO.phoneNumberId } });
     await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond: 1000, paceCursorAt: new Date(clock.now().getTime() + 100) } });
     const pooled = await poolOf(db.prisma).connect();

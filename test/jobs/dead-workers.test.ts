@@ -6,8 +6,8 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
-import { Pool } from 'pg';
-import { DEAD_WORKER_GRACE_SECONDS, LIVE_WORKER_LOCK_NAMESPACE, migrateJobQueue, startJobRunner, unlockJobsOfDeadWorkers, type JobRunner } from '../../src/jobs';
+import { Client, Pool } from 'pg';
+import { DEAD_WORKER_GRACE_SECONDS, LIVE_WORKER_LOCK_NAMESPACE, migrateJobQueue, startJobRunner, startWorkerLiveness, unlockJobsOfDeadWorkers, type JobRunner } from '../../src/jobs';
 import { createLogger } from '../../src/platform';
 import { createTestDatabase, runAdminQuery, type TestDatabase } from '../support/test-database';
 import { waitUntil } from '../support/wait-until';
@@ -62,6 +62,37 @@ describe('jobs of dead workers', () => {
     });
     return child;
   }
+
+  it('worker ids registered all at once (a runner starting its workers) each hold their liveness lock, taken one query at a time', async () => {
+    // pg queues a query given to a busy client, but warns that pg 9 will not: count each client's
+    // queries in flight at once.
+    const inFlight = new Map<Client, { now: number; most: number }>();
+    const query = Client.prototype.query;
+    const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (this: Client, ...args: unknown[]) {
+      const count = inFlight.get(this) ?? { now: 0, most: 0 };
+      inFlight.set(this, count);
+      count.now += 1;
+      count.most = Math.max(count.most, count.now);
+      const result = (query as (...a: unknown[]) => unknown).apply(this, args);
+      void Promise.resolve(result).finally(() => (count.now -= 1)).catch(() => undefined);
+      return result as never;
+    });
+    const liveness = startWorkerLiveness({ connectionString: db.url, logger });
+    try {
+      const ids = Array.from({ length: 8 }, (_, i) => `worker-registered-together-${i}`);
+      await Promise.all(ids.map((id) => liveness.register(id)));
+      const { rows } = await pool.query<{ id: string }>(
+        `SELECT w.id FROM unnest($2::text[]) AS w(id)
+          WHERE EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int::oid AND l.objid = hashtext(w.id)::oid)`,
+        [LIVE_WORKER_LOCK_NAMESPACE, ids],
+      );
+      expect(rows.map((row) => row.id).sort()).toEqual([...ids].sort());
+      expect(Math.max(...[...inFlight.values()].map((count) => count.most))).toBe(1);
+    } finally {
+      spy.mockRestore();
+      await liveness.stop();
+    }
+  });
 
   it('a job whose worker was killed mid-run is unlocked after the grace period and run by a live worker', async () => {
     const jobId = await addJob('hang', { n: 1 });

@@ -235,8 +235,6 @@ async function sendRow(
     ...(deps.isGateOnClock ? { clock: deps.clock } : {}),
     ...(deps.onSlotMissed ? { onSlotMissed: deps.onSlotMissed } : {}),
   };
-  // The gate's clock (the test's simulated one, or real time) also times the answer.
-  const clockMs = () => (deps.isGateOnClock ? deps.clock.now().getTime() : performance.now());
   const gate = await passSendGate(gateDeps, client, toGateRow(row), {
     ...(slots.reservation ? { reservation: slots.reservation } : {}),
     ...(slots.next && answersInTimeForNextSlot(graph) ? { next: slots.next } : {}),
@@ -249,6 +247,8 @@ async function sendRow(
   }
   try {
     const payload = row.payload as OutboundMessage;
+    // Timed on the gate's clock (a test's simulated one, or real time), the one its slots are in.
+    const clockMs = () => (deps.isGateOnClock ? deps.clock.now().getTime() : performance.now());
     const postedAt = clockMs();
     let messageId: string | null = null;
     if ((payload as { status?: string }).status === 'read') {

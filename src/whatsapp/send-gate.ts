@@ -18,7 +18,7 @@
  * default 80/s the half-slot rule still applies: 81).
  * A claim may also book the slot after its own for the sender's next row (a read receipt and its
  * reply: one claim). The sender asks for it only while the Graph API answers quickly enough for
- * the next row to be ready in that slot (outbox-sender.ts); over the internet Meta never does, and
+ * the next row to be ready in that slot (outbox-sender.ts); Meta, over the internet, does not, and
  * a booked slot the reply misses is lost to every sender of the number.
  * A claim books its slot a little ahead of now, by its own expected round trip (claimLeadMs), so the
  * answer's delay does not make the sender late. The cursor never falls behind `now`, so a quiet

@@ -20,15 +20,19 @@
  * reply: one claim). The sender asks for it only while the Graph API answers quickly enough for
  * the next row to be ready in that slot (outbox-sender.ts); Meta, over the internet, does not, and
  * a booked slot the reply misses is lost to every sender of the number.
+ * Claims of one number from one process that arrive while another is in flight go to the
+ * database together, as one statement (send-gate-claims.ts): the cursor row is the gate's cost.
  * A claim books its slot a little ahead of now, by its own expected round trip (claimLeadMs), so the
  * answer's delay does not make the sender late. The cursor never falls behind `now`, so a quiet
  * period does not store up a burst. Slots are in
  * the database's clock (one time source for every process, whatever the hosts' clock skew); the
- * in-process wait is measured locally from just before the claim, so a sender may err early only
- * by the time its claim takes to reach the database (a fraction of a millisecond on one machine).
+ * in-process wait is measured locally from just before the claim's statement was sent (the shared
+ * one's, for claims that went together), so a sender may err early only by the time that statement
+ * takes to reach the database (a fraction of a millisecond on one machine).
  */
 import type { Clock } from '../platform/clock';
 import type { PgClient } from '../platform/database';
+import { claimSlot } from './send-gate-claims';
 
 /** The most a claim books ahead of now to absorb its own round trip (see claimLeadMs). */
 const MAX_LEAD_MS = 20;
@@ -138,15 +142,21 @@ export async function passSendGate(
     // (a wait for the cursor's row lock, the commit's flush) is time already spent. So time is
     // measured from before the claim: the wait is shorter by the answer's delay, and the late
     // check sees the whole delay (lateness is never underestimated).
-    const sentAt = performance.now();
     const expected = isMarked ? { status: 'sending', attempts: row.attempts } : { status: row.previousStatus, attempts: row.attempts - 1 };
-    // On a simulated clock the claim's round trip takes no time, so there is nothing to absorb.
-    const claim = await claimSlot(client, { ...row, expected, next, leadMs: deps.clock ? 0 : claimLeadMs(), now: deps.clock?.now() ?? null });
+    const claim = await claimSlot(client, {
+      phoneNumberId: row.phoneNumberId,
+      row: { id: row.id, attempts: row.attempts, expected },
+      next: next && { id: next.id, attempts: next.attempts, expected: { status: next.previousStatus, attempts: next.attempts - 1 } },
+      // On a simulated clock the claim's round trip takes no time, so there is nothing to absorb.
+      leadMs: deps.clock ? 0 : claimLeadMs(),
+      maxWaitMs: MAX_WAIT_MS,
+      now: deps.clock?.now() ?? null,
+    });
+    // A claim that waited for another to finish went with the next statement: its time counts from that one's sending.
+    const { sentAt } = claim;
     recordClaimRoundTrip(performance.now() - sentAt);
     if (!claim.isCurrent) return refuseWith({ pass: false, isStale: true });
-    if (next && claim.isNextMarked) {
-      granted = { row: next, slotMs: claim.slotMs === null ? null : claim.slotMs + 1000 / claim.rate!, rate: claim.rate, nowMs: claim.nowMs, sentAt };
-    }
+    if (next && claim.isNextMarked) granted = { row: next, slotMs: claim.nextSlotMs, rate: claim.rate, nowMs: claim.nowMs, sentAt };
     // A re-claim (after a late wake-up) books this row alone.
     next = undefined;
     if (!claim.isPaced) return passed();
@@ -179,94 +189,6 @@ async function waitForSlot(deps: SendGateDeps, slot: number, rate: number, now: 
 /** Puts a reserved row back as it was read, when its sender will not use the reservation. */
 export async function unmarkReservation(client: PgClient, reservation: SlotReservation): Promise<void> {
   await unmark(client, reservation.row);
-}
-
-interface Claim {
-  /** Whether the row was still as expected (nothing else was claimed or marked when it was not). */
-  isCurrent: boolean;
-  /** The instant the claim was made at (the database's clock unless the caller gave one), epoch ms. */
-  nowMs: number;
-  isPaced: boolean;
-  isMarked: boolean;
-  slotMs: number | null;
-  rate: number | null;
-  cursorMs: number | null;
-  /** Whether the next row (when asked for) got the slot after this one and was marked too. */
-  isNextMarked: boolean;
-}
-
-/**
- * The claim commits without waiting for its WAL flush (`synchronous_commit` off for this one
- * statement's transaction). Every sender of a number updates the same cursor row, and a row lock
- * is held until the commit: with the flush inside, claims queued behind each other's fsync, a few
- * milliseconds each on a VM disk, which capped a number at ~200 messages/s whatever its tier.
- * What a database crash can then lose is the last fraction of a second of claims: the cursor
- * (its slots were in the past by the time the database is back) and `sending` marks, whose rows
- * are then sent again like any row marked `sending` without an id, minus the duplicate warning.
- * An application crash loses nothing: the commit is visible at once; only its flush is deferred,
- * and the next ordinary commit of the same sender (the row's `accepted`) flushes it.
- */
-async function claimSlot(
-  client: PgClient,
-  params: { id: string; phoneNumberId: string; attempts: number; expected: { status: string; attempts: number }; next: GateRow | undefined; leadMs: number; now: Date | null },
-): Promise<Claim> {
-  // GREATEST ignores NULL: a number that never sent starts at now (plus the lead).
-  // Times as epoch milliseconds with their fraction: a Date would cut 12.5 ms slots to whole milliseconds.
-  // With a next row, one statement books two consecutive slots and marks both rows (each only if still as read).
-  // The mark names both ids in one `= ANY`: an OR of two id tests is not an index condition (a scan of the outbox).
-  const result = await client.query<{ now_ms: number; slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean; is_marked: boolean; is_current: boolean; is_next_marked: boolean }>({
-    name: 'send-gate-claim',
-    text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
-           clock AS (SELECT COALESCE($2::timestamptz, clock_timestamp()) AS now),
-           current_row AS (SELECT 1 FROM outbox_messages WHERE id = $4::uuid AND status = $6 AND attempts = $7::int),
-           next_row AS (SELECT 1 FROM outbox_messages WHERE $9::uuid IS NOT NULL AND id = $9::uuid AND status = $10 AND attempts = $11::int AND EXISTS (SELECT 1 FROM current_row)),
-           slots AS (SELECT 1 + (SELECT count(*) FROM next_row) AS count),
-           gate AS (
-             UPDATE whatsapp_numbers
-                SET pace_cursor_at = GREATEST(pace_cursor_at, (SELECT now FROM clock) + make_interval(secs => $8::double precision))
-                                     + make_interval(secs => (SELECT count FROM slots)::float8 / send_rate_per_second)
-              WHERE phone_number_id = $1 AND (pace_cursor_at IS NULL OR pace_cursor_at <= (SELECT now FROM clock) + make_interval(secs => $3::double precision))
-                AND EXISTS (SELECT 1 FROM current_row)
-             RETURNING pace_cursor_at - make_interval(secs => (SELECT count FROM slots)::float8 / send_rate_per_second) AS slot, send_rate_per_second AS rate),
-           number AS (SELECT pace_cursor_at AS cursor FROM whatsapp_numbers WHERE phone_number_id = $1),
-           mark AS (
-             UPDATE outbox_messages SET status = 'sending', attempts = CASE WHEN id = $4::uuid THEN $5::int ELSE $12::int END, updated_at = now()
-              WHERE id = ANY (ARRAY[$4::uuid, $9::uuid])
-                AND ((id = $4::uuid AND EXISTS (SELECT 1 FROM current_row)) OR (id = $9::uuid AND EXISTS (SELECT 1 FROM next_row)))
-                AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
-             RETURNING id)
-           SELECT extract(epoch FROM (SELECT now FROM clock))::float8 * 1000 AS now_ms, extract(epoch FROM (SELECT slot FROM gate))::float8 * 1000 AS slot_ms,
-                  (SELECT rate FROM gate) AS rate, extract(epoch FROM (SELECT cursor FROM number))::float8 * 1000 AS cursor_ms,
-                  EXISTS (SELECT 1 FROM number) AS is_paced, EXISTS (SELECT 1 FROM mark WHERE id = $4::uuid) AS is_marked,
-                  EXISTS (SELECT 1 FROM current_row) AS is_current, EXISTS (SELECT 1 FROM mark WHERE id = $9::uuid) AS is_next_marked,
-                  -- Referenced so the CTE runs: a SELECT-only CTE nobody reads is never evaluated.
-                  (SELECT setting FROM async_commit) AS commit_mode`,
-    values: [
-      params.phoneNumberId,
-      params.now,
-      MAX_WAIT_MS / 1000,
-      params.id,
-      params.attempts,
-      params.expected.status,
-      params.expected.attempts,
-      params.leadMs / 1000,
-      params.next?.id ?? null,
-      params.next?.previousStatus ?? null,
-      params.next ? params.next.attempts - 1 : null,
-      params.next?.attempts ?? null,
-    ],
-  });
-  const row = result.rows[0]!;
-  return {
-    isCurrent: row.is_current,
-    nowMs: row.now_ms,
-    isPaced: row.is_paced,
-    isMarked: row.is_marked,
-    isNextMarked: row.is_next_marked,
-    slotMs: row.slot_ms,
-    rate: row.rate,
-    cursorMs: row.cursor_ms,
-  };
 }
 
 // A late sender's second claim found the number booked up: the row goes back to how it was, so

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   fs.chmodSync(dataDir, 0o755);
   const pgPort = await findFreePort();
   const isPgStats = process.env.BENCH_PG_STATS === '1';
-  const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pg'), port: pgPort, settings: isPgStats ? ['shared_preload_libraries=pg_stat_statements'] : [] });
+  const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pg'), port: pgPort, settings: isPgStats ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track_planning=on'] : [] });
   const admin = new Client({ connectionString: db.adminUrl });
   await admin.connect();
   await admin.query('CREATE DATABASE bench');
@@ -255,16 +255,18 @@ async function main(): Promise<void> {
 async function printStatementStats(url: string, turns: number): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
-  const { rows } = await client.query<{ calls: string; total_ms: number; mean_ms: number; max_ms: number; blocks: string; query: string }>(
-    `SELECT calls, total_exec_time AS total_ms, mean_exec_time AS mean_ms, max_exec_time AS max_ms, shared_blks_hit + shared_blks_read AS blocks,
-            left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
-       FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25`,
+  // Planning is counted apart from execution: a prepared statement that is planned again at every run shows it here.
+  const { rows } = await client.query<{ calls: string; total_ms: number; plan_ms: number; plans: string; mean_ms: number; max_ms: number; blocks: string; query: string }>(
+    `SELECT calls, total_exec_time AS total_ms, total_plan_time AS plan_ms, plans, mean_exec_time AS mean_ms, max_exec_time AS max_ms,
+            shared_blks_hit + shared_blks_read AS blocks, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
+       FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25`,
   );
   await client.end();
-  console.log('| database ms | calls per turn | mean ms | max ms | blocks per call | statement |\n|---:|---:|---:|---:|---:|---|');
+  console.log('| database ms (executing) | planning ms (plans per call) | calls per turn | mean ms | max ms | blocks per call | statement |\n|---:|---:|---:|---:|---:|---:|---|');
   for (const row of rows) {
     const calls = Number(row.calls);
-    console.log(`| ${row.total_ms.toFixed(0)} | ${(calls / Math.max(1, turns)).toFixed(2)} | ${row.mean_ms.toFixed(3)} | ${row.max_ms.toFixed(1)} | ${(Number(row.blocks) / Math.max(1, calls)).toFixed(0)} | ${row.query.replace(/\|/g, '/')} |`);
+    const planning = `${row.plan_ms.toFixed(0)} (${(Number(row.plans) / Math.max(1, calls)).toFixed(2)})`;
+    console.log(`| ${row.total_ms.toFixed(0)} | ${planning} | ${(calls / Math.max(1, turns)).toFixed(2)} | ${row.mean_ms.toFixed(3)} | ${row.max_ms.toFixed(1)} | ${(Number(row.blocks) / Math.max(1, calls)).toFixed(0)} | ${row.query.replace(/\|/g, '/')} |`);
   }
 }
 

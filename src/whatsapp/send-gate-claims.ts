@@ -8,7 +8,9 @@
  * it with a plain mark gave ~20 % more turns/s). So claims of one number that arrive while one
  * of this process's claims is in flight wait for it and then go to the database together, as one
  * statement that books consecutive slots for all of them, in the order they arrived. Nothing
- * waits for company: a claim alone goes at once, as before.
+ * waits for company: a claim alone goes at once, as before. Measured in bench:webhook: 0.70 claim
+ * statements per turn instead of 1.18 and ~19 % less database time in them; turns/s moved less
+ * than that machine's run-to-run noise (six interleaved pairs, means 273 against 271).
  */
 import type { PgClient } from '../platform/database';
 

@@ -112,7 +112,7 @@ async function claimSlots(client: PgClient, requests: ClaimRequest[]): Promise<C
   const sentAt = performance.now();
   // GREATEST ignores NULL: a number that never sent starts at now (plus the lead).
   // Times as epoch milliseconds with their fraction: a Date would cut 12.5 ms slots to whole milliseconds.
-  const result = await client.query<{ position: string; is_current: boolean; is_marked: boolean; slot_index: string | null; now_ms: number; first_slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean }>({
+  const result = await client.query<{ is_current: boolean; is_marked: boolean; slot_index: string | null; now_ms: number; first_slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean }>({
     name: 'send-gate-claim',
     text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
            clock AS (SELECT COALESCE($2::timestamptz, clock_timestamp()) AS now),
@@ -137,7 +137,7 @@ async function claimSlots(client: PgClient, requests: ClaimRequest[]): Promise<C
                FROM booked b
               WHERE o.id = ANY ($5::uuid[]) AND o.id = b.id AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
              RETURNING o.id)
-           SELECT i.position, EXISTS (SELECT 1 FROM found f WHERE f.position = i.position) AS is_current,
+           SELECT EXISTS (SELECT 1 FROM found f WHERE f.position = i.position) AS is_current,
                   EXISTS (SELECT 1 FROM mark m WHERE m.id = i.id) AS is_marked, b.slot_index,
                   extract(epoch FROM (SELECT now FROM clock))::float8 * 1000 AS now_ms,
                   extract(epoch FROM (SELECT first_slot FROM gate))::float8 * 1000 AS first_slot_ms,
@@ -162,6 +162,7 @@ async function claimSlots(client: PgClient, requests: ClaimRequest[]): Promise<C
   });
   const { rate, first_slot_ms: firstSlotMs } = result.rows[0]!;
   const slotOf = (slotIndex: string | null) => (firstSlotMs === null || slotIndex === null ? null : firstSlotMs + (Number(slotIndex) * 1000) / rate!);
+  // One answer row per input row, in input order: a sender's row, then its next row when it asked for one.
   let position = 0;
   return requests.map((request) => {
     const own = result.rows[position++]!;

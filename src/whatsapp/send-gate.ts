@@ -32,7 +32,7 @@
  */
 import type { Clock } from '../platform/clock';
 import type { PgClient } from '../platform/database';
-import { claimSlot } from './send-gate-claims';
+import { claimSlot, type ClaimedRow } from './send-gate-claims';
 
 /** The most a claim books ahead of now to absorb its own round trip (see claimLeadMs). */
 const MAX_LEAD_MS = 20;
@@ -142,11 +142,10 @@ export async function passSendGate(
     // (a wait for the cursor's row lock, the commit's flush) is time already spent. So time is
     // measured from before the claim: the wait is shorter by the answer's delay, and the late
     // check sees the whole delay (lateness is never underestimated).
-    const expected = isMarked ? { status: 'sending', attempts: row.attempts } : { status: row.previousStatus, attempts: row.attempts - 1 };
     const claim = await claimSlot(client, {
       phoneNumberId: row.phoneNumberId,
-      row: { id: row.id, attempts: row.attempts, expected },
-      next: next && { id: next.id, attempts: next.attempts, expected: { status: next.previousStatus, attempts: next.attempts - 1 } },
+      row: toClaimedRow(row, isMarked),
+      next: next && toClaimedRow(next, false),
       // On a simulated clock the claim's round trip takes no time, so there is nothing to absorb.
       leadMs: deps.clock ? 0 : claimLeadMs(),
       maxWaitMs: MAX_WAIT_MS,
@@ -168,6 +167,12 @@ export async function passSendGate(
     }
     if (await waitForSlot(deps, claim.slotMs, claim.rate!, claim.nowMs, sentAt)) return passed();
   }
+}
+
+/** The row as the claim checks and marks it: as read, or already marked `sending` by this sender's earlier claim. */
+function toClaimedRow(row: GateRow, isMarked: boolean): ClaimedRow {
+  const expected = isMarked ? { status: 'sending', attempts: row.attempts } : { status: row.previousStatus, attempts: row.attempts - 1 };
+  return { id: row.id, attempts: row.attempts, expected };
 }
 
 /**

@@ -4,10 +4,12 @@
  * each row that is still as its sender read it, and refuses them all when the number is booked up.
  * Each sender below has its own connection, as each outbox job has; all use the database's clock.
  */
+import { Client } from 'pg';
 import { DEMO } from '../../prisma/seed';
 import { poolOf, type PgClient } from '../../src/platform';
 import { buildTextMessage, enqueueOutbound, passSendGate, type SendGateResult } from '../../src/whatsapp';
 import { setupDemo } from '../support/demo';
+import { waitUntil } from '../support/wait-until';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const RATE = 100;
@@ -104,6 +106,39 @@ describe('send gate: claims made together', () => {
     const together = departures.slice(1);
     const gaps = together.slice(1).map((at, index) => at - together[index]!);
     for (const gap of gaps) expect(gap).toBeCloseTo(SLOT_MS, 1);
+  });
+
+  it('claims that waited behind a slow claim count their wait from their own statement, so none leaves before its slot', async () => {
+    const ids = await queueReplies(4, '40');
+    await bookAhead(500);
+    // Another process's claim holds the number's cursor row: this process's first claim waits for its
+    // lock, and the three claims behind it wait in the process meanwhile.
+    const other = new Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM whatsapp_numbers WHERE phone_number_id = $1 FOR UPDATE', [DEMO.phoneNumberId]);
+      const passing = passAllAtOnce(ids);
+      await waitUntil(async () => (await other.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%whatsapp_numbers%'`)).rows[0].n === 1, 'the first claim to wait for the cursor row');
+      // Held on purpose (a slow statement), not to win a race: long enough that counting the three
+      // waiting claims' time from when they asked would move them ~200 ms ahead of their slots.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await other.query('COMMIT');
+      const { results, claims, departures } = await passing;
+
+      expect(results).toStrictEqual(ids.map(() => ({ pass: true })));
+      expect(claims).toBe(2);
+      // In slot order, one slot apart, the first claim's sender included. Counted from when they
+      // asked, the three would leave ~200 ms before the first. A sender may still err early by the
+      // time its statement takes to reach the database (here also its planning on a fresh
+      // connection: a few ms), so the first gap has that much slack.
+      const gaps = departures.slice(1).map((at, index) => at - departures[index]!);
+      expect(gaps[0]).toBeGreaterThan(0);
+      for (const gap of gaps.slice(1)) expect(gap).toBeCloseTo(SLOT_MS, 1);
+      expect(departures[3]! - departures[0]!).toBeGreaterThan(3 * SLOT_MS - 10);
+    } finally {
+      await other.end();
+    }
   });
 
   it('a row sent by someone else since it was read takes no slot; the others in its statement still get theirs', async () => {

@@ -259,9 +259,12 @@ async function printStatementStats(url: string, turns: number): Promise<void> {
   const { rows } = await client.query<{ calls: string; total_ms: number; plan_ms: number; plans: string; mean_ms: number; max_ms: number; blocks: string; query: string }>(
     `SELECT calls, total_exec_time AS total_ms, total_plan_time AS plan_ms, plans, mean_exec_time AS mean_ms, max_exec_time AS max_ms,
             shared_blks_hit + shared_blks_read AS blocks, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
-       FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25`,
+       FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT ${Math.floor(Number(process.env.BENCH_PG_STATS_ROWS) || 25)}`,
   );
+  // Every statement counts here, BEGIN and COMMIT too: each is a round trip the app and the database both pay for.
+  const [all] = (await client.query<{ calls: string; total_ms: number }>('SELECT sum(calls) AS calls, sum(total_exec_time) AS total_ms FROM pg_stat_statements')).rows;
   await client.end();
+  console.log(`All statements: ${(Number(all!.calls) / Math.max(1, turns)).toFixed(1)} calls per turn, ${all!.total_ms.toFixed(0)} ms executing.`);
   console.log('| database ms (executing) | planning ms (plans per call) | calls per turn | mean ms | max ms | blocks per call | statement |\n|---:|---:|---:|---:|---:|---:|---|');
   for (const row of rows) {
     const calls = Number(row.calls);

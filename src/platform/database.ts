@@ -17,8 +17,7 @@ export function createPrismaClient(options: {
   poolSize: number;
   onIdleClientError?: (error: Error) => void;
 }): PrismaClient {
-  const pool = new Pool({ connectionString: options.url, max: options.poolSize });
-  pool.on('connect', usePlansCachedPerConnection);
+  const pool = new Pool({ ...withGenericPlans(options.url), max: options.poolSize });
   // An idle pooled connection that the server drops (restart, admin command) emits 'error' on
   // the pool; without a listener Node would crash the whole process.
   pool.on('error', options.onIdleClientError ?? (() => undefined));
@@ -30,21 +29,31 @@ export function createPrismaClient(options: {
 const pools = new WeakMap<PrismaClient, Pool>();
 
 /**
- * The session setting every pooled connection starts with: prepared statements keep one generic plan.
+ * Every pooled connection starts with `plan_cache_mode = force_generic_plan`: a prepared statement
+ * keeps one generic plan.
  *
  * Why: the hot paths' named statements (the send gate's claim, the conversation's save) are planned
  * ~0.9 ms each time PostgreSQL chooses a custom plan, and it kept choosing one (a parameter array's
  * length makes the custom estimate look cheaper): in bench:webhook planning was ~a quarter of the
  * database's time per turn. With a generic plan they are planned once per connection. Prisma's own
  * statements are unnamed, so they are still planned at each call, only without the parameter values,
- * which none of ours depend on (lookups by key and ranges on indexed columns). Issued on connect,
- * before the pool hands the connection out: node-postgres runs a connection's queries in order.
+ * which none of ours depend on (lookups by key and ranges on indexed columns).
+ *
+ * Sent as the startup packet's `options`, so no statement runs before the caller's first one. A URL
+ * that has its own `options` keeps them: node-postgres lets the URL's value win, so ours is appended there.
  */
-const PLAN_CACHE_MODE = 'SET plan_cache_mode = force_generic_plan';
-
-function usePlansCachedPerConnection(client: PoolClient): void {
-  // A failure here surfaces on the connection's next query; nothing to handle twice.
-  client.query(PLAN_CACHE_MODE).catch(() => undefined);
+export function withGenericPlans(url: string): { connectionString: string; options: string } {
+  const setting = '-c plan_cache_mode=force_generic_plan';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { connectionString: url, options: setting };
+  }
+  const own = parsed.searchParams.get('options');
+  if (own === null) return { connectionString: url, options: setting };
+  parsed.searchParams.set('options', `${own} ${setting}`);
+  return { connectionString: parsed.toString(), options: setting };
 }
 
 /**

@@ -2,7 +2,7 @@
  * Every connection of the app's pool keeps one generic plan per prepared statement
  * (database.ts says why: re-planning the hot statements was ~a quarter of the database's time).
  */
-import { poolOf } from '../../src/platform';
+import { createPrismaClient, disconnectPrisma, poolOf } from '../../src/platform';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('app pool: prepared statements are planned once per connection', () => {
@@ -39,5 +39,19 @@ describe('app pool: prepared statements are planned once per connection', () => 
   it('gives Prisma’s own connections the same setting', async () => {
     const rows = await db.prisma.$queryRawUnsafe<Array<{ plan_cache_mode: string }>>('SHOW plan_cache_mode');
     expect(rows).toEqual([{ plan_cache_mode: 'force_generic_plan' }]);
+  });
+
+  it('keeps the options a DATABASE_URL sets for itself and adds the plan setting to them', async () => {
+    const url = new URL(db.url);
+    url.searchParams.set('options', '-c statement_timeout=4321');
+    const prisma = createPrismaClient({ url: url.toString(), poolSize: 1 });
+    try {
+      const { rows } = await poolOf(prisma).query<{ timeout: string; mode: string }>(
+        `SELECT current_setting('statement_timeout') AS timeout, current_setting('plan_cache_mode') AS mode`,
+      );
+      expect(rows).toEqual([{ timeout: '4321ms', mode: 'force_generic_plan' }]);
+    } finally {
+      await disconnectPrisma(prisma);
+    }
   });
 });

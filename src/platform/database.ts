@@ -42,7 +42,7 @@ const pools = new WeakMap<PrismaClient, Pool>();
  * Sent as the startup packet's `options`, so no statement runs before the caller's first one. A URL
  * that has its own `options` keeps them: node-postgres lets the URL's value win, so ours is appended there.
  */
-export function withGenericPlans(url: string): { connectionString: string; options: string } {
+function withGenericPlans(url: string): { connectionString: string; options: string } {
   const setting = '-c plan_cache_mode=force_generic_plan';
   let parsed: URL;
   try {

@@ -34,10 +34,11 @@ const pools = new WeakMap<PrismaClient, Pool>();
  *
  * Why: the hot paths' named statements are planned each time PostgreSQL chooses a custom plan, and
  * for some it kept choosing one (a parameter array's length makes the custom estimate look cheaper):
- * in bench:webhook the send gate's claim was planned at 0.62 plans per call, ~0.9 ms each, the
- * conversation's save at every call, ~0.5 ms, together ~a quarter of the database's time per turn. With a generic plan they are planned once per connection. Prisma's own
- * statements are unnamed, so they are still planned at each call, only without the parameter values,
- * which none of ours depend on (lookups by key and ranges on indexed columns).
+ * in bench:webhook the send gate's claim was planned at 0.62 plans per call, ~0.9 ms a plan, and the
+ * conversation's save at every call, ~0.5 ms; together ~a quarter of the database's time per turn.
+ * With a generic plan they are planned once per connection. Prisma's own statements are unnamed, so
+ * they are still planned at each call, only without the parameter values; the full test suite and
+ * bench:flows (the availability reads) showed no change from that.
  *
  * Sent as the startup packet's `options`, so no statement runs before the caller's first one. A URL
  * that has its own `options` keeps them: node-postgres lets the URL's value win, so ours is appended there.

@@ -37,6 +37,16 @@ describe('createKeyUnwrapThreads', () => {
     expect((await threads.unwrap(wrap(key))).equals(key)).toBe(true);
   });
 
+  it('settles every unwrap still queued or running when closed: none is left hanging', async () => {
+    const closing = createKeyUnwrapThreads(privateKey, 1);
+    // More than a thread holds at once, so most of them are still queued when close() is called.
+    const pending = Array.from({ length: 40 }, () => closing.unwrap(wrap(crypto.randomBytes(16))).then(() => 'unwrapped', (error: Error) => error.message));
+    await closing.close();
+    const outcomes = await Promise.all(pending);
+    expect(outcomes.filter((outcome) => outcome !== 'unwrapped').every((outcome) => /closed/.test(outcome))).toBe(true);
+    expect(outcomes.filter((outcome) => /closed/.test(outcome)).length).toBeGreaterThan(0);
+  });
+
   it('refuses to unwrap once closed', async () => {
     const closing = createKeyUnwrapThreads(privateKey, 1);
     const key = crypto.randomBytes(16);

@@ -306,11 +306,13 @@ const STEP_WRITES_SQL = `
     processed AS (
       UPDATE inbox_messages AS inbox SET processed_at = $8::timestamptz, outcome = handled.outcome
       FROM unnest($6::uuid[], $7::text[]) AS handled(id, outcome)
-      WHERE inbox.id = handled.id AND inbox.business_id = $1::uuid AND EXISTS (SELECT 1 FROM saved)
+      -- The ANY on the ids makes every plan read the inbox by its key (see database.ts, PLANNER_SETTINGS).
+      WHERE inbox.id = ANY ($6::uuid[]) AND inbox.id = handled.id AND inbox.business_id = $1::uuid AND EXISTS (SELECT 1 FROM saved)
       RETURNING inbox.id)
     SELECT (SELECT count(*) FROM saved)::int AS saved, (SELECT count(*) FROM outbound)::int AS queued, (SELECT count(*) FROM processed)::int AS processed`;
 
-const CLOSE_STEP_SQL: SqlStatement = {
+/** The step's save of an existing conversation (exported for the plan test: test/platform/plan-cache.test.ts). */
+export const CLOSE_STEP_SQL: SqlStatement = {
   name: 'conversation-close',
   text: `WITH saved AS (
       UPDATE conversations
@@ -322,8 +324,8 @@ const CLOSE_STEP_SQL: SqlStatement = {
        RETURNING id),${STEP_WRITES_SQL}`,
 };
 
-// First contact: the row is created at version 1 (the locked step's placeholder is version 0, then saved as 1).
-const CREATE_STEP_SQL: SqlStatement = {
+/** The step's save on first contact (exported for the plan test). The row is created at version 1 (the locked step's placeholder is version 0, then saved as 1). */
+export const CREATE_STEP_SQL: SqlStatement = {
   name: 'conversation-create',
   text: `WITH saved AS (
       INSERT INTO conversations (id, business_id, customer_id, machine_version, snapshot, state_value, version, is_handoff, handoff_reason, handoff_at,

@@ -17,7 +17,7 @@ export function createPrismaClient(options: {
   poolSize: number;
   onIdleClientError?: (error: Error) => void;
 }): PrismaClient {
-  const pool = new Pool({ ...withGenericPlans(options.url), max: options.poolSize });
+  const pool = new Pool({ ...withPlannerSettings(options.url), max: options.poolSize });
   // An idle pooled connection that the server drops (restart, admin command) emits 'error' on
   // the pool; without a listener Node would crash the whole process.
   pool.on('error', options.onIdleClientError ?? (() => undefined));
@@ -40,11 +40,26 @@ const pools = new WeakMap<PrismaClient, Pool>();
  * they are still planned at each call, only without the parameter values; the full test suite and
  * bench:flows (the availability reads) showed no change from that.
  *
+ * A kept plan is made with the table sizes of that moment and stays until PostgreSQL drops it (an
+ * autovacuum or ANALYZE of a table it reads). Made while the inbox and the outbox were empty or
+ * nearly (a new install, the start of a benchmark), the step's save and the send gate's claim
+ * scanned those whole tables while they grew: in bench:webhook, the first ~15 s of load, ~14 s of
+ * database time. Two things keep those plans on the indexes: `random_page_cost = 1.1` (PostgreSQL's
+ * 4.0 models spinning disks; 1.1 is the usual value for SSDs) and, in those statements, the ids also
+ * named as `= ANY($n)`, an index condition. auto_explain over the first seconds of bench:webhook
+ * showed scans of the inbox and outbox with either one alone and none with both. Measured with both
+ * (three interleaved pairs): 697–713 turns/s against 618–678, PostgreSQL CPU per turn 1.01–1.08 ms
+ * against 1.16–1.33.
+ *
  * Sent as the startup packet's `options`, so no statement runs before the caller's first one. A URL
- * that has its own `options` keeps them: node-postgres lets the URL's value win, so ours is appended there.
+ * that has its own `options` keeps them: node-postgres lets the URL's value win, so ours are appended there.
  */
-function withGenericPlans(url: string): { connectionString: string; options: string } {
-  const setting = '-c plan_cache_mode=force_generic_plan';
+export const PLANNER_SETTINGS = { plan_cache_mode: 'force_generic_plan', random_page_cost: '1.1' } as const;
+
+function withPlannerSettings(url: string): { connectionString: string; options: string } {
+  const setting = Object.entries(PLANNER_SETTINGS)
+    .map(([name, value]) => `-c ${name}=${value}`)
+    .join(' ');
   let parsed: URL;
   try {
     parsed = new URL(url);

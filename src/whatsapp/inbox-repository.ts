@@ -153,9 +153,12 @@ export async function applyStatusUpdates(prisma: PrismaClient, params: { busines
   return rows[0]?.updated ?? 0;
 }
 
-// Rank = position in the forward order (sent 4, delivered 5, read 6); NULL for 'failed' (and so
-// is any comparison with it), so a failed row is never moved on by a late delivery receipt.
-const APPLY_STATUSES_SQL: SqlStatement = {
+/**
+ * Applies folded delivery statuses (exported for the plan test: test/platform/plan-cache.test.ts).
+ * Rank = position in the forward order (sent 4, delivered 5, read 6); NULL for 'failed' (and so is
+ * any comparison with it), so a failed row is never moved on by a late delivery receipt.
+ */
+export const APPLY_STATUSES_SQL: SqlStatement = {
   name: 'outbox-apply-statuses',
   text: `WITH incoming AS (
       SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::int[], $9::text[])
@@ -163,7 +166,8 @@ const APPLY_STATUSES_SQL: SqlStatement = {
     ranked AS (
       SELECT o.id, s.*, array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], o.status) AS current_rank
       FROM outbox_messages o JOIN incoming s ON o.provider_message_id = s.message_id
-      WHERE o.business_id = $1::uuid),
+      -- The ANY on the ids makes every plan read the outbox by its keys (see database.ts, PLANNER_SETTINGS).
+      WHERE o.provider_message_id = ANY ($2::text[]) AND o.business_id = $1::uuid),
     updated AS (
       UPDATE outbox_messages o
          SET status = CASE WHEN r.failed_at IS NOT NULL THEN 'failed'
@@ -177,7 +181,7 @@ const APPLY_STATUSES_SQL: SqlStatement = {
              last_error = CASE WHEN r.failed_at IS NOT NULL THEN r.last_error ELSE o.last_error END,
              updated_at = now()
         FROM ranked r
-       WHERE o.id = r.id
+       WHERE o.provider_message_id = ANY ($2::text[]) AND o.id = r.id
          AND (r.failed_at IS NOT NULL OR r.current_rank < array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], r.furthest))
        RETURNING 1)
     SELECT count(*)::int AS updated FROM updated`,

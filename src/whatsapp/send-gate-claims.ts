@@ -12,12 +12,13 @@
  * statements per turn instead of 1.18 and ~19 % less database time in them; turns/s moved less
  * than that machine's run-to-run noise (six interleaved pairs, means 273 against 271). About half
  * of the claim's database time then was planning, since removed for every statement of the pool
- * (database.ts, withGenericPlans).
+ * (database.ts, PLANNER_SETTINGS).
  *
  * A shared statement that fails rejects every claim in it. That is safe to retry: a failed
  * statement books no slot and marks no row, so each sender's job simply runs again.
  */
 import type { PgClient } from '../platform/database';
+import type { SqlStatement } from '../platform/sql';
 
 /** One row a claim asks a slot for: `expected` is how the caller read it, `attempts` the attempt it marks. */
 export interface ClaimedRow {
@@ -120,40 +121,7 @@ async function claimSlots(client: PgClient, requests: ClaimRequest[]): Promise<C
   // GREATEST ignores NULL: a number that never sent starts at now (plus the lead).
   // Times as epoch milliseconds with their fraction: a Date would cut 12.5 ms slots to whole milliseconds.
   const result = await client.query<{ is_current: boolean; is_marked: boolean; slot_index: string | null; now_ms: number; first_slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean }>({
-    name: 'send-gate-claim',
-    text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
-           clock AS (SELECT COALESCE($2::timestamptz, clock_timestamp()) AS now),
-           input AS (SELECT * FROM unnest($5::uuid[], $6::text[], $7::int[], $8::int[], $9::int[], $10::bool[])
-                       WITH ORDINALITY AS i(id, status, attempts, new_attempts, request, is_next, position)),
-           found AS (SELECT i.* FROM input i
-                      WHERE EXISTS (SELECT 1 FROM outbox_messages o WHERE o.id = i.id AND o.status = i.status AND o.attempts = i.attempts)),
-           booked AS (SELECT f.*, row_number() OVER (ORDER BY f.position) - 1 AS slot_index FROM found f
-                       WHERE NOT f.is_next OR EXISTS (SELECT 1 FROM found own WHERE own.request = f.request AND NOT own.is_next)),
-           slots AS (SELECT count(*) AS count FROM booked),
-           gate AS (
-             UPDATE whatsapp_numbers
-                SET pace_cursor_at = GREATEST(pace_cursor_at, (SELECT now FROM clock) + make_interval(secs => $4::double precision))
-                                     + make_interval(secs => (SELECT count FROM slots)::float8 / send_rate_per_second)
-              WHERE phone_number_id = $1 AND (pace_cursor_at IS NULL OR pace_cursor_at <= (SELECT now FROM clock) + make_interval(secs => $3::double precision))
-                AND EXISTS (SELECT 1 FROM booked)
-             RETURNING pace_cursor_at - make_interval(secs => (SELECT count FROM slots)::float8 / send_rate_per_second) AS first_slot, send_rate_per_second AS rate),
-           number AS (SELECT pace_cursor_at AS cursor FROM whatsapp_numbers WHERE phone_number_id = $1),
-           -- The ANY on the ids is the mark's index condition: a join alone may plan a scan of the outbox.
-           mark AS (
-             UPDATE outbox_messages o SET status = 'sending', attempts = b.new_attempts, updated_at = now()
-               FROM booked b
-              WHERE o.id = ANY ($5::uuid[]) AND o.id = b.id AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
-             RETURNING o.id)
-           SELECT EXISTS (SELECT 1 FROM found f WHERE f.position = i.position) AS is_current,
-                  EXISTS (SELECT 1 FROM mark m WHERE m.id = i.id) AS is_marked, b.slot_index,
-                  extract(epoch FROM (SELECT now FROM clock))::float8 * 1000 AS now_ms,
-                  extract(epoch FROM (SELECT first_slot FROM gate))::float8 * 1000 AS first_slot_ms,
-                  (SELECT rate FROM gate) AS rate, extract(epoch FROM (SELECT cursor FROM number))::float8 * 1000 AS cursor_ms,
-                  EXISTS (SELECT 1 FROM number) AS is_paced,
-                  -- Referenced so the CTE runs: a SELECT-only CTE nobody reads is never evaluated.
-                  (SELECT setting FROM async_commit) AS commit_mode
-             FROM input i LEFT JOIN booked b ON b.position = i.position
-            ORDER BY i.position`,
+    ...CLAIM_SQL,
     values: [
       first!.phoneNumberId,
       first!.now,
@@ -188,3 +156,42 @@ async function claimSlots(client: PgClient, requests: ClaimRequest[]): Promise<C
     };
   });
 }
+
+/** The claim statement (exported for the plan test: test/platform/plan-cache.test.ts). */
+export const CLAIM_SQL: SqlStatement = {
+  name: 'send-gate-claim',
+  text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
+           clock AS (SELECT COALESCE($2::timestamptz, clock_timestamp()) AS now),
+           input AS (SELECT * FROM unnest($5::uuid[], $6::text[], $7::int[], $8::int[], $9::int[], $10::bool[])
+                       WITH ORDINALITY AS i(id, status, attempts, new_attempts, request, is_next, position)),
+           -- The ANY on the ids makes every plan read the outbox by its key (see database.ts, PLANNER_SETTINGS).
+           found AS (SELECT i.* FROM input i
+                      WHERE EXISTS (SELECT 1 FROM outbox_messages o WHERE o.id = ANY ($5::uuid[]) AND o.id = i.id AND o.status = i.status AND o.attempts = i.attempts)),
+           booked AS (SELECT f.*, row_number() OVER (ORDER BY f.position) - 1 AS slot_index FROM found f
+                       WHERE NOT f.is_next OR EXISTS (SELECT 1 FROM found own WHERE own.request = f.request AND NOT own.is_next)),
+           slots AS (SELECT count(*) AS count FROM booked),
+           gate AS (
+             UPDATE whatsapp_numbers
+                SET pace_cursor_at = GREATEST(pace_cursor_at, (SELECT now FROM clock) + make_interval(secs => $4::double precision))
+                                     + make_interval(secs => (SELECT count FROM slots)::float8 / send_rate_per_second)
+              WHERE phone_number_id = $1 AND (pace_cursor_at IS NULL OR pace_cursor_at <= (SELECT now FROM clock) + make_interval(secs => $3::double precision))
+                AND EXISTS (SELECT 1 FROM booked)
+             RETURNING pace_cursor_at - make_interval(secs => (SELECT count FROM slots)::float8 / send_rate_per_second) AS first_slot, send_rate_per_second AS rate),
+           number AS (SELECT pace_cursor_at AS cursor FROM whatsapp_numbers WHERE phone_number_id = $1),
+           -- The ANY on the ids is the mark's index condition: a join alone may plan a scan of the outbox.
+           mark AS (
+             UPDATE outbox_messages o SET status = 'sending', attempts = b.new_attempts, updated_at = now()
+               FROM booked b
+              WHERE o.id = ANY ($5::uuid[]) AND o.id = b.id AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
+             RETURNING o.id)
+           SELECT EXISTS (SELECT 1 FROM found f WHERE f.position = i.position) AS is_current,
+                  EXISTS (SELECT 1 FROM mark m WHERE m.id = i.id) AS is_marked, b.slot_index,
+                  extract(epoch FROM (SELECT now FROM clock))::float8 * 1000 AS now_ms,
+                  extract(epoch FROM (SELECT first_slot FROM gate))::float8 * 1000 AS first_slot_ms,
+                  (SELECT rate FROM gate) AS rate, extract(epoch FROM (SELECT cursor FROM number))::float8 * 1000 AS cursor_ms,
+                  EXISTS (SELECT 1 FROM number) AS is_paced,
+                  -- Referenced so the CTE runs: a SELECT-only CTE nobody reads is never evaluated.
+                  (SELECT setting FROM async_commit) AS commit_mode
+             FROM input i LEFT JOIN booked b ON b.position = i.position
+            ORDER BY i.position`,
+};

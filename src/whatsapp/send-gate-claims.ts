@@ -157,14 +157,16 @@ async function claimSlots(client: PgClient, requests: ClaimRequest[]): Promise<C
   });
 }
 
-/** The claim statement (exported for the plan test: test/platform/plan-cache.test.ts). */
+/**
+ * The claim statement (exported for the plan test: test/platform/plan-cache.test.ts). The ANY on
+ * the ids in `found` makes every plan read the outbox by its key (database.ts, PLANNER_SETTINGS).
+ */
 export const CLAIM_SQL: SqlStatement = {
   name: 'send-gate-claim',
   text: `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS setting),
            clock AS (SELECT COALESCE($2::timestamptz, clock_timestamp()) AS now),
            input AS (SELECT * FROM unnest($5::uuid[], $6::text[], $7::int[], $8::int[], $9::int[], $10::bool[])
                        WITH ORDINALITY AS i(id, status, attempts, new_attempts, request, is_next, position)),
-           -- The ANY on the ids makes every plan read the outbox by its key (see database.ts, PLANNER_SETTINGS).
            found AS (SELECT i.* FROM input i
                       WHERE EXISTS (SELECT 1 FROM outbox_messages o WHERE o.id = ANY ($5::uuid[]) AND o.id = i.id AND o.status = i.status AND o.attempts = i.attempts)),
            booked AS (SELECT f.*, row_number() OVER (ORDER BY f.position) - 1 AS slot_index FROM found f

@@ -119,7 +119,9 @@ describe('send gate: claims made together', () => {
       await other.query('BEGIN');
       await other.query('SELECT 1 FROM whatsapp_numbers WHERE phone_number_id = $1 FOR UPDATE', [DEMO.phoneNumberId]);
       const passing = passAllAtOnce(ids);
-      await waitUntil(async () => (await other.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%whatsapp_numbers%'`)).rows[0].n === 1, 'the first claim to wait for the cursor row');
+      // Found by whom it waits for, not by its text: pg_stat_activity keeps only a statement's first 1 KB.
+      const blockedBehindOther = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pg_backend_pid() = ANY (pg_blocking_pids(pid))`;
+      await waitUntil(async () => (await other.query(blockedBehindOther)).rows[0].n === 1, 'the first claim to wait for the cursor row');
       // Held on purpose (a slow statement), not to win a race: long enough that counting the three
       // waiting claims' time from when they asked would move them ~200 ms ahead of their slots.
       await new Promise((resolve) => setTimeout(resolve, 200));

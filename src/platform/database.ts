@@ -48,13 +48,13 @@ const pools = new WeakMap<PrismaClient, Pool>();
  * 4.0 models spinning disks; 1.1 is the usual value for SSDs) and, in those statements, the ids also
  * named as `= ANY($n)`, an index condition. auto_explain over the first seconds of bench:webhook
  * showed scans of the inbox and outbox with either one alone and none with both. Measured with both
- * (three interleaved pairs): 697–713 turns/s against 618–678, PostgreSQL CPU per turn 1.01–1.08 ms
+ * (five interleaved pairs): 697–726 turns/s against 618–678, PostgreSQL CPU per turn 0.99–1.08 ms
  * against 1.16–1.33.
  *
  * Sent as the startup packet's `options`, so no statement runs before the caller's first one. A URL
  * that has its own `options` keeps them: node-postgres lets the URL's value win, so ours are appended there.
  */
-export const PLANNER_SETTINGS = { plan_cache_mode: 'force_generic_plan', random_page_cost: '1.1' } as const;
+const PLANNER_SETTINGS = { plan_cache_mode: 'force_generic_plan', random_page_cost: '1.1' } as const;
 
 function withPlannerSettings(url: string): { connectionString: string; options: string } {
   const setting = Object.entries(PLANNER_SETTINGS)

@@ -18,7 +18,7 @@
  * statement books no slot and marks no row, so each sender's job simply runs again.
  */
 import type { PgClient } from '../platform/database';
-import type { SqlStatement } from '../platform/sql';
+import { querySql, type SqlStatement } from '../platform/sql';
 
 /** One row a claim asks a slot for: `expected` is how the caller read it, `attempts` the attempt it marks. */
 export interface ClaimedRow {
@@ -120,28 +120,25 @@ async function claimSlots(client: PgClient, requests: ClaimRequest[]): Promise<C
   const sentAt = performance.now();
   // GREATEST ignores NULL: a number that never sent starts at now (plus the lead).
   // Times as epoch milliseconds with their fraction: a Date would cut 12.5 ms slots to whole milliseconds.
-  const result = await client.query<{ is_current: boolean; is_marked: boolean; slot_index: string | null; now_ms: number; first_slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean }>({
-    ...CLAIM_SQL,
-    values: [
-      first!.phoneNumberId,
-      first!.now,
-      first!.maxWaitMs / 1000,
-      first!.leadMs / 1000,
-      rows.map(({ row }) => row.id),
-      rows.map(({ row }) => row.expected.status),
-      rows.map(({ row }) => row.expected.attempts),
-      rows.map(({ row }) => row.attempts),
-      rows.map(({ request }) => request),
-      rows.map(({ isNext }) => isNext),
-    ],
-  });
-  const { rate, first_slot_ms: firstSlotMs } = result.rows[0]!;
+  const answers = await querySql<{ is_current: boolean; is_marked: boolean; slot_index: string | null; now_ms: number; first_slot_ms: number | null; rate: number | null; cursor_ms: number | null; is_paced: boolean }>(client, CLAIM_SQL, [
+    first!.phoneNumberId,
+    first!.now,
+    first!.maxWaitMs / 1000,
+    first!.leadMs / 1000,
+    rows.map(({ row }) => row.id),
+    rows.map(({ row }) => row.expected.status),
+    rows.map(({ row }) => row.expected.attempts),
+    rows.map(({ row }) => row.attempts),
+    rows.map(({ request }) => request),
+    rows.map(({ isNext }) => isNext),
+  ]);
+  const { rate, first_slot_ms: firstSlotMs } = answers[0]!;
   const slotOf = (slotIndex: string | null) => (firstSlotMs === null || slotIndex === null ? null : firstSlotMs + (Number(slotIndex) * 1000) / rate!);
   // One answer row per input row, in input order: a sender's row, then its next row when it asked for one.
   let position = 0;
   return requests.map((request) => {
-    const own = result.rows[position++]!;
-    const next = request.next ? result.rows[position++]! : undefined;
+    const own = answers[position++]!;
+    const next = request.next ? answers[position++]! : undefined;
     return {
       isCurrent: own.is_current,
       nowMs: own.now_ms,

@@ -37,6 +37,30 @@ describe('createKeyUnwrapThreads', () => {
     expect((await threads.unwrap(wrap(key))).equals(key)).toBe(true);
   });
 
+  it('keeps unwrapping on the other thread while one thread stalls: only the few it already holds wait for it', async () => {
+    // Same protocol as the real threads; a key starting with 0xff keeps its thread busy for 1.5 s,
+    // as an unwrap does when the OS takes its thread off the core. Other keys come back as they are.
+    const stallingSource = `
+      const { parentPort } = require('node:worker_threads');
+      parentPort.on('message', ({ id, encryptedKey }) => {
+        if (encryptedKey[0] === 0xff) { const until = Date.now() + 1500; while (Date.now() < until); }
+        const key = new Uint8Array(encryptedKey);
+        parentPort.postMessage({ id, key }, [key.buffer]);
+      });`;
+    const stalling = createKeyUnwrapThreads(privateKey, 2, { threadSource: stallingSource });
+    try {
+      let isStallDone = false;
+      const stall = stalling.unwrap(Buffer.from([0xff])).then(() => (isStallDone = true));
+      const others = Array.from({ length: 20 }, (_, index) => stalling.unwrap(Buffer.from([index])).then(() => isStallDone));
+      const [afterStall] = await Promise.all([Promise.all(others), stall]);
+      // The stalled thread was handed 5 more before it stalled (6 at a time); every later one went to
+      // the free thread. With a queue per thread, about half of the 20 would wait out the stall.
+      expect(afterStall.filter((isAfter) => !isAfter)).toHaveLength(15);
+    } finally {
+      await stalling.close();
+    }
+  });
+
   it('settles every unwrap still queued or running when closed: none is left hanging', async () => {
     const closing = createKeyUnwrapThreads(privateKey, 1);
     // More than a thread holds at once, so most of them are still queued when close() is called.

@@ -71,8 +71,16 @@ function defaultKeyUnwrapThreadCount(): number {
   return Math.max(1, os.availableParallelism());
 }
 
-/** Creates the unwrapper for `privateKey` (an RSA KeyObject: it is passed to each thread). */
-export function createKeyUnwrapThreads(privateKey: KeyObject, threadCount = defaultKeyUnwrapThreadCount()): KeyUnwrapThreads {
+/**
+ * Creates the unwrapper for `privateKey` (an RSA KeyObject: it is passed to each thread).
+ * `threadSource` replaces the threads' code (tests: a thread that stalls on purpose).
+ */
+export function createKeyUnwrapThreads(
+  privateKey: KeyObject,
+  threadCount = defaultKeyUnwrapThreadCount(),
+  options: { threadSource?: string } = {},
+): KeyUnwrapThreads {
+  const threadSource = options.threadSource ?? THREAD_SOURCE;
   let threads: UnwrapThread[] | undefined;
   let nextId = 0;
   let isClosed = false;
@@ -88,7 +96,7 @@ export function createKeyUnwrapThreads(privateKey: KeyObject, threadCount = defa
   };
 
   const startThread = (): UnwrapThread => {
-    const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { privateKey } });
+    const worker = new Worker(threadSource, { eval: true, workerData: { privateKey } });
     worker.unref();
     const thread: UnwrapThread = { worker, pending: new Map() };
     worker.on('message', (message: { id: number; key?: Uint8Array; error?: string }) => {

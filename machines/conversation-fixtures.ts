@@ -2,6 +2,8 @@
  * Fixed data for conversation machine tests (services, staff, days, slots, bookings) and the
  * concrete event payloads the model-based tests traverse with. Test-only; fixed ISO instants.
  */
+import type { SnapshotFrom } from 'xstate';
+import type { conversationMachine } from './conversation.machine';
 import type { BookingSummary, ConversationEvent, ConversationInput, ServiceOption, SlotOption, StaffOption } from './conversation-types';
 
 /** Input of a new conversation in tests. */
@@ -139,3 +141,33 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   { type: 'FLOW_SLOT_TAKEN', mode: 'reschedule', service: FLOW_SERVICE, staffId: 'stf-ana', date: '2026-03-30', booking: BOOKING, alternatives: [FIRST_SLOT] },
   { type: 'FLOW_REJECTED', reason: 'expired' },
 ];
+
+type Snapshot = SnapshotFrom<typeof conversationMachine>;
+
+/** 'booking.choosingSlot' → { booking: 'choosingSlot' } (the typed form of `matches`). */
+function toStateValue(id: string): Parameters<Snapshot['matches']>[0] {
+  const [parent, child] = id.split('.');
+  return (child ? { [parent ?? '']: child } : parent) as Parameters<Snapshot['matches']>[0];
+}
+
+/** Whether the snapshot is in the state with that dotted id ('booking', 'booking.choosingSlot'). */
+export function isIn(snapshot: Snapshot, id: string): boolean {
+  return snapshot.matches(toStateValue(id));
+}
+
+/**
+ * The model-based tests' state key: the state value plus the few context flags that change what
+ * the next event does; everything else (option lists, names, locale) would only multiply equivalent states.
+ */
+export function serializeState(snapshot: Snapshot): string {
+  const { context } = snapshot;
+  const isBooking = isIn(snapshot, 'booking');
+  return JSON.stringify({
+    value: snapshot.value,
+    mode: isBooking ? context.mode : null,
+    hasStaffChoice: isBooking && context.hasStaffChoice,
+    hasMoreSlots: isIn(snapshot, 'booking.choosingSlot') && context.offered.hasMoreSlots === true,
+    isLocked: isIn(snapshot, 'managing.choosingAction') && context.booking?.isChangeLocked === true,
+    reminderIntent: isIn(snapshot, 'managing.loadingBooking') ? (context.reminderIntent ?? null) : null,
+  });
+}

@@ -4,37 +4,10 @@ import { CATALOGS } from '../src/conversation/catalog';
 import { renderMessage } from '../src/conversation/render-message';
 import { validateOutboundMessage } from '../src/whatsapp';
 import { conversationMachine, toConversationEffects } from './conversation.machine';
-import { MODEL_EVENTS, TEST_INPUT, TEST_TIME_ZONE } from './conversation-fixtures';
+import { isIn, MODEL_EVENTS, serializeState, TEST_INPUT, TEST_TIME_ZONE } from './conversation-fixtures';
 import { LOCALES, type ConversationEvent, type MessageDescriptor } from './conversation-types';
 
 type Snapshot = SnapshotFrom<typeof conversationMachine>;
-
-/**
- * The state value plus the few context flags that change what the next event does; everything
- * else (option lists, names, locale) would only multiply equivalent states.
- */
-/** 'booking.choosingSlot' → { booking: 'choosingSlot' } (the typed form of `matches`). */
-function toStateValue(id: string): Parameters<Snapshot['matches']>[0] {
-  const [parent, child] = id.split('.');
-  return (child ? { [parent ?? '']: child } : parent) as Parameters<Snapshot['matches']>[0];
-}
-
-function isIn(snapshot: Snapshot, id: string): boolean {
-  return snapshot.matches(toStateValue(id));
-}
-
-function serializeState(snapshot: Snapshot): string {
-  const { context } = snapshot;
-  const isBooking = isIn(snapshot, 'booking');
-  return JSON.stringify({
-    value: snapshot.value,
-    mode: isBooking ? context.mode : null,
-    hasStaffChoice: isBooking && context.hasStaffChoice,
-    hasMoreSlots: isIn(snapshot, 'booking.choosingSlot') && context.offered.hasMoreSlots === true,
-    isLocked: isIn(snapshot, 'managing.choosingAction') && context.booking?.isChangeLocked === true,
-    reminderIntent: isIn(snapshot, 'managing.loadingBooking') ? (context.reminderIntent ?? null) : null,
-  });
-}
 
 function listStateNodes(node: AnyStateNode): AnyStateNode[] {
   return Object.values(node.states).flatMap((child) => [child, ...listStateNodes(child)]);

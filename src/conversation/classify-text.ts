@@ -70,7 +70,7 @@ export function classifyText(text: string, options: ClassifyTextOptions = {}): T
   const normalized = normalizeText(text);
   const padded = ` ${normalized} `;
   const containsPhrase = (phrase: string): boolean => {
-    const needle = normalizeText(phrase);
+    const needle = normalizePhrase(phrase);
     return needle !== '' && padded.includes(` ${needle} `);
   };
   if ((options.emergencyKeywords ?? DEFAULT_EMERGENCY_KEYWORDS).some(containsPhrase)) return { intent: 'emergency' };
@@ -81,10 +81,10 @@ export function classifyText(text: string, options: ClassifyTextOptions = {}): T
   if (HANDOFF_PHRASES.some(containsPhrase)) return { intent: 'handoff' };
   const greeting = GREETINGS.find(([phrase]) => padded.startsWith(` ${phrase} `));
   if (greeting) {
-    const locale = greeting[1] ?? detectLanguage(text);
+    const locale = greeting[1] ?? detectNormalizedLanguage(normalized);
     return locale ? { intent: 'greeting', locale } : { intent: 'greeting' };
   }
-  const detectedLocale = detectLanguage(text);
+  const detectedLocale = detectNormalizedLanguage(normalized);
   return detectedLocale ? { intent: 'unrecognized', detectedLocale } : { intent: 'unrecognized' };
 }
 
@@ -93,11 +93,31 @@ export function classifyText(text: string, options: ClassifyTextOptions = {}): T
  * @example detectLanguage('Olá, bom dia') // 'pt'
  */
 export function detectLanguage(text: string): Locale | undefined {
-  const words = normalizeText(text).split(' ');
+  return detectNormalizedLanguage(normalizeText(text));
+}
+
+function detectNormalizedLanguage(normalized: string): Locale | undefined {
+  const words = normalized.split(' ');
   const scores = (Object.keys(LANGUAGE_WORDS) as Locale[]).map((locale) => [locale, words.filter((w) => LANGUAGE_WORDS[locale].includes(w)).length] as const);
   const best = Math.max(...scores.map(([, score]) => score));
   const winners = scores.filter(([, score]) => score === best);
   return best > 0 && winners.length === 1 ? winners[0]?.[0] : undefined;
+}
+
+// Keyword phrases are few (the lists above plus each business's emergency keywords) but were
+// normalized again for every message: ~18 µs of a webhook turn. The cap only guards against a
+// caller passing ever-new phrases.
+const normalizedPhrases = new Map<string, string>();
+const MAX_NORMALIZED_PHRASES = 10_000;
+
+function normalizePhrase(phrase: string): string {
+  let normalized = normalizedPhrases.get(phrase);
+  if (normalized === undefined) {
+    if (normalizedPhrases.size >= MAX_NORMALIZED_PHRASES) normalizedPhrases.clear();
+    normalized = normalizeText(phrase);
+    normalizedPhrases.set(phrase, normalized);
+  }
+  return normalized;
 }
 
 /**

@@ -5,10 +5,11 @@
  * the snapshot, mark the inbox message processed. A throw writes nothing; the job retries.
  */
 import { randomUUID } from 'node:crypto';
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
 import type { ConversationEvent, Locale } from '../../machines/conversation-types';
 import { toConversationEvent } from '../../machines/conversation-events';
 import { CONVERSATION_MACHINE_VERSION, conversationMachine, toConversationEffects } from '../../machines/conversation.machine';
+import { createPureTransitions } from '../../machines/pure-transition';
 import { runSerializable, type BookingService } from '../booking';
 import { addJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
@@ -46,6 +47,9 @@ import { renderMessage } from './render-message';
 
 type ConversationSnapshot = SnapshotFrom<typeof conversationMachine>;
 
+// XState's transition() and initialTransition(), minus a throwaway actor per call (pure-transition.ts says why).
+const machineSteps = createPureTransitions(conversationMachine);
+
 /** What a step needs. */
 export interface ConversationDeps {
   prisma: PrismaClient;
@@ -79,7 +83,7 @@ async function runEvents(state: StepState, first: ConversationEvent): Promise<vo
   for (let handled = 0; queue.length > 0; handled += 1) {
     if (handled >= MAX_EVENTS_PER_STEP) throw new Error(`conversation step did not settle after ${MAX_EVENTS_PER_STEP} events`);
     const event = queue.shift()!;
-    const [next, actions] = transition(conversationMachine, state.snapshot, event);
+    const [next, actions] = machineSteps.transition(state.snapshot, event);
     state.snapshot = next;
     for (const effect of toConversationEffects(actions)) {
       const answer = await executeEffect(state.ctx, effect);
@@ -136,7 +140,7 @@ async function startStep(deps: ConversationDeps, tx: Prisma.TransactionClient, o
     ...(customer.name ? { customerName: customer.name } : {}),
     ...(business.emergencyText ? { emergencyText: business.emergencyText } : {}),
   };
-  const [fresh, initialActions] = initialTransition(conversationMachine, input);
+  const [fresh, initialActions] = machineSteps.initialTransition(input);
   const restored = isNew ? fresh : restoreSnapshot(row, isFlowEnabled);
   const ctx: EffectContext = {
     tx,

@@ -4,14 +4,16 @@
  * embedded PostgreSQL of its own, with the Graph API faked on loopback.
  *
  * Reports acknowledged messages/s with p50/p99 ack latency, and fully processed turns/s with
- * p50/p99 from the 200 to the bot's reply reaching the fake Graph API.
+ * p50/p99 from the 200 to the bot's reply reaching the fake Graph API. The clock of turns/s stops
+ * at the last reply; the jobs still queued then (of messages an earlier step already answered) are
+ * measured apart: how many, how long until none is left, their CPU, and turns/s counting them.
  *
  * Options (env): BENCH_SECONDS (30), BENCH_CONNECTIONS (16), BENCH_SENDERS (5000), BENCH_ROLES
  * ("web,worker": an HTTP-only process and a worker-only process, as a deployment scales them;
  * "all": one process doing both), BENCH_RATE (offer this many messages/s instead of as many as
  * the server acknowledges: the sustained turn rate and its ack → reply latency; the report is
  * then written to bench/results/webhook-at-<rate>.md), BENCH_PG_STATS=1 (load pg_stat_statements and print the
- * statements that took the most database time, with calls per processed turn).
+ * statements that took the most database time, with calls per processed turn, and the row writes per table).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,7 +25,7 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { DEMO } from '../prisma/seed';
 import { startEmbeddedDatabase } from '../src/platform/embedded-database';
-import { signBody } from '../src/whatsapp';
+import { PROCESS_INBOX_TASK, signBody } from '../src/whatsapp';
 import { describeMachine, describeMachineSpeed, describeMachineTime, measureMachineSpeed, pickPercentile, startMachineTimeMeter, writeBenchReport } from './lib/report';
 import { findFreePort } from '../test/support/free-port';
 
@@ -206,6 +208,10 @@ async function main(): Promise<void> {
   // CPU seconds each server process used (user + system), read before they stop.
   const cpuSeconds = servers.map((server) => readCpuSeconds(server.pid!));
   const pgCpuSeconds = readPostgresCpuSeconds(pgDataDir) - pgCpuBefore;
+  // A step answers all of its sender's pending messages; the jobs of the messages it took along
+  // are still queued and run afterwards with nothing to do. Measure that tail apart from the turns.
+  const tail = hasWorkers ? await waitForInboxJobs(db.urlFor('bench'), Date.now() + 5 * 60_000) : { leftAtLastReply: 0, seconds: 0 };
+  const tailCpuSeconds = servers.reduce((sum, server, index) => sum + readCpuSeconds(server.pid!) - cpuSeconds[index]!, 0) + readPostgresCpuSeconds(pgDataDir) - pgCpuBefore - pgCpuSeconds;
 
   if (isPgStats) await printStatementStats(db.urlFor('bench'), processed);
   await Promise.all(
@@ -239,6 +245,9 @@ async function main(): Promise<void> {
     `| turns/s while the load ran / after it (draining the backlog) | ${loadRate.toFixed(0)} / ${drainRate.toFixed(0)} | — | — |`,
     `| server CPU per processed turn (${ROLES.join(' + ')}, PostgreSQL not included) | ${cpuSeconds.map((seconds) => ((seconds * 1000) / Math.max(1, processed)).toFixed(2)).join(' + ')} ms | — | — |`,
     `| PostgreSQL CPU per processed turn (all its processes, from the start of the load to the last reply) | ${((pgCpuSeconds * 1000) / Math.max(1, processed)).toFixed(2)} ms | — | — |`,
+    `| process_inbox jobs still queued at the last reply (their messages already answered) / time until the queue was empty | ${tail.leftAtLastReply} / ${tail.seconds === null ? 'not empty by the deadline' : `${tail.seconds.toFixed(1)} s`} | — | — |`,
+    `| processed turns/s counting that tail (first request → no process_inbox job left) | ${tail.seconds === null ? '—' : (processed / ((finished - started) / 1000 + tail.seconds)).toFixed(0)} | — | — |`,
+    `| CPU of that tail (servers + PostgreSQL) per processed turn | ${((tailCpuSeconds * 1000) / Math.max(1, processed)).toFixed(2)} ms | — | — |`,
     `| ack → reply at Graph API, p50 | ${pickPercentile(turnLatencies, 50).toFixed(0)} ms | — | — |`,
     `| ack → reply at Graph API, p99 | ${pickPercentile(turnLatencies, 99).toFixed(0)} ms | — | — |`,
     `| messages acknowledged / replies received | ${acked} / ${processed} | equal | — |`,
@@ -249,6 +258,35 @@ async function main(): Promise<void> {
   ].join('\n');
   const name = ROLES.join('-') === 'web-worker' ? 'webhook' : `webhook-${ROLES.join('-')}`;
   writeBenchReport(OFFERED_RATE ? `${name}-at-${OFFERED_RATE}` : name, markdown);
+}
+
+/**
+ * Waits until no process_inbox job is left (timers and cron jobs due later do not count); returns
+ * how many were queued at the call and how long emptying took (null: not empty by the deadline).
+ */
+async function waitForInboxJobs(url: string, deadline: number): Promise<{ leftAtLastReply: number; seconds: number | null }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const count = async () =>
+    Number(
+      (
+        await client.query<{ count: string }>(
+          `SELECT count(*) AS count FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = $1`,
+          [PROCESS_INBOX_TASK],
+        )
+      ).rows[0]!.count,
+    );
+  const started = performance.now();
+  const leftAtLastReply = await count();
+  try {
+    while ((await count()) > 0) {
+      if (Date.now() > deadline) return { leftAtLastReply, seconds: null };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await client.end();
+  }
+  return { leftAtLastReply, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Prints the statements that used the most database time, with calls per processed turn. */
@@ -263,6 +301,11 @@ async function printStatementStats(url: string, turns: number): Promise<void> {
   );
   // Every statement counts here, BEGIN and COMMIT too: each is a round trip the app and the database both pay for.
   const [all] = (await client.query<{ calls: string; total_ms: number }>('SELECT sum(calls) AS calls, sum(total_exec_time) AS total_ms FROM pg_stat_statements')).rows;
+  // Row writes per table: an update that is not HOT writes every index of the table again.
+  const tables = await client.query<{ name: string; ins: string; upd: string; hot: string; del: string; vacuums: string }>(
+    `SELECT schemaname || '.' || relname AS name, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_hot_upd AS hot, n_tup_del AS del, autovacuum_count AS vacuums
+       FROM pg_stat_user_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0 ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC LIMIT 10`,
+  );
   await client.end();
   console.log(`All statements: ${(Number(all!.calls) / Math.max(1, turns)).toFixed(1)} calls per turn, ${all!.total_ms.toFixed(0)} ms executing.`);
   console.log('| database ms (executing) | planning ms (plans per call) | calls per turn | mean ms | max ms | blocks per call | statement |\n|---:|---:|---:|---:|---:|---:|---|');
@@ -270,6 +313,11 @@ async function printStatementStats(url: string, turns: number): Promise<void> {
     const calls = Number(row.calls);
     const planning = `${row.plan_ms.toFixed(0)} (${(Number(row.plans) / Math.max(1, calls)).toFixed(2)})`;
     console.log(`| ${row.total_ms.toFixed(0)} | ${planning} | ${(calls / Math.max(1, turns)).toFixed(2)} | ${row.mean_ms.toFixed(3)} | ${row.max_ms.toFixed(1)} | ${(Number(row.blocks) / Math.max(1, calls)).toFixed(0)} | ${row.query.replace(/\|/g, '/')} |`);
+  }
+  const perTurn = (count: string) => (Number(count) / Math.max(1, turns)).toFixed(2);
+  console.log('\n| table | inserts per turn | updates per turn | of them HOT | deletes per turn | autovacuums |\n|---|---:|---:|---:|---:|---:|');
+  for (const table of tables.rows) {
+    console.log(`| ${table.name} | ${perTurn(table.ins)} | ${perTurn(table.upd)} | ${perTurn(table.hot)} | ${perTurn(table.del)} | ${table.vacuums} |`);
   }
 }
 

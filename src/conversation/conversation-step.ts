@@ -263,12 +263,17 @@ export interface ProcessInboxParams {
 }
 
 /**
- * A sender's burst queues one job per message, but the first step handles every pending message:
- * the jobs of messages it took along find theirs processed, and stop after this one read.
+ * A sender's burst queues one job per message, but a step handles every pending message of its
+ * sender: the jobs of messages it took along find theirs processed. Such a job goes on only when
+ * the sender has other messages waiting (answering them now beats waiting for their own jobs);
+ * else it stops after this one read by key. (Exported for the plan test: test/platform/plan-cache.test.ts.)
  */
-const IS_INBOX_PENDING_SQL: SqlStatement = {
+export const INBOX_PENDING_SQL: SqlStatement = {
   name: 'conversation-inbox-pending',
-  text: `SELECT processed_at IS NULL AS pending FROM inbox_messages WHERE id = $1::uuid AND business_id = $2::uuid`,
+  text: `SELECT own.processed_at IS NULL AS pending,
+                EXISTS (SELECT 1 FROM inbox_messages other
+                         WHERE other.customer_id = own.customer_id AND other.processed_at IS NULL AND other.business_id = own.business_id) AS has_other_pending
+           FROM inbox_messages own WHERE own.id = $1::uuid AND own.business_id = $2::uuid`,
 };
 
 /**
@@ -415,12 +420,16 @@ async function tryOptimisticStep(deps: ConversationDeps, params: ProcessInboxPar
  * transaction (optimistic-step.ts); a turn that needs the database, or lost a race, runs locked.
  */
 export async function processInbox(deps: ConversationDeps, params: ProcessInboxParams): Promise<number> {
+  // After a burst most jobs find their message answered by an earlier step of the sender
+  // (bench:webhook: ~85 % of the jobs of a 30 s burst): with nothing else waiting, one read by key
+  // settles them instead of a step's opening read.
+  if (params.inboxId) {
+    const [inbox] = await querySql<{ pending: boolean; has_other_pending: boolean }>(poolOf(deps.prisma), INBOX_PENDING_SQL, [params.inboxId, params.businessId]);
+    if (inbox && !inbox.pending && !inbox.has_other_pending) return 0;
+  }
   if (deps.sender) {
     const optimistic = await tryOptimisticStep(deps, params);
     if (optimistic !== 'needs_lock') return optimistic;
-  } else if (params.inboxId) {
-    const [inbox] = await querySql<{ pending: boolean }>(poolOf(deps.prisma), IS_INBOX_PENDING_SQL, [params.inboxId, params.businessId]);
-    if (inbox && !inbox.pending) return 0;
   }
   const outcome = await runStepTransaction(deps, async (tx, isSerializable) => {
     const opened = await openStep(deps, tx, params, isSerializable);

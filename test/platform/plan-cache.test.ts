@@ -4,6 +4,7 @@
  * and those kept plans read the growing tables by their keys even when made on empty tables.
  */
 import { CLOSE_STEP_SQL, CREATE_STEP_SQL } from '../../src/conversation/conversation-repository';
+import { INBOX_PENDING_SQL } from '../../src/conversation/conversation-step';
 import { createPrismaClient, disconnectPrisma, poolOf } from '../../src/platform';
 import { APPLY_STATUSES_SQL } from '../../src/whatsapp/inbox-repository';
 import { CLAIM_SQL } from '../../src/whatsapp/send-gate-claims';
@@ -53,6 +54,7 @@ describe('app pool: prepared statements are planned once per connection', () => 
   it.each([
     ['the step’s save on first contact', 'inbox_messages', CREATE_STEP_SQL],
     ['the step’s save', 'inbox_messages', CLOSE_STEP_SQL],
+    ['a job’s check of its message and its sender’s others', 'inbox_messages', INBOX_PENDING_SQL],
     ['the send gate’s claim', 'outbox_messages', CLAIM_SQL],
     ['the delivery statuses’ update', 'outbox_messages', APPLY_STATUSES_SQL],
   ])('plans %s on empty tables with a read of %s by its index, never a scan of it', async (_label, table, statement) => {

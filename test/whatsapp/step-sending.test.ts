@@ -97,6 +97,24 @@ describe('a step sends its messages itself', () => {
     expect(graph.requests.length).toBe(afterFirst);
   });
 
+  it('a job whose message was answered still answers the messages its sender sent since, at once; their own jobs then send nothing', async () => {
+    await clearJobs();
+    const from = '34612000009';
+    await post(from, 'hi');
+    const [first] = await jobs('process_inbox');
+    expect(await processInbox(deps, first!.payload as never)).toBe(1);
+    await post(from, 'hola');
+    const [, second] = await jobs('process_inbox');
+    const before = graph.requests.length;
+    // The first message's job runs again (as a job of a message an earlier step took along does).
+    expect(await processInbox(deps, first!.payload as never)).toBe(1);
+    const sent = graph.requests.slice(before);
+    expect(sent.map((r) => (r.body.status === 'read' ? 'read' : r.body.type))).toEqual(['read', 'interactive']);
+    expect(JSON.stringify(sent[1]!.body)).toMatch(/Reservar|cita/i);
+    expect(await processInbox(deps, second!.payload as never)).toBe(0);
+    expect(graph.requests.length).toBe(before + 2);
+  });
+
   it('a step that waited for the lock of a step that handled its message handles nothing again', async () => {
     await clearJobs();
     const from = '34612000005';

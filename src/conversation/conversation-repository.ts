@@ -76,7 +76,7 @@ export async function openConversation(
 }
 
 function toPending(raw: unknown): PendingInboxMessage[] {
-  return (raw as Array<{ id: string; wa_message_id: string; message: unknown }>).map((entry) => ({ id: entry.id, waMessageId: entry.wa_message_id, message: entry.message }));
+  return (raw as Array<{ id: string; wa_message_id: string; message: unknown; job_id: string | null }>).map(toPendingMessage);
 }
 
 /** What peekConversation returns: the parties, the conversation as last committed, and the pending inbox. */
@@ -101,7 +101,7 @@ export async function peekConversation(db: SqlTarget, params: { businessId: stri
 
 /** The pending inbox of customer $2 of business $1, oldest first; one text for both reads (open and fallback). */
 function pendingInboxSql(limitParameter: string): string {
-  return `SELECT id, wa_message_id, message, sent_at, received_at FROM inbox_messages
+  return `SELECT id, wa_message_id, message, job_id, sent_at, received_at FROM inbox_messages
            WHERE business_id = $1::uuid AND customer_id = $2::uuid AND processed_at IS NULL
            ORDER BY sent_at ASC, received_at ASC, id ASC LIMIT ${limitParameter}::int`;
 }
@@ -127,7 +127,7 @@ const OPEN_CONVERSATION_SQL: SqlStatement = {
       RETURNING *, (xmax = 0) AS is_new),
     seen AS (SELECT version FROM conversations WHERE customer_id = $2::uuid AND business_id = $1::uuid),
     pending AS (
-      SELECT COALESCE(json_agg(json_build_object('id', i.id, 'wa_message_id', i.wa_message_id, 'message', i.message)
+      SELECT COALESCE(json_agg(json_build_object('id', i.id, 'wa_message_id', i.wa_message_id, 'message', i.message, 'job_id', i.job_id::text)
                                ORDER BY i.sent_at, i.received_at, i.id), '[]'::json) AS rows
       FROM (${pendingInboxSql('$4')}) i)
     SELECT p.*, (SELECT version FROM seen) AS seen_version, (SELECT rows FROM pending) AS pending, c.id AS conversation_id, c.machine_version, c.snapshot, c.version, c.state_value, c.is_handoff, c.handoff_reason,
@@ -140,7 +140,7 @@ const PEEK_CONVERSATION_SQL: SqlStatement = {
   name: 'conversation-peek',
   text: `WITH parties AS (${PARTIES_SQL}),
     pending AS (
-      SELECT COALESCE(json_agg(json_build_object('id', i.id, 'wa_message_id', i.wa_message_id, 'message', i.message)
+      SELECT COALESCE(json_agg(json_build_object('id', i.id, 'wa_message_id', i.wa_message_id, 'message', i.message, 'job_id', i.job_id::text)
                                ORDER BY i.sent_at, i.received_at, i.id), '[]'::json) AS rows
       FROM (${pendingInboxSql('$3')}) i)
     SELECT p.*, (SELECT rows FROM pending) AS pending, c.id AS conversation_id, c.machine_version, c.snapshot, c.version, c.state_value, c.is_handoff, c.handoff_reason,
@@ -201,6 +201,8 @@ export interface PendingInboxMessage {
   id: string;
   waMessageId: string;
   message: unknown;
+  /** The process_inbox job queued for it (a bigint as text); null for messages stored before job ids were kept. */
+  jobId: string | null;
 }
 
 /**
@@ -210,8 +212,12 @@ export interface PendingInboxMessage {
  * waited for has just processed.
  */
 export async function findPendingInbox(db: SqlTarget, params: { businessId: string; customerId: string; limit: number }): Promise<PendingInboxMessage[]> {
-  const rows = await querySql<{ id: string; wa_message_id: string; message: unknown }>(db, PENDING_INBOX_SQL, [params.businessId, params.customerId, params.limit]);
-  return rows.map((row) => ({ id: row.id, waMessageId: row.wa_message_id, message: row.message }));
+  const rows = await querySql<{ id: string; wa_message_id: string; message: unknown; job_id: string | null }>(db, PENDING_INBOX_SQL, [params.businessId, params.customerId, params.limit]);
+  return rows.map(toPendingMessage);
+}
+
+function toPendingMessage(row: { id: string; wa_message_id: string; message: unknown; job_id: string | null }): PendingInboxMessage {
+  return { id: row.id, waMessageId: row.wa_message_id, message: row.message, jobId: row.job_id };
 }
 
 const PENDING_INBOX_SQL: SqlStatement = { name: 'conversation-pending-inbox', text: pendingInboxSql('$3') };

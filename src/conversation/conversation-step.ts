@@ -44,6 +44,7 @@ import { chooseLocale } from './locale';
 import { executeEffect, queueForCustomer, SerializableStepRequired, type ConversationEventPayload, type EffectContext, type FlowSendingOptions } from './effect-executor';
 import { DEFAULT_EMERGENCY_KEYWORDS } from './classify-text';
 import { renderMessage } from './render-message';
+import { completeTakenAlongJobs, takenAlongJobIds } from './taken-along-jobs';
 
 type ConversationSnapshot = SnapshotFrom<typeof conversationMachine>;
 
@@ -205,13 +206,16 @@ async function closeStep(deps: ConversationDeps, tx: Prisma.TransactionClient, s
 }
 
 /**
- * After the commit: sends the step's messages in this job when an inline sender is configured.
+ * After the commit: sends the step's messages in this job when an inline sender is configured, and
+ * completes the queued jobs of the messages the step took along (taken-along-jobs.ts).
  * A crash between the commit and this send leaves the rows queued; the outbox sweep (a cron job,
  * src/whatsapp/outbox-sweep.ts) hands them to a send_outbox job.
  */
-async function sendAfterStep(deps: ConversationDeps, job: SendOutboxPayload | null): Promise<void> {
-  if (!job || !deps.sender) return;
-  await sendQueuedForRecipient({ ...deps.sender, prisma: deps.prisma, clock: deps.clock, logger: deps.logger }, job);
+async function sendAfterStep(deps: ConversationDeps, job: SendOutboxPayload | null, takenAlongJobs: readonly string[] = []): Promise<void> {
+  // Alongside the send, not before it: the customer's reply does not wait for the bookkeeping.
+  const completing = completeTakenAlongJobs(poolOf(deps.prisma), deps.logger, takenAlongJobs);
+  if (job && deps.sender) await sendQueuedForRecipient({ ...deps.sender, prisma: deps.prisma, clock: deps.clock, logger: deps.logger }, job);
+  await completing;
 }
 
 /** Outcome of flood control for one inbound message. */
@@ -409,7 +413,7 @@ async function tryOptimisticStep(deps: ConversationDeps, params: ProcessInboxPar
   // Another step of this sender committed since the read: run again, locked, on what is left.
   if (!isSaved) return 'needs_lock';
   deps.logger.debug({ customer: maskPhone(ctx.customer.waId), messages: pending.length, state: stateLabel(state.snapshot), isOptimistic: true }, 'conversation step');
-  await sendAfterStep(deps, queued > 0 ? { businessId: business.id, recipient: ctx.customer.waId } : null);
+  await sendAfterStep(deps, queued > 0 ? { businessId: business.id, recipient: ctx.customer.waId } : null, takenAlongJobIds(pending, params.inboxId));
   return pending.length;
 }
 
@@ -433,17 +437,17 @@ export async function processInbox(deps: ConversationDeps, params: ProcessInboxP
   }
   const outcome = await runStepTransaction(deps, async (tx, isSerializable) => {
     const opened = await openStep(deps, tx, params, isSerializable);
-    if (!opened) return { handled: 0, sendTo: null };
+    if (!opened) return { handled: 0, sendTo: null, takenAlong: [] };
     const { state, business, pending } = opened;
     // Another step took this job's messages along: nothing to answer, nothing to save (a row this
     // statement has just created is the exception: its placeholder snapshot must be replaced).
-    if (pending.length === 0 && opened.state.ctx.conversation.version > 0 && !opened.wasReset) return { handled: 0, sendTo: null };
+    if (pending.length === 0 && opened.state.ctx.conversation.version > 0 && !opened.wasReset) return { handled: 0, sendTo: null, takenAlong: [] };
     await handlePending(deps, state, business, pending, tx);
     const queued = await closeStep(deps, tx, state, { lastActivityAt: deps.clock.now() });
     deps.logger.debug({ customer: maskPhone(state.ctx.customer.waId), messages: pending.length, state: stateLabel(state.snapshot) }, 'conversation step');
-    return { handled: pending.length, sendTo: queued > 0 ? { businessId: business.id, recipient: state.ctx.customer.waId } : null };
+    return { handled: pending.length, sendTo: queued > 0 ? { businessId: business.id, recipient: state.ctx.customer.waId } : null, takenAlong: takenAlongJobIds(pending, params.inboxId) };
   });
-  await sendAfterStep(deps, outcome.sendTo);
+  await sendAfterStep(deps, outcome.sendTo, outcome.takenAlong);
   return outcome.handled;
 }
 

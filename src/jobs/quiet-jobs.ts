@@ -11,7 +11,11 @@
  */
 import { Pool } from 'pg';
 
-/** SQL of `tapbook_jobs.add_job_without_notify(identifier, payload, max_attempts)`: graphile-worker 0.18's add_jobs for one plain job (no key, queue or run_at) minus pg_notify. */
+/**
+ * SQL of `tapbook_jobs.add_job_without_notify(identifier, payload, max_attempts)`: graphile-worker 0.18's
+ * add_jobs for one plain job (no key, queue or run_at) minus pg_notify; and of
+ * `add_job_with_id_without_notify(job_id, …)` with `next_job_id()`, the same for an id taken beforehand.
+ */
 const INSTALL_ADD_JOB_WITHOUT_NOTIFY_SQL = `
 BEGIN;
 -- Several app processes start at once; IF NOT EXISTS and OR REPLACE are not safe against each other.
@@ -33,6 +37,28 @@ BEGIN
   VALUES (v_task_id, COALESCE(payload, '{}'::json), now(), COALESCE(max_attempts, 25), 0)
   RETURNING id INTO v_job_id;
   RETURN v_job_id;
+END;
+$$;
+-- The same with an id taken beforehand from next_job_id(), so the caller can store the job's id
+-- next to the row it processes (inbox_messages.job_id) in the statement that adds it.
+CREATE OR REPLACE FUNCTION tapbook_jobs.next_job_id() RETURNS bigint LANGUAGE sql VOLATILE AS $$
+  SELECT nextval(pg_get_serial_sequence('graphile_worker._private_jobs', 'id'));
+$$;
+CREATE OR REPLACE FUNCTION tapbook_jobs.add_job_with_id_without_notify(job_id bigint, identifier text, payload json, max_attempts integer DEFAULT NULL)
+RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  v_task_id integer;
+BEGIN
+  INSERT INTO graphile_worker._private_tasks (identifier)
+  SELECT add_job_with_id_without_notify.identifier
+  WHERE NOT EXISTS (SELECT 1 FROM graphile_worker._private_tasks existing WHERE existing.identifier = add_job_with_id_without_notify.identifier)
+  ON CONFLICT DO NOTHING;
+  SELECT id INTO v_task_id FROM graphile_worker._private_tasks WHERE _private_tasks.identifier = add_job_with_id_without_notify.identifier;
+  -- The id comes from the identity's own sequence (next_job_id), so it can never collide.
+  INSERT INTO graphile_worker._private_jobs (id, task_id, payload, run_at, max_attempts, priority)
+  OVERRIDING SYSTEM VALUE
+  VALUES (add_job_with_id_without_notify.job_id, v_task_id, COALESCE(payload, '{}'::json), now(), COALESCE(max_attempts, 25), 0);
+  RETURN add_job_with_id_without_notify.job_id;
 END;
 $$;
 COMMIT;`;

@@ -83,14 +83,15 @@ const STORE_INBOUND_SQL: SqlStatement = {
         SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name), updated_at = now()
       RETURNING id
     ), inbox AS (
-      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at)
-      SELECT $1::uuid, customer.id, $6, $7, $8::jsonb, $9::timestamptz, $5::timestamptz
+      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at, job_id)
+      SELECT $1::uuid, customer.id, $6, $7, $8::jsonb, $9::timestamptz, $5::timestamptz, tapbook_jobs.next_job_id()
       FROM customer
       ON CONFLICT (wa_message_id) DO NOTHING
-      RETURNING id, customer_id
+      RETURNING id, customer_id, job_id
     )
     -- Without NOTIFY: the caller wakes the workers after the commit (src/jobs/quiet-jobs.ts says why).
-    SELECT count(tapbook_jobs.add_job_without_notify(
+    SELECT count(tapbook_jobs.add_job_with_id_without_notify(
+      inbox.job_id,
       $10::text,
       json_build_object('businessId', $1::text, 'customerId', inbox.customer_id, 'inboxId', inbox.id),
       25

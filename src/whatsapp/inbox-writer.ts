@@ -119,15 +119,15 @@ const STORE_INBOUND_BATCH_SQL: SqlStatement = {
         SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name), updated_at = now()
       RETURNING id, business_id, wa_id
     ), inbox AS (
-      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at)
-      SELECT i.business_id, c.id, i.wa_message_id, i.type, i.message, i.sent_at, i.received_at
+      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at, job_id)
+      SELECT i.business_id, c.id, i.wa_message_id, i.type, i.message, i.sent_at, i.received_at, tapbook_jobs.next_job_id()
       FROM input i JOIN customer c ON c.business_id = i.business_id AND c.wa_id = i.wa_id
       ORDER BY i.wa_message_id
       ON CONFLICT (wa_message_id) DO NOTHING
-      RETURNING id, customer_id, business_id, wa_message_id
+      RETURNING id, customer_id, business_id, wa_message_id, job_id
     )
     -- Without NOTIFY: the caller wakes the workers after the commit (src/jobs/quiet-jobs.ts says why).
     SELECT inbox.wa_message_id,
-           tapbook_jobs.add_job_without_notify($2::text, json_build_object('businessId', inbox.business_id::text, 'customerId', inbox.customer_id, 'inboxId', inbox.id), 25) AS job
+           tapbook_jobs.add_job_with_id_without_notify(inbox.job_id, $2::text, json_build_object('businessId', inbox.business_id::text, 'customerId', inbox.customer_id, 'inboxId', inbox.id), 25) AS job
     FROM inbox`,
 };

@@ -56,11 +56,14 @@ describe('inbox writer (group commit)', () => {
     expect(counts.slice(webhooks.length)).toEqual([0, 0, 0, 0, 0]);
     const inbox = await db.prisma.inboxMessage.findMany({ where: { waMessageId: { startsWith: 'wamid.burst.' } } });
     expect(inbox).toHaveLength(40);
-    const jobs = await db.prisma.$queryRaw<Array<{ inbox_id: string }>>`
-      SELECT j.payload->>'inboxId' AS inbox_id FROM graphile_worker._private_jobs j
+    const jobs = await db.prisma.$queryRaw<Array<{ inbox_id: string; job_id: bigint }>>`
+      SELECT j.payload->>'inboxId' AS inbox_id, j.id AS job_id FROM graphile_worker._private_jobs j
       JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'process_inbox'`;
     const jobInboxIds = jobs.map((job) => job.inbox_id).sort();
     expect(jobInboxIds).toEqual(inbox.map((row) => row.id).sort());
+    // Each message knows its job (a step completes the jobs of the messages it takes along), the batch's and the lone write's alike.
+    const jobOf = new Map(jobs.map((job) => [job.inbox_id, String(job.job_id)]));
+    expect(inbox.map((row) => String(row.jobId))).toEqual(inbox.map((row) => jobOf.get(row.id)));
     const customers = await db.prisma.customer.findMany({ where: { waId: { startsWith: '3469900' } }, orderBy: { waId: 'asc' } });
     expect(customers).toHaveLength(10);
     // Every message belongs to its sender's one customer row, which kept the newest profile name.

@@ -78,7 +78,7 @@ describe('a step sends its messages itself', () => {
     ]);
   });
 
-  it("a burst is handled by its first job; the others stop after one read and send nothing", async () => {
+  it("a burst is handled by its first job, which completes the jobs of the others (taken already, they stop after one read and send nothing)", async () => {
     await clearJobs();
     const from = '34612000002';
     for (let i = 0; i < 3; i += 1) await post(from, 'hi');
@@ -92,9 +92,27 @@ describe('a step sends its messages itself', () => {
     expect(sent.map((r) => (r.body.status === 'read' ? 'read' : r.body.type))).toEqual(['read', 'interactive', 'interactive', 'interactive']);
     const newest = await db.prisma.inboxMessage.findFirstOrThrow({ where: { customer: { waId: from } }, orderBy: [{ sentAt: 'desc' }, { receivedAt: 'desc' }, { id: 'desc' }] });
     expect(sent[0]!.body.message_id).toBe(newest.waMessageId);
+    // The jobs of the two messages it took along are done with it: only the running job is left.
+    expect((await jobs('process_inbox')).map((job) => job.payload.inboxId)).toEqual([queued[0]!.payload.inboxId]);
+    // Had a worker taken them already, they stop after one read and send nothing.
     expect(await processInbox(deps, queued[1]!.payload as never)).toBe(0);
     expect(await processInbox(deps, queued[2]!.payload as never)).toBe(0);
     expect(graph.requests.length).toBe(afterFirst);
+  });
+
+  it('leaves the job of a message it took along alone when a worker has already taken that job', async () => {
+    await clearJobs();
+    const from = '34612000010';
+    await post(from, 'hi');
+    await post(from, 'hi');
+    const queued = await jobs('process_inbox');
+    expect(queued).toHaveLength(2);
+    await db.prisma.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'another-worker'
+      WHERE payload->>'inboxId' = ${queued[1]!.payload.inboxId}`;
+    expect(await processInbox(deps, queued[0]!.payload as never)).toBe(2);
+    // Deleting a running job would lose graphile-worker's bookkeeping of it: it runs, finds nothing, and ends.
+    expect((await jobs('process_inbox')).map((job) => job.payload.inboxId)).toEqual(queued.map((job) => job.payload.inboxId));
+    expect(await processInbox(deps, queued[1]!.payload as never)).toBe(0);
   });
 
   it('a job whose message was answered still answers the messages its sender sent since, at once; their own jobs then send nothing', async () => {

@@ -63,7 +63,7 @@ END;
 $$;
 COMMIT;`;
 
-/** Installs (or updates) tapbook_jobs.add_job_without_notify; safe when several processes start at once. */
+/** Installs (or updates) the tapbook_jobs functions above; safe when several processes start at once. */
 export async function installAddJobWithoutNotify(connectionString: string): Promise<void> {
   const pool = new Pool({ connectionString, max: 1 });
   try {

@@ -102,7 +102,7 @@ function toInputRow(params: StoreParams, event: InboundMessageEvent, position: n
 
 // The single-webhook statement of inbox-repository.ts, for many rows: each sender upserted once
 // (ON CONFLICT DO UPDATE may touch a row only once per statement), rows locked in key order so two
-// processes' batches cannot deadlock, then the new messages and one job each.
+// processes' batches cannot deadlock, then the new messages and one job each (its id kept with the message).
 const STORE_INBOUND_BATCH_SQL: SqlStatement = {
   name: 'store_inbound_batch',
   text: `

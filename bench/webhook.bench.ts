@@ -5,8 +5,8 @@
  *
  * Reports acknowledged messages/s with p50/p99 ack latency, and fully processed turns/s with
  * p50/p99 from the 200 to the bot's reply reaching the fake Graph API. The clock of turns/s stops
- * at the last reply; the jobs still queued then (of messages an earlier step already answered) are
- * measured apart: how many, how long until none is left, their CPU, and turns/s counting them.
+ * at the last reply; process_inbox jobs still queued then (of messages a step already answered)
+ * are measured apart: how many, how long until none is left, their CPU, and turns/s counting them.
  *
  * Options (env): BENCH_SECONDS (30), BENCH_CONNECTIONS (16), BENCH_SENDERS (5000), BENCH_ROLES
  * ("web,worker": an HTTP-only process and a worker-only process, as a deployment scales them;
@@ -208,8 +208,8 @@ async function main(): Promise<void> {
   // CPU seconds each server process used (user + system), read before they stop.
   const cpuSeconds = servers.map((server) => readCpuSeconds(server.pid!));
   const pgCpuSeconds = readPostgresCpuSeconds(pgDataDir) - pgCpuBefore;
-  // A step answers all of its sender's pending messages; the jobs of the messages it took along
-  // are still queued and run afterwards with nothing to do. Measure that tail apart from the turns.
+  // A step answers all of its sender's pending messages and completes their queued jobs; a job it
+  // missed runs afterwards with nothing to do. Measure any such tail apart from the turns.
   const tail = hasWorkers ? await waitForInboxJobs(db.urlFor('bench'), Date.now() + 5 * 60_000) : { leftAtLastReply: 0, seconds: 0 };
   const tailCpuSeconds = servers.reduce((sum, server, index) => sum + readCpuSeconds(server.pid!) - cpuSeconds[index]!, 0) + readPostgresCpuSeconds(pgDataDir) - pgCpuBefore - pgCpuSeconds;
 
@@ -289,7 +289,7 @@ async function waitForInboxJobs(url: string, deadline: number): Promise<{ leftAt
   return { leftAtLastReply, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Prints the statements that used the most database time, with calls per processed turn. */
+/** Prints the statements that used the most database time, with calls per processed turn, and the row writes per table. */
 async function printStatementStats(url: string, turns: number): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();

@@ -12,35 +12,17 @@
 import { Pool } from 'pg';
 
 /**
- * SQL of `tapbook_jobs.add_job_without_notify(identifier, payload, max_attempts)`: graphile-worker 0.18's
- * add_jobs for one plain job (no key, queue or run_at) minus pg_notify; and of
- * `add_job_with_id_without_notify(job_id, …)` with `next_job_id()`, the same for an id taken beforehand.
+ * SQL of `tapbook_jobs.add_job_with_id_without_notify(job_id, identifier, payload, max_attempts)`:
+ * graphile-worker 0.18's add_jobs for one plain job (no key, queue or run_at) minus pg_notify, with
+ * an id from `next_job_id()`; and of `add_job_without_notify(identifier, payload, max_attempts)`, which takes the id itself.
  */
 const INSTALL_ADD_JOB_WITHOUT_NOTIFY_SQL = `
 BEGIN;
 -- Several app processes start at once; IF NOT EXISTS and OR REPLACE are not safe against each other.
 SELECT pg_advisory_xact_lock(hashtext('tapbook_jobs.install'));
 CREATE SCHEMA IF NOT EXISTS tapbook_jobs;
-CREATE OR REPLACE FUNCTION tapbook_jobs.add_job_without_notify(identifier text, payload json, max_attempts integer DEFAULT NULL)
-RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
-DECLARE
-  v_task_id integer;
-  v_job_id bigint;
-BEGIN
-  -- As add_jobs does: make sure the task exists without consuming identity values needlessly.
-  INSERT INTO graphile_worker._private_tasks (identifier)
-  SELECT add_job_without_notify.identifier
-  WHERE NOT EXISTS (SELECT 1 FROM graphile_worker._private_tasks existing WHERE existing.identifier = add_job_without_notify.identifier)
-  ON CONFLICT DO NOTHING;
-  SELECT id INTO v_task_id FROM graphile_worker._private_tasks WHERE _private_tasks.identifier = add_job_without_notify.identifier;
-  INSERT INTO graphile_worker._private_jobs (task_id, payload, run_at, max_attempts, priority)
-  VALUES (v_task_id, COALESCE(payload, '{}'::json), now(), COALESCE(max_attempts, 25), 0)
-  RETURNING id INTO v_job_id;
-  RETURN v_job_id;
-END;
-$$;
--- The same with an id taken beforehand from next_job_id(), so the caller can store the job's id
--- next to the row it processes (inbox_messages.job_id) in the statement that adds it.
+-- The id is taken beforehand from next_job_id() so that a caller can keep it next to the row the
+-- job processes (inbox_messages.job_id) in the statement that adds the job.
 CREATE OR REPLACE FUNCTION tapbook_jobs.next_job_id() RETURNS bigint LANGUAGE sql VOLATILE AS $$
   SELECT nextval(pg_get_serial_sequence('graphile_worker._private_jobs', 'id'));
 $$;
@@ -49,6 +31,7 @@ RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   v_task_id integer;
 BEGIN
+  -- As add_jobs does: make sure the task exists without consuming identity values needlessly.
   INSERT INTO graphile_worker._private_tasks (identifier)
   SELECT add_job_with_id_without_notify.identifier
   WHERE NOT EXISTS (SELECT 1 FROM graphile_worker._private_tasks existing WHERE existing.identifier = add_job_with_id_without_notify.identifier)
@@ -60,6 +43,11 @@ BEGIN
   VALUES (add_job_with_id_without_notify.job_id, v_task_id, COALESCE(payload, '{}'::json), now(), COALESCE(max_attempts, 25), 0);
   RETURN add_job_with_id_without_notify.job_id;
 END;
+$$;
+-- For callers that need not know the id (and web processes of the previous release during a deploy).
+CREATE OR REPLACE FUNCTION tapbook_jobs.add_job_without_notify(identifier text, payload json, max_attempts integer DEFAULT NULL)
+RETURNS bigint LANGUAGE sql VOLATILE AS $$
+  SELECT tapbook_jobs.add_job_with_id_without_notify(tapbook_jobs.next_job_id(), identifier, payload, max_attempts);
 $$;
 COMMIT;`;
 

@@ -21,12 +21,17 @@ export function createPrismaClient(options: {
   // An idle pooled connection that the server drops (restart, admin command) emits 'error' on
   // the pool; without a listener Node would crash the whole process.
   pool.on('error', options.onIdleClientError ?? (() => undefined));
-  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Prisma's 5 s default lets a short transaction fail on a loaded host (a slow seed, a busy
+  // CI machine) although nothing is wrong; a stuck one still ends, and the pool stays bounded.
+  const client = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_DEFAULTS });
   pools.set(client, pool);
   return client;
 }
 
 const pools = new WeakMap<PrismaClient, Pool>();
+
+/** Interactive transactions wait up to 10 s for a connection and may run up to 30 s. */
+const TRANSACTION_DEFAULTS = { maxWait: 10_000, timeout: 30_000 } as const;
 
 /**
  * Every pooled connection starts with `plan_cache_mode = force_generic_plan`: a prepared statement

@@ -35,8 +35,11 @@ export function createApp(deps: AppDeps): Express {
 
   app.get('/health', async (_req, res) => {
     const database = await checkDatabase(deps.prisma);
-    if (database.ok) res.json({ status: 'ok', database: 'ok' });
-    else res.status(503).json({ status: 'error', database: 'unavailable', reason: database.reason });
+    // The IANA data inside Node decides every local time customers see; naming it lets an operator
+    // spot a Node upgrade that brought older rules.
+    const tzdata = process.versions.tz;
+    if (database.ok) res.json({ status: 'ok', database: 'ok', tzdata });
+    else res.status(503).json({ status: 'error', database: 'unavailable', reason: database.reason, tzdata });
   });
 
   app.use(

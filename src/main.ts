@@ -113,8 +113,8 @@ async function main(): Promise<void> {
   // Printed only once the signal handlers are in place: whoever waits for this line (a test, a
   // supervisor) may send SIGINT right away, and before the handlers Node would just die with 130.
   const role = config.processRole === 'all' ? '' : ` (${config.processRole} process only)`;
-  if (runsHttp) console.log(`Tapbook listening on http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}${role} — ${mode}; ${where}`);
-  else console.log(`Tapbook job worker running${role} — ${mode}; ${where}`);
+  if (runsHttp) console.log(`Tapbook listening on http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}${role} — ${mode}; ${where}; tz data ${process.versions.tz}`);
+  else console.log(`Tapbook job worker running${role} — ${mode}; ${where}; tz data ${process.versions.tz}`);
 }
 
 main().catch((error: unknown) => {

@@ -18,7 +18,7 @@ describe('GET /health', () => {
     const app = createApp({ config, prisma: db.prisma, logger, clock: systemClock });
     const res = await request(app).get('/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', database: 'ok' });
+    expect(res.body).toEqual({ status: 'ok', database: 'ok', tzdata: process.versions.tz });
   });
 
   it('answers 503 with a reason when the database is down', async () => {

@@ -64,7 +64,7 @@ describe('npm start (embedded PostgreSQL)', () => {
     expect(first.stdoutLines[0]).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ — sandbox mode/);
     const health = await fetch(`${first.baseUrl}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    expect(await health.json()).toEqual({ status: 'ok', database: 'ok', tzdata: process.versions.tz });
     expect(fs.existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
 
     const firstStop = await stopServer(first);

@@ -3,7 +3,7 @@
  * mount the app in-process with their own database and clock.
  */
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { checkDatabase, type AppConfig, type Clock, type Logger, type PrismaClient } from './platform';
+import { checkDatabase, type AppConfig, type Clock, type Logger, type OutboundPolicy, type PrismaClient } from './platform';
 import { sendError, toHttpError } from './platform/http-errors';
 import { createWebhookRouter } from './whatsapp';
 import { createSandboxRouter } from './admin';
@@ -18,6 +18,11 @@ export interface AppDeps {
   prisma: PrismaClient;
   logger: Logger;
   clock: Clock;
+  /**
+   * Tests only: the policy of URLs the server calls (webhooks, calendar feeds), e.g. to let the
+   * suite's loopback receivers through. The running server passes nothing: public addresses only.
+   */
+  outbound?: OutboundPolicy;
 }
 
 /** Builds the Express app: routes, JSON errors, 404s. */
@@ -56,8 +61,8 @@ export function createApp(deps: AppDeps): Express {
       clock: deps.clock,
       bookings,
       encryptionKey: deps.config.dataEncryptionKey,
-      // Webhook subscribers on localhost are a development convenience, never allowed in production.
-      allowsLoopbackUrls: deps.config.env !== 'production',
+      allowsLoopbackUrls: deps.outbound?.allowsLoopback === true,
+      ...(deps.outbound?.resolveHost ? { resolveHost: deps.outbound.resolveHost } : {}),
     }),
   );
 

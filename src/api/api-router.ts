@@ -24,7 +24,7 @@ import { buildStaffCalendarRoutes } from './staff-calendar-routes';
 import { buildReminderRuleRoutes } from './reminder-rule-routes';
 import { buildWebhookSubscriptionRoutes } from './webhook-subscription-routes';
 import { buildWhatsAppNumberRoutes } from './whatsapp-number-routes';
-import { resolveWithDns, type HostResolver } from '../calendar';
+import { resolveWithDns, type HostResolver } from '../platform/safe-fetch';
 import { authenticateRequest, ensureRoleAccess, type ApiAuth } from './auth';
 import { renderDocsPage } from './docs-page';
 import { hashRequest, runIdempotent, type StoredResponse } from './idempotency';
@@ -43,7 +43,7 @@ export interface ApiRouterDeps {
   bookings?: BookingService;
   /** DATA_ENCRYPTION_KEY (config.dataEncryptionKey); undefined → routes that store a secret answer 409. */
   encryptionKey?: Buffer;
-  /** Lets webhook and calendar URLs on http://localhost / 127.0.0.1 through: only when NODE_ENV is test or development. */
+  /** Tests only: lets webhook and calendar URLs on http://localhost / 127.0.0.1 through (never set by the running server). */
   allowsLoopbackUrls?: boolean;
   /** Resolves host names for the SSRF check of webhook and calendar URLs (default: system DNS). */
   resolveHost?: HostResolver;

@@ -13,7 +13,6 @@ export {
   STAFF_FEED_PAST_DAYS,
 } from './staff-feed-repository';
 export { findBusyIntervals, mergeIntervals, MAX_INTERVALS_PER_FEED, type BusyInterval, type BusyTimesResult } from './busy-times';
-export { checkPublicUrl, isInternalAddress, resolveWithDns, type HostResolver, type PublicUrlCheck } from './public-url';
 export {
   listExternalCalendars,
   countExternalCalendars,

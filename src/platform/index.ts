@@ -7,3 +7,16 @@ export { openDatabase, ensureDatabaseExists, type OpenedDatabase } from './datab
 export { applyMigrations, diffSchemas } from './migrations';
 export { loadEsm } from './load-esm';
 export * from './errors';
+export {
+  safeFetch,
+  checkOutboundUrl,
+  classifyAddress,
+  resolveWithDns,
+  OutboundRequestError,
+  type OutboundPolicy,
+  type HostResolver,
+  type OutboundUrlCheck,
+  type SafeResponse,
+  type SafeFetchInit,
+  type AddressClass,
+} from './safe-fetch';

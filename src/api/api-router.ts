@@ -26,6 +26,7 @@ import { buildWebhookSubscriptionRoutes } from './webhook-subscription-routes';
 import { buildWhatsAppNumberRoutes } from './whatsapp-number-routes';
 import { resolveWithDns, type HostResolver } from '../platform/safe-fetch';
 import { authenticateRequest, ensureRoleAccess, type ApiAuth } from './auth';
+import { createAuthThrottle } from './auth-throttle';
 import { renderDocsPage } from './docs-page';
 import { hashRequest, runIdempotent, type StoredResponse } from './idempotency';
 import { buildOpenApiDocument } from './openapi';
@@ -39,6 +40,8 @@ export interface ApiRouterDeps {
   clock: Clock;
   /** Requests per minute per key (token bucket); default 600. */
   rateLimitPerMinute?: number;
+  /** Failed authentications (401) per minute per client address before 429; default 30. */
+  failedAuthPerMinute?: number;
   /** The app's booking core (with its reminder and event listeners); a bare one when absent (tests). */
   bookings?: BookingService;
   /** DATA_ENCRYPTION_KEY (config.dataEncryptionKey); undefined → routes that store a secret answer 409. */
@@ -50,6 +53,7 @@ export interface ApiRouterDeps {
 }
 
 const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+const DEFAULT_FAILED_AUTH_PER_MINUTE = 30;
 const BODY_LIMIT = '100kb';
 
 /** Every route of the API (documented and mounted), including the document itself. */
@@ -107,6 +111,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
   const router = Router();
   const log = deps.logger.child({ component: 'api' });
   const limiter = createRateLimiter({ requestsPerMinute: deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, now: () => deps.clock.now().getTime() });
+  const authThrottle = createAuthThrottle({ failuresPerMinute: deps.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE, now: () => deps.clock.now().getTime() });
   router.use('/v1', express.json({ limit: BODY_LIMIT }));
 
   for (const route of buildApiRoutes(deps)) {
@@ -114,7 +119,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
       try {
         let auth: ApiAuth | undefined;
         if (!route.isPublic) {
-          auth = await authenticateRequest(deps.prisma, req, deps.clock.now());
+          auth = await authThrottle.guard(req, () => authenticateRequest(deps.prisma, req, deps.clock.now()));
           const decision = limiter.take(auth.keyId);
           if (!decision.isAllowed) {
             throw new ApiError(429, 'rate_limited', `Too many requests for this key. Retry after ${decision.retryAfterSeconds} s.`, undefined, {

@@ -135,12 +135,12 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
         const body = parsePart(route.body, req.body, 'body', issues);
         if (issues.length > 0) throw new ApiError(400, 'invalid_request', 'The request is not valid; see details for each field.', issues);
 
-        const execute = async (): Promise<StoredResponse & { contentType?: string }> => {
+        const execute = async (): Promise<StoredResponse & { contentType?: string; headers?: Record<string, string> }> => {
           const result = await route.handle({ params, query, body, auth: auth!, req });
-          return result instanceof RouteResponse ? { status: result.status, body: result.body, contentType: result.contentType } : { status: route.status, body: result };
+          return result instanceof RouteResponse ? { status: result.status, body: result.body, contentType: result.contentType, headers: result.headers } : { status: route.status, body: result };
         };
         const idempotencyKey = req.get('idempotency-key');
-        let response: StoredResponse & { contentType?: string };
+        let response: StoredResponse & { contentType?: string; headers?: Record<string, string> };
         if (route.method === 'post' && auth && idempotencyKey !== undefined) {
           const result = await runIdempotent(deps.prisma, {
             businessId: auth.businessId,
@@ -154,6 +154,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
         } else {
           response = await execute();
         }
+        if (response.headers) res.set(response.headers);
         if (response.body === undefined) res.status(response.status).end();
         else if (response.contentType) res.status(response.status).type(response.contentType).send(response.body);
         else res.status(response.status).json(response.body);

@@ -5,6 +5,7 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { checkDatabase, type AppConfig, type Clock, type Logger, type OutboundPolicy, type PrismaClient } from './platform';
 import { sendError, toHttpError } from './platform/http-errors';
+import { createSecurityHeaders } from './platform/security-headers';
 import { createWebhookRouter } from './whatsapp';
 import { createSandboxRouter } from './admin';
 import { createApiRouter } from './api';
@@ -29,6 +30,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Security headers on every response (CSP, nosniff, no framing), pages of every component alike.
+  app.use(createSecurityHeaders());
   // One booking core for every entry point, with the listeners that plan reminders, write
   // outgoing events and alert staff inside each booking's transaction.
   const bookings = createBookingService({ prisma: deps.prisma, clock: deps.clock, listeners: createBookingListeners({ clock: deps.clock }) });

@@ -27,7 +27,7 @@ import { buildWhatsAppNumberRoutes } from './whatsapp-number-routes';
 import { resolveWithDns, type HostResolver } from '../platform/safe-fetch';
 import { authenticateRequest, ensureRoleAccess, type ApiAuth } from './auth';
 import { createAuthThrottle } from './auth-throttle';
-import { renderDocsPage } from './docs-page';
+import { DOCS_SCRIPT, DOCS_SCRIPT_PATH, DOCS_STYLE, DOCS_STYLE_PATH, renderDocsPage } from './docs-page';
 import { hashRequest, runIdempotent, type StoredResponse } from './idempotency';
 import { buildOpenApiDocument } from './openapi';
 import { createRateLimiter } from './rate-limiter';
@@ -100,6 +100,31 @@ export function buildApiRoutes(deps: ApiRouterDeps): AnyApiRoute[] {
       produces: 'text/html',
       async handle() {
         return new RouteResponse(200, renderDocsPage(), 'text/html; charset=utf-8');
+      },
+    }),
+    // The page's script and style are files of their own, so the Content-Security-Policy needs no inline allowance.
+    defineRoute({
+      method: 'get',
+      path: DOCS_SCRIPT_PATH,
+      family: 'docs',
+      summary: 'Script of the /docs page',
+      isPublic: true,
+      status: 200,
+      produces: 'text/javascript',
+      async handle() {
+        return new RouteResponse(200, DOCS_SCRIPT, 'text/javascript; charset=utf-8');
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: DOCS_STYLE_PATH,
+      family: 'docs',
+      summary: 'Style sheet of the /docs page',
+      isPublic: true,
+      status: 200,
+      produces: 'text/css',
+      async handle() {
+        return new RouteResponse(200, DOCS_STYLE, 'text/css; charset=utf-8');
       },
     }),
   );

@@ -7,6 +7,7 @@ export { openDatabase, ensureDatabaseExists, type OpenedDatabase } from './datab
 export { applyMigrations, diffSchemas } from './migrations';
 export { loadEsm } from './load-esm';
 export * from './errors';
+export { createSecurityHeaders, CONTENT_SECURITY_POLICY_DIRECTIVES } from './security-headers';
 export {
   safeFetch,
   checkOutboundUrl,

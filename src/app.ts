@@ -3,8 +3,9 @@
  * mount the app in-process with their own database and clock.
  */
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { checkDatabase, type AppConfig, type Clock, type Logger, type PrismaClient } from './platform';
+import { checkDatabase, type AppConfig, type Clock, type Logger, type OutboundPolicy, type PrismaClient } from './platform';
 import { sendError, toHttpError } from './platform/http-errors';
+import { createSecurityHeaders } from './platform/security-headers';
 import { createWebhookRouter } from './whatsapp';
 import { createSandboxRouter } from './admin';
 import { createApiRouter } from './api';
@@ -18,12 +19,19 @@ export interface AppDeps {
   prisma: PrismaClient;
   logger: Logger;
   clock: Clock;
+  /**
+   * Tests only: the policy of URLs the server calls (webhooks, calendar feeds), e.g. to let the
+   * suite's loopback receivers through. The running server passes nothing: public addresses only.
+   */
+  outbound?: OutboundPolicy;
 }
 
 /** Builds the Express app: routes, JSON errors, 404s. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Security headers on every response (CSP, nosniff, no framing), pages of every component alike.
+  app.use(createSecurityHeaders());
   // One booking core for every entry point, with the listeners that plan reminders, write
   // outgoing events and alert staff inside each booking's transaction.
   const bookings = createBookingService({ prisma: deps.prisma, clock: deps.clock, listeners: createBookingListeners({ clock: deps.clock }) });
@@ -59,8 +67,8 @@ export function createApp(deps: AppDeps): Express {
       clock: deps.clock,
       bookings,
       encryptionKey: deps.config.dataEncryptionKey,
-      // Webhook subscribers on localhost are a development convenience, never allowed in production.
-      allowsLoopbackUrls: deps.config.env !== 'production',
+      allowsLoopbackUrls: deps.outbound?.allowsLoopback === true,
+      ...(deps.outbound?.resolveHost ? { resolveHost: deps.outbound.resolveHost } : {}),
     }),
   );
 

@@ -6,7 +6,7 @@ import type { Task, TaskList } from 'graphile-worker';
 import type { BookingService } from './booking';
 import { IMPORT_EXTERNAL_CALENDARS_TASK, runImportExternalCalendarsTask, type ImportExternalCalendarsPayload } from './calendar';
 import { CONVERSATION_EVENT_TASK, deliverSystemEvent, processInbox, type ConversationEventPayload } from './conversation';
-import type { AppConfig, Clock, Logger, PrismaClient } from './platform';
+import type { AppConfig, Clock, Logger, OutboundPolicy, PrismaClient } from './platform';
 import { buildReminderTasks } from './reminders';
 import { findAccessTokenForNumber } from './api';
 import {
@@ -31,6 +31,8 @@ export interface TaskDeps {
   /** undefined → sandbox mode: outbound messages are stored, not posted. */
   graph: GraphClient | undefined;
   onOutboxSettled?: (row: { id: string; status: string }) => void;
+  /** Outgoing calls to customer-chosen URLs (event webhooks, calendar feeds); tests only, default strict. */
+  outbound?: OutboundPolicy;
 }
 
 const typed = <P>(run: (payload: P) => Promise<unknown>): Task => async (payload) => {
@@ -68,7 +70,15 @@ export function buildTaskList(deps: TaskDeps): TaskList {
       await deps.prisma.slotHold.deleteMany({ where: { expiresAt: { lt: deps.clock.now() } } });
     },
     // Reminders, follow-ups, meeting start/end and event deliveries (src/reminders, src/events).
-    ...buildReminderTasks({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings, encryptionKey: deps.config.dataEncryptionKey, sender }),
+    ...buildReminderTasks({
+      prisma: deps.prisma,
+      clock: deps.clock,
+      logger: deps.logger,
+      bookings: deps.bookings,
+      encryptionKey: deps.config.dataEncryptionKey,
+      sender,
+      ...(deps.outbound ? { outbound: deps.outbound } : {}),
+    }),
     // Calendar import (issue 6): external busy times of staff, every 15 minutes (src/calendar).
     [IMPORT_EXTERNAL_CALENDARS_TASK]: typed<ImportExternalCalendarsPayload>((payload) =>
       runImportExternalCalendarsTask(
@@ -77,7 +87,7 @@ export function buildTaskList(deps: TaskDeps): TaskList {
           clock: deps.clock,
           logger: deps.logger,
           encryptionKey: deps.config.dataEncryptionKey,
-          allowsLoopback: deps.config.env !== 'production',
+          ...deps.outbound,
         },
         payload ?? {},
       ),

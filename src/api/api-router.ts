@@ -24,9 +24,10 @@ import { buildStaffCalendarRoutes } from './staff-calendar-routes';
 import { buildReminderRuleRoutes } from './reminder-rule-routes';
 import { buildWebhookSubscriptionRoutes } from './webhook-subscription-routes';
 import { buildWhatsAppNumberRoutes } from './whatsapp-number-routes';
-import { resolveWithDns, type HostResolver } from '../calendar';
+import { resolveWithDns, type HostResolver } from '../platform/safe-fetch';
 import { authenticateRequest, ensureRoleAccess, type ApiAuth } from './auth';
-import { renderDocsPage } from './docs-page';
+import { createAuthThrottle } from './auth-throttle';
+import { DOCS_SCRIPT, DOCS_SCRIPT_PATH, DOCS_STYLE, DOCS_STYLE_PATH, renderDocsPage } from './docs-page';
 import { hashRequest, runIdempotent, type StoredResponse } from './idempotency';
 import { buildOpenApiDocument } from './openapi';
 import { createRateLimiter } from './rate-limiter';
@@ -39,17 +40,20 @@ export interface ApiRouterDeps {
   clock: Clock;
   /** Requests per minute per key (token bucket); default 600. */
   rateLimitPerMinute?: number;
+  /** Failed authentications (401) per minute per client address before 429; default 30. */
+  failedAuthPerMinute?: number;
   /** The app's booking core (with its reminder and event listeners); a bare one when absent (tests). */
   bookings?: BookingService;
   /** DATA_ENCRYPTION_KEY (config.dataEncryptionKey); undefined → routes that store a secret answer 409. */
   encryptionKey?: Buffer;
-  /** Lets webhook and calendar URLs on http://localhost / 127.0.0.1 through: only when NODE_ENV is test or development. */
+  /** Tests only: lets webhook and calendar URLs on http://localhost / 127.0.0.1 through (never set by the running server). */
   allowsLoopbackUrls?: boolean;
   /** Resolves host names for the SSRF check of webhook and calendar URLs (default: system DNS). */
   resolveHost?: HostResolver;
 }
 
 const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+const DEFAULT_FAILED_AUTH_PER_MINUTE = 30;
 const BODY_LIMIT = '100kb';
 
 /** Every route of the API (documented and mounted), including the document itself. */
@@ -98,6 +102,31 @@ export function buildApiRoutes(deps: ApiRouterDeps): AnyApiRoute[] {
         return new RouteResponse(200, renderDocsPage(), 'text/html; charset=utf-8');
       },
     }),
+    // The page's script and style are files of their own, so the Content-Security-Policy needs no inline allowance.
+    defineRoute({
+      method: 'get',
+      path: DOCS_SCRIPT_PATH,
+      family: 'docs',
+      summary: 'Script of the /docs page',
+      isPublic: true,
+      status: 200,
+      produces: 'text/javascript',
+      async handle() {
+        return new RouteResponse(200, DOCS_SCRIPT, 'text/javascript; charset=utf-8');
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: DOCS_STYLE_PATH,
+      family: 'docs',
+      summary: 'Style sheet of the /docs page',
+      isPublic: true,
+      status: 200,
+      produces: 'text/css',
+      async handle() {
+        return new RouteResponse(200, DOCS_STYLE, 'text/css; charset=utf-8');
+      },
+    }),
   );
   return routes;
 }
@@ -107,6 +136,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
   const router = Router();
   const log = deps.logger.child({ component: 'api' });
   const limiter = createRateLimiter({ requestsPerMinute: deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, now: () => deps.clock.now().getTime() });
+  const authThrottle = createAuthThrottle({ failuresPerMinute: deps.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE, now: () => deps.clock.now().getTime() });
   router.use('/v1', express.json({ limit: BODY_LIMIT }));
 
   for (const route of buildApiRoutes(deps)) {
@@ -114,7 +144,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
       try {
         let auth: ApiAuth | undefined;
         if (!route.isPublic) {
-          auth = await authenticateRequest(deps.prisma, req, deps.clock.now());
+          auth = await authThrottle.guard(req, () => authenticateRequest(deps.prisma, req, deps.clock.now()));
           const decision = limiter.take(auth.keyId);
           if (!decision.isAllowed) {
             throw new ApiError(429, 'rate_limited', `Too many requests for this key. Retry after ${decision.retryAfterSeconds} s.`, undefined, {
@@ -130,12 +160,12 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
         const body = parsePart(route.body, req.body, 'body', issues);
         if (issues.length > 0) throw new ApiError(400, 'invalid_request', 'The request is not valid; see details for each field.', issues);
 
-        const execute = async (): Promise<StoredResponse & { contentType?: string }> => {
+        const execute = async (): Promise<StoredResponse & { contentType?: string; headers?: Record<string, string> }> => {
           const result = await route.handle({ params, query, body, auth: auth!, req });
-          return result instanceof RouteResponse ? { status: result.status, body: result.body, contentType: result.contentType } : { status: route.status, body: result };
+          return result instanceof RouteResponse ? { status: result.status, body: result.body, contentType: result.contentType, headers: result.headers } : { status: route.status, body: result };
         };
         const idempotencyKey = req.get('idempotency-key');
-        let response: StoredResponse & { contentType?: string };
+        let response: StoredResponse & { contentType?: string; headers?: Record<string, string> };
         if (route.method === 'post' && auth && idempotencyKey !== undefined) {
           const result = await runIdempotent(deps.prisma, {
             businessId: auth.businessId,
@@ -149,6 +179,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
         } else {
           response = await execute();
         }
+        if (response.headers) res.set(response.headers);
         if (response.body === undefined) res.status(response.status).end();
         else if (response.contentType) res.status(response.status).type(response.contentType).send(response.body);
         else res.status(response.status).json(response.body);

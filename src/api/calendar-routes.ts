@@ -11,6 +11,11 @@ import { idOrUidParamsSchema } from './common-schemas';
 import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
 
 const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
+/**
+ * A booking's file is personal: no shared cache keeps it, and the secret link never leaks as a
+ * Referer from the calendar app or browser that opens it.
+ */
+const ICS_HEADERS = { 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' };
 
 /** Path of the public calendar link of a token. */
 export function toPublicIcsPath(token: string): string {
@@ -34,7 +39,7 @@ export function buildCalendarRoutes(deps: { prisma: PrismaClient }): AnyApiRoute
       async handle({ params, auth }) {
         const booking = await findBookingForIcs(prisma, { businessId: auth.businessId, idOrUid: params.id });
         if (!booking) throw toDomainError('booking_not_found', `No appointment "${params.id}" in this business.`);
-        return new RouteResponse(200, buildBookingIcs(booking), ICS_CONTENT_TYPE);
+        return new RouteResponse(200, buildBookingIcs(booking), ICS_CONTENT_TYPE, ICS_HEADERS);
       },
     }),
     defineRoute({
@@ -59,6 +64,7 @@ export function buildCalendarRoutes(deps: { prisma: PrismaClient }): AnyApiRoute
       path: '/calendar/bookings/{token}.ics',
       family: 'calendar',
       summary: 'Public calendar file of one appointment (no key: the token is the secret)',
+      description: 'Only what the customer should see: service, staff, place, times and how to manage the booking (never staff notes). Sent with Cache-Control: no-store and Referrer-Policy: no-referrer.',
       isPublic: true,
       params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a calendar link token') }),
       status: 200,
@@ -67,7 +73,7 @@ export function buildCalendarRoutes(deps: { prisma: PrismaClient }): AnyApiRoute
       async handle({ params }) {
         const booking = await findBookingByIcsToken(prisma, params.token);
         if (!booking) throw new ApiError(404, 'not_found', 'This calendar link does not exist (or the appointment was deleted).');
-        return new RouteResponse(200, buildBookingIcs(booking), ICS_CONTENT_TYPE);
+        return new RouteResponse(200, buildBookingIcs(booking), ICS_CONTENT_TYPE, ICS_HEADERS);
       },
     }),
   ];

@@ -1,7 +1,14 @@
 /**
- * GET /docs: a self-contained page that fetches /v1/openapi.json and renders endpoints,
- * parameters, schemas and examples with a small inline script (no CDN: installs may be offline).
+ * GET /docs: a page that fetches /v1/openapi.json and renders endpoints, parameters, schemas and
+ * examples with a small script. Script and style are files of their own (/docs/docs.js,
+ * /docs/docs.css) served from here, never inline and never from a CDN (installs may be offline),
+ * so the page works under the app's Content-Security-Policy (script-src 'self', style-src 'self').
  */
+
+/** Where the page's script is served. */
+export const DOCS_SCRIPT_PATH = '/docs/docs.js';
+/** Where the page's style sheet is served. */
+export const DOCS_STYLE_PATH = '/docs/docs.css';
 
 /** The HTML of the documentation page. */
 export function renderDocsPage(documentUrl = '/v1/openapi.json'): string {
@@ -11,8 +18,23 @@ export function renderDocsPage(documentUrl = '/v1/openapi.json'): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Tapbook API</title>
-<style>
-  body { font: 15px/1.5 system-ui, sans-serif; margin: 0; color: #1d232a; background: #f6f7f9; }
+<link rel="stylesheet" href="${DOCS_STYLE_PATH}">
+<script src="${DOCS_SCRIPT_PATH}" defer></script>
+</head>
+<body>
+<header><h1 id="title">Tapbook API</h1><div id="intro"></div></header>
+<main id="content" data-document-url="${escapeAttribute(documentUrl)}">Loading ${escapeAttribute(documentUrl)}…</main>
+</body>
+</html>
+`;
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** The page's style sheet. */
+export const DOCS_STYLE = `  body { font: 15px/1.5 system-ui, sans-serif; margin: 0; color: #1d232a; background: #f6f7f9; }
   header { background: #075e54; color: #fff; padding: 16px 24px; }
   main { max-width: 1000px; margin: 0 auto; padding: 16px 24px 64px; }
   h2 { margin-top: 32px; text-transform: capitalize; }
@@ -26,16 +48,14 @@ export function renderDocsPage(documentUrl = '/v1/openapi.json'): string {
   table { border-collapse: collapse; width: 100%; font-size: 13px; }
   td, th { border-bottom: 1px solid #eee; padding: 4px 6px; text-align: left; vertical-align: top; }
   code { font-size: 13px; }
-</style>
-</head>
-<body>
-<header><h1 id="title">Tapbook API</h1><div id="intro"></div></header>
-<main id="content">Loading ${documentUrl}…</main>
-<script>
-(function () {
+`;
+
+/** The page's script: reads the document URL from #content and renders the document into it. */
+export const DOCS_SCRIPT = `(function () {
   var esc = function (text) { return String(text).replace(/[&<>"]/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]; }); };
   var json = function (value) { return '<pre>' + esc(JSON.stringify(value, null, 2)) + '</pre>'; };
-  fetch(${JSON.stringify(documentUrl)}).then(function (r) { return r.json(); }).then(function (doc) {
+  var content = document.getElementById('content');
+  fetch(content.getAttribute('data-document-url')).then(function (r) { return r.json(); }).then(function (doc) {
     document.getElementById('title').textContent = doc.info.title + ' ' + doc.info.version;
     document.getElementById('intro').textContent = doc.info.description || '';
     var groups = {};
@@ -82,8 +102,4 @@ export function renderDocsPage(documentUrl = '/v1/openapi.json'): string {
     document.getElementById('content').textContent = 'Could not load the API document: ' + error.message;
   });
 })();
-</script>
-</body>
-</html>
 `;
-}

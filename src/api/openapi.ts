@@ -15,7 +15,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'No such resource in the business of this key.',
   409: 'Conflicts with the current state (slot taken, final status, duplicate, idempotency key in use).',
   422: 'Understood but refused by a rule of the business (notice, hours, unsupported option, reused idempotency key).',
-  429: 'Too many requests for this key; wait Retry-After seconds.',
+  429: 'Too many requests for this key, or too many failed authentications from this address; wait Retry-After seconds.',
 };
 
 /** A zod schema as JSON Schema for the document (request side: what callers may send). */

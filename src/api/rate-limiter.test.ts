@@ -25,3 +25,26 @@ describe('createRateLimiter', () => {
     expect([1, 2, 3].map(() => limiter.take('k').isAllowed)).toEqual([true, true, false]);
   });
 });
+
+describe('peek', () => {
+  it('says whether a token is there without taking it', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ requestsPerMinute: 2, now: () => now });
+    expect(limiter.peek('k')).toEqual({ isAllowed: true, remaining: 2 });
+    limiter.take('k');
+    limiter.take('k');
+    expect(limiter.peek('k')).toEqual({ isAllowed: false, retryAfterSeconds: 30 });
+    expect(limiter.peek('k')).toEqual({ isAllowed: false, retryAfterSeconds: 30 });
+    now += 30_000;
+    expect(limiter.peek('k')).toEqual({ isAllowed: true, remaining: 1 });
+  });
+
+  it('forgets the least recently used keys beyond maxKeys', () => {
+    const limiter = createRateLimiter({ requestsPerMinute: 1, now: () => 0, maxKeys: 2 });
+    limiter.take('a');
+    limiter.take('b');
+    limiter.take('c');
+    expect(limiter.peek('a').isAllowed).toBe(true);
+    expect(limiter.peek('c').isAllowed).toBe(false);
+  });
+});

@@ -20,12 +20,13 @@ export interface RouteContext<P, Q, B> {
   req: Request;
 }
 
-/** A handler's answer when it needs another status or a non-JSON body. */
+/** A handler's answer when it needs another status, a non-JSON body or headers of its own. */
 export class RouteResponse {
   constructor(
     readonly status: number,
     readonly body: unknown,
     readonly contentType?: string,
+    readonly headers?: Record<string, string>,
   ) {}
 }
 

@@ -1,5 +1,5 @@
 /** What routes that store secrets or call out to URLs are given, and their shared refusals. */
-import { checkPublicUrl, type HostResolver } from '../calendar';
+import { checkOutboundUrl, type HostResolver } from '../platform/safe-fetch';
 import { ApiError } from './api-error';
 
 /** DATA_ENCRYPTION_KEY and the URL policy, handed to the routes that need them. */
@@ -20,9 +20,9 @@ export function requireEncryptionKey(settings: Pick<SecretSettings, 'encryptionK
   );
 }
 
-/** The URL if the server may call it, or a 422 naming the field and why (https, public address). */
+/** The URL if the server may call it, or a 422 naming the field and why (https, public address, a name that resolves). */
 export async function requirePublicUrl(settings: SecretSettings, raw: string, field: string): Promise<URL> {
-  const check = await checkPublicUrl(raw, { allowsLoopback: settings.allowsLoopbackUrls, resolveHost: settings.resolveHost });
+  const check = await checkOutboundUrl(raw, { allowsLoopback: settings.allowsLoopbackUrls, ...(settings.resolveHost ? { resolveHost: settings.resolveHost } : {}) });
   if (check.ok) return check.url;
   throw new ApiError(422, 'unsafe_url', `${field} ${check.reason}. The server only calls public https:// addresses.`, [{ in: 'body', field, message: check.reason }]);
 }

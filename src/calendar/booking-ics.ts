@@ -1,7 +1,8 @@
 /**
  * One booking as an iCalendar file (ical-generator): VTIMEZONE of the booking's zone, a stable
  * UID, DTSTAMP in UTC, SEQUENCE = reschedule count (clients replace older copies), and after a
- * cancel STATUS:CANCELLED with METHOD:CANCEL so calendars remove the event.
+ * cancel STATUS:CANCELLED with METHOD:CANCEL so calendars remove the event. The file is the
+ * customer's: service, staff, place, times and how to manage the booking, never staff notes.
  */
 import { formatInTimeZone } from 'date-fns-tz';
 import type * as IcalGenerator from 'ical-generator';
@@ -21,8 +22,24 @@ export interface BookingIcsInput {
   staffName: string;
   businessName: string;
   location: string | null;
-  notes?: string | null;
+  /** The business's WhatsApp number as displayed (e.g. "+34 600 000 000"), for the "how to manage" line. */
+  businessWhatsApp?: string | null;
+  /** Language of the texts (customer's, else the business's): en, es or pt; others read English. */
+  locale?: string | null;
 }
+
+/**
+ * The ORGANIZER's address. RFC 5546 wants an ORGANIZER with METHOD:PUBLISH and RFC 5545 makes it a
+ * mailto: address, but a business has no e-mail address here: `.invalid` (RFC 6761) is valid
+ * syntax that can never deliver, so no calendar client can mail anyone by replying.
+ */
+export const ICS_ORGANIZER_EMAIL = 'no-reply@tapbook.invalid';
+
+const TEXTS = {
+  en: { with: 'With {staff}', manage: 'To see, move or cancel it, write "menu" to {business} on WhatsApp and choose My appointments.' },
+  es: { with: 'Con {staff}', manage: 'Para verla, cambiarla o cancelarla, escribe «menú» a {business} por WhatsApp y elige Mis citas.' },
+  pt: { with: 'Com {staff}', manage: 'Para ver, remarcar ou cancelar, escreva "menu" para {business} no WhatsApp e escolha Meus agendamentos.' },
+} as const;
 
 /** The domain every booking UID ends with, so UIDs are globally unique and stable. */
 export const ICS_UID_DOMAIN = 'tapbook';
@@ -40,21 +57,36 @@ export function buildBookingIcs(booking: BookingIcsInput): string {
     // The generator still emits a VTIMEZONE for every zone its events use.
     timezone: { name: null, generator: (zone) => buildVTimezone(zone, year - 1, year + 1) },
   });
-  addBookingEvent(calendar, booking, {
-    summary: `${booking.serviceName} — ${booking.businessName}`,
-    description: [`With ${booking.staffName}`, booking.notes ?? ''].filter(Boolean).join('\n'),
+  addBookingEvent(calendar, booking, { summary: `${booking.serviceName} — ${booking.businessName}`, description: describeForCustomer(booking) }).organizer({
+    name: booking.businessName,
+    email: ICS_ORGANIZER_EMAIL,
   });
-  return calendar.toString();
+  // ical-generator leaves out the CRLF after END:VCALENDAR that RFC 5545 ends every line with.
+  return `${calendar.toString()}\r\n`;
 }
 
-/** Adds one booking as a VEVENT: stable UID, SEQUENCE = reschedules, DTSTAMP in UTC, wall times in the booking's zone. */
+/** The DESCRIPTION: who, and how to manage the booking (the chat, with a wa.me link when the number is known). */
+function describeForCustomer(booking: BookingIcsInput): string {
+  const language = (booking.locale ?? 'en').slice(0, 2).toLowerCase();
+  const texts = language === 'es' || language === 'pt' ? TEXTS[language] : TEXTS.en;
+  const digits = (booking.businessWhatsApp ?? '').replace(/\D/g, '');
+  return [
+    texts.with.replace('{staff}', booking.staffName),
+    texts.manage.replace('{business}', booking.businessName),
+    digits.length >= 8 ? `https://wa.me/${digits}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** Adds one booking as a VEVENT (and returns it): stable UID, SEQUENCE = reschedules, DTSTAMP in UTC, wall times in the booking's zone. */
 export function addBookingEvent(
   calendar: IcalGenerator.ICalCalendar,
   booking: Pick<BookingIcsInput, 'uid' | 'status' | 'startsAt' | 'endsAt' | 'timeZone' | 'rescheduleCount' | 'updatedAt' | 'location'>,
   text: { summary: string; description: string },
-): void {
+): IcalGenerator.ICalEvent {
   const { ICalEventStatus } = loadEsm<typeof IcalGenerator>('ical-generator');
-  calendar.createEvent({
+  return calendar.createEvent({
     id: toBookingEventUid(booking.uid),
     start: toZonedDate(booking.startsAt),
     end: toZonedDate(booking.endsAt),

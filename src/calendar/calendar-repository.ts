@@ -5,8 +5,10 @@ import type { BookingIcsInput } from './booking-ics';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// No notes, metadata or customer data: the file goes to the customer (and the public link needs no key).
 const ICS_INCLUDE = {
-  business: { select: { name: true } },
+  business: { select: { name: true, defaultLocale: true, whatsappNumbers: { select: { displayPhone: true }, orderBy: { createdAt: 'asc' }, take: 1 } } },
+  customer: { select: { locale: true } },
   service: { select: { name: true } },
   staff: { select: { name: true } },
   location: { select: { name: true, address: true } },
@@ -21,9 +23,9 @@ type IcsRow = {
   timeZone: string;
   rescheduleCount: number;
   updatedAt: Date;
-  notes: string | null;
   locationText: string | null;
-  business: { name: string };
+  business: { name: string; defaultLocale: string; whatsappNumbers: Array<{ displayPhone: string | null }> };
+  customer: { locale: string | null };
   service: { name: string };
   staff: { name: string };
   location: { name: string; address: string | null } | null;
@@ -44,7 +46,8 @@ function toIcsInput(row: IcsRow): BookingIcsInput & { id: string } {
     staffName: row.staff.name,
     businessName: row.business.name,
     location,
-    notes: row.notes,
+    businessWhatsApp: row.business.whatsappNumbers[0]?.displayPhone ?? null,
+    locale: row.customer.locale ?? row.business.defaultLocale,
   };
 }
 

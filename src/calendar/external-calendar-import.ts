@@ -1,6 +1,6 @@
 /**
- * The periodic import of external calendars: fetch each feed (https only, public addresses only,
- * 10 s, 5 MB), expand its events for the next 60 days and replace that feed's busy blocks in one
+ * The periodic import of external calendars: fetch each feed through safeFetch (https only, public
+ * addresses checked at every connection and redirect, 10 s, 5 MB), expand its events for the next 60 days and replace that feed's busy blocks in one
  * transaction, so availability never sees a half-imported feed.
  */
 import type { Clock } from '../platform/clock';
@@ -9,7 +9,7 @@ import type { Logger } from '../platform/logger';
 import { openSecret } from '../platform/secret-box';
 import { findBusyIntervals } from './busy-times';
 import { findCalendarForImport, listAllCalendarIds, recordImportFailure, replaceBusyBlocks } from './external-calendar-repository';
-import { checkPublicUrl, resolveWithDns, type HostResolver } from './public-url';
+import { OutboundRequestError, safeFetch, type HostResolver } from '../platform/safe-fetch';
 
 /** How far ahead events are expanded (beyond the usual booking window of 60 days). */
 export const IMPORT_HORIZON_DAYS = 60;
@@ -26,10 +26,10 @@ export interface ExternalCalendarImportDeps {
   logger: Logger;
   /** DATA_ENCRYPTION_KEY; undefined → nothing can be imported (URLs are stored sealed). */
   encryptionKey: Buffer | undefined;
-  /** Lets http://localhost feeds through (test and development only). */
-  allowsLoopback: boolean;
+  /** Tests only: lets feeds on loopback through (the running server never sets it). */
+  allowsLoopback?: boolean;
+  /** Resolves feed host names at connect time (default: system DNS). */
   resolveHost?: HostResolver;
-  fetch?: typeof fetch;
 }
 
 /** The result of importing one calendar. */
@@ -75,53 +75,28 @@ export async function importAllExternalCalendars(deps: ExternalCalendarImportDep
   return { imported, failed };
 }
 
-async function fetchFeed(deps: ExternalCalendarImportDeps, rawUrl: string): Promise<string> {
-  const doFetch = deps.fetch ?? fetch;
-  let current = rawUrl;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
-    // Every hop is checked: a public feed may redirect to an internal address.
-    const check = await checkPublicUrl(current, { allowsLoopback: deps.allowsLoopback, resolveHost: deps.resolveHost ?? resolveWithDns });
-    if (!check.ok) throw new Error(`the feed address ${check.reason}`);
-    let response: Response;
-    try {
-      response = await doFetch(check.url, { redirect: 'manual', signal: AbortSignal.timeout(FEED_TIMEOUT_MS), headers: { accept: 'text/calendar, */*;q=0.5' } });
-    } catch (error) {
-      const isTimeout = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new Error(isTimeout ? `the feed did not answer within ${FEED_TIMEOUT_MS / 1000} s` : `the feed could not be reached (${error instanceof Error ? error.message : String(error)})`);
+async function fetchFeed(deps: ExternalCalendarImportDeps, url: string): Promise<string> {
+  try {
+    const response = await safeFetch(
+      url,
+      { method: 'GET', headers: { accept: 'text/calendar, */*;q=0.5', 'user-agent': 'Tapbook-Calendar/1' }, timeoutMs: FEED_TIMEOUT_MS, maxBytes: MAX_FEED_BYTES, maxRedirects: MAX_REDIRECTS },
+      { allowsLoopback: deps.allowsLoopback === true, ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}) },
+    );
+    if (response.status < 200 || response.status >= 300) throw new Error(`the feed answered HTTP ${response.status}`);
+    return response.body;
+  } catch (error) {
+    if (!(error instanceof OutboundRequestError)) throw error;
+    switch (error.kind) {
+      case 'unsafe_url':
+        throw new Error(`the feed address ${error.message}`);
+      case 'timeout':
+        throw new Error(`the feed did not answer within ${FEED_TIMEOUT_MS / 1000} s`);
+      case 'too_large':
+        throw new Error(`the feed is larger than ${MAX_FEED_BYTES / 1024 / 1024} MB`);
+      case 'too_many_redirects':
+        throw new Error(`the feed redirected more than ${MAX_REDIRECTS} times`);
+      case 'network':
+        throw new Error(`the feed could not be reached (${error.message})`);
     }
-    if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
-      current = new URL(response.headers.get('location')!, check.url).toString();
-      await response.body?.cancel();
-      continue;
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw new Error(`the feed answered HTTP ${response.status}`);
-    }
-    return readLimited(response, MAX_FEED_BYTES);
   }
-  throw new Error(`the feed redirected more than ${MAX_REDIRECTS} times`);
-}
-
-async function readLimited(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw new Error(`the feed is larger than ${maxBytes / 1024 / 1024} MB`);
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new Error(`the feed is larger than ${maxBytes / 1024 / 1024} MB`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,5 +1,5 @@
 /** iCalendar: booking files, staff subscription feeds, external busy-time import. */
-export { buildBookingIcs, addBookingEvent, toBookingEventUid, ICS_UID_DOMAIN, type BookingIcsInput } from './booking-ics';
+export { buildBookingIcs, addBookingEvent, toBookingEventUid, ICS_UID_DOMAIN, ICS_ORGANIZER_EMAIL, type BookingIcsInput } from './booking-ics';
 export { buildVTimezone, findOffsetTransitions, type OffsetTransition } from './vtimezone';
 export { ensureIcsToken, findBookingByIcsToken, findBookingForIcs, generateIcsToken } from './calendar-repository';
 export { buildStaffFeedIcs, toFirstName, STAFF_FEED_REFRESH_SECONDS, type StaffFeedBooking } from './staff-feed-ics';
@@ -13,7 +13,6 @@ export {
   STAFF_FEED_PAST_DAYS,
 } from './staff-feed-repository';
 export { findBusyIntervals, mergeIntervals, MAX_INTERVALS_PER_FEED, type BusyInterval, type BusyTimesResult } from './busy-times';
-export { checkPublicUrl, isInternalAddress, resolveWithDns, type HostResolver, type PublicUrlCheck } from './public-url';
 export {
   listExternalCalendars,
   countExternalCalendars,

@@ -6,7 +6,7 @@
  */
 import type * as IcalGenerator from 'ical-generator';
 import { loadEsm } from '../platform/load-esm';
-import { addBookingEvent, type BookingIcsInput } from './booking-ics';
+import { addBookingEvent, ICS_ORGANIZER_EMAIL, type BookingIcsInput } from './booking-ics';
 import { buildVTimezone } from './vtimezone';
 
 /** One booking as the feed shows it. */
@@ -38,7 +38,11 @@ export function buildStaffFeedIcs(params: { staffName: string; businessName: str
     timezone: { name: null, generator: (zone) => buildVTimezone(zone, fromYear, toYear) },
   });
   for (const booking of params.bookings) {
-    addBookingEvent(calendar, booking, { summary: `${toFirstName(booking.customerName)} — ${booking.serviceName}`, description: '' });
+    addBookingEvent(calendar, booking, { summary: `${toFirstName(booking.customerName)} — ${booking.serviceName}`, description: '' }).organizer({
+      name: params.businessName,
+      email: ICS_ORGANIZER_EMAIL,
+    });
   }
-  return calendar.toString();
+  // As in booking-ics: METHOD:PUBLISH wants an ORGANIZER (RFC 5546), and the last line ends with CRLF too.
+  return `${calendar.toString()}\r\n`;
 }

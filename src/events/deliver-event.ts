@@ -8,16 +8,19 @@ import { addJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
+import { safeFetch, type OutboundPolicy } from '../platform/safe-fetch';
 import { findNextAttemptAt } from './delivery-policy';
 import { DELIVER_EVENT_TASK, deliveryJobKey, type DeliverEventPayload } from './event-outbox';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signEventBody } from './event-signature';
 
-/** What the delivery task needs; `fetch` and `random` are replaceable in tests. */
-export interface DeliverEventDeps {
+/**
+ * What the delivery task needs; `random` is replaceable in tests. The outbound policy's loopback
+ * allowance is for the test suite's own receivers only: the running server never sets it.
+ */
+export interface DeliverEventDeps extends OutboundPolicy {
   prisma: PrismaClient;
   clock: Clock;
   logger: Logger;
-  fetch?: typeof fetch;
   random?: () => number;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
@@ -63,21 +66,28 @@ export async function deliverEvent(deps: DeliverEventDeps, job: DeliverEventPayl
   let responseBody: string | null = null;
   let error: string | null = null;
   try {
-    const response = await (deps.fetch ?? fetch)(delivery.subscription.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Tapbook-Webhooks/1',
-        [SIGNATURE_HEADER]: signEventBody(openSigningSecret(delivery.subscription.secret, deps.encryptionKey), rawBody),
-        [DELIVERY_HEADER]: delivery.id,
-        [EVENT_HEADER]: delivery.event.type,
+    // No redirects: a subscriber that moved must be re-registered, so signed bodies never follow a Location.
+    const response = await safeFetch(
+      delivery.subscription.url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Tapbook-Webhooks/1',
+          [SIGNATURE_HEADER]: signEventBody(openSigningSecret(delivery.subscription.secret, deps.encryptionKey), rawBody),
+          [DELIVERY_HEADER]: delivery.id,
+          [EVENT_HEADER]: delivery.event.type,
+        },
+        body: rawBody,
+        timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        maxBytes: SNIPPET,
+        truncates: true,
+        maxRedirects: 0,
       },
-      body: rawBody,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(deps.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    });
+      { allowsLoopback: deps.allowsLoopback === true, ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}) },
+    );
     statusCode = response.status;
-    responseBody = (await response.text().catch(() => '')).slice(0, SNIPPET);
+    responseBody = response.body.slice(0, SNIPPET);
     if (response.status < 200 || response.status >= 300) error = `subscriber answered HTTP ${response.status}`;
   } catch (caught) {
     error = (caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)).slice(0, SNIPPET);

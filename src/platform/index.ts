@@ -7,3 +7,17 @@ export { openDatabase, ensureDatabaseExists, type OpenedDatabase } from './datab
 export { applyMigrations, diffSchemas } from './migrations';
 export { loadEsm } from './load-esm';
 export * from './errors';
+export { createSecurityHeaders, CONTENT_SECURITY_POLICY_DIRECTIVES } from './security-headers';
+export {
+  safeFetch,
+  checkOutboundUrl,
+  classifyAddress,
+  resolveWithDns,
+  OutboundRequestError,
+  type OutboundPolicy,
+  type HostResolver,
+  type OutboundUrlCheck,
+  type SafeResponse,
+  type SafeFetchInit,
+  type AddressClass,
+} from './safe-fetch';

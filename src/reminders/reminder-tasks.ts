@@ -5,6 +5,7 @@ import { DELIVER_EVENT_TASK, deliverEvent, type DeliverEventPayload } from '../e
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
+import type { OutboundPolicy } from '../platform/safe-fetch';
 import type { OutboxSenderDeps } from '../whatsapp';
 import { endMeetingIfDue, startMeetingIfDue } from './meeting-automation';
 import { MEETING_END_TASK, MEETING_START_TASK, SEND_REMINDER_TASK, type MeetingPayload, type SendReminderPayload } from './reminder-jobs';
@@ -16,8 +17,8 @@ export interface ReminderTaskDeps {
   clock: Clock;
   logger: Logger;
   bookings: BookingService;
-  /** Replaces global fetch for event deliveries (tests). */
-  fetch?: typeof fetch;
+  /** Policy of event deliveries' outgoing calls (tests allow their loopback receivers); default strict. */
+  outbound?: OutboundPolicy;
   /** Jitter source of event-delivery retries (tests pass a constant). */
   random?: () => number;
   /** DATA_ENCRYPTION_KEY, to open sealed webhook signing secrets. */
@@ -44,7 +45,7 @@ export function buildReminderTasks(deps: ReminderTaskDeps): TaskList {
           prisma: deps.prisma,
           clock: deps.clock,
           logger: deps.logger,
-          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+          ...deps.outbound,
           ...(deps.random ? { random: deps.random } : {}),
           ...(deps.encryptionKey ? { encryptionKey: deps.encryptionKey } : {}),
         },

@@ -50,7 +50,7 @@ export interface ApiTestContext {
   /** A supertest request with the given key (admin by default). */
   api(method: 'get' | 'post' | 'patch' | 'put' | 'delete', path: string, key?: string): request.Test;
   /**
-   * The same API with DATA_ENCRYPTION_KEY set, loopback URLs allowed (NODE_ENV test) and a fake
+   * The same API with DATA_ENCRYPTION_KEY set, loopback URLs allowed (the test-only allowance) and a fake
    * DNS: what app.ts mounts once it passes config.dataEncryptionKey to the API router.
    */
   secureApp: express.Express;

@@ -133,7 +133,7 @@ describe('WhatsApp numbers and webhook subscriptions', () => {
       expect(await ctx.db.prisma.webhookSubscription.count()).toBe(before);
     });
 
-    it('accepts http://localhost only in test and development', async () => {
+    it('accepts http://localhost only with the test-only loopback allowance', async () => {
       expect((await ctx.secureApi('post', '/v1/webhook-subscriptions').send({ url: 'http://localhost:4000/hook' })).status).toBe(201);
       // The app as production mounts it (no loopback allowance):
       expect((await ctx.api('post', '/v1/webhook-subscriptions').send({ url: 'http://localhost:4000/hook' })).status).toBe(422);

@@ -71,7 +71,8 @@ export async function createReminderWorld(db: TestDatabase, options: { now: stri
   // The send gate runs on the world's clock, and waiting for a slot moves it, as real time would move the database's.
   const wait = async (ms: number) => clock.set(new Date(clock.now().getTime() + ms));
   const sender = { graph: graphClient, random: () => 0.5, wait, isGateOnClock: true };
-  const reminderTasks = buildReminderTasks({ prisma: db.prisma, clock, logger, bookings, random: () => 0.5, encryptionKey: WORLD_ENCRYPTION_KEY, sender });
+  // The subscribers of these tests listen on loopback: the test-only allowance lets deliveries reach them.
+  const reminderTasks = buildReminderTasks({ prisma: db.prisma, clock, logger, bookings, random: () => 0.5, encryptionKey: WORLD_ENCRYPTION_KEY, sender, outbound: { allowsLoopback: true } });
   const tasks: Record<string, (payload: unknown) => Promise<unknown>> = {
     [SEND_OUTBOX_TASK]: (payload) => sendQueuedForRecipient({ prisma: db.prisma, clock, logger, ...sender }, payload as SendOutboxPayload),
   };

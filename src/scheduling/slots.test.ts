@@ -214,6 +214,41 @@ describe('working-hour boundaries and grid', () => {
   });
 });
 
+describe('ranges ending at the end of the day (24:00, or 23:59 read as 24:00)', () => {
+  const everyDay = [0, 1, 2, 3, 4, 5, 6];
+  const hour = { durationMinutes: 60, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
+
+  it.each<[string, string, Partial<AvailabilityInput>, [string, string, number]]>([
+    ['00:00–24:00 every day offers the whole day', MONDAY, { staff: [staffMember('ana', buildWeek(everyDay, '00:00', '24:00'))] }, ['00:00', '23:30', 48]],
+    ['00:00–23:59 is the same whole day', MONDAY, { staff: [staffMember('ana', buildWeek(everyDay, '00:00', '23:59'))] }, ['00:00', '23:30', 48]],
+    ['an evening until 23:59 keeps its last half hour', MONDAY, { staff: [staffMember('ana', buildWeek([1], '18:00', '23:59'))] }, ['18:00', '23:30', 12]],
+    [
+      'special hours until 23:59 also end at midnight',
+      MONDAY,
+      { staff: [staffMember('ana', buildWeek([1], '09:00', '12:00'), [specialHours(MONDAY, '20:00', '23:59')])] },
+      ['20:00', '23:30', 8],
+    ],
+    [
+      'whole days in a row: an hour-long appointment may run across midnight',
+      MONDAY,
+      { service: hour, staff: [staffMember('ana', buildWeek(everyDay, '00:00', '24:00'))] },
+      ['00:00', '23:30', 48],
+    ],
+    [
+      'a whole day followed by a day off: the last hour-long appointment ends at midnight',
+      MONDAY,
+      { service: hour, staff: [staffMember('ana', buildWeek([1], '00:00', '23:59'))] },
+      ['00:00', '23:00', 47],
+    ],
+    ['the spring-forward day has 23 hours', '2026-03-29', { staff: [staffMember('ana', buildWeek(everyDay, '00:00', '24:00'))] }, ['00:00', '23:30', 46]],
+    ['the fall-back day has 25 hours', '2026-10-25', { staff: [staffMember('ana', buildWeek(everyDay, '00:00', '23:59'))], rules: { stepMinutes: 30, minimumNoticeMinutes: 0, maxAdvanceDays: 240 } }, ['00:00', '23:30', 50]],
+  ])('%s', (_rule, date, overrides, [first, last, count]) => {
+    const input = makeInput({ now: new Date('2026-03-28T00:00:00Z'), ...onDay(date), ...overrides });
+    const times = generateSlots(input).map((s) => s.localTime);
+    expect([times[0], times.at(-1), times.length]).toStrictEqual([first, last, count]);
+  });
+});
+
 describe('ranges crossing midnight', () => {
   const lateShift = staffMember('ana', buildWeek([5], '22:00', '+02:00'));
   const hourly = {

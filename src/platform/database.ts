@@ -5,6 +5,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type PoolClient } from 'pg';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
+import { withSerializedTransactions } from './serialized-transactions';
 
 export { Prisma, PrismaClient };
 
@@ -21,7 +22,8 @@ export function createPrismaClient(options: {
   // An idle pooled connection that the server drops (restart, admin command) emits 'error' on
   // the pool; without a listener Node would crash the whole process.
   pool.on('error', options.onIdleClientError ?? (() => undefined));
-  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Transactions send Prisma's side-by-side relation reads one at a time (why: serialized-transactions.ts).
+  const client = new PrismaClient({ adapter: withSerializedTransactions(new PrismaPg(pool)) });
   pools.set(client, pool);
   return client;
 }

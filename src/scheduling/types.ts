@@ -63,6 +63,12 @@ export interface BookingRules {
   minimumNoticeMinutes: number;
   /** Starts must be strictly before now + this many elapsed days. */
   maxAdvanceDays: number;
+  /**
+   * Also offer the first start right after each busy block and after the notice cut-off when the
+   * grid's next start would leave that gap unused (rounded up to the step, at most a quarter hour,
+   * on the local clock). Absent → false: the plain grid. Businesses have it on by default.
+   */
+  fillGapsAfterBusy?: boolean;
 }
 
 /**

@@ -45,17 +45,17 @@ export async function seedDemoBusinessIfEmpty(prisma: PrismaClient): Promise<str
       },
     });
     const businessId = business.id;
-    const services = await Promise.all(
-      Object.values(DEMO.services).map((service, index) =>
-        tx.service.create({ data: { ...service, businessId, currency: 'EUR', sortOrder: index } }),
-      ),
-    );
+    // Rows one at a time: a transaction has one connection, and pg refuses queries sent side by side on one.
+    const services = [];
+    for (const [index, service] of Object.values(DEMO.services).entries()) {
+      services.push(await tx.service.create({ data: { ...service, businessId, currency: 'EUR', sortOrder: index } }));
+    }
     const [consultation, followUp, physio] = services;
     // Reminders 24 h and 2 h before, and a 1–5 rating request 2 h after a completed visit.
     await createDefaultRules(tx, { businessId, serviceIds: services.map((service) => service.id) });
-    const [ana, ben, carla] = await Promise.all(
-      Object.values(DEMO.staff).map((name) => tx.staff.create({ data: { businessId, name } })),
-    );
+    const staffRows = [];
+    for (const name of Object.values(DEMO.staff)) staffRows.push(await tx.staff.create({ data: { businessId, name } }));
+    const [ana, ben, carla] = staffRows;
     await tx.staffService.createMany({
       data: [
         { businessId, staffId: ana!.id, serviceId: consultation!.id },

@@ -50,6 +50,9 @@ export function createApp(deps: AppDeps): Express {
     else res.status(503).json({ status: 'error', database: 'unavailable', reason: database.reason, tzdata });
   });
 
+  // Someone opening the server's address in a browser lands on the API documentation.
+  app.get('/', (_req, res) => res.redirect(302, '/docs'));
+
   app.use(
     createWebhookRouter({
       prisma: deps.prisma,

@@ -2,7 +2,11 @@
  * The admin command line: create a business, create an API key. It works whether or not the
  * server runs: with DATABASE_URL it uses that; otherwise it first tries the embedded PostgreSQL a
  * running server owns (only one process can run it), and starts it itself only when nothing answers.
+ * It says on stderr which database it used, and never creates a new one unless told: a key made in
+ * a database the server does not use would be refused by the server.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client } from 'pg';
 import { seedDemoBusinessIfEmpty } from '../../prisma/seed';
 import { applyMigrations, createPrismaClient, disconnectPrisma, openDatabase, type AppConfig, type Logger, type PrismaClient } from '../platform';
@@ -23,9 +27,15 @@ export interface CliDeps {
   output: CliOutput;
 }
 
+const CREATE_DATABASE_FLAG = 'create-database';
+
 const USAGE = `Usage:
-  npm run cli -- business create --name <name> --timezone <IANA zone> [--currency EUR] [--locale en]
-  npm run cli -- api-key create --business <id|default> --role <${API_KEY_ROLES.join('|')}> [--name <label>]`;
+  npm run cli -- business create --name <name> --timezone <IANA zone> [--currency EUR] [--locale en] [--${CREATE_DATABASE_FLAG}]
+  npm run cli -- api-key create --business <id|default> --role <${API_KEY_ROLES.join('|')}> [--name <label>] [--${CREATE_DATABASE_FLAG}]
+
+Run it with the settings the server runs with (DATABASE_URL, or DATA_DIR and EMBEDDED_POSTGRES_PORT).
+--${CREATE_DATABASE_FLAG}: start the embedded database in DATA_DIR even if it does not exist yet (it is
+created) or a server runs on another database.`;
 
 const EMBEDDED_DATABASE = 'tapbook';
 const PROBE_TIMEOUT_MS = 1500;
@@ -33,13 +43,17 @@ const PROBE_TIMEOUT_MS = 1500;
 /** A usage mistake: printed with the usage text, exit code 2. */
 class UsageError extends Error {}
 
-/** Parses `--flag value` pairs after the command words. */
-export function parseFlags(args: string[]): Record<string, string> {
+/** Parses `--flag value` pairs after the command words; the flags named in `switches` take no value ('true'). */
+export function parseFlags(args: string[], switches: readonly string[] = [CREATE_DATABASE_FLAG]): Record<string, string> {
   const flags: Record<string, string> = {};
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index]!;
     if (!arg.startsWith('--')) throw new UsageError(`Unexpected argument "${arg}".`);
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
+    if (switches.includes(name!) && inline === undefined) {
+      flags[name!] = 'true';
+      continue;
+    }
     const value = inline ?? args[index + 1];
     if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value.`);
     if (inline === undefined) index += 1;
@@ -56,7 +70,8 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     if (command !== 'business create' && command !== 'api-key create') throw new UsageError(noun ? `Unknown command "${command.trim()}".` : 'No command given.');
     const flags = parseFlags(rest);
     const input = command === 'business create' ? checkBusinessFlags(flags) : checkKeyFlags(flags);
-    return await withDatabase(deps, async (prisma) => {
+    const canCreateDatabase = flags[CREATE_DATABASE_FLAG] === 'true';
+    return await withDatabase(deps, canCreateDatabase, async (prisma) => {
       if (input.kind === 'business') {
         const business = await createBusiness(prisma, input);
         deps.output.out(business.id);
@@ -65,7 +80,8 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       const businessId = await resolveBusinessId(prisma, input.business, deps.config);
       const created = await createApiKey(prisma, { businessId, role: input.role, name: input.name });
       deps.output.out(created.key);
-      deps.output.err(`Created a ${input.role} key for business ${businessId}. Store it now: it is shown only once.`);
+      const article = /^[aeiou]/.test(input.role) ? 'an' : 'a';
+      deps.output.err(`Created ${article} ${input.role} key for business ${businessId}. Store it now: it is shown only once.`);
       return 0;
     });
   } catch (error) {
@@ -125,21 +141,70 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-async function withDatabase<T>(deps: CliDeps, run: (prisma: PrismaClient) => Promise<T>): Promise<T> {
-  const { config, logger } = deps;
+/** True when a Tapbook server answers /health on the port (its database may not be ours). */
+async function isServerRunning(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const body = (await res.json()) as { status?: unknown; database?: unknown };
+    return typeof body.status === 'string' && typeof body.database === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** The connection string without its password, for saying which database was used. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unreadable DATABASE_URL)';
+  }
+}
+
+/**
+ * Refuses to start the embedded database of DATA_DIR when that would not be the server's: none
+ * exists there yet (it would be created), or a server runs with another database.
+ */
+async function ensureLocalDatabaseIsWanted(config: AppConfig, canCreateDatabase: boolean): Promise<{ isNew: boolean }> {
+  const { dataDir, port } = config.database.embedded;
+  const isNew = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (canCreateDatabase) return { isNew };
+  const settings = 'Run the CLI with the settings the server runs with (DATABASE_URL, or DATA_DIR and EMBEDDED_POSTGRES_PORT)';
+  if (isNew) {
+    throw new Error(
+      `There is no Tapbook database in ${dataDir}, and no embedded PostgreSQL answers on 127.0.0.1:${port}. ${settings}, or add --${CREATE_DATABASE_FLAG} to create a new database there.`,
+    );
+  }
+  if (await isServerRunning(config.http.port)) {
+    throw new Error(
+      `A Tapbook server answers on port ${config.http.port}, but its database is not the embedded PostgreSQL on 127.0.0.1:${port}, so it would refuse what the CLI creates in ${dataDir}. ${settings}, or add --${CREATE_DATABASE_FLAG} to use ${dataDir} anyway.`,
+    );
+  }
+  return { isNew };
+}
+
+async function withDatabase<T>(deps: CliDeps, canCreateDatabase: boolean, run: (prisma: PrismaClient) => Promise<T>): Promise<T> {
+  const { config, logger, output } = deps;
   let url = config.database.url;
   let stop: () => Promise<void> = async () => undefined;
   if (!url) {
-    const runningUrl = `postgresql://postgres:postgres@127.0.0.1:${config.database.embedded.port}/${EMBEDDED_DATABASE}`;
+    const { dataDir, port } = config.database.embedded;
+    const runningUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
     if (await canConnect(runningUrl)) {
       url = runningUrl;
+      output.err(`Database: the embedded PostgreSQL already running on 127.0.0.1:${port} (database ${EMBEDDED_DATABASE}).`);
       await applyMigrations(url);
     } else {
+      const { isNew } = await ensureLocalDatabaseIsWanted(config, canCreateDatabase);
       const opened = await openDatabase(config, logger);
       url = opened.url;
       stop = opened.stop;
+      output.err(`Database: the embedded PostgreSQL in ${dataDir} (${isNew ? 'created now' : 'started for this command'}, port ${port}).`);
     }
   } else {
+    output.err(`Database: ${describeDatabaseUrl(url)} (DATABASE_URL).`);
     await applyMigrations(url);
   }
   const prisma = createPrismaClient({ url, poolSize: 2 });

@@ -24,7 +24,7 @@ const TRANSCRIPT_LIMIT = 200;
 export const conversationSchema = z.object({
   id: z.string(),
   client: z.object({ id: z.string(), fullName: z.string().nullable(), phone: z.string().nullable() }),
-  state: z.string(),
+  state: z.string().describe('The step the conversation is at, e.g. "menu", "handoff" or "booking.choosingSlot".'),
   waitingForPerson: z.boolean(),
   handoffReason: z.string().nullable(),
   handoffAt: z.string().nullable(),
@@ -47,6 +47,29 @@ const transcriptSchema = z.object({
   ),
 });
 
+/**
+ * The plain name of a stored machine state: the runtime stores the state value as JSON ('"handoff"',
+ * '{"booking":"choosingSlot"}'), which the API shows as "handoff" and "booking.choosingSlot".
+ */
+export function toStateName(stateValue: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(stateValue);
+  } catch {
+    return stateValue;
+  }
+  const paths = (node: unknown): string[] => {
+    if (typeof node === 'string') return [node];
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return [];
+    return Object.entries(node).flatMap(([key, child]) => {
+      const below = paths(child);
+      return below.length === 0 ? [key] : below.map((path) => `${key}.${path}`);
+    });
+  };
+  const names = paths(value);
+  return names.length === 0 ? stateValue : names.join(',');
+}
+
 /** Body of POST /v1/conversations/{id}/reply. */
 export const replyBodySchema = z.object({ text: z.string().trim().min(1).max(4096) });
 
@@ -57,7 +80,7 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
   const toDto = (row: ConversationView): z.infer<typeof conversationSchema> => ({
     id: row.id,
     client: { id: row.customer.id, fullName: row.customer.name, phone: row.customer.phoneE164 },
-    state: row.stateValue,
+    state: toStateName(row.stateValue),
     waitingForPerson: row.isHandoff,
     handoffReason: row.handoffReason,
     handoffAt: row.handoffAt?.toISOString() ?? null,

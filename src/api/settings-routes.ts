@@ -13,6 +13,7 @@ const SETTINGS_SELECT = {
   slotStepMinutes: true,
   minimumNoticeMinutes: true,
   maxAdvanceDays: true,
+  fillGapsAfterBusy: true,
   holdMinutes: true,
   changeLockMinutes: true,
   inactivityTimeoutMinutes: true,
@@ -33,6 +34,9 @@ export const updateSettingsBodySchema = z
     slotStepMinutes: z.number().int().refine((value) => [5, 10, 15, 20, 30, 60].includes(value), 'must be 5, 10, 15, 20, 30 or 60'),
     minimumNoticeMinutes: z.number().int().min(0).max(30 * 24 * 60),
     maxAdvanceDays: z.number().int().min(1).max(365),
+    fillGapsAfterBusy: z
+      .boolean()
+      .describe('true (default) → also offer the first start right after a booking or the notice cut-off when the slot grid would leave that gap unused (an hourly grid from 09:30 with a booking 09:30–09:45 also offers 09:45); false → the plain grid.'),
     holdMinutes: z.number().int().min(1).max(60),
     changeLockMinutes: z.number().int().min(0).max(30 * 24 * 60),
     inactivityTimeoutMinutes: z.number().int().min(1).max(24 * 60),
@@ -55,6 +59,7 @@ export const settingsSchema = z.object({
   slotStepMinutes: z.number().int(),
   minimumNoticeMinutes: z.number().int(),
   maxAdvanceDays: z.number().int(),
+  fillGapsAfterBusy: z.boolean(),
   holdMinutes: z.number().int(),
   changeLockMinutes: z.number().int(),
   inactivityTimeoutMinutes: z.number().int(),

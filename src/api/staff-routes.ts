@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../platform/database';
 import { toDomainError } from '../platform/errors';
+import { toEndMinute } from '../scheduling';
 import { ApiError } from './api-error';
 import { localDateSchema, localTimeSchema, queryBooleanSchema, uuidParamsSchema, uuidSchema } from './common-schemas';
 import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
@@ -394,7 +395,7 @@ function toDateOverrideRow(businessId: string, staffId: string | null, body: z.i
     date: new Date(`${body.date}T00:00:00Z`),
     isClosed: body.isClosed,
     startMinute: body.startTime ? toMinutes(body.startTime) : null,
-    endMinute: body.endTime ? toMinutes(body.endTime) : null,
+    endMinute: body.endTime ? toEndMinute(toMinutes(body.endTime)) : null,
     note: body.note ?? null,
   };
 }
@@ -405,7 +406,7 @@ function toDateOverrideDto(row: { id: string; date: Date; isClosed: boolean; sta
     date: row.date.toISOString().slice(0, 10),
     isClosed: row.isClosed,
     startTime: row.startMinute === null ? null : toTimeText(row.startMinute),
-    endTime: row.endMinute === null ? null : toTimeText(row.endMinute),
+    endTime: row.endMinute === null ? null : toTimeText(toEndMinute(row.endMinute)),
     note: row.note,
   };
 }

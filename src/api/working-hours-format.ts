@@ -1,8 +1,10 @@
 /**
  * Working hours as integrators write them ({"monday":[{"start":"09:00","end":"13:00"}]}) ↔ the
  * stored minutes from local midnight. An end before the start crosses midnight (22:00–02:00),
- * stored as an end beyond 1440 as the availability engine expects.
+ * stored as an end beyond 1440 as the availability engine expects. 00:00–24:00 is a whole day, and an
+ * end at 23:59 is stored as 24:00 (the end of the day), as calendar products read it.
  */
+import { toEndMinute } from '../scheduling';
 
 /** Weekday names in the order of JavaScript's getDay (0 = Sunday). */
 export const WEEKDAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
@@ -34,17 +36,19 @@ export function toStoredRanges(
 ): { ok: true; ranges: Array<{ weekday: number; startMinute: number; endMinute: number }> } | { ok: false; field: string; message: string } {
   const ranges: Array<{ weekday: number; startMinute: number; endMinute: number }> = [];
   for (const [weekday, name] of WEEKDAY_NAMES.entries()) {
-    const dayRanges = (days[name] ?? [])
+    const typed = days[name] ?? [];
+    const same = typed.find((range) => toMinutes(range.start) === toMinutes(range.end));
+    if (same) {
+      return { ok: false, field: name, message: `a range must not start and end at the same time (${same.start}–${same.end}); for a whole day use 00:00–24:00` };
+    }
+    const dayRanges = typed
       .map((range) => {
         const startMinute = toMinutes(range.start);
-        const end = toMinutes(range.end);
+        const end = toEndMinute(toMinutes(range.end));
         return { weekday, startMinute, endMinute: end > startMinute ? end : end + 1440 };
       })
       .sort((a, b) => a.startMinute - b.startMinute);
     for (const [index, range] of dayRanges.entries()) {
-      if (range.startMinute === range.endMinute - 1440 || range.startMinute === 1440) {
-        return { ok: false, field: name, message: 'a range must not start and end at the same time' };
-      }
       const previous = dayRanges[index - 1];
       if (previous && range.startMinute < previous.endMinute) {
         return { ok: false, field: name, message: `ranges overlap (${toTimeText(previous.startMinute)}–${toTimeText(previous.endMinute)} and ${toTimeText(range.startMinute)}–${toTimeText(range.endMinute)})` };
@@ -55,12 +59,12 @@ export function toStoredRanges(
   return { ok: true, ranges };
 }
 
-/** The schedule JSON of stored rows, every weekday present. */
+/** The schedule JSON of stored rows, every weekday present; an end stored as 23:59 shows as 24:00, as the slots read it. */
 export function toWeeklySchedule(rows: Array<{ weekday: number; startMinute: number; endMinute: number }>): Record<WeekdayName, TimeRange[]> {
   const schedule = Object.fromEntries(WEEKDAY_NAMES.map((name) => [name, [] as TimeRange[]])) as Record<WeekdayName, TimeRange[]>;
   for (const row of [...rows].sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute)) {
     const name = WEEKDAY_NAMES[row.weekday];
-    if (name) schedule[name].push({ start: toTimeText(row.startMinute), end: toTimeText(row.endMinute) });
+    if (name) schedule[name].push({ start: toTimeText(row.startMinute), end: toTimeText(toEndMinute(row.endMinute)) });
   }
   return schedule;
 }

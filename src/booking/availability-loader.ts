@@ -91,6 +91,7 @@ export async function loadAvailability(
         stepMinutes: business.slotStepMinutes,
         minimumNoticeMinutes: business.minimumNoticeMinutes,
         maxAdvanceDays: business.maxAdvanceDays,
+        fillGapsAfterBusy: business.fillGapsAfterBusy,
       },
       staff: service.staff.map((staff) => ({ staffId: staff.id, weeklyHours: staff.weeklyHours, overrides: groupOverrides(staff.overrides) })),
       businessOverrides: groupOverrides(businessOverrides),

@@ -16,6 +16,8 @@ export interface BusinessSettings {
   slotStepMinutes: number;
   minimumNoticeMinutes: number;
   maxAdvanceDays: number;
+  /** Offer the first start after a busy block or the notice cut-off off the grid (scheduling's rules.fillGapsAfterBusy). */
+  fillGapsAfterBusy: boolean;
   holdMinutes: number;
   changeLockMinutes: number;
 }
@@ -60,6 +62,7 @@ export async function findBusinessSettings(db: Db, businessId: string): Promise<
       slotStepMinutes: true,
       minimumNoticeMinutes: true,
       maxAdvanceDays: true,
+      fillGapsAfterBusy: true,
       holdMinutes: true,
       changeLockMinutes: true,
     },

@@ -143,8 +143,18 @@ export function createBusyChangeListener(options: {
     isListening = true;
     // Copies read before LISTEN took effect may have missed a notification: a new epoch distrusts them.
     startEpoch();
+    let isBeating = false;
     heartbeatTimer = setInterval(() => {
-      next.query('SELECT 1').catch((error: Error) => lose(next, error));
+      // One heartbeat at a time: an unanswered one fails at query_timeout by itself, and a second
+      // would queue behind it on this connection (pg warns about that, and pg@9 refuses it).
+      if (isBeating) return;
+      isBeating = true;
+      next.query('SELECT 1').then(
+        () => {
+          isBeating = false;
+        },
+        (error: Error) => lose(next, error),
+      );
     }, heartbeat.everyMs);
     heartbeatTimer.unref();
     retryMs = retry.firstMs;

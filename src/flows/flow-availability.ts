@@ -289,7 +289,7 @@ export function createFlowAvailability(deps: { db: Db; liveReads?: SqlTarget; bu
         now,
         timeZone: business.timeZone,
         service: { durationMinutes: service.durationMinutes, bufferBeforeMinutes: service.bufferBeforeMinutes, bufferAfterMinutes: service.bufferAfterMinutes },
-        rules: { stepMinutes: business.slotStepMinutes, minimumNoticeMinutes: business.minimumNoticeMinutes, maxAdvanceDays: business.maxAdvanceDays },
+        rules: { stepMinutes: business.slotStepMinutes, minimumNoticeMinutes: business.minimumNoticeMinutes, maxAdvanceDays: business.maxAdvanceDays, fillGapsAfterBusy: business.fillGapsAfterBusy },
         staff: service.schedules,
         businessOverrides: catalog.businessOverrides,
         busy,

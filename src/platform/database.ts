@@ -5,6 +5,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type PoolClient } from 'pg';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
+import { withSerializedTransactions } from './serialized-transactions';
 
 export { Prisma, PrismaClient };
 
@@ -23,7 +24,11 @@ export function createPrismaClient(options: {
   pool.on('error', options.onIdleClientError ?? (() => undefined));
   // Prisma's 5 s default lets a short transaction fail on a loaded host (a slow seed, a busy
   // CI machine) although nothing is wrong; a stuck one still ends, and the pool stays bounded.
-  const client = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_DEFAULTS });
+  // Transactions send Prisma's side-by-side relation reads one at a time (why: serialized-transactions.ts).
+  const client = new PrismaClient({
+    adapter: withSerializedTransactions(new PrismaPg(pool)),
+    transactionOptions: TRANSACTION_DEFAULTS,
+  });
   pools.set(client, pool);
   return client;
 }

@@ -10,6 +10,8 @@ import type { AvailabilityInput, BusyInterval, DateOverride, StaffSchedule } fro
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
+// A start after a busy block reads as a time people write down: a quarter hour, or the step if finer.
+const MAX_GAP_ROUNDING_MINUTES = 15;
 
 /** Prepared, validated state for one availability computation. */
 export interface AvailabilityContext {
@@ -23,6 +25,10 @@ export interface AvailabilityContext {
   stepMs: number;
   bufferBeforeMs: number;
   bufferAfterMs: number;
+  /** Whether the first start after a busy block or the notice cut-off is offered off the grid (rules.fillGapsAfterBusy). */
+  fillsGaps: boolean;
+  /** Such a start is rounded up to a multiple of this on the local clock: the step, at most a quarter hour. */
+  gapRoundingMs: number;
   /** Staff passing the filter, sorted by id so per-start staff lists come out sorted. */
   staff: StaffSchedule[];
   businessOverrides: OverridesByDate;
@@ -66,6 +72,8 @@ export function buildAvailabilityContext(input: AvailabilityInput): Availability
     stepMs: rules.stepMinutes * MINUTE_MS,
     bufferBeforeMs: service.bufferBeforeMinutes * MINUTE_MS,
     bufferAfterMs: service.bufferAfterMinutes * MINUTE_MS,
+    fillsGaps: rules.fillGapsAfterBusy === true,
+    gapRoundingMs: Math.min(rules.stepMinutes, MAX_GAP_ROUNDING_MINUTES) * MINUTE_MS,
     staff,
     businessOverrides: groupOverridesByDate(input.businessOverrides),
     businessOverridesSource: input.businessOverrides,

@@ -90,4 +90,47 @@ describe('explainSlot', () => {
       });
     }
   });
+
+  describe('with gap starts (rules.fillGapsAfterBusy)', () => {
+    // ana's booking 09:00–09:20 local; the hourly grid from 09:00 would next start at 10:00.
+    const gapInput = (fillGapsAfterBusy: boolean) =>
+      base({
+        now: new Date('2026-03-30T04:00:00Z'),
+        service: { durationMinutes: 60, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 },
+        rules: { stepMinutes: 60, minimumNoticeMinutes: 0, maxAdvanceDays: 7, fillGapsAfterBusy },
+        busy: [busy('ana', '2026-03-30T07:00:00Z', '2026-03-30T07:20:00Z')],
+      });
+
+    it.each<[string, string, boolean, SlotExplanation]>([
+      ['the start right after a busy block is ok for the staff member whose block ended', '2026-03-30T07:30:00Z', true, { verdict: 'ok', staffIds: ['ana'] }],
+      ['without the setting it is not on step', '2026-03-30T07:30:00Z', false, { verdict: 'not_on_step', staffIds: [] }],
+      ['another start off the grid is still not on step', '2026-03-30T07:45:00Z', true, { verdict: 'not_on_step', staffIds: [] }],
+    ])('%s', (_rule, start, fillGapsAfterBusy, expected) => {
+      expect(explainSlot({ ...gapInput(fillGapsAfterBusy), start: new Date(start) })).toStrictEqual(expected);
+    });
+
+    it('agrees with generateSlots on every 5-minute start of a busy day, the notice cut-off included', () => {
+      const input = base({
+        now: new Date('2026-03-30T05:07:00Z'),
+        staff: [...staff, { staffId: 'cai', weeklyHours: buildWeek([1], '10:10', '13:00'), overrides: [] }],
+        service: { durationMinutes: 45, bufferBeforeMinutes: 5, bufferAfterMinutes: 10 },
+        rules: { stepMinutes: 60, minimumNoticeMinutes: 60, maxAdvanceDays: 7, fillGapsAfterBusy: true },
+        busy: [
+          busy('ana', '2026-03-30T07:30:00Z', '2026-03-30T08:10:00Z'),
+          busy('ben', '2026-03-30T08:00:00Z', '2026-03-30T08:20:00Z'),
+          busy('cai', '2026-03-30T09:00:00Z', '2026-03-30T09:30:00Z'),
+        ],
+      });
+      const listed = new Map(generateSlots(input).map((s) => [s.start.getTime(), s.staffIds]));
+      const offGrid = [...listed.keys()].filter((t) => new Date(t).getUTCMinutes() !== 0 && new Date(t).getUTCMinutes() !== 10);
+      expect(offGrid.length).toBeGreaterThan(1);
+      for (let t = Date.parse('2026-03-30T05:00:00Z'); t < Date.parse('2026-03-30T12:00:00Z'); t += 5 * 60_000) {
+        const explanation = explainSlot({ ...input, start: new Date(t) });
+        expect({ at: new Date(t).toISOString(), staffIds: explanation.verdict === 'ok' ? explanation.staffIds : undefined }).toStrictEqual({
+          at: new Date(t).toISOString(),
+          staffIds: listed.get(t),
+        });
+      }
+    });
+  });
 });

@@ -24,7 +24,7 @@ export {
   localDayRange,
   toLocalDate,
 } from './time-zone';
-export { expandWorkingHours, groupOverridesByDate, resolveDayHours } from './working-hours';
+export { expandWorkingHours, groupOverridesByDate, resolveDayHours, toEndMinute } from './working-hours';
 export type { OverridesByDate } from './working-hours';
 export { generateSlots } from './slots';
 export { explainSlot } from './explain-slot';

@@ -214,6 +214,137 @@ describe('working-hour boundaries and grid', () => {
   });
 });
 
+describe('ranges ending at the end of the day (24:00, or 23:59 read as 24:00)', () => {
+  const everyDay = [0, 1, 2, 3, 4, 5, 6];
+  const hour = { durationMinutes: 60, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
+
+  it.each<[string, string, Partial<AvailabilityInput>, [string, string, number]]>([
+    ['00:00–24:00 every day offers the whole day', MONDAY, { staff: [staffMember('ana', buildWeek(everyDay, '00:00', '24:00'))] }, ['00:00', '23:30', 48]],
+    ['00:00–23:59 is the same whole day', MONDAY, { staff: [staffMember('ana', buildWeek(everyDay, '00:00', '23:59'))] }, ['00:00', '23:30', 48]],
+    ['an evening until 23:59 keeps its last half hour', MONDAY, { staff: [staffMember('ana', buildWeek([1], '18:00', '23:59'))] }, ['18:00', '23:30', 12]],
+    [
+      'special hours until 23:59 also end at midnight',
+      MONDAY,
+      { staff: [staffMember('ana', buildWeek([1], '09:00', '12:00'), [specialHours(MONDAY, '20:00', '23:59')])] },
+      ['20:00', '23:30', 8],
+    ],
+    [
+      'whole days in a row: an hour-long appointment may run across midnight',
+      MONDAY,
+      { service: hour, staff: [staffMember('ana', buildWeek(everyDay, '00:00', '24:00'))] },
+      ['00:00', '23:30', 48],
+    ],
+    [
+      'a whole day followed by a day off: the last hour-long appointment ends at midnight',
+      MONDAY,
+      { service: hour, staff: [staffMember('ana', buildWeek([1], '00:00', '23:59'))] },
+      ['00:00', '23:00', 47],
+    ],
+    ['the spring-forward day has 23 hours', '2026-03-29', { staff: [staffMember('ana', buildWeek(everyDay, '00:00', '24:00'))] }, ['00:00', '23:30', 46]],
+    ['the fall-back day has 25 hours', '2026-10-25', { staff: [staffMember('ana', buildWeek(everyDay, '00:00', '23:59'))], rules: { stepMinutes: 30, minimumNoticeMinutes: 0, maxAdvanceDays: 240 } }, ['00:00', '23:30', 50]],
+  ])('%s', (_rule, date, overrides, [first, last, count]) => {
+    const input = makeInput({ now: new Date('2026-03-28T00:00:00Z'), ...onDay(date), ...overrides });
+    const times = generateSlots(input).map((s) => s.localTime);
+    expect([times[0], times.at(-1), times.length]).toStrictEqual([first, last, count]);
+  });
+});
+
+describe('gap starts after a busy block or the notice cut-off (rules.fillGapsAfterBusy)', () => {
+  // Monday 09:30–17:30 in Madrid, an hour-long service on an hourly grid (09:30, 10:30, …, 16:30); now is 07:00 local.
+  const hourly = { stepMinutes: 60, minimumNoticeMinutes: 0, maxAdvanceDays: 7 };
+  const hour = { durationMinutes: 60, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 };
+  const grid = ['10:30', '11:30', '12:30', '13:30', '14:30', '15:30', '16:30'];
+
+  it.each<[string, Partial<AvailabilityInput>, string[], string[]]>([
+    [
+      'a 15-min booking at opening: the free 09:45–10:30 is used by a 09:45 start (8 starts, not 7)',
+      { busy: [busy('ana', '2026-03-30T07:30:00Z', '2026-03-30T07:45:00Z')] },
+      grid,
+      ['09:45', ...grid],
+    ],
+    [
+      'a booking ending on the grid adds nothing',
+      { busy: [busy('ana', '2026-03-30T07:30:00Z', '2026-03-30T08:30:00Z')] },
+      grid,
+      grid,
+    ],
+    [
+      'the gap start is rounded up to a quarter hour of the local clock (a block ending 09:47 → 10:00)',
+      { busy: [busy('ana', '2026-03-30T07:30:00Z', '2026-03-30T07:47:00Z')] },
+      grid,
+      ['10:00', ...grid],
+    ],
+    [
+      "the new appointment's before-buffer delays the gap start (block until 09:45 + 15 min → 10:00)",
+      { service: { ...hour, bufferBeforeMinutes: 15 }, busy: [busy('ana', '2026-03-30T07:30:00Z', '2026-03-30T07:45:00Z')] },
+      grid,
+      ['10:00', ...grid],
+    ],
+    [
+      'a gap start must be free for the whole appointment; the next block opens its own gap',
+      { busy: [busy('ana', '2026-03-30T07:30:00Z', '2026-03-30T07:45:00Z'), busy('ana', '2026-03-30T08:15:00Z', '2026-03-30T09:00:00Z')] },
+      grid.slice(1),
+      ['11:00', ...grid.slice(1)],
+    ],
+    [
+      'a gap start must end by closing time',
+      { busy: [busy('ana', '2026-03-30T13:30:00Z', '2026-03-30T14:45:00Z')] },
+      ['09:30', ...grid.slice(0, 5)],
+      ['09:30', ...grid.slice(0, 5)],
+    ],
+    [
+      'the notice cut-off opens a gap too (now 09:07 + 60 min → 10:15, before the grid’s 10:30)',
+      { now: new Date('2026-03-30T07:07:00Z'), rules: { ...hourly, minimumNoticeMinutes: 60 } },
+      grid,
+      ['10:15', ...grid],
+    ],
+    [
+      'a quarter-hour grid never gets gap starts: its own starts already use the gap',
+      { rules: { ...hourly, stepMinutes: 15 }, busy: [busy('ana', '2026-03-30T07:30:00Z', '2026-03-30T07:47:00Z')], to: new Date('2026-03-30T09:00:00Z') },
+      ['10:00', '10:15', '10:30', '10:45'],
+      ['10:00', '10:15', '10:30', '10:45'],
+    ],
+  ])('%s', (_rule, overrides, withoutGaps, withGaps) => {
+    const base = { staff: [morning('ana', '09:30', '17:30')], service: hour, ...onDay(MONDAY) };
+    const run = (fillGapsAfterBusy: boolean) => {
+      const input = makeInput({ ...base, ...overrides, rules: { ...hourly, ...overrides.rules, fillGapsAfterBusy } });
+      return generateSlots(input).map((s) => s.localTime);
+    };
+    expect(run(false)).toStrictEqual(withoutGaps);
+    expect(run(true)).toStrictEqual(withGaps);
+  });
+
+  it('a gap start belongs to the staff member whose block ended; the others keep their grid', () => {
+    const input = makeInput({
+      staff: [morning('ana', '09:30', '12:30'), morning('ben', '09:30', '12:30')],
+      service: hour,
+      rules: { ...hourly, fillGapsAfterBusy: true },
+      busy: [busy('ana', '2026-03-30T07:30:00Z', '2026-03-30T07:45:00Z')],
+      ...onDay(MONDAY),
+    });
+    expect(formatSlots(generateSlots(input))).toStrictEqual([
+      '2026-03-30 09:30 [ben]',
+      '2026-03-30 09:45 [ana]',
+      '2026-03-30 10:30 [ana,ben]',
+      '2026-03-30 11:30 [ana,ben]',
+    ]);
+  });
+
+  it('rounds on the local clock in a zone with a 45-minute offset (Kathmandu)', () => {
+    // 09:30 local in Kathmandu (+05:45) is 03:45Z; a block until 09:47 local (04:02Z) gives 10:00 local.
+    const input = makeInput({
+      timeZone: 'Asia/Kathmandu',
+      now: new Date('2026-03-30T00:00:00Z'),
+      staff: [morning('ana', '09:30', '12:30')],
+      service: hour,
+      rules: { ...hourly, fillGapsAfterBusy: true },
+      busy: [busy('ana', '2026-03-30T03:45:00Z', '2026-03-30T04:02:00Z')],
+      ...onDay(MONDAY, 'Asia/Kathmandu'),
+    });
+    expect(formatSlotInstants(generateSlots(input))).toStrictEqual(['10:00=2026-03-30T04:15Z', '10:30=2026-03-30T04:45Z', '11:30=2026-03-30T05:45Z']);
+  });
+});
+
 describe('ranges crossing midnight', () => {
   const lateShift = staffMember('ana', buildWeek([5], '22:00', '+02:00'));
   const hourly = {

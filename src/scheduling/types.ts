@@ -12,7 +12,8 @@ export interface DateRange {
 /**
  * One weekly working range in the business's local wall-clock time. weekday: 0=Sunday..6=Saturday.
  * Minutes from local midnight; endMinute > startMinute; endMinute may be up to 2880 to cross midnight
- * into the next day (e.g. 22:00–02:00 = 1320..1560).
+ * into the next day (e.g. 22:00–02:00 = 1320..1560). 1440 is the end of the day (00:00–24:00 is a whole
+ * day), and an end at 23:59 (1439) is read as 1440.
  */
 export interface WeeklyRange {
   weekday: number;
@@ -62,6 +63,12 @@ export interface BookingRules {
   minimumNoticeMinutes: number;
   /** Starts must be strictly before now + this many elapsed days. */
   maxAdvanceDays: number;
+  /**
+   * Also offer the first start right after each busy block and after the notice cut-off when the
+   * grid's next start would leave that gap unused (rounded up to the step, at most a quarter hour,
+   * on the local clock). Absent → false: the plain grid. Businesses have it on by default.
+   */
+  fillGapsAfterBusy?: boolean;
 }
 
 /**

@@ -7,6 +7,18 @@ import { mergeMsRanges, toDateRanges, type MsRange } from './date-range';
 import { addLocalDays, createZoneClock, getLocalWeekday, type ZoneClock } from './time-zone';
 import type { DateOverride, DateRange, MinuteRange, StaffSchedule, WeeklyRange } from './types';
 
+/** Minutes from local midnight at which a day ends: 24:00. */
+export const END_OF_DAY_MINUTE = 1440;
+
+/**
+ * The end minute as the engine reads it: an end at 23:59 means the end of the day (24:00), as
+ * calendar products read it, so "open until 23:59" leaves no one-minute hole before midnight.
+ * Example: toEndMinute(1439) → 1440; toEndMinute(1080) → 1080.
+ */
+export function toEndMinute(endMinute: number): number {
+  return endMinute % END_OF_DAY_MINUTE === END_OF_DAY_MINUTE - 1 ? endMinute + 1 : endMinute;
+}
+
 /** Overrides grouped by local date for O(1) lookup while walking a date span. */
 export type OverridesByDate = Map<string, DateOverride[]>;
 
@@ -64,7 +76,8 @@ export function expandStaffRanges(params: {
       staffOverrides,
       businessOverrides: params.businessOverrides,
     });
-    for (const { startMinute, endMinute } of dayHours) {
+    for (const { startMinute, endMinute: storedEnd } of dayHours) {
+      const endMinute = toEndMinute(storedEnd);
       // Bad rows (end before start) are skipped rather than thrown, so one typo doesn't close the whole business.
       if (!(endMinute > startMinute)) continue;
       ranges.push({ start: params.clock.toUtc(date, startMinute), end: params.clock.toUtc(date, endMinute) });

@@ -10,6 +10,7 @@ import request from 'supertest';
 import { runCli } from '../../src/api';
 import { createApp } from '../../src/app';
 import { createLogger, loadConfig, systemClock, type AppConfig } from '../../src/platform';
+import { findFreePort } from '../support/free-port';
 import { setupDemo, type DemoHandles } from '../support/demo';
 import { createTestDatabase, runAdminQuery, TEMPLATE_DATABASE, type TestDatabase } from '../support/test-database';
 
@@ -45,6 +46,7 @@ describe('npm run cli', () => {
     expect(result.code).toBe(0);
     const key = result.out[0]!;
     expect(key).toMatch(/^tbk_[A-Za-z0-9_-]{43}$/);
+    expect(result.err).toContain('Created an admin key for business');
     expect(result.err).toContain('shown only once');
     expect(await db.prisma.apiKey.count({ where: { keyHash: key } })).toBe(0);
     const app = createApp({ config, prisma: db.prisma, logger: createLogger('silent'), clock: systemClock });
@@ -89,7 +91,7 @@ describe('npm run cli', () => {
     try {
       const embeddedConfig = loadConfig({ EMBEDDED_POSTGRES_PORT: admin.port, DATA_DIR: dataDir });
       const result = await cli(['business', 'create', '--name', 'Via running server', '--timezone', 'Europe/Madrid'], embeddedConfig);
-      expect(result.err).toBe('');
+      expect(result.err).toBe(`Database: the embedded PostgreSQL already running on 127.0.0.1:${admin.port} (database tapbook).`);
       expect(result.code).toBe(0);
       // Nothing was started or initialised in our own data folder.
       expect(fs.readdirSync(dataDir)).toEqual([]);
@@ -97,5 +99,60 @@ describe('npm run cli', () => {
       await runAdminQuery(`DROP DATABASE IF EXISTS tapbook WITH (FORCE)`);
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('says which database it used, without the password', async () => {
+    const result = await cli(['business', 'create', '--name', 'Said', '--timezone', 'Europe/Madrid']);
+    const shown = new URL(db.url);
+    shown.password = '***';
+    expect(result.err.split('\n')[0]).toBe(`Database: ${shown.toString()} (DATABASE_URL).`);
+    expect(result.err).not.toContain(`:${new URL(db.url).password}@`);
+  });
+
+  describe('without DATABASE_URL and no embedded database running', () => {
+    let dataDir: string;
+    let settings: Record<string, string>;
+
+    beforeEach(async () => {
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapbook-cli-'));
+      // As a project folder would be: PostgreSQL runs as its own user when we are root.
+      fs.chmodSync(dataDir, 0o755);
+      settings = { DATA_DIR: dataDir, EMBEDDED_POSTGRES_PORT: String(await findFreePort()), PORT: String(await findFreePort()) };
+    });
+    afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+    it('refuses to create a new database in DATA_DIR unless told, and says how to reach the server\'s', async () => {
+      const result = await cli(['api-key', 'create', '--business', 'default', '--role', 'admin'], loadConfig(settings));
+      expect(result.code).toBe(1);
+      expect(result.out).toEqual([]);
+      expect(result.err).toContain(`There is no Tapbook database in ${path.join(dataDir, 'postgres')}`);
+      expect(result.err).toContain('DATABASE_URL');
+      expect(result.err).toContain('--create-database');
+      expect(fs.readdirSync(dataDir)).toEqual([]);
+    });
+
+    it('refuses to use the database of DATA_DIR while a server runs on another database', async () => {
+      fs.mkdirSync(path.join(dataDir, 'postgres'));
+      fs.writeFileSync(path.join(dataDir, 'postgres', 'PG_VERSION'), '18\n');
+      const server = createApp({ config, prisma: db.prisma, logger: createLogger('silent'), clock: systemClock }).listen(Number(settings.PORT), '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      try {
+        const result = await cli(['api-key', 'create', '--business', 'default', '--role', 'admin'], loadConfig(settings));
+        expect(result.code).toBe(1);
+        expect(result.out).toEqual([]);
+        expect(result.err).toContain(`A Tapbook server answers on port ${settings.PORT}, but its database is not the embedded PostgreSQL`);
+        expect(result.err).toContain('--create-database');
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
+    it('creates the database with --create-database and says so', async () => {
+      const result = await cli(['business', 'create', '--name', 'Fresh', '--timezone', 'Europe/Madrid', '--create-database'], loadConfig(settings));
+      expect(result.code).toBe(0);
+      expect(result.out).toHaveLength(1);
+      expect(result.err).toBe(`Database: the embedded PostgreSQL in ${path.join(dataDir, 'postgres')} (created now, port ${settings.EMBEDDED_POSTGRES_PORT}).`);
+      expect(fs.existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+    });
   });
 });

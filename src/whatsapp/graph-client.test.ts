@@ -2,6 +2,7 @@ import net from 'node:net';
 import nock from 'nock';
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
 import { createGraphClient } from './graph-client';
+import { SendConfigurationError } from './send-configuration-error';
 import { buildTextMessage } from './message-builders';
 
 const ORIGIN = 'http://127.0.0.1:9';
@@ -140,5 +141,21 @@ describe('createGraphClient().markRead', () => {
   it('surfaces Meta errors', async () => {
     nock(ORIGIN).post(`/v25.0/${PHONE_NUMBER_ID}/messages`).reply(400, { error: { message: 'Invalid parameter', code: 100 } });
     await expect(client().markRead(PHONE_NUMBER_ID, 'wamid.IN')).rejects.toMatchObject({ code: 100, status: 400 });
+  });
+});
+
+describe('createGraphClient with an access token no header can carry', () => {
+  it.each([
+    ['an accented letter', 'EAAGtokén0123456789abcdef'],
+    ['a typographic quote pasted with it', 'EAAG0123456789abcdef\u2019'],
+    ['a zero-width space', 'EAAG0123\u200b456789abcdef'],
+  ])('fails each send with %s as a configuration error, before any request, never as a network error', async (_name, token) => {
+    const scope = nock(ORIGIN).post(`/v25.0/${PHONE_NUMBER_ID}/messages`).reply(200, { messages: [{ id: 'wamid.never' }] });
+    const error = await captureError(createGraphClient({ baseUrl: BASE_URL, accessToken: token }).sendMessage(PHONE_NUMBER_ID, message));
+    expect(error).toBeInstanceOf(SendConfigurationError);
+    expect(error).not.toBeInstanceOf(NetworkError);
+    expect((error as SendConfigurationError).code).toBe('access_token_invalid');
+    expect((error as Error).message).not.toContain(token);
+    expect(scope.isDone()).toBe(false);
   });
 });

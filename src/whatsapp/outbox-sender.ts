@@ -298,7 +298,10 @@ async function sendRow(
     recordAnswerTime(graph, clockMs() - postedAt);
     await querySql(client, ACCEPT_SQL, [row.id, messageId, deps.clock.now()]);
     deps.onSettled?.({ id: row.id, status: 'accepted' });
-    await noteSuccessfulSend(deps.prisma, client, row.phone_number_id, deps.clock.now());
+    // For staff only: a failure to note it must not fail a send that has happened.
+    await noteSuccessfulSend(deps.prisma, client, row.phone_number_id, deps.clock.now()).catch((noteError: unknown) =>
+      log.warn({ err: noteError, phoneNumberId: row.phone_number_id }, 'could not record the number\'s last successful send'),
+    );
     return 'next';
   } catch (error) {
     if (error instanceof SendConfigurationError) return failForConfiguration(deps, client, log, { ...row, attempts }, error);

@@ -83,7 +83,7 @@ const RECOVER_SQL: SqlStatement = {
              RETURNING o.status, o.provider_message_id)
          SELECT (SELECT count(*)::int FROM attempt) AS is_unfinished,
                 (SELECT status FROM adopted) AS status, (SELECT provider_message_id FROM adopted) AS message_id,
-                (SELECT extract(epoch FROM (attempted_at + make_interval(secs => $7::double precision) - clock_timestamp()))::float8 * 1000 FROM attempt) AS grace_left_ms`,
+                (SELECT extract(epoch FROM (attempted_at + make_interval(secs => $7::double precision) - COALESCE($8::timestamptz, clock_timestamp())))::float8 * 1000 FROM attempt) AS grace_left_ms`,
 };
 
 /** What recovery decided for a row left `sending` without a message id. */
@@ -100,11 +100,12 @@ export type RecoveryOutcome =
 /**
  * Decides what to do with a row read as `sending` without a message id (see the rules above);
  * adopts the id in the same statement when one is found (nothing is taken when the row changed).
+ * `now` is the send gate's clock when a test simulates time (attempted_at is on it), else null: the database's.
  */
 export async function recoverUnfinishedAttempt(
   client: SqlTarget,
   row: { id: string; attempts: number; businessId: string; phoneNumberId: string; recipient: string },
-  options: { graceMs: number },
+  options: { graceMs: number; now: Date | null },
 ): Promise<RecoveryOutcome> {
   const [answer] = await querySql<{ is_unfinished: number; status: string | null; message_id: string | null; grace_left_ms: number | null }>(client, RECOVER_SQL, [
     row.id,
@@ -114,6 +115,7 @@ export async function recoverUnfinishedAttempt(
     row.recipient,
     STATUS_CLOCK_SKEW_SECONDS,
     options.graceMs / 1000,
+    options.now,
   ]);
   if (!answer || answer.is_unfinished === 0) return { action: 'stale' };
   if (answer.status !== null && answer.message_id !== null) return { action: 'adopted', status: answer.status, messageId: answer.message_id };

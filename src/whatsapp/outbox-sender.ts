@@ -48,7 +48,7 @@ export interface OutboxSenderDeps {
   onSettled?: (row: { id: string; status: string }) => void;
   /** Waits for a send slot; defaults to the real timer (a test with a fixed clock passes one that moves it). */
   wait?: (ms: number) => Promise<void>;
-  /** Runs the send gate on `clock` instead of the database's clock: only for a test that simulates time with `wait`. */
+  /** Runs the send gate (and the grace period of an unfinished attempt) on `clock` instead of the database's clock: only for a test that simulates time with `wait`. */
   isGateOnClock?: boolean;
   /** Called each time a sender woke up too late for its send slot and had to claim another. */
   onSlotMissed?: () => void;
@@ -143,7 +143,7 @@ async function lockAndReadBatch(client: PgClient, job: SendOutboxPayload): Promi
  * After one row: go on, read again (the row now carries its template fallback, or it was sent by
  * someone else since it was read), stop (a job is scheduled), or come back later.
  */
-type SendResult = 'next' | 'again' | 'scheduled' | { retryAfterMs: number } | { recheckAfterMs: number };
+type SendResult = 'next' | 'again' | 'scheduled' | { retryAfterMs: number };
 
 /**
  * Sends the recipient's queued rows while the caller holds the recipient's lock on `client`
@@ -180,10 +180,9 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
         const { result, granted } = await sendOne(deps, client, log, job, row, { next, reservation: reserved });
         reservation = granted;
         if (result === 'scheduled') return;
-        // The send gate is booked up that far ahead: later rows wait behind this one to keep the order.
-        // The gate's wait is in its own clock: the database's, or the test's simulated one.
-        // Waiting for Meta's status of an unfinished attempt: the grace period is in the database's clock.
-        if (typeof result === 'object' && 'recheckAfterMs' in result) return reschedule({ runAfterMs: result.recheckAfterMs });
+        // The send gate is booked up that far ahead, or an unfinished attempt waits for Meta's status:
+        // later rows wait behind this one to keep the order. The wait is in the gate's clock: the
+        // database's, or the test's simulated one.
         if (typeof result === 'object') {
           return reschedule(deps.isGateOnClock ? { runAt: new Date(deps.clock.now().getTime() + result.retryAfterMs) } : { runAfterMs: result.retryAfterMs });
         }
@@ -253,12 +252,12 @@ async function sendRow(
     const recovery = await recoverUnfinishedAttempt(
       client,
       { id: row.id, attempts: row.attempts, businessId: job.businessId, phoneNumberId: row.phone_number_id, recipient: job.recipient },
-      { graceMs: deps.resendGraceMs ?? RESEND_GRACE_MS },
+      { graceMs: deps.resendGraceMs ?? RESEND_GRACE_MS, now: deps.isGateOnClock ? deps.clock.now() : null },
     );
     if (recovery.action === 'stale') return 'again';
     if (recovery.action === 'wait') {
       log.info({ outboxId: row.id, waitMs: recovery.waitMs }, 'previous send attempt ended without a stored message id; waiting for Meta\'s status before sending again');
-      return { recheckAfterMs: recovery.waitMs };
+      return { retryAfterMs: recovery.waitMs };
     }
     if (recovery.action === 'adopted') {
       log.warn({ outboxId: row.id, status: recovery.status }, 'previous send attempt ended without a stored message id; Meta\'s status for it had arrived: message id adopted, not sent again');

@@ -21,6 +21,7 @@ import type { Clock } from '../platform/clock';
 import { inPgTransaction, poolOf, type PgClient, type PrismaClient } from '../platform/database';
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
+import { querySql } from '../platform/sql';
 import type { GraphClient } from './graph-client';
 import { maskPhone } from './mask';
 import { noteSuccessfulSend, recordSendConfigurationFailure } from './number-send-status';
@@ -29,7 +30,6 @@ import type { OutboundMessage } from './outbound-message';
 import { recipientLockKey, SEND_OUTBOX_TASK, sendJobKey, unlockRecipient, type SendOutboxPayload } from './outbox-repository';
 import { decideRetry, isAccessTokenRejected } from './retry-policy';
 import { SendConfigurationError } from './send-configuration-error';
-import { querySql } from '../platform/sql';
 import { LATE_FLOOR_MS, passSendGate, unmarkReservation, waitOnTimer, type GateRow, type SlotReservation } from './send-gate';
 
 /**
@@ -176,7 +176,9 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
         if (!reserved) await dropReservation();
         reservation = undefined;
         const following = rows[index + 1];
-        const next = following && following.phone_number_id === row.phone_number_id && !(following.next_attempt_at && following.next_attempt_at > now) ? toGateRow(following) : undefined;
+        // An unfinished attempt is never booked ahead: its recovery reads the attempt's time, which a claim would move.
+        const isNextBookable = following && following.phone_number_id === row.phone_number_id && following.status !== 'sending' && !(following.next_attempt_at && following.next_attempt_at > now);
+        const next = isNextBookable ? toGateRow(following) : undefined;
         const { result, granted } = await sendOne(deps, client, log, job, row, { next, reservation: reserved });
         reservation = granted;
         if (result === 'scheduled') return;

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import nock from 'nock';
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
@@ -157,5 +158,24 @@ describe('createGraphClient with an access token no header can carry', () => {
     expect((error as SendConfigurationError).code).toBe('access_token_invalid');
     expect((error as Error).message).not.toContain(token);
     expect(scope.isDone()).toBe(false);
+  });
+});
+
+describe('createGraphClient when node:http cannot build the request', () => {
+  it('fails as a configuration error (not a network error to retry) when a header is refused', async () => {
+    // What node:http throws for a header value it cannot send, e.g. a token pasted with a typographic quote.
+    const refused = Object.assign(new TypeError('Invalid character in header content ["authorization"]'), { code: 'ERR_INVALID_CHAR' });
+    const spy = jest.spyOn(http, 'request').mockImplementation(() => {
+      throw refused;
+    });
+    try {
+      const error = await captureError(client().sendMessage(PHONE_NUMBER_ID, message));
+      expect(error).toBeInstanceOf(SendConfigurationError);
+      expect(error).not.toBeInstanceOf(NetworkError);
+      expect((error as SendConfigurationError).code).toBe('request_unbuildable');
+      expect((error as Error).message).toContain('Invalid character in header content');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

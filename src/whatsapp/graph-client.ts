@@ -143,6 +143,14 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * Whether a failed send may still have reached Meta: it timed out waiting for the answer, so Meta
+ * may have accepted it. The sender then treats it like a crash after the post (outbox-recovery.ts).
+ */
+export function isPossiblyDelivered(error: unknown): boolean {
+  return error instanceof NetworkError && error.cause instanceof GraphTimeoutError;
+}
+
 /** No answer from the Graph API within the client's timeout. */
 class GraphTimeoutError extends Error {
   override readonly name = 'GraphTimeoutError';

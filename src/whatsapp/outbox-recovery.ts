@@ -15,6 +15,8 @@
  *     booking confirmation lost is worse than one received twice, and a status that has not
  *     arrived within the grace period most likely never will: the post did not reach Meta.
  * Read receipts carry no status webhook and marking read twice is harmless: they go again at once.
+ * A post that timed out waiting for Meta's answer may have been accepted too: the sender leaves it
+ * `sending` for its retry, which goes through the same rules.
  */
 import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
 

@@ -4,9 +4,10 @@
  *
  * Exactly-once bookkeeping: a row is marked `sending` (with its attempt's time) and committed before
  * the HTTP call; the returned message id is stored right after. A crash in between leaves `sending`
- * with no id: the next run first looks for Meta's status of that post and adopts its id, and posts
- * again only when none arrived within a grace period (outbox-recovery.ts has the rules; Meta offers
- * no idempotency key, so that is the one path to a duplicate).
+ * with no id (so does a post that timed out waiting for Meta's answer): the next run first looks for
+ * Meta's status of that post and adopts its id, and posts again only when none arrived within a grace
+ * period (outbox-recovery.ts has the rules; Meta offers no idempotency key, so that is the one path
+ * to a duplicate).
  * A send that fails for a reason of configuration (a token no header can carry, a token that
  * cannot be decrypted, a token Meta refuses) fails its row at once, logged at error and recorded
  * on the number's status (number-send-status.ts): retrying would only hide it.
@@ -22,7 +23,7 @@ import { inPgTransaction, poolOf, type PgClient, type PrismaClient } from '../pl
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { querySql } from '../platform/sql';
-import type { GraphClient } from './graph-client';
+import { isPossiblyDelivered, type GraphClient } from './graph-client';
 import { maskPhone } from './mask';
 import { noteSuccessfulSend, recordSendConfigurationFailure } from './number-send-status';
 import { ACCEPT_SQL, recoverUnfinishedAttempt, RESEND_GRACE_MS } from './outbox-recovery';
@@ -332,8 +333,11 @@ async function handleSendError(
     });
   if (decision.action === 'retry') {
     const nextAttemptAt = new Date(deps.clock.now().getTime() + decision.delayMs);
+    // A post that timed out may have been accepted: it stays an unfinished attempt, so its retry
+    // first looks for Meta's status of it, as after a crash (outbox-recovery.ts).
+    const status = isPossiblyDelivered(error) && row.kind !== 'read_receipt' ? 'sending' : 'queued';
     await inPgTransaction(client, async () => {
-      await settle('queued', { nextAttemptAt, lastError: error.message });
+      await settle(status, { nextAttemptAt, lastError: error.message });
       await addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAt: nextAttemptAt, ...JOB_OPTIONS });
     });
     log.info({ outboxId: row.id, code, delayMs: decision.delayMs, attempt: row.attempts }, 'send failed; retrying later (later messages to this recipient wait to keep order)');

@@ -3,6 +3,7 @@
  * the fake Graph API holds the post). Meta has no idempotency key, so recovery decides from the
  * status webhooks: a status for that post → its id is adopted and nothing is posted again; no
  * status → the row waits out the grace period, then is posted again (the documented duplicate).
+ * A post that timed out waiting for Meta's answer is recovered the same way.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
@@ -25,8 +26,8 @@ describe('outbox recovery after a sender killed between the post and the save', 
   let graph: FakeGraph;
   let businessId: string;
   let app: ReturnType<typeof createApp>;
-  /** The sender process to kill when the fake receives its post (one at a time). */
-  let victim: ChildProcessWithoutNullStreams | undefined;
+  /** What the fake does with the next message post before answering it (kill its sender, hold the answer). */
+  let onNextPost: (() => Promise<void>) | undefined;
   const children: ChildProcessWithoutNullStreams[] = [];
   const logLines: Array<{ level: number; msg: string }> = [];
   const logger = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line) as { level: number; msg: string }) });
@@ -38,13 +39,9 @@ describe('outbox recovery after a sender killed between the post and the save', 
     app = createApp({ config: loadConfig({ DATABASE_URL: db.url, WHATSAPP_APP_SECRET: SECRET }), prisma: db.prisma, logger: createLogger('silent'), clock: systemClock });
     graph = await startFakeGraph({
       beforeAnswer: async () => {
-        const child = victim;
-        if (!child) return;
-        victim = undefined;
-        // Meta has accepted the message; the sender dies before it hears so.
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
-        await exited;
+        const hook = onNextPost;
+        onNextPost = undefined;
+        await hook?.();
       },
     });
   });
@@ -68,7 +65,12 @@ describe('outbox recovery after a sender killed between the post and the save', 
       env: { ...process.env, DATABASE_URL: db.url, GRAPH_URL: graph.baseUrl, BUSINESS_ID: businessId, RECIPIENT: recipient, NODE_OPTIONS: '' },
     });
     children.push(child);
-    victim = child;
+    onNextPost = async () => {
+      // Meta has accepted the message; the sender dies before it hears so.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    };
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -164,5 +166,32 @@ describe('outbox recovery after a sender killed between the post and the save', 
     await sendQueuedForRecipient(deps(), { businessId, recipient });
     expect(await rowOf(recipient)).toMatchObject({ status: 'delivered', providerMessageId: nextId });
     expect(await db.prisma.unmatchedStatus.count({ where: { messageId: nextId } })).toBe(0);
+  });
+
+  it('a post that timed out waiting for Meta\'s answer is not posted again when Meta\'s status for it arrives', async () => {
+    const recipient = '34655000006';
+    await db.prisma.$transaction((tx) =>
+      enqueueOutbound(tx, { businessId, customerId: null, phoneNumberId: DEMO.phoneNumberId, recipient, kind: 'reply', payload: buildTextMessage({ to: recipient, text: 'Booked! Thu 9:00' }) }),
+    );
+    // Meta accepts the post but its answer never comes back within the client's timeout.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    onNextPost = () => held;
+    const impatient = { ...deps(), graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test-token', timeoutMs: 300 }), random: () => 0 };
+    try {
+      await sendQueuedForRecipient(impatient, { businessId, recipient });
+    } finally {
+      release();
+    }
+    const acceptedId = `wamid.fake.${graph.messages().length}`;
+    const row = await rowOf(recipient);
+    expect(row).toMatchObject({ status: 'sending', providerMessageId: null, attempts: 1 });
+    expect(row.lastError).toContain('timed out after 300 ms');
+
+    await postStatus(acceptedId, recipient, 'sent');
+    await sendQueuedForRecipient(deps(), { businessId, recipient });
+
+    expect(postsTo(recipient)).toHaveLength(1);
+    expect(await rowOf(recipient)).toMatchObject({ status: 'sent', providerMessageId: acceptedId });
   });
 });

@@ -12,11 +12,13 @@ import { DEMO } from '../../prisma/seed';
 import { createApp } from '../../src/app';
 import { migrateJobQueue } from '../../src/jobs';
 import { createLogger, loadConfig, systemClock } from '../../src/platform';
-import { buildTextMessage, createGraphClient, enqueueOutbound, sendJobKey, sendQueuedForRecipient, signBody } from '../../src/whatsapp';
+import { poolOf } from '../../src/platform/database';
+import { buildTextMessage, createGraphClient, enqueueOutbound, sendJobKey, sendQueuedForRecipient, signBody, tryLockRecipient, unlockRecipient } from '../../src/whatsapp';
 import { RESEND_GRACE_MS } from '../../src/whatsapp/outbox-recovery';
 import { setupDemo } from '../support/demo';
 import { startFakeGraph, type FakeGraph } from '../support/fake-graph';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { waitUntil } from '../support/wait-until';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SECRET = 'test-app-secret';
@@ -76,6 +78,19 @@ describe('outbox recovery after a sender killed between the post and the save', 
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     expect({ ...exit, output }).toEqual({ code: null, signal: 'SIGKILL', output: '' });
+    // PostgreSQL ends the dead process's session (and its send lock on the recipient) on its own, a moment later.
+    await waitUntil(() => isRecipientLockFree(recipient), 'the dead sender\'s lock on the recipient to be released', 20_000);
+  }
+
+  async function isRecipientLockFree(recipient: string): Promise<boolean> {
+    const client = await poolOf(db.prisma).connect();
+    try {
+      const isFree = await tryLockRecipient(client, { businessId, recipient });
+      if (isFree) await unlockRecipient(client, { businessId, recipient });
+      return isFree;
+    } finally {
+      client.release();
+    }
   }
 
   /** Meta's status webhook for a message we sent, signed as Meta signs it, through the real route. */

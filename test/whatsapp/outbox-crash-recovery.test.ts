@@ -192,7 +192,7 @@ describe('outbox recovery after a sender killed between the post and the save', 
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     onNextPost = () => held;
-    const impatient = { ...deps(), graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test-token', timeoutMs: 300 }), random: () => 0 };
+    const impatient = { ...deps(), graph: createGraphClient({ baseUrl: graph.baseUrl, accessToken: 'test-token', timeoutMs: 1_000 }), random: () => 0 };
     try {
       await sendQueuedForRecipient(impatient, { businessId, recipient });
     } finally {
@@ -201,7 +201,7 @@ describe('outbox recovery after a sender killed between the post and the save', 
     const acceptedId = `wamid.fake.${graph.messages().length}`;
     const row = await rowOf(recipient);
     expect(row).toMatchObject({ status: 'sending', providerMessageId: null, attempts: 1 });
-    expect(row.lastError).toContain('timed out after 300 ms');
+    expect(row.lastError).toContain('timed out after 1000 ms');
 
     await postStatus(acceptedId, recipient, 'sent');
     await sendQueuedForRecipient(deps(), { businessId, recipient });

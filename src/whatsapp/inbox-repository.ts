@@ -207,6 +207,8 @@ export const APPLY_STATUSES_SQL: SqlStatement = {
       INSERT INTO unmatched_statuses AS u (business_id, phone_number_id, message_id, recipient, sent_at, delivered_at, read_at, failed_at, error_code, last_error)
       SELECT $1::uuid, s.phone_number_id, s.message_id, s.recipient, s.sent_at, s.delivered_at, s.read_at, s.failed_at, s.error_code, s.last_error
         FROM incoming s WHERE NOT EXISTS (SELECT 1 FROM ranked r WHERE r.message_id = s.message_id)
+         -- Longer than any id Meta sends: not one of ours to recover, and never a reason to fail the webhook.
+         AND length(s.message_id) <= 200 AND length(s.recipient) <= 128 AND length(s.phone_number_id) <= 64
       ON CONFLICT (message_id) DO UPDATE
         SET sent_at = COALESCE(u.sent_at, EXCLUDED.sent_at), delivered_at = COALESCE(u.delivered_at, EXCLUDED.delivered_at),
             read_at = COALESCE(u.read_at, EXCLUDED.read_at), failed_at = COALESCE(EXCLUDED.failed_at, u.failed_at),

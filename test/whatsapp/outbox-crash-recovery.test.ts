@@ -209,4 +209,10 @@ describe('outbox recovery after a sender killed between the post and the save', 
     expect(postsTo(recipient)).toHaveLength(1);
     expect(await rowOf(recipient)).toMatchObject({ status: 'sent', providerMessageId: acceptedId });
   });
+
+  it('acknowledges a status for an unknown id longer than any Meta sends, without keeping it', async () => {
+    const longId = `wamid.${'x'.repeat(300)}`;
+    await postStatus(longId, '34655000007', 'sent');
+    expect(await db.prisma.unmatchedStatus.count({ where: { recipient: '34655000007' } })).toBe(0);
+  });
 });

@@ -53,8 +53,6 @@ export interface OutboxSenderDeps {
   isGateOnClock?: boolean;
   /** Called each time a sender woke up too late for its send slot and had to claim another. */
   onSlotMissed?: () => void;
-  /** How long a row left `sending` without an id waits for Meta's status before it is posted again (default RESEND_GRACE_MS). */
-  resendGraceMs?: number;
 }
 
 const BATCH = 50;
@@ -255,7 +253,7 @@ async function sendRow(
     const recovery = await recoverUnfinishedAttempt(
       client,
       { id: row.id, attempts: row.attempts, businessId: job.businessId, phoneNumberId: row.phone_number_id, recipient: job.recipient },
-      { graceMs: deps.resendGraceMs ?? RESEND_GRACE_MS, now: deps.isGateOnClock ? deps.clock.now() : null },
+      { graceMs: RESEND_GRACE_MS, now: deps.isGateOnClock ? deps.clock.now() : null },
     );
     if (recovery.action === 'stale') return 'again';
     if (recovery.action === 'wait') {

@@ -11,6 +11,7 @@ import { buildReminderTasks } from './reminders';
 import { findAccessTokenForNumber } from './api';
 import {
   createGraphClient,
+  describeAccessTokenProblem,
   PROCESS_INBOX_TASK,
   SEND_OUTBOX_TASK,
   sendQueuedForRecipient,
@@ -49,7 +50,8 @@ export function buildTaskList(deps: TaskDeps): TaskList {
     if (cached && cached.until > Date.now()) return cached.client;
     const token = await findAccessTokenForNumber(deps.prisma, phoneNumberId, deps.config.dataEncryptionKey);
     const client = token ? createGraphClient({ baseUrl: deps.config.whatsapp.graphUrl, accessToken: token }) : undefined;
-    clientsByNumber.set(phoneNumberId, { client, until: Date.now() + 30_000 });
+    // A token no request can carry is not kept: each send fails at once, and the fixed one is used at the next send.
+    if (!token || !describeAccessTokenProblem(token)) clientsByNumber.set(phoneNumberId, { client, until: Date.now() + 30_000 });
     return client;
   };
   const sender = { graph: deps.graph, graphForNumber, ...(deps.onOutboxSettled ? { onSettled: deps.onOutboxSettled } : {}) };

@@ -1,6 +1,7 @@
 /** Database access of /v1/whatsapp-numbers, and the per-number access token for the sender. */
 import type { Db, Prisma } from '../platform/database';
 import { openSecret } from '../platform/secret-box';
+import { SendConfigurationError } from '../whatsapp';
 
 const NUMBER_SELECT = {
   id: true,
@@ -8,6 +9,11 @@ const NUMBER_SELECT = {
   displayPhone: true,
   accessTokenEncrypted: true,
   sendRatePerSecond: true,
+  lastSuccessfulSendAt: true,
+  lastErrorCode: true,
+  lastErrorMessage: true,
+  lastErrorAt: true,
+  lastErrorCount: true,
   createdAt: true,
 } satisfies Prisma.WhatsAppNumberSelect;
 
@@ -53,6 +59,19 @@ export async function deleteWhatsAppNumber(db: Db, businessId: string, id: strin
 export async function findAccessTokenForNumber(db: Db, phoneNumberId: string, key: Buffer | undefined): Promise<string | undefined> {
   const row = await db.whatsAppNumber.findUnique({ where: { phoneNumberId }, select: { accessTokenEncrypted: true } });
   if (!row?.accessTokenEncrypted) return undefined;
-  if (!key) throw new Error(`WhatsApp number ${phoneNumberId} has its own access token, but DATA_ENCRYPTION_KEY is not set: set it to the key the token was saved with.`);
-  return openSecret(key, row.accessTokenEncrypted);
+  if (!key) {
+    throw new SendConfigurationError(
+      'access_token_unreadable',
+      `WhatsApp number ${phoneNumberId} has its own access token, but DATA_ENCRYPTION_KEY is not set: set it to the key the token was saved with.`,
+    );
+  }
+  try {
+    return openSecret(key, row.accessTokenEncrypted);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SendConfigurationError(
+      'access_token_unreadable',
+      `WhatsApp number ${phoneNumberId} has its own access token, but it cannot be read (${reason}): set DATA_ENCRYPTION_KEY to the key it was saved with, or save the token again.`,
+    );
+  }
 }

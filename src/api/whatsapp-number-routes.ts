@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../platform/database';
 import { sealSecret } from '../platform/secret-box';
+import { describeAccessTokenProblem } from '../whatsapp';
 import { ApiError } from './api-error';
 import { uuidParamsSchema } from './common-schemas';
 import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
@@ -41,6 +42,27 @@ export const updateWhatsAppNumberBodySchema = z
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one field to change');
 
+/** Whether the number can send, as staff need to see it: its token, its last success, its last set-up failure. */
+export const whatsAppNumberStatusSchema = z
+  .object({
+    tokenSet: z.boolean().describe('true → the number has its own access token; false → it sends with WHATSAPP_ACCESS_TOKEN.'),
+    lastSuccessfulSendAt: z.string().nullable().describe('When Meta last accepted a message from this number (updated at most once a minute); null → never.'),
+    lastError: z
+      .object({
+        code: z
+          .string()
+          .describe(
+            'access_token_invalid (characters no Graph token has), access_token_unreadable (DATA_ENCRYPTION_KEY missing or another key), access_token_rejected (Meta refused the token), request_unbuildable.',
+          ),
+        message: z.string().describe('What went wrong and how to fix it.'),
+        at: z.string().describe('When it last happened.'),
+        count: z.number().int().describe('How many sends failed with this code (a different code starts again at 1).'),
+      })
+      .nullable()
+      .describe('The last send that failed for a reason of the set-up: each such message failed at once, without retries. Cleared when a new access token is saved. If it is later than lastSuccessfulSendAt, the number is not sending.'),
+  })
+  .describe('Send status of the number.');
+
 /** A number as the API shows it. */
 export const whatsAppNumberSchema = z.object({
   id: z.string(),
@@ -48,6 +70,7 @@ export const whatsAppNumberSchema = z.object({
   displayPhone: z.string().nullable(),
   hasAccessToken: z.boolean().describe('true → messages from this number use its own token instead of WHATSAPP_ACCESS_TOKEN.'),
   sendRatePerSecond: z.number().int(),
+  status: whatsAppNumberStatusSchema,
   createdAt: z.string(),
 });
 
@@ -58,9 +81,29 @@ function toNumberDto(row: WhatsAppNumberRow): z.infer<typeof whatsAppNumberSchem
     displayPhone: row.displayPhone,
     hasAccessToken: row.accessTokenEncrypted !== null,
     sendRatePerSecond: row.sendRatePerSecond,
+    status: {
+      tokenSet: row.accessTokenEncrypted !== null,
+      lastSuccessfulSendAt: row.lastSuccessfulSendAt?.toISOString() ?? null,
+      lastError:
+        row.lastErrorCode !== null && row.lastErrorAt !== null
+          ? { code: row.lastErrorCode, message: row.lastErrorMessage ?? '', at: row.lastErrorAt.toISOString(), count: row.lastErrorCount }
+          : null,
+    },
     createdAt: row.createdAt.toISOString(),
   };
 }
+
+/** Seals a new access token, or answers 422 saying which character no Graph API token has (the token itself is never echoed). */
+function sealAccessToken(deps: SecretSettings, token: string): string {
+  const problem = describeAccessTokenProblem(token);
+  if (problem) {
+    throw new ApiError(422, 'invalid_access_token', `accessToken ${problem}.`, [{ in: 'body', field: 'accessToken', message: problem }]);
+  }
+  return sealSecret(requireEncryptionKey(deps, 'an access token'), token);
+}
+
+/** A new token (or none) makes the last set-up failure history: it was about the old one. */
+const CLEARED_ERROR = { lastErrorCode: null, lastErrorMessage: null, lastErrorAt: null, lastErrorCount: 0 } as const;
 
 /** Builds the WhatsApp number routes. */
 export function buildWhatsAppNumberRoutes(deps: { prisma: PrismaClient } & SecretSettings): AnyApiRoute[] {
@@ -106,14 +149,15 @@ export function buildWhatsAppNumberRoutes(deps: { prisma: PrismaClient } & Secre
       family: 'settings',
       isAdminOnly: true,
       summary: 'Connect a WhatsApp number',
-      description: 'phoneNumberId is unique across all businesses (409 when taken). accessToken is stored encrypted (needs DATA_ENCRYPTION_KEY, else 409) and never returned.',
+      description:
+        'phoneNumberId is unique across all businesses (409 when taken). accessToken is stored encrypted (needs DATA_ENCRYPTION_KEY, else 409) and never returned; a token with characters no Graph API token has (anything but printable ASCII) answers 422 invalid_access_token.',
       body: createWhatsAppNumberBodySchema,
       bodyExample: { phoneNumberId: '106540352242922', displayPhone: '+34910000000', accessToken: 'EAAG-example-system-user-token-0123456789', sendRatePerSecond: 80 },
       status: 201,
       response: whatsAppNumberSchema,
-      errors: [409],
+      errors: [409, 422],
       async handle({ body, auth }) {
-        const sealed = body.accessToken === undefined ? null : sealSecret(requireEncryptionKey(deps, 'an access token'), body.accessToken);
+        const sealed = body.accessToken === undefined ? null : sealAccessToken(deps, body.accessToken);
         if (await isPhoneNumberIdTaken(prisma, body.phoneNumberId)) throw takenError(body.phoneNumberId);
         try {
           return toNumberDto(
@@ -138,17 +182,17 @@ export function buildWhatsAppNumberRoutes(deps: { prisma: PrismaClient } & Secre
       family: 'settings',
       isAdminOnly: true,
       summary: 'Change a WhatsApp number (display phone, access token, send rate)',
+      description: 'A new accessToken (or null) clears status.lastError. A token with characters no Graph API token has answers 422 invalid_access_token.',
       params: uuidParamsSchema,
       body: updateWhatsAppNumberBodySchema,
       bodyExample: { sendRatePerSecond: 20, accessToken: null },
       status: 200,
       response: whatsAppNumberSchema,
-      errors: [404, 409],
+      errors: [404, 409, 422],
       async handle({ params, body, auth }) {
         const row = await requireNumber(auth.businessId, params.id);
         const { accessToken, ...fields } = body;
-        const tokenChange =
-          accessToken === undefined ? {} : { accessTokenEncrypted: accessToken === null ? null : sealSecret(requireEncryptionKey(deps, 'an access token'), accessToken) };
+        const tokenChange = accessToken === undefined ? {} : { accessTokenEncrypted: accessToken === null ? null : sealAccessToken(deps, accessToken), ...CLEARED_ERROR };
         return toNumberDto(await updateWhatsAppNumber(prisma, row.id, { ...fields, ...tokenChange }));
       },
     }),

@@ -1,7 +1,9 @@
+import http from 'node:http';
 import net from 'node:net';
 import nock from 'nock';
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
 import { createGraphClient } from './graph-client';
+import { SendConfigurationError } from './send-configuration-error';
 import { buildTextMessage } from './message-builders';
 
 const ORIGIN = 'http://127.0.0.1:9';
@@ -140,5 +142,40 @@ describe('createGraphClient().markRead', () => {
   it('surfaces Meta errors', async () => {
     nock(ORIGIN).post(`/v25.0/${PHONE_NUMBER_ID}/messages`).reply(400, { error: { message: 'Invalid parameter', code: 100 } });
     await expect(client().markRead(PHONE_NUMBER_ID, 'wamid.IN')).rejects.toMatchObject({ code: 100, status: 400 });
+  });
+});
+
+describe('createGraphClient with an access token no header can carry', () => {
+  it.each([
+    ['an accented letter', 'EAAGtokén0123456789abcdef'],
+    ['a typographic quote pasted with it', 'EAAG0123456789abcdef\u2019'],
+    ['a zero-width space', 'EAAG0123\u200b456789abcdef'],
+  ])('fails each send with %s as a configuration error, before any request, never as a network error', async (_name, token) => {
+    const scope = nock(ORIGIN).post(`/v25.0/${PHONE_NUMBER_ID}/messages`).reply(200, { messages: [{ id: 'wamid.never' }] });
+    const error = await captureError(createGraphClient({ baseUrl: BASE_URL, accessToken: token }).sendMessage(PHONE_NUMBER_ID, message));
+    expect(error).toBeInstanceOf(SendConfigurationError);
+    expect(error).not.toBeInstanceOf(NetworkError);
+    expect((error as SendConfigurationError).code).toBe('access_token_invalid');
+    expect((error as Error).message).not.toContain(token);
+    expect(scope.isDone()).toBe(false);
+  });
+});
+
+describe('createGraphClient when node:http cannot build the request', () => {
+  it('fails as a configuration error (not a network error to retry) when a header is refused', async () => {
+    // What node:http throws for a header value it cannot send, e.g. a token pasted with a typographic quote.
+    const refused = Object.assign(new TypeError('Invalid character in header content ["authorization"]'), { code: 'ERR_INVALID_CHAR' });
+    const spy = jest.spyOn(http, 'request').mockImplementation(() => {
+      throw refused;
+    });
+    try {
+      const error = await captureError(client().sendMessage(PHONE_NUMBER_ID, message));
+      expect(error).toBeInstanceOf(SendConfigurationError);
+      expect(error).not.toBeInstanceOf(NetworkError);
+      expect((error as SendConfigurationError).code).toBe('request_unbuildable');
+      expect((error as Error).message).toContain('Invalid character in header content');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -7,6 +7,7 @@ import https from 'node:https';
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
 import { buildMarkReadMessage } from './message-builders';
 import type { MessagesRequestBody, OutboundMessage } from './outbound-message';
+import { describeAccessTokenProblem, SendConfigurationError } from './send-configuration-error';
 
 /** Options of createGraphClient. */
 export interface GraphClientOptions {
@@ -36,7 +37,8 @@ interface GraphAnswer {
 }
 
 /**
- * Creates a Graph API client; throws WhatsAppApiError for Meta errors and NetworkError when Meta cannot be reached.
+ * Creates a Graph API client; throws WhatsAppApiError for Meta errors, NetworkError when Meta cannot
+ * be reached, and SendConfigurationError when no request can be built (a token no header can carry).
  * It posts with node:http(s) over kept-alive connections: fetch cost the worker about twice the CPU
  * per message (its streams, abort signals and spec checks), measured in bench:webhook profiles.
  */
@@ -46,6 +48,9 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const transport = baseUrl.protocol === 'https:' ? https : http;
   const agent = new transport.Agent({ keepAlive: true, maxSockets: 64 });
   const authorization = `Bearer ${options.accessToken}`;
+  // Checked here rather than thrown at creation: the client of WHATSAPP_ACCESS_TOKEN is made at
+  // start-up, and each of its sends should fail visibly instead of the server refusing to start.
+  const tokenProblem = describeAccessTokenProblem(options.accessToken);
 
   function post(path: string, payload: string): Promise<GraphAnswer> {
     return new Promise((resolve, reject) => {
@@ -71,10 +76,15 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   }
 
   async function postMessages(phoneNumberId: string, body: MessagesRequestBody): Promise<unknown> {
+    if (tokenProblem) throw new SendConfigurationError('access_token_invalid', `The WhatsApp access token ${tokenProblem}.`);
     let answer: GraphAnswer;
     try {
       answer = await post(`${encodeURIComponent(phoneNumberId)}/messages`, JSON.stringify(body));
     } catch (cause) {
+      // Node refuses to build the request (a header value it cannot send): no retry will change that.
+      if (isRequestBuildError(cause)) {
+        throw new SendConfigurationError('request_unbuildable', `WhatsApp ${SEND_METHOD} could not be built (${describeCause(cause)}); check the access token and WHATSAPP_GRAPH_URL`);
+      }
       // A timed-out send may still have been accepted by Meta: retrying can duplicate the message.
       const reason = cause instanceof GraphTimeoutError ? `timed out after ${timeoutMs} ms` : describeCause(cause);
       throw new NetworkError(`WhatsApp ${SEND_METHOD} could not reach the Graph API (${reason}); check connectivity, the job will retry`, cause);
@@ -133,12 +143,28 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * Whether a failed send may still have reached Meta: it timed out waiting for the answer, so Meta
+ * may have accepted it. The sender then treats it like a crash after the post (outbox-recovery.ts).
+ */
+export function isPossiblyDelivered(error: unknown): boolean {
+  return error instanceof NetworkError && error.cause instanceof GraphTimeoutError;
+}
+
 /** No answer from the Graph API within the client's timeout. */
 class GraphTimeoutError extends Error {
   override readonly name = 'GraphTimeoutError';
   constructor(timeoutMs: number) {
     super(`no answer within ${timeoutMs} ms`);
   }
+}
+
+/** Errors node:http throws before anything is sent: invalid header names or values, a bad path. */
+const REQUEST_BUILD_ERROR_CODES = new Set(['ERR_INVALID_CHAR', 'ERR_HTTP_INVALID_HEADER_VALUE', 'ERR_INVALID_HTTP_TOKEN', 'ERR_UNESCAPED_CHARACTERS', 'ERR_INVALID_URL']);
+
+function isRequestBuildError(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && REQUEST_BUILD_ERROR_CODES.has(code);
 }
 
 function describeCause(cause: unknown): string {

@@ -102,6 +102,9 @@ const STORE_INBOUND_SQL: SqlStatement = {
 /** One outbox row's statuses from one webhook, folded: the furthest status and each status's time. */
 interface FoldedStatus {
   messageId: string;
+  phoneNumberId: string;
+  /** The recipient as outbox_messages.recipient holds it, without a leading +. */
+  recipient: string;
   furthest: 'sent' | 'delivered' | 'read' | null;
   sentAt: Date | null;
   deliveredAt: Date | null;
@@ -115,7 +118,16 @@ const STATUS_ORDER = ['sent', 'delivered', 'read'] as const;
 function foldStatuses(events: InboundStatusEvent[]): FoldedStatus[] {
   const byMessage = new Map<string, FoldedStatus>();
   for (const event of events) {
-    const folded = byMessage.get(event.messageId) ?? { messageId: event.messageId, furthest: null, sentAt: null, deliveredAt: null, readAt: null, failure: null };
+    const folded = byMessage.get(event.messageId) ?? {
+      messageId: event.messageId,
+      phoneNumberId: event.phoneNumberId,
+      recipient: event.recipientKey.replace(/^\+/, ''),
+      furthest: null,
+      sentAt: null,
+      deliveredAt: null,
+      readAt: null,
+      failure: null,
+    };
     byMessage.set(event.messageId, folded);
     if (event.status === 'failed') {
       const error = event.errors[0];
@@ -136,6 +148,9 @@ function foldStatuses(events: InboundStatusEvent[]): FoldedStatus[] {
  * Applies a webhook's delivery statuses to our outbox rows in one statement. A row never moves
  * backwards (Meta's status webhooks arrive out of order): each status, and its time, lands only
  * when it is ahead of the row's; `failed` always lands. Returns how many rows changed.
+ * A status whose message id no row has is kept in unmatched_statuses: the send whose id was never
+ * stored (a crash between Meta's answer and our save) adopts it instead of posting again, and an
+ * id stored a moment after its status arrived takes the status over (outbox-recovery.ts).
  */
 export async function applyStatusUpdates(prisma: PrismaClient, params: { businessId: string; events: InboundStatusEvent[] }): Promise<number> {
   const folded = foldStatuses(params.events);
@@ -150,6 +165,8 @@ export async function applyStatusUpdates(prisma: PrismaClient, params: { busines
     folded.map((entry) => entry.failure?.at ?? null),
     folded.map((entry) => entry.failure?.code ?? null),
     folded.map((entry) => entry.failure?.text ?? null),
+    folded.map((entry) => entry.phoneNumberId),
+    folded.map((entry) => entry.recipient),
   ]);
   return rows[0]?.updated ?? 0;
 }
@@ -162,8 +179,8 @@ export async function applyStatusUpdates(prisma: PrismaClient, params: { busines
 export const APPLY_STATUSES_SQL: SqlStatement = {
   name: 'outbox-apply-statuses',
   text: `WITH incoming AS (
-      SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::int[], $9::text[])
-        AS s(message_id, furthest, sent_at, delivered_at, read_at, failed_at, error_code, last_error)),
+      SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::int[], $9::text[], $10::text[], $11::text[])
+        AS s(message_id, furthest, sent_at, delivered_at, read_at, failed_at, error_code, last_error, phone_number_id, recipient)),
     ranked AS (
       SELECT o.id, s.*, array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], o.status) AS current_rank
       FROM outbox_messages o JOIN incoming s ON o.provider_message_id = s.message_id
@@ -184,6 +201,19 @@ export const APPLY_STATUSES_SQL: SqlStatement = {
         FROM ranked r
        WHERE o.provider_message_id = ANY ($2::text[]) AND o.id = r.id
          AND (r.failed_at IS NOT NULL OR r.current_rank < array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], r.furthest))
-       RETURNING 1)
-    SELECT count(*)::int AS updated FROM updated`,
+       RETURNING 1),
+    -- Statuses of ids no row has: kept (each status's time merged into the id's one row) for recovery.
+    unmatched AS (
+      INSERT INTO unmatched_statuses AS u (business_id, phone_number_id, message_id, recipient, sent_at, delivered_at, read_at, failed_at, error_code, last_error)
+      SELECT $1::uuid, s.phone_number_id, s.message_id, s.recipient, s.sent_at, s.delivered_at, s.read_at, s.failed_at, s.error_code, s.last_error
+        FROM incoming s WHERE NOT EXISTS (SELECT 1 FROM ranked r WHERE r.message_id = s.message_id)
+         -- Longer than any id Meta sends: not one of ours to recover, and never a reason to fail the webhook.
+         AND length(s.message_id) <= 200 AND length(s.recipient) <= 128 AND length(s.phone_number_id) <= 64
+      ON CONFLICT (message_id) DO UPDATE
+        SET sent_at = COALESCE(u.sent_at, EXCLUDED.sent_at), delivered_at = COALESCE(u.delivered_at, EXCLUDED.delivered_at),
+            read_at = COALESCE(u.read_at, EXCLUDED.read_at), failed_at = COALESCE(EXCLUDED.failed_at, u.failed_at),
+            error_code = COALESCE(EXCLUDED.error_code, u.error_code), last_error = COALESCE(EXCLUDED.last_error, u.last_error)
+        WHERE u.business_id = EXCLUDED.business_id
+      RETURNING 1)
+    SELECT (SELECT count(*)::int FROM updated) AS updated, (SELECT count(*)::int FROM unmatched) AS unmatched`,
 };

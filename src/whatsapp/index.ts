@@ -40,6 +40,7 @@ export type {
   TemplateMessageBody,
   TemplateComponent,
 } from './outbound-message';
+export { SendConfigurationError, describeAccessTokenProblem, type SendConfigurationCode } from './send-configuration-error';
 export { createGraphClient, toWhatsAppApiError, type GraphClient, type GraphClientOptions } from './graph-client';
 export {
   decideRetry,

@@ -2,9 +2,15 @@
  * Sends a recipient's queued outbox rows to the Graph API, oldest first, one recipient at a time
  * (advisory lock), so messages to one customer leave in the order they were produced.
  *
- * Exactly-once bookkeeping: a row is marked `sending` and committed before the HTTP call; the
- * returned message id is stored after. A crash in between leaves `sending` with no id: the next
- * run sends again and logs why (Meta offers no idempotency key), which is the only duplicate path.
+ * Exactly-once bookkeeping: a row is marked `sending` (with its attempt's time) and committed before
+ * the HTTP call; the returned message id is stored right after. A crash in between leaves `sending`
+ * with no id (so does a post that timed out waiting for Meta's answer): the next run first looks for
+ * Meta's status of that post and adopts its id, and posts again only when none arrived within a grace
+ * period (outbox-recovery.ts has the rules; Meta offers no idempotency key, so that is the one path
+ * to a duplicate).
+ * A send that fails for a reason of configuration (a token no header can carry, a token that
+ * cannot be decrypted, a token Meta refuses) fails its row at once, logged at error and recorded
+ * on the number's status (number-send-status.ts): retrying would only hide it.
  * Every post first passes the number's send gate (send-gate.ts), so no burst exceeds Meta's rate.
  *
  * Hot path: prepared node-postgres statements on one checked-out connection (a Prisma call costs
@@ -16,11 +22,15 @@ import type { Clock } from '../platform/clock';
 import { inPgTransaction, poolOf, type PgClient, type PrismaClient } from '../platform/database';
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
-import type { GraphClient } from './graph-client';
+import { querySql } from '../platform/sql';
+import { isPossiblyDelivered, type GraphClient } from './graph-client';
 import { maskPhone } from './mask';
+import { noteSuccessfulSend, recordSendConfigurationFailure } from './number-send-status';
+import { ACCEPT_SQL, recoverUnfinishedAttempt, RESEND_GRACE_MS } from './outbox-recovery';
 import type { OutboundMessage } from './outbound-message';
 import { recipientLockKey, SEND_OUTBOX_TASK, sendJobKey, unlockRecipient, type SendOutboxPayload } from './outbox-repository';
-import { decideRetry } from './retry-policy';
+import { decideRetry, isAccessTokenRejected } from './retry-policy';
+import { SendConfigurationError } from './send-configuration-error';
 import { LATE_FLOOR_MS, passSendGate, unmarkReservation, waitOnTimer, type GateRow, type SlotReservation } from './send-gate';
 
 /**
@@ -39,7 +49,7 @@ export interface OutboxSenderDeps {
   onSettled?: (row: { id: string; status: string }) => void;
   /** Waits for a send slot; defaults to the real timer (a test with a fixed clock passes one that moves it). */
   wait?: (ms: number) => Promise<void>;
-  /** Runs the send gate on `clock` instead of the database's clock: only for a test that simulates time with `wait`. */
+  /** Runs the send gate (and the grace period of an unfinished attempt) on `clock` instead of the database's clock: only for a test that simulates time with `wait`. */
   isGateOnClock?: boolean;
   /** Called each time a sender woke up too late for its send slot and had to claim another. */
   onSlotMissed?: () => void;
@@ -165,12 +175,15 @@ export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgCl
         if (!reserved) await dropReservation();
         reservation = undefined;
         const following = rows[index + 1];
-        const next = following && following.phone_number_id === row.phone_number_id && !(following.next_attempt_at && following.next_attempt_at > now) ? toGateRow(following) : undefined;
+        // An unfinished attempt is never booked ahead: its recovery reads the attempt's time, which a claim would move.
+        const isNextBookable = following && following.phone_number_id === row.phone_number_id && following.status !== 'sending' && !(following.next_attempt_at && following.next_attempt_at > now);
+        const next = isNextBookable ? toGateRow(following) : undefined;
         const { result, granted } = await sendOne(deps, client, log, job, row, { next, reservation: reserved });
         reservation = granted;
         if (result === 'scheduled') return;
-        // The send gate is booked up that far ahead: later rows wait behind this one to keep the order.
-        // The gate's wait is in its own clock: the database's, or the test's simulated one.
+        // The send gate is booked up that far ahead, or an unfinished attempt waits for Meta's status:
+        // later rows wait behind this one to keep the order. The wait is in the gate's clock: the
+        // database's, or the test's simulated one.
         if (typeof result === 'object') {
           return reschedule(deps.isGateOnClock ? { runAt: new Date(deps.clock.now().getTime() + result.retryAfterMs) } : { runAfterMs: result.retryAfterMs });
         }
@@ -217,7 +230,13 @@ async function sendRow(
   onGranted: (reservation: SlotReservation) => void,
 ): Promise<SendResult> {
   const attempts = row.attempts + 1;
-  const graph = (await deps.graphForNumber?.(row.phone_number_id)) ?? deps.graph;
+  let graph: GraphClient | undefined;
+  try {
+    graph = (await deps.graphForNumber?.(row.phone_number_id)) ?? deps.graph;
+  } catch (error) {
+    if (error instanceof SendConfigurationError) return failForConfiguration(deps, client, log, row, error);
+    throw error;
+  }
   if (!graph) {
     // Sandbox: nothing leaves, so nothing passes the gate.
     const stored = await client.query({
@@ -229,6 +248,23 @@ async function sendRow(
     if (stored.rowCount === 0) return 'again';
     deps.onSettled?.({ id: row.id, status: 'sandbox' });
     return 'next';
+  }
+  if (row.status === 'sending' && row.kind !== 'read_receipt') {
+    const recovery = await recoverUnfinishedAttempt(
+      client,
+      { id: row.id, attempts: row.attempts, businessId: job.businessId, phoneNumberId: row.phone_number_id, recipient: job.recipient },
+      { graceMs: RESEND_GRACE_MS, now: deps.isGateOnClock ? deps.clock.now() : null },
+    );
+    if (recovery.action === 'stale') return 'again';
+    if (recovery.action === 'wait') {
+      log.info({ outboxId: row.id, waitMs: recovery.waitMs }, 'previous send attempt ended without a stored message id; waiting for Meta\'s status before sending again');
+      return { retryAfterMs: recovery.waitMs };
+    }
+    if (recovery.action === 'adopted') {
+      log.warn({ outboxId: row.id, status: recovery.status }, 'previous send attempt ended without a stored message id; Meta\'s status for it had arrived: message id adopted, not sent again');
+      deps.onSettled?.({ id: row.id, status: recovery.status });
+      return 'next';
+    }
   }
   const gateDeps = {
     wait: deps.wait ?? waitOnTimer,
@@ -243,7 +279,10 @@ async function sendRow(
   if (gate.reservation) onGranted(gate.reservation);
   if (row.status === 'sending') {
     // Logged only now: the claim has just confirmed that the row is still the unfinished attempt we read.
-    log.warn({ outboxId: row.id, attempts: row.attempts }, 'previous send attempt ended without a stored message id (crash or timeout); sending again, a duplicate is possible');
+    log.warn(
+      { outboxId: row.id, attempts: row.attempts },
+      'previous send attempt ended without a stored message id and no status from Meta arrived within the grace period; sending again, a duplicate is possible',
+    );
   }
   try {
     const payload = row.payload as OutboundMessage;
@@ -257,14 +296,15 @@ async function sendRow(
       messageId = (await graph.sendMessage(row.phone_number_id, payload)).messageId;
     }
     recordAnswerTime(graph, clockMs() - postedAt);
-    await client.query({
-      name: 'outbox-accepted',
-      text: `UPDATE outbox_messages SET status = 'accepted', provider_message_id = COALESCE($2, provider_message_id), sent_at = $3, updated_at = now() WHERE id = $1::uuid`,
-      values: [row.id, messageId, deps.clock.now()],
-    });
+    await querySql(client, ACCEPT_SQL, [row.id, messageId, deps.clock.now()]);
     deps.onSettled?.({ id: row.id, status: 'accepted' });
+    // For staff only: a failure to note it must not fail a send that has happened.
+    await noteSuccessfulSend(deps.prisma, client, row.phone_number_id, deps.clock.now()).catch((noteError: unknown) =>
+      log.warn({ err: noteError, phoneNumberId: row.phone_number_id }, 'could not record the number\'s last successful send'),
+    );
     return 'next';
   } catch (error) {
+    if (error instanceof SendConfigurationError) return failForConfiguration(deps, client, log, { ...row, attempts }, error);
     if (!(error instanceof WhatsAppApiError) && !(error instanceof NetworkError)) throw error;
     return handleSendError(deps, client, log, job, { ...row, attempts }, error);
   }
@@ -291,8 +331,11 @@ async function handleSendError(
     });
   if (decision.action === 'retry') {
     const nextAttemptAt = new Date(deps.clock.now().getTime() + decision.delayMs);
+    // A post that timed out may have been accepted: it stays an unfinished attempt, so its retry
+    // first looks for Meta's status of it, as after a crash (outbox-recovery.ts).
+    const status = isPossiblyDelivered(error) && row.kind !== 'read_receipt' ? 'sending' : 'queued';
     await inPgTransaction(client, async () => {
-      await settle('queued', { nextAttemptAt, lastError: error.message });
+      await settle(status, { nextAttemptAt, lastError: error.message });
       await addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAt: nextAttemptAt, ...JOB_OPTIONS });
     });
     log.info({ outboxId: row.id, code, delayMs: decision.delayMs, attempt: row.attempts }, 'send failed; retrying later (later messages to this recipient wait to keep order)');
@@ -304,9 +347,36 @@ async function handleSendError(
     log.info({ outboxId: row.id }, 'outside the 24-hour window: falling back to the template');
     return 'again';
   }
+  if (isAccessTokenRejected(error)) {
+    return failForConfiguration(deps, client, log, row, new SendConfigurationError('access_token_rejected', `Meta refused the access token: ${error.message}. Renew the token and save it on the number.`));
+  }
   const reason = decision.action === 'fail' ? decision.reason : 'outside the 24-hour customer-service window and no template is configured for this message';
   await settle('failed', { failedAt: deps.clock.now(), lastError: reason });
   log.warn({ outboxId: row.id, code, kind: row.kind }, `message failed: ${reason}`);
+  deps.onSettled?.({ id: row.id, status: 'failed' });
+  return 'next';
+}
+
+/**
+ * A send that cannot succeed until the number's set-up is fixed: the row fails now (no retry loop),
+ * the number's status records it, and the log says so at error. The row may have been read before
+ * another sender sent it: only a row still unsent is failed.
+ */
+async function failForConfiguration(deps: OutboxSenderDeps, client: PgClient, log: Logger, row: OutboxRow, error: SendConfigurationError): Promise<SendResult> {
+  const now = deps.clock.now();
+  const failed = await inPgTransaction(client, async () => {
+    const settled = await client.query({
+      name: 'outbox-fail-configuration',
+      text: `UPDATE outbox_messages SET status = 'failed', failed_at = $2, error_code = NULL, last_error = $3, updated_at = now()
+              WHERE id = $1::uuid AND status IN ('queued', 'sending') AND provider_message_id IS NULL`,
+      values: [row.id, now, `${error.code}: ${error.message}`.slice(0, 1000)],
+    });
+    if (settled.rowCount === 0) return false;
+    await recordSendConfigurationFailure(deps.prisma, client, row.phone_number_id, { code: error.code, message: error.message, at: now });
+    return true;
+  });
+  if (!failed) return 'again';
+  log.error({ outboxId: row.id, phoneNumberId: row.phone_number_id, code: error.code, kind: row.kind, reason: error.message }, 'message failed: the WhatsApp number\'s set-up prevents sending; fix it (see the number\'s status in the API)');
   deps.onSettled?.({ id: row.id, status: 'failed' });
   return 'next';
 }

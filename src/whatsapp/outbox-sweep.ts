@@ -4,12 +4,14 @@
  * send_outbox job (that is three queue round trips per turn saved). If the process dies between
  * the commit and the send, or the send's own bookkeeping fails, the rows stay queued with no job;
  * this cron job (every minute, once across all processes) gives each such recipient a send_outbox job.
+ * A row left `sending` by a crash goes through recovery there (outbox-recovery.ts), never straight to a post.
  */
 import { addJobInTransaction } from '../jobs';
 import type { PrismaClient } from '../platform/database';
 import { poolOf } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { querySql, type SqlStatement } from '../platform/sql';
+import { pruneUnmatchedStatuses } from './outbox-recovery';
 import { SEND_OUTBOX_TASK, sendJobKey, type SendOutboxPayload } from './outbox-repository';
 
 /** The cron task that hands stranded outbox rows to send_outbox jobs. */
@@ -32,7 +34,7 @@ const STRANDED_RECIPIENTS_SQL: SqlStatement = {
           LIMIT 1000`,
 };
 
-/** Adds a send_outbox job for every recipient with stranded rows; returns how many. */
+/** Adds a send_outbox job for every recipient with stranded rows (and drops old unmatched statuses); returns how many. */
 export async function sweepOutbox(deps: { prisma: PrismaClient; logger: Logger }): Promise<number> {
   const pool = poolOf(deps.prisma);
   const stranded = await querySql<{ business_id: string; recipient: string }>(pool, STRANDED_RECIPIENTS_SQL, [STRANDED_AFTER_SECONDS]);
@@ -40,6 +42,7 @@ export async function sweepOutbox(deps: { prisma: PrismaClient; logger: Logger }
     const job: SendOutboxPayload = { businessId: row.business_id, recipient: row.recipient };
     await addJobInTransaction(pool, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), maxAttempts: 50 });
   }
+  await pruneUnmatchedStatuses(pool);
   if (stranded.length > 0) deps.logger.warn({ recipients: stranded.length }, 'outbox sweep: queued messages had no sender; send jobs added');
   return stranded.length;
 }

@@ -82,6 +82,11 @@ function classify(error: unknown, attempt: number, random: () => number, policy:
   return { action: 'fail', reason: `not retryable: ${describeError(error)}` };
 }
 
+/** Whether Meta refused the access token itself (expired, revoked, for another app): a set-up problem, not the message's. */
+export function isAccessTokenRejected(error: unknown): boolean {
+  return error instanceof WhatsAppApiError && error.code !== undefined && AUTH_CODES.has(error.code);
+}
+
 /** Capped exponential backoff with full jitter: random() × min(cap, base × 2^(attempt−1)). */
 export function computeBackoffDelay(attempt: number, random: () => number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));

@@ -179,7 +179,8 @@ export const CLAIM_SQL: SqlStatement = {
            number AS (SELECT pace_cursor_at AS cursor FROM whatsapp_numbers WHERE phone_number_id = $1),
            -- The ANY on the ids is the mark's index condition: a join alone may plan a scan of the outbox.
            mark AS (
-             UPDATE outbox_messages o SET status = 'sending', attempts = b.new_attempts, updated_at = now()
+             -- attempted_at is on the gate's clock (the database's, but for a test that simulates time): recovery's grace period runs on it.
+             UPDATE outbox_messages o SET status = 'sending', attempts = b.new_attempts, attempted_at = (SELECT now FROM clock), updated_at = now()
                FROM booked b
               WHERE o.id = ANY ($5::uuid[]) AND o.id = b.id AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
              RETURNING o.id)

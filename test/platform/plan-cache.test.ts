@@ -7,6 +7,7 @@ import { CLOSE_STEP_SQL, CREATE_STEP_SQL } from '../../src/conversation/conversa
 import { INBOX_PENDING_SQL } from '../../src/conversation/conversation-step';
 import { createPrismaClient, disconnectPrisma, poolOf } from '../../src/platform';
 import { APPLY_STATUSES_SQL } from '../../src/whatsapp/inbox-repository';
+import { ACCEPT_SQL } from '../../src/whatsapp/outbox-recovery';
 import { CLAIM_SQL } from '../../src/whatsapp/send-gate-claims';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -57,6 +58,8 @@ describe('app pool: prepared statements are planned once per connection', () => 
     ['a job’s check of its message and its sender’s others', 'inbox_messages', INBOX_PENDING_SQL],
     ['the send gate’s claim', 'outbox_messages', CLAIM_SQL],
     ['the delivery statuses’ update', 'outbox_messages', APPLY_STATUSES_SQL],
+    ['the save of an accepted send', 'outbox_messages', ACCEPT_SQL],
+    ['the save of an accepted send (statuses that overtook it)', 'unmatched_statuses', ACCEPT_SQL],
   ])('plans %s on empty tables with a read of %s by its index, never a scan of it', async (_label, table, statement) => {
     const { rows } = await poolOf(db.prisma).query<{ 'QUERY PLAN': string }>(`EXPLAIN (GENERIC_PLAN) ${statement.text}`);
     const plan = rows.map((row) => row['QUERY PLAN']).join('\n');

@@ -27,8 +27,17 @@ export interface FakeGraph {
   close(): Promise<void>;
 }
 
+/** Options of startFakeGraph. */
+export interface FakeGraphOptions {
+  /**
+   * Runs when a message post (not a read receipt) arrives, after the fake has accepted it (recorded,
+   * message id assigned) and before it answers: a test can kill the sender right there.
+   */
+  beforeAnswer?: (request: FakeGraphRequest, messageId: string) => Promise<void> | void;
+}
+
 /** Starts the fake on 127.0.0.1 with a random port. */
-export async function startFakeGraph(): Promise<FakeGraph> {
+export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<FakeGraph> {
   const requests: FakeGraphRequest[] = [];
   const failures: Array<{ status: number; error: { code: number; message: string } }> = [];
   const messageFailures: typeof failures = [];
@@ -40,7 +49,8 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       const receivedAt = Date.now();
       const match = /\/([^/]+)\/messages$/.exec(req.url ?? '');
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      requests.push({ phoneNumberId: match?.[1] ?? '', authorization: req.headers.authorization, body, receivedAt });
+      const received = { phoneNumberId: match?.[1] ?? '', authorization: req.headers.authorization, body, receivedAt };
+      requests.push(received);
       res.setHeader('content-type', 'application/json');
       const failure = failures.shift() ?? (body.status === 'read' ? undefined : messageFailures.shift());
       if (failure) {
@@ -53,7 +63,11 @@ export async function startFakeGraph(): Promise<FakeGraph> {
         return;
       }
       counter += 1;
-      res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: `wamid.fake.${counter}` }] }));
+      const messageId = `wamid.fake.${counter}`;
+      const answer = () => res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: messageId }] }));
+      if (!options.beforeAnswer) return answer();
+      // The sender may be gone by the time the hook returns: its socket closed, the answer goes nowhere.
+      void Promise.resolve(options.beforeAnswer(received, messageId)).finally(answer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

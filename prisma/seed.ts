@@ -15,6 +15,10 @@ export const DEMO = {
     followUp: { uid: 'follow-up', name: 'Follow-up visit', durationMinutes: 15, price: '35.00', bufferAfterMinutes: 0 },
     physio: { uid: 'physio', name: 'Physiotherapy session', durationMinutes: 45, price: '50.00', bufferAfterMinutes: 15 },
   },
+  /** Offered only with a consultation (an add-on): lengthens it and adds to its price. */
+  addOns: {
+    bloodTest: { uid: 'blood-test', name: 'Blood test', durationMinutes: 15, price: '25.00', addOnOf: 'consultation' },
+  },
   staff: { ana: 'Dr. Ana García', ben: 'Dr. Ben Okafor', carla: 'Carla Ruiz' },
 } as const;
 
@@ -51,6 +55,11 @@ export async function seedDemoBusinessIfEmpty(prisma: PrismaClient): Promise<str
       ),
     );
     const [consultation, followUp, physio] = services;
+    for (const [index, { addOnOf, ...addOn }] of Object.values(DEMO.addOns).entries()) {
+      const created = await tx.service.create({ data: { ...addOn, businessId, currency: 'EUR', sortOrder: services.length + index } });
+      const main = services.find((service) => service.uid === addOnOf)!;
+      await tx.serviceAddOn.create({ data: { serviceId: main.id, addOnId: created.id } });
+    }
     // Reminders 24 h and 2 h before, and a 1–5 rating request 2 h after a completed visit.
     await createDefaultRules(tx, { businessId, serviceIds: services.map((service) => service.id) });
     const [ana, ben, carla] = await Promise.all(

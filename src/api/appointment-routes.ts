@@ -219,9 +219,6 @@ export function buildAppointmentRoutes(deps: AppointmentRouteDeps): AnyApiRoute[
       response: appointmentSchema,
       errors: [404, 409, 422],
       async handle({ body, auth }) {
-        if (body.addOnServiceIds.length > 0) {
-          throw new ApiError(422, 'add_on_services_not_supported', 'Add-on services are not supported yet. Send addOnServices: [] or leave it out.');
-        }
         ensureOverrideAllowed(auth, body.overrideTimeSlotValidation);
         const timeZone = body.timezone ?? (await requireBusinessZone(auth.businessId));
         const start = toStartInstant(body.start, timeZone);
@@ -237,6 +234,7 @@ export function buildAppointmentRoutes(deps: AppointmentRouteDeps): AnyApiRoute[
           source: 'api',
           notes: body.notes,
           metadata: body.metadata,
+          addOnServiceIds: body.addOnServiceIds,
           actor: actorOf(auth),
           overrideTimeSlotValidation: body.overrideTimeSlotValidation,
         });

@@ -259,7 +259,10 @@ export const appointmentSchema = z.object({
   endTimeUTC: z.string(),
   endTime: isoWithOffset,
   service: z.object({ id: z.string(), uid: z.string(), name: z.string(), durationMinutes: z.number().int(), sellingPrice: z.number(), currency: z.string() }),
-  addOnServices: z.array(z.object({ id: z.string(), uid: z.string(), name: z.string(), durationMinutes: z.number().int(), sellingPrice: z.number() })),
+  addOnServices: z
+    .array(z.object({ id: z.string(), uid: z.string(), name: z.string(), durationMinutes: z.number().int(), sellingPrice: z.number() }))
+    .describe('Add-ons booked with the service, with the duration and price they were booked at; endTime includes them.'),
+  totalPrice: z.number().describe('service.sellingPrice plus every add-on’s sellingPrice, in service.currency.'),
   bookedFrom: z.enum(BOOKING_SOURCES),
   status: z.enum(BOOKING_STATUSES),
   appointmentType: z.literal('in_person'),

@@ -159,7 +159,14 @@ export function buildAppointmentRoutes(deps: AppointmentRouteDeps): AnyApiRoute[
         const dates = Array.from({ length: query.nextThreeDays ? 3 : 1 }, (_, index) => addLocalDays(query.date, index));
         const from = localDayRange(dates[0]!, timeZone).start;
         const to = localDayRange(dates[dates.length - 1]!, timeZone).end;
-        const { slots } = await bookings.findSlots({ businessId: auth.businessId, serviceId: query.serviceId, staffId: query.staffId, from, to });
+        const { slots } = await bookings.findSlots({
+          businessId: auth.businessId,
+          serviceId: query.serviceId,
+          staffId: query.staffId,
+          from,
+          to,
+          addOnServiceIds: query.addOnServiceIds,
+        });
         const window = toBookingWindow(deps.clock.now(), business.maxAdvanceDays, timeZone);
         return dates.map((date) => {
           const notice = describeOutsideWindow(date, window);

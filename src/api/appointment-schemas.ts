@@ -27,6 +27,12 @@ export const slotsQuerySchema = z.object({
   date: localDateSchema.describe('Local date in `timezone`.'),
   nextThreeDays: queryBooleanSchema.optional().describe('true → the date and the two days after it.'),
   timezone: timeZoneSchema.optional().describe('IANA zone of `date` and of the answer; default: the business zone.'),
+  addOnServiceIds: z
+    .string()
+    .max(1000)
+    .optional()
+    .transform((value) => (value ? [...new Set(value.split(',').map((ref) => ref.trim()).filter(Boolean))] : []))
+    .describe('Comma-separated add-on ids or uids to book with the service: only starts with room for the longer visit are listed.'),
 });
 
 /** One free start time. */

@@ -174,13 +174,14 @@ export function createBookingService(deps: BookingServiceDeps) {
 
   return {
     /** Free slots of a service in [from, to) (default: the whole booking window), for any or one staff member. */
-    async findSlots(params: { businessId: string; serviceId: string; staffId?: string; from?: Date; to?: Date; exceptCustomerId?: string; exceptBookingId?: string }) {
+    async findSlots(params: { businessId: string; serviceId: string; staffId?: string; from?: Date; to?: Date; exceptCustomerId?: string; exceptBookingId?: string; addOnServiceIds?: string[] }) {
       const now = deps.clock.now();
       const business = await requireBusiness(db, params.businessId);
       const from = params.from ?? now;
       const to = params.to ?? new Date(now.getTime() + business.maxAdvanceDays * DAY_MS);
       const { service, input } = await loadAvailability(db, { ...params, business, serviceIdOrUid: params.serviceId, from, to, now });
-      return { business, service, slots: generateSlots(input) };
+      const addOns = await resolveAddOns(db, { businessId: business.id, serviceIdOrUid: service.id, addOnIdsOrUids: params.addOnServiceIds ?? [] });
+      return { business, service, slots: generateSlots({ ...input, service: extendSpan(input.service, addOns) }) };
     },
 
     /** Places or refreshes this customer's hold on a slot; other customers stop seeing it. */

@@ -62,6 +62,18 @@ describe('add-on services', () => {
     expect((await book({ addOnServices: [] })).status).toBe(201);
   });
 
+  it('lists only starts with room for the add-ons when the slots query names them', async () => {
+    const plain = await ctx.api('get', `/v1/appointments/slots?serviceId=consultation&date=2026-03-31&staffId=${ctx.demo.staff.ana}`);
+    const withAddOn = await ctx.api('get', `/v1/appointments/slots?serviceId=consultation&date=2026-03-31&staffId=${ctx.demo.staff.ana}&addOnServiceIds=blood-test`);
+    expect(withAddOn.status).toBe(200);
+    const starts = (res: typeof plain) => res.body[0].slots.map((slot: { startTime: string }) => slot.startTime.slice(11, 16));
+    expect(starts(plain)).toContain('12:30');
+    expect(starts(withAddOn)).not.toContain('12:30');
+    expect(withAddOn.body[0].slots[0]).toEqual({ startTime: '2026-03-31T09:00:00+02:00', endTime: '2026-03-31T09:45:00+02:00' });
+    const unknown = await ctx.api('get', '/v1/appointments/slots?serviceId=consultation&date=2026-03-31&addOnServiceIds=massage');
+    expect([unknown.status, unknown.body.error.code]).toEqual([422, 'add_on_not_available']);
+  });
+
   it('refuses an add-on that would run past the end of the working day', async () => {
     expect((await book({ time: '17:30', addOnServices: [] })).status).toBe(201);
     await ctx.db.prisma.booking.deleteMany({ where: { businessId: ctx.demo.businessId } });

@@ -8,7 +8,7 @@ import { addLocalDays, toLocalDate } from '../../src/scheduling';
 import { nextMondayMorning } from '../support/channel-harness';
 import { setupDemo, type DemoHandles } from '../support/demo';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { afterBusyChange, exchange, flowCompletion, init, postFlow, startFlowChannel, type FlowChannel } from './flow-kit';
+import { afterBusyChange, exchange, flowCompletion, init, issueToken, postFlow, startFlowChannel, type FlowChannel } from './flow-kit';
 
 type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const text = (body: string) => ({ type: 'text', text: { body } });
@@ -100,6 +100,32 @@ describe('add-on services in the booking Flow', () => {
     expect([hold.startsAt.toISOString(), hold.endsAt.getTime() - hold.startsAt.getTime()]).toEqual([details.slot_start, 30 * 60_000]);
     const plain = await submitDetails(token, details, []);
     expect(plain.body.data).toMatchObject({ has_add_ons: false, add_ons_text: '', price_text: '€60.00', add_on_ids: [] });
+  });
+
+  it('moving a booking with an add-on: only times with room for it, the summary and the confirmation keep it', async () => {
+    const from = '34622100004';
+    const token = await openForm(from);
+    const details = await chooseTime(token, '10:00');
+    const summary = (await submitDetails(token, details, [bloodTestId])).body.data;
+    const answer = (data: Msg) => ({ flow: 'booking', service_id: data.service_id, staff_id: data.staff_id, slot_start: data.slot_start, hold_id: data.hold_id, customer_name: data.customer_name, note: data.note, add_on_ids: data.add_on_ids });
+    await channel.send(from, flowCompletion(token, answer(summary)));
+    const booking = await db.prisma.booking.findFirstOrThrow({ where: { customer: { waId: from } } });
+    const moveToken = await issueToken(db, { businessId: demo.businessId, customerId: booking.customerId, now, mode: 'reschedule', bookingId: booking.id });
+
+    const time = await postFlow(channel.app, exchange(moveToken, 'DATE', { screen_action: 'choose_date', date: addLocalDays(tuesday, 1), service_id: demo.services.consultation, staff_id: demo.staff.ana }));
+    const titles = time.body.data.times.map((t: Msg) => t.title);
+    // 12:15 + 45 minutes ends at Ana's lunch break; 12:30 would run into it.
+    expect(titles).toContain('12:15');
+    expect(titles).not.toContain('12:30');
+    const slot = time.body.data.times.find((t: Msg) => t.title === '12:15');
+    const moveDetails = (await postFlow(channel.app, exchange(moveToken, 'TIME', { screen_action: 'choose_time', time: slot.id, service_id: demo.services.consultation, staff_id: demo.staff.ana }))).body.data;
+    expect(moveDetails.has_add_ons).toBe(false);
+    const moveSummary = (await submitDetails(moveToken, moveDetails, [])).body.data;
+    expect(moveSummary).toMatchObject({ add_ons_text: '+ Blood test', price_text: '€85.00', time_text: expect.stringMatching(/^12:15 – 13:00 /) });
+    const done = last(await channel.send(from, flowCompletion(moveToken, answer(moveSummary))));
+    expect(bodyOf(done)).toMatch(/^Done! Your \*Consultation \+ Blood test\*/);
+    const moved = await db.prisma.booking.findUniqueOrThrow({ where: { id: booking.id }, include: { addOns: true } });
+    expect([moved.startsAt.toISOString(), moved.endsAt.getTime() - moved.startsAt.getTime(), moved.addOns.length]).toEqual([slot.id, 45 * 60_000, 1]);
   });
 
   it('hides the choice for a service without add-ons, and never lists an add-on as a service of its own', async () => {

@@ -4,6 +4,7 @@
  * SUMMARY shows them with the later end and the higher price, and the completion books them and
  * names them in the WhatsApp confirmation.
  */
+import { createBookingService } from '../../src/booking';
 import { addLocalDays, toLocalDate } from '../../src/scheduling';
 import { nextMondayMorning } from '../support/channel-harness';
 import { setupDemo, type DemoHandles } from '../support/demo';
@@ -126,6 +127,21 @@ describe('add-on services in the booking Flow', () => {
     expect(bodyOf(done)).toMatch(/^Done! Your \*Consultation \+ Blood test\*/);
     const moved = await db.prisma.booking.findUniqueOrThrow({ where: { id: booking.id }, include: { addOns: true } });
     expect([moved.startsAt.toISOString(), moved.endsAt.getTime() - moved.startsAt.getTime(), moved.addOns.length]).toEqual([slot.id, 45 * 60_000, 1]);
+  });
+
+  it('the chat names the add-ons wherever it names the booking (My appointments list and actions)', async () => {
+    const from = '34622100005';
+    await channel.send(from, text('hi'), { name: 'Maria Silva' });
+    const customer = await db.prisma.customer.findFirstOrThrow({ where: { waId: from } });
+    const booked = await createBookingService({ prisma: db.prisma, clock: channel.clock }).confirmSlot({
+      businessId: demo.businessId, customerId: customer.id, serviceId: 'consultation', staffId: demo.staff.ben, start: new Date(`${tuesday}T14:00:00Z`), source: 'api', actor: 'test', addOnServiceIds: ['blood-test'],
+    });
+    expect(booked.ok).toBe(true);
+    const list = last(await channel.send(from, button('menu:appointments')));
+    const rows = list.interactive.action.sections.flatMap((section: Msg) => section.rows);
+    expect(rows[0].description).toContain('Consultation + Blood test');
+    const actions = last(await channel.send(from, { type: 'interactive', interactive: { type: 'list_reply', list_reply: { id: rows[0].id, title: 'x' } } }));
+    expect(bodyOf(actions)).toContain('Consultation + Blood test');
   });
 
   it('hides the choice for a service without add-ons, and never lists an add-on as a service of its own', async () => {

@@ -56,9 +56,8 @@ export async function seedDemoBusinessIfEmpty(prisma: PrismaClient): Promise<str
     );
     const [consultation, followUp, physio] = services;
     for (const [index, { addOnOf, ...addOn }] of Object.values(DEMO.addOns).entries()) {
-      const created = await tx.service.create({ data: { ...addOn, businessId, currency: 'EUR', sortOrder: services.length + index } });
       const main = services.find((service) => service.uid === addOnOf)!;
-      await tx.serviceAddOn.create({ data: { serviceId: main.id, addOnId: created.id } });
+      await tx.service.create({ data: { ...addOn, businessId, currency: 'EUR', sortOrder: services.length + index, addOnOf: { create: { serviceId: main.id } } } });
     }
     // Reminders 24 h and 2 h before, and a 1–5 rating request 2 h after a completed visit.
     await createDefaultRules(tx, { businessId, serviceIds: services.map((service) => service.id) });
@@ -80,5 +79,6 @@ export async function seedDemoBusinessIfEmpty(prisma: PrismaClient): Promise<str
     weekly.push({ businessId, staffId: carla!.id, ...SATURDAY_CARLA });
     await tx.workingHours.createMany({ data: weekly });
     return businessId;
-  });
+    // Prisma's default of 5 s is too tight on a busy machine (tests in parallel, a slow first start); seeding runs once.
+  }, { timeout: 30_000 });
 }

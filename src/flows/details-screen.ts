@@ -41,7 +41,7 @@ export interface ChosenSlot {
 }
 
 /** The add-ons a customer may pick on DETAILS: a new booking's, never while moving one (its add-ons stay). */
-function findOfferedAddOns(session: FlowSession, serviceId: string): FlowAddOn[] {
+function findAddOnChoices(session: FlowSession, serviceId: string): FlowAddOn[] {
   if (session.booking) return [];
   return (findCatalogService(session, serviceId)?.addOns ?? []).slice(0, CHECKBOX.max);
 }
@@ -50,7 +50,7 @@ function findOfferedAddOns(session: FlowSession, serviceId: string): FlowAddOn[]
 export function buildDetailsScreen(session: FlowSession, chosen: ChosenSlot, errorMessage?: string): FlowScreenAnswer {
   const { texts, locale } = session;
   const currency = findCatalogService(session, chosen.serviceId)?.currency ?? session.business.currency;
-  const options = findOfferedAddOns(session, chosen.serviceId).map((addOn) => ({
+  const options = findAddOnChoices(session, chosen.serviceId).map((addOn) => ({
     id: addOn.id,
     title: shortenText(addOn.name, CHECKBOX.title!),
     description: `+${formatFlowDuration(addOn.durationMinutes)}${Number(addOn.price) > 0 ? ` · ${formatFlowPrice(addOn.price, currency, locale)}` : ''}`,
@@ -105,7 +105,7 @@ export async function handleSubmitDetails(session: FlowSession, data: Record<str
   const name = [...readString(data, 'name').trim()].slice(0, NAME_MAX).join('');
   const note = [...readString(data, 'note').trim()].slice(0, NOTE_MAX).join('');
   const picked = Array.isArray(data.add_on_ids) ? data.add_on_ids.filter(isUuid) : [];
-  const addOns = findOfferedAddOns(session, service.id).filter((addOn) => picked.includes(addOn.id));
+  const addOns = findAddOnChoices(session, service.id).filter((addOn) => picked.includes(addOn.id));
   const chosen: ChosenSlot = { serviceId: service.id, staffId, slotStart: new Date(slotStart).toISOString(), holdId, name, addOnIds: addOns.map((addOn) => addOn.id) };
   if (name === '') return buildDetailsScreen(session, chosen, session.texts.errorNameRequired);
   if (addOns.length > 0 && !(await holdWithAddOns(session, service, chosen, addOns))) {

@@ -15,6 +15,10 @@ export const DEMO = {
     followUp: { uid: 'follow-up', name: 'Follow-up visit', durationMinutes: 15, price: '35.00', bufferAfterMinutes: 0 },
     physio: { uid: 'physio', name: 'Physiotherapy session', durationMinutes: 45, price: '50.00', bufferAfterMinutes: 15 },
   },
+  /** Offered only with a consultation (an add-on): lengthens it and adds to its price. */
+  addOns: {
+    bloodTest: { uid: 'blood-test', name: 'Blood test', durationMinutes: 15, price: '25.00', addOnOf: 'consultation' },
+  },
   staff: { ana: 'Dr. Ana García', ben: 'Dr. Ben Okafor', carla: 'Carla Ruiz' },
 } as const;
 
@@ -51,6 +55,10 @@ export async function seedDemoBusinessIfEmpty(prisma: PrismaClient): Promise<str
       services.push(await tx.service.create({ data: { ...service, businessId, currency: 'EUR', sortOrder: index } }));
     }
     const [consultation, followUp, physio] = services;
+    for (const [index, { addOnOf, ...addOn }] of Object.values(DEMO.addOns).entries()) {
+      const main = services.find((service) => service.uid === addOnOf)!;
+      await tx.service.create({ data: { ...addOn, businessId, currency: 'EUR', sortOrder: services.length + index, addOnOf: { create: { serviceId: main.id } } } });
+    }
     // Reminders 24 h and 2 h before, and a 1–5 rating request 2 h after a completed visit.
     await createDefaultRules(tx, { businessId, serviceIds: services.map((service) => service.id) });
     const staffRows = [];
@@ -71,5 +79,6 @@ export async function seedDemoBusinessIfEmpty(prisma: PrismaClient): Promise<str
     weekly.push({ businessId, staffId: carla!.id, ...SATURDAY_CARLA });
     await tx.workingHours.createMany({ data: weekly });
     return businessId;
-  });
+    // Prisma's default of 5 s is too tight on a busy machine (tests in parallel, a slow first start); seeding runs once.
+  }, { timeout: 30_000 });
 }

@@ -154,6 +154,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
           res.set('X-RateLimit-Remaining', String(decision.remaining));
           ensureRoleAccess(auth, { family: route.family, method: route.method, isAdminOnly: route.isAdminOnly });
         }
+        ensureBodyPresent(route, req);
         const issues: Array<{ in: string; field: string; message: string }> = [];
         const params = parsePart(route.params, req.params, 'path', issues);
         const query = parsePart(route.query, req.query, 'query', issues);
@@ -192,6 +193,21 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
     });
   }
   return router;
+}
+
+/**
+ * A route that needs a body got none: express.json() leaves req.body undefined both without a body
+ * and for another Content-Type, and zod would only say "expected object, received undefined".
+ */
+function ensureBodyPresent(route: AnyApiRoute, req: Request): void {
+  if (!route.body || req.body !== undefined || route.body.safeParse(undefined).success) return;
+  const contentType = req.get('content-type');
+  const example = route.bodyExample !== undefined ? ` For example: ${JSON.stringify(route.bodyExample)}` : '';
+  const message =
+    contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)
+      ? `The body must be JSON sent with the header Content-Type: application/json (this request sent Content-Type: ${contentType.slice(0, 100)}).`
+      : `This request needs a JSON object body, sent with the header Content-Type: application/json.${example}`;
+  throw new ApiError(400, 'invalid_request', message, [{ in: 'body', field: '', message }]);
 }
 
 function parsePart(schema: z.ZodType | undefined, value: unknown, location: string, issues: Array<{ in: string; field: string; message: string }>): unknown {

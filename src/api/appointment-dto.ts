@@ -7,6 +7,8 @@ import { formatWithOffset, toLocalDateTime } from './zoned-time';
 /** The appointment JSON of a booking, in the booking's zone. */
 export function toAppointmentDto(row: AppointmentView): AppointmentDto {
   const local = toLocalDateTime(row.startsAt, row.timeZone);
+  // The booking's price is the total; the service's own share is what the add-ons leave.
+  const addOnCents = row.addOns.reduce((total, addOn) => total + Math.round(Number(addOn.price) * 100), 0);
   return {
     id: row.uid,
     location: row.location ? { id: row.location.id, title: row.location.name } : row.locationText ? { id: null, title: row.locationText } : null,
@@ -24,10 +26,17 @@ export function toAppointmentDto(row: AppointmentView): AppointmentDto {
       uid: row.service.uid,
       name: row.service.name,
       durationMinutes: row.service.durationMinutes,
-      sellingPrice: Number(row.price.toFixed(2)),
+      sellingPrice: (Math.round(Number(row.price) * 100) - addOnCents) / 100,
       currency: row.currency,
     },
-    addOnServices: [],
+    addOnServices: row.addOns.map((addOn) => ({
+      id: addOn.service.id,
+      uid: addOn.service.uid,
+      name: addOn.service.name,
+      durationMinutes: addOn.durationMinutes,
+      sellingPrice: Number(addOn.price.toFixed(2)),
+    })),
+    totalPrice: Number(row.price.toFixed(2)),
     bookedFrom: row.source,
     status: row.status,
     appointmentType: 'in_person',

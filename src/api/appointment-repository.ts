@@ -9,6 +9,7 @@ export const APPOINTMENT_VIEW_INCLUDE = {
   staff: { select: { id: true, name: true } },
   service: { select: { id: true, uid: true, name: true, durationMinutes: true } },
   location: { select: { id: true, name: true } },
+  addOns: { select: { durationMinutes: true, price: true, service: { select: { id: true, uid: true, name: true } } }, orderBy: { position: 'asc' } },
 } satisfies Prisma.BookingInclude;
 
 /** The row behind an appointment's JSON. */

@@ -28,6 +28,7 @@ import {
   ratingBodySchema,
   rescheduleBodySchema,
   slotsQuerySchema,
+  type RequestedStart,
   slotsResponseSchema,
   updateAppointmentBodySchema,
 } from './appointment-schemas';
@@ -36,6 +37,7 @@ import { emptyBodySchema, idOrUidParamsSchema, toPagination } from './common-sch
 import { toE164 } from './phone-number';
 import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
 import { fromLocalDateTime, toLocalDateTime } from './zoned-time';
+import { CANCEL_EXAMPLES, CREATE_EXAMPLES, RESCHEDULE_EXAMPLES } from './appointment-examples';
 
 /** What the appointment routes need. */
 export interface AppointmentRouteDeps {
@@ -53,14 +55,40 @@ function toSlotTakenError(alternatives: Slot[], timeZone: string) {
   });
 }
 
+/** The instant a request asks for: startTime carries its own offset; date + time are read in the zone. */
+function toStartInstant(start: RequestedStart, timeZone: string): Date {
+  return 'startTime' in start ? new Date(start.startTime) : fromLocalDateTime({ date: start.date, time: start.time, timeZone });
+}
+
+/** The local dates a booking can fall on: today up to `maxAdvanceDays` ahead, in the caller's zone. */
+function toBookingWindow(now: Date, maxAdvanceDays: number, timeZone: string) {
+  return {
+    first: toLocalDateTime(now, timeZone).date,
+    last: toLocalDateTime(new Date(now.getTime() + maxAdvanceDays * 86_400_000), timeZone).date,
+    maxAdvanceDays,
+  };
+}
+
+/** Why a date has no slots when it lies outside the booking window; undefined inside it. */
+function describeOutsideWindow(date: string, window: { first: string; last: string; maxAdvanceDays: number }): string | undefined {
+  const range = `bookings can be made from ${window.first} to ${window.last} (up to ${window.maxAdvanceDays} days ahead)`;
+  if (date < window.first) return `${date} is in the past: ${range}.`;
+  if (date > window.last) return `${date} is beyond the booking window: ${range}.`;
+  return undefined;
+}
+
 /** Builds the appointment routes (order matters: fixed paths before /{id}). */
 export function buildAppointmentRoutes(deps: AppointmentRouteDeps): AnyApiRoute[] {
   const { prisma, bookings } = deps;
 
-  async function requireBusinessZone(businessId: string): Promise<string> {
+  async function requireBusiness(businessId: string) {
     const business = await findBusinessSettings(prisma, businessId);
     if (!business) throw new ApiError(404, 'not_found', 'The business of this API key no longer exists.');
-    return business.timeZone;
+    return business;
+  }
+
+  async function requireBusinessZone(businessId: string): Promise<string> {
+    return (await requireBusiness(businessId)).timeZone;
   }
 
   async function requireView(businessId: string, idOrUid: string) {
@@ -75,6 +103,17 @@ export function buildAppointmentRoutes(deps: AppointmentRouteDeps): AnyApiRoute[
     }
     if (ids.locationId && !(await locationExists(prisma, businessId, ids.locationId))) {
       throw toDomainError('location_not_found', `No location "${ids.locationId}" in this business. List locations to find valid ids.`);
+    }
+  }
+
+  // Whautomate sends the appointment's location along; a different one means the caller has the wrong appointment.
+  async function ensureAtLocation(businessId: string, appointmentId: string, locationId: string | undefined) {
+    if (!locationId) return;
+    const view = await requireView(businessId, appointmentId);
+    if (view.location && view.location.id !== locationId) {
+      throw new ApiError(422, 'location_mismatch', `Appointment "${appointmentId}" is at location ${view.location.id}, not ${locationId}. Send that location's id or leave location out.`, {
+        locationId: view.location.id,
+      });
     }
   }
 
@@ -114,22 +153,35 @@ export function buildAppointmentRoutes(deps: AppointmentRouteDeps): AnyApiRoute[
       response: slotsResponseSchema,
       errors: [404, 422],
       async handle({ query, auth }) {
-        const timeZone = query.timezone ?? (await requireBusinessZone(auth.businessId));
+        const business = await requireBusiness(auth.businessId);
+        const timeZone = query.timezone ?? business.timeZone;
         await ensureStaffAndLocation(auth.businessId, query);
         const dates = Array.from({ length: query.nextThreeDays ? 3 : 1 }, (_, index) => addLocalDays(query.date, index));
         const from = localDayRange(dates[0]!, timeZone).start;
         const to = localDayRange(dates[dates.length - 1]!, timeZone).end;
-        const { slots } = await bookings.findSlots({ businessId: auth.businessId, serviceId: query.serviceId, staffId: query.staffId, from, to });
-        return dates.map((date) => ({
-          date,
-          timezone: timeZone,
-          slots: slots
-            .filter((slot) => toLocalDateTime(slot.start, timeZone).date === date)
-            .map((slot) => {
-              const { startTime, endTime } = toAlternativeDto(slot, timeZone);
-              return { startTime, endTime };
-            }),
-        }));
+        const { slots } = await bookings.findSlots({
+          businessId: auth.businessId,
+          serviceId: query.serviceId,
+          staffId: query.staffId,
+          from,
+          to,
+          addOnServiceIds: query.addOnServiceIds,
+        });
+        const window = toBookingWindow(deps.clock.now(), business.maxAdvanceDays, timeZone);
+        return dates.map((date) => {
+          const notice = describeOutsideWindow(date, window);
+          return {
+            date,
+            timezone: timeZone,
+            slots: slots
+              .filter((slot) => toLocalDateTime(slot.start, timeZone).date === date)
+              .map((slot) => {
+                const { startTime, endTime } = toAlternativeDto(slot, timeZone);
+                return { startTime, endTime };
+              }),
+            ...(notice ? { notice } : {}),
+          };
+        });
       },
     }),
     defineRoute({
@@ -168,29 +220,17 @@ export function buildAppointmentRoutes(deps: AppointmentRouteDeps): AnyApiRoute[
       description:
         'The client is an existing clientId, or fullName + countryCode + phone (found or created by phone number). A taken slot answers 409 slot_no_longer_available with details.alternatives.',
       body: createAppointmentBodySchema,
-      bodyExample: {
-        fullName: 'Maria Lopez',
-        countryCode: '+34',
-        phone: '611 222 333',
-        serviceId: 'consultation',
-        date: '2026-03-31',
-        time: '09:00',
-        timezone: 'Europe/Madrid',
-        notes: 'First visit',
-        addOnServices: [],
-      },
+      bodyExample: CREATE_EXAMPLES.nested.value,
+      bodyExamples: CREATE_EXAMPLES,
       status: 201,
       response: appointmentSchema,
       errors: [404, 409, 422],
       async handle({ body, auth }) {
-        if (body.addOnServices && body.addOnServices.length > 0) {
-          throw new ApiError(422, 'add_on_services_not_supported', 'Add-on services are not supported yet. Send addOnServices: [] or leave it out.');
-        }
         ensureOverrideAllowed(auth, body.overrideTimeSlotValidation);
         const timeZone = body.timezone ?? (await requireBusinessZone(auth.businessId));
-        const start = fromLocalDateTime({ date: body.date, time: body.time, timeZone });
+        const start = toStartInstant(body.start, timeZone);
         await ensureStaffAndLocation(auth.businessId, body);
-        const customerId = body.clientId ?? (await findOrCreateClient(auth.businessId, body.fullName!, body.countryCode!, body.phone!));
+        const customerId = 'id' in body.client ? body.client.id : await findOrCreateClient(auth.businessId, body.client);
         const result = await bookings.confirmSlot({
           businessId: auth.businessId,
           customerId,
@@ -201,8 +241,9 @@ export function buildAppointmentRoutes(deps: AppointmentRouteDeps): AnyApiRoute[
           source: 'api',
           notes: body.notes,
           metadata: body.metadata,
+          addOnServiceIds: body.addOnServiceIds,
           actor: actorOf(auth),
-          overrideTimeSlotValidation: body.overrideTimeSlotValidation ?? false,
+          overrideTimeSlotValidation: body.overrideTimeSlotValidation,
         });
         if (!result.ok) throw toSlotTakenError(result.alternatives, timeZone);
         return toAppointmentDto(await requireView(auth.businessId, result.booking.id));
@@ -214,15 +255,17 @@ export function buildAppointmentRoutes(deps: AppointmentRouteDeps): AnyApiRoute[
       family: 'appointments',
       summary: 'Move an appointment to another time',
       body: rescheduleBodySchema,
-      bodyExample: { appointmentId: 'bk_0123456789abcdef', date: '2026-04-01', time: '10:30', timezone: 'Europe/Madrid', reason: 'Client asked' },
+      bodyExample: RESCHEDULE_EXAMPLES.nested.value,
+      bodyExamples: RESCHEDULE_EXAMPLES,
       status: 200,
       response: appointmentSchema,
       errors: [404, 409, 422],
       async handle({ body, auth }) {
         ensureOverrideAllowed(auth, body.overrideTimeSlotValidation);
         const timeZone = body.timezone ?? (await requireBusinessZone(auth.businessId));
-        const start = fromLocalDateTime({ date: body.date, time: body.time, timeZone });
+        const start = toStartInstant(body.start, timeZone);
         await ensureStaffAndLocation(auth.businessId, body);
+        await ensureAtLocation(auth.businessId, body.appointmentId, body.locationId);
         const result = await bookings.reschedule({
           businessId: auth.businessId,
           bookingId: body.appointmentId,
@@ -230,7 +273,7 @@ export function buildAppointmentRoutes(deps: AppointmentRouteDeps): AnyApiRoute[
           staffId: body.staffId,
           reason: body.reason,
           actor: actorOf(auth),
-          overrideTimeSlotValidation: body.overrideTimeSlotValidation ?? false,
+          overrideTimeSlotValidation: body.overrideTimeSlotValidation,
         });
         if (!result.ok) throw toSlotTakenError(result.alternatives, timeZone);
         return toAppointmentDto(await requireView(auth.businessId, result.booking.id));
@@ -242,11 +285,14 @@ export function buildAppointmentRoutes(deps: AppointmentRouteDeps): AnyApiRoute[
       family: 'appointments',
       summary: 'Cancel an appointment',
       body: cancelBodySchema,
-      bodyExample: { appointmentId: 'bk_0123456789abcdef', cancellationReason: 'Client is ill' },
+      bodyExample: CANCEL_EXAMPLES.nested.value,
+      bodyExamples: CANCEL_EXAMPLES,
       status: 200,
       response: appointmentSchema,
-      errors: [404, 409],
+      errors: [404, 409, 422],
       async handle({ body, auth }) {
+        await ensureStaffAndLocation(auth.businessId, body);
+        await ensureAtLocation(auth.businessId, body.appointmentId, body.locationId);
         const booking = await bookings.cancel({ businessId: auth.businessId, bookingId: body.appointmentId, reason: body.cancellationReason, actor: actorOf(auth) });
         return toAppointmentDto(await requireView(auth.businessId, booking.id));
       },
@@ -328,7 +374,8 @@ export function buildAppointmentRoutes(deps: AppointmentRouteDeps): AnyApiRoute[
     }),
   ];
 
-  async function findOrCreateClient(businessId: string, fullName: string, countryCode: string, phone: string): Promise<string> {
+  async function findOrCreateClient(businessId: string, client: { fullName: string; countryCode: string; phone: string }): Promise<string> {
+    const { fullName, countryCode, phone } = client;
     const number = toE164({ countryCode, phone });
     if (!number) {
       throw new ApiError(400, 'invalid_request', 'The request is not valid; see details for each field.', [

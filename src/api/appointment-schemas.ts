@@ -27,13 +27,26 @@ export const slotsQuerySchema = z.object({
   date: localDateSchema.describe('Local date in `timezone`.'),
   nextThreeDays: queryBooleanSchema.optional().describe('true → the date and the two days after it.'),
   timezone: timeZoneSchema.optional().describe('IANA zone of `date` and of the answer; default: the business zone.'),
+  addOnServiceIds: z
+    .string()
+    .max(1000)
+    .optional()
+    .transform((value) => (value ? [...new Set(value.split(',').map((ref) => ref.trim()).filter(Boolean))] : []))
+    .describe('Comma-separated add-on ids or uids to book with the service: only starts with room for the longer visit are listed.'),
 });
 
 /** One free start time. */
 export const slotSchema = z.object({ startTime: isoWithOffset, endTime: isoWithOffset });
 
 /** Answer of GET /v1/appointments/slots. */
-export const slotsResponseSchema = z.array(z.object({ date: localDateSchema, timezone: z.string(), slots: z.array(slotSchema) }));
+export const slotsResponseSchema = z.array(
+  z.object({
+    date: localDateSchema,
+    timezone: z.string(),
+    slots: z.array(slotSchema),
+    notice: z.string().optional().describe('Why a day has no slots when it lies outside the booking window (past, or too far ahead).'),
+  }),
+);
 
 /** Query of GET /v1/appointments. */
 export const listAppointmentsQuerySchema = z.object({
@@ -60,49 +73,167 @@ const phoneFields = {
     .describe('New client: national phone number.'),
 };
 
-/** Body of POST /v1/appointments. */
+/** An instant with its offset, as the slots endpoint returns it (2026-03-31T09:00:00+02:00). */
+export const startTimeSchema = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-03-31T09:00:00+02:00 (as the slots endpoint returns it)' })
+  .describe('Start as returned by GET /v1/appointments/slots (ISO 8601 with offset); instead of date + time.');
+
+const refOf = <T extends z.ZodType>(id: T, description: string) => z.object({ id }).describe(description);
+const addOnRefSchema = z.union([refOf(idOrUidSchema, 'An add-on service of the booked service.'), idOrUidSchema]);
+
+const whenFields = {
+  date: localDateSchema.optional().describe('Local date in `timezone`; with time, or give startTime instead.'),
+  time: localTimeSchema.optional().describe('Local start time (HH:mm) in `timezone`.'),
+  startTime: startTimeSchema.optional(),
+  timezone: timeZoneSchema.optional().describe('Zone of date and time (and of the 409 alternatives); default: the business zone.'),
+};
+
+/** When an appointment starts: a local date + time, or an instant with offset. */
+export type RequestedStart = { date: string; time: string } | { startTime: string };
+
+type IssueSink = z.RefinementCtx;
+
+/** Reads `nested.id` or the flat alias; refuses both at once when they differ. */
+function pickId(ctx: IssueSink, nested: { id: string } | null | undefined, flat: string | null | undefined, names: [string, string]): string | undefined {
+  if (nested && flat && nested.id !== flat) {
+    ctx.addIssue({ code: 'custom', path: [names[0]], message: `give either ${names[0]}: {"id"} or ${names[1]}, not both` });
+  }
+  return nested?.id ?? flat ?? undefined;
+}
+
+function pickStart(ctx: IssueSink, body: { date?: string; time?: string; startTime?: string }): RequestedStart | undefined {
+  if (body.startTime !== undefined) {
+    if (body.date !== undefined || body.time !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['startTime'], message: 'give either startTime or date + time, not both' });
+    }
+    return { startTime: body.startTime };
+  }
+  if (body.date !== undefined && body.time !== undefined) return { date: body.date, time: body.time };
+  for (const field of ['date', 'time'] as const) {
+    if (body[field] === undefined) {
+      ctx.addIssue({ code: 'custom', path: [field], message: `is required: give date (YYYY-MM-DD) + time (HH:mm), or startTime (ISO 8601 with offset)` });
+    }
+  }
+  return undefined;
+}
+
+/** The client of a new appointment: an existing one, or one found or created by phone number. */
+export type ClientChoice = { id: string } | { fullName: string; countryCode: string; phone: string };
+
+function pickClient(
+  ctx: IssueSink,
+  body: { client?: { id?: string; fullName?: string; countryCode?: string; phone?: string }; clientId?: string; fullName?: string; countryCode?: string; phone?: string },
+): ClientChoice | undefined {
+  const isNested = body.client !== undefined;
+  const source = body.client ?? body;
+  const prefix = isNested ? 'client.' : '';
+  const hasFlat = body.clientId !== undefined || body.fullName !== undefined || body.countryCode !== undefined || body.phone !== undefined;
+  if (isNested && hasFlat) {
+    ctx.addIssue({ code: 'custom', path: ['client'], message: 'give either client: {...} or clientId / fullName + countryCode + phone, not both' });
+    return undefined;
+  }
+  const id = isNested ? body.client!.id : body.clientId;
+  const hasNewClient = source.fullName !== undefined || source.countryCode !== undefined || source.phone !== undefined;
+  if (id && hasNewClient) {
+    ctx.addIssue({ code: 'custom', path: isNested ? ['client', 'id'] : ['clientId'], message: `give either ${prefix}${isNested ? 'id' : 'clientId'} or ${prefix}fullName + ${prefix}countryCode + ${prefix}phone, not both` });
+    return undefined;
+  }
+  if (id) return { id };
+  let isComplete = true;
+  for (const field of ['fullName', 'countryCode', 'phone'] as const) {
+    if (source[field] === undefined) {
+      isComplete = false;
+      const path = isNested ? ['client', field] : [field];
+      ctx.addIssue({ code: 'custom', path, message: isNested ? 'is required when client.id is not given' : 'is required: give client: {"id"} or client: {"fullName", "countryCode", "phone"}' });
+    }
+  }
+  return isComplete ? { fullName: source.fullName!, countryCode: source.countryCode!, phone: source.phone! } : undefined;
+}
+
+/** Body of POST /v1/appointments: Whautomate's nested shape, with the flat ids as aliases. */
 export const createAppointmentBodySchema = z
   .object({
-    clientId: uuidSchema.optional().describe('An existing client; or give fullName + countryCode + phone.'),
-    ...phoneFields,
-    serviceId: idOrUidSchema.describe('Service id or uid.'),
-    staffId: uuidSchema.nullable().optional().describe('Omitted or null → any free staff member.'),
-    locationId: uuidSchema.optional(),
-    date: localDateSchema,
-    time: localTimeSchema,
-    timezone: timeZoneSchema.optional().describe('Zone of date and time; default: the business zone.'),
+    client: z
+      .object({ id: uuidSchema.optional().describe('An existing client.'), ...phoneFields })
+      .optional()
+      .describe('{"id"} of an existing client, or {"fullName", "countryCode", "phone"} (found by phone number, else created).'),
+    service: refOf(idOrUidSchema, 'The service (id or uid).').optional(),
+    staff: refOf(uuidSchema, 'The staff member; omitted or null → any free staff member.').nullable().optional(),
+    location: refOf(uuidSchema, 'The location.').optional(),
+    ...whenFields,
     notes: z.string().max(1000).optional(),
     metadata: metadataSchema.optional(),
-    addOnServices: z.array(z.unknown()).max(20).optional().describe('Not supported yet: only [] is accepted.'),
+    addOnServices: z.array(addOnRefSchema).max(10).optional().describe('Add-on services of the booked service ([{"id"}]): they extend the duration and the price.'),
     overrideTimeSlotValidation: z.boolean().optional().describe('Admin keys only: skip hours, notice and grid checks (never the overlap check).'),
+    clientId: uuidSchema.optional().describe('Alias of client.id.'),
+    ...phoneFields,
+    serviceId: idOrUidSchema.optional().describe('Alias of service.id.'),
+    staffId: uuidSchema.nullable().optional().describe('Alias of staff.id.'),
+    locationId: uuidSchema.optional().describe('Alias of location.id.'),
   })
-  .superRefine((body, ctx) => {
-    const hasNewClient = body.fullName !== undefined || body.countryCode !== undefined || body.phone !== undefined;
-    if (body.clientId && hasNewClient) {
-      ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'give either clientId or fullName + countryCode + phone, not both' });
-    } else if (!body.clientId) {
-      for (const field of ['fullName', 'countryCode', 'phone'] as const) {
-        if (body[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'is required when clientId is not given' });
-      }
-    }
+  .transform((body, ctx) => {
+    const client = pickClient(ctx, body);
+    const serviceId = pickId(ctx, body.service, body.serviceId, ['service', 'serviceId']);
+    if (serviceId === undefined) ctx.addIssue({ code: 'custom', path: ['service'], message: 'is required: give service: {"id"} (a service id or uid)' });
+    const staffId = pickId(ctx, body.staff, body.staffId, ['staff', 'staffId']);
+    const locationId = pickId(ctx, body.location, body.locationId, ['location', 'locationId']);
+    const start = pickStart(ctx, body);
+    if (!client || serviceId === undefined || !start) return z.NEVER;
+    return {
+      client,
+      serviceId,
+      staffId,
+      locationId,
+      start,
+      timezone: body.timezone,
+      notes: body.notes,
+      metadata: body.metadata,
+      addOnServiceIds: [...new Set((body.addOnServices ?? []).map((ref) => (typeof ref === 'string' ? ref : ref.id)))],
+      overrideTimeSlotValidation: body.overrideTimeSlotValidation ?? false,
+    };
   });
 
-/** Body of POST /v1/appointments/reschedule. */
-export const rescheduleBodySchema = z.object({
-  appointmentId: idOrUidSchema,
-  date: localDateSchema,
-  time: localTimeSchema,
-  timezone: timeZoneSchema.optional(),
-  staffId: uuidSchema.optional().describe('Move to this staff member; default: keep the current one when free.'),
-  reason: z.string().trim().max(500).optional(),
-  overrideTimeSlotValidation: z.boolean().optional().describe('Admin keys only.'),
-});
+/** Body of POST /v1/appointments/reschedule: Whautomate's shape, with the flat ids as aliases. */
+export const rescheduleBodySchema = z
+  .object({
+    appointmentId: idOrUidSchema,
+    location: refOf(uuidSchema, 'The location of the appointment (checked, not changed).').optional(),
+    ...whenFields,
+    staff: refOf(uuidSchema, 'Move to this staff member; default: keep the current one when free.').optional(),
+    reason: z.string().trim().max(500).optional(),
+    overrideTimeSlotValidation: z.boolean().optional().describe('Admin keys only.'),
+    locationId: uuidSchema.optional().describe('Alias of location.id.'),
+    staffId: uuidSchema.optional().describe('Alias of staff.id.'),
+  })
+  .transform((body, ctx) => {
+    const locationId = pickId(ctx, body.location, body.locationId, ['location', 'locationId']);
+    const staffId = pickId(ctx, body.staff, body.staffId, ['staff', 'staffId']);
+    const start = pickStart(ctx, body);
+    if (!start) return z.NEVER;
+    return {
+      appointmentId: body.appointmentId,
+      locationId,
+      staffId,
+      start,
+      timezone: body.timezone,
+      reason: body.reason,
+      overrideTimeSlotValidation: body.overrideTimeSlotValidation ?? false,
+    };
+  });
 
-/** Body of POST /v1/appointments/cancel. */
-export const cancelBodySchema = z.object({
-  appointmentId: idOrUidSchema,
-  cancellationReason: z.string().trim().max(500).optional(),
-});
+/** Body of POST /v1/appointments/cancel: Whautomate's shape, with the flat location id as an alias. */
+export const cancelBodySchema = z
+  .object({
+    appointmentId: idOrUidSchema,
+    location: refOf(uuidSchema, 'The location of the appointment (checked, not changed).').optional(),
+    cancellationReason: z.string().trim().max(500).optional(),
+    locationId: uuidSchema.optional().describe('Alias of location.id.'),
+  })
+  .transform((body, ctx) => ({
+    appointmentId: body.appointmentId,
+    locationId: pickId(ctx, body.location, body.locationId, ['location', 'locationId']),
+    cancellationReason: body.cancellationReason,
+  }));
 
 /** Body of POST /v1/appointments/{id}/rating. */
 export const ratingBodySchema = z.object({
@@ -134,7 +265,10 @@ export const appointmentSchema = z.object({
   endTimeUTC: z.string(),
   endTime: isoWithOffset,
   service: z.object({ id: z.string(), uid: z.string(), name: z.string(), durationMinutes: z.number().int(), sellingPrice: z.number(), currency: z.string() }),
-  addOnServices: z.array(z.unknown()),
+  addOnServices: z
+    .array(z.object({ id: z.string(), uid: z.string(), name: z.string(), durationMinutes: z.number().int(), sellingPrice: z.number() }))
+    .describe('Add-ons booked with the service, with the duration and price they were booked at; endTime includes them.'),
+  totalPrice: z.number().describe('service.sellingPrice plus every add-on’s sellingPrice, in service.currency.'),
   bookedFrom: z.enum(BOOKING_SOURCES),
   status: z.enum(BOOKING_STATUSES),
   appointmentType: z.literal('in_person'),

@@ -79,7 +79,13 @@ function buildOperation(route: AnyApiRoute): JsonSchema {
   if (route.body) {
     operation.requestBody = {
       required: true,
-      content: { 'application/json': { schema: toJsonSchema(route.body, 'input'), ...(route.bodyExample !== undefined ? { example: route.bodyExample } : {}) } },
+      content: {
+        'application/json': {
+          schema: toJsonSchema(route.body, 'input'),
+          // OpenAPI makes `example` and `examples` mutually exclusive: named examples win.
+          ...(route.bodyExamples ? { examples: route.bodyExamples } : route.bodyExample !== undefined ? { example: route.bodyExample } : {}),
+        },
+      },
     };
   }
   return operation;

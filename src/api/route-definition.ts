@@ -43,6 +43,8 @@ export interface ApiRoute<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   body?: B;
   /** Example request body (validated against `body` by a test). */
   bodyExample?: z.input<B>;
+  /** Further named examples (OpenAPI `examples`), each validated against `body` by a test. */
+  bodyExamples?: Record<string, { summary: string; value: z.input<B> }>;
   /** Status of a successful answer. */
   status: number;
   response?: z.ZodType;

@@ -2,7 +2,11 @@
 import { Prisma, type Db } from '../platform/database';
 
 /** A service row with the staff who perform it. */
-export const SERVICE_INCLUDE = { staff: { select: { staffId: true } } } satisfies Prisma.ServiceInclude;
+export const SERVICE_INCLUDE = {
+  staff: { select: { staffId: true } },
+  addOns: { select: { addOnId: true } },
+  addOnOf: { select: { serviceId: true } },
+} satisfies Prisma.ServiceInclude;
 
 /** The row behind a service's JSON. */
 export type ServiceView = Prisma.ServiceGetPayload<{ include: typeof SERVICE_INCLUDE }>;
@@ -28,9 +32,9 @@ export async function lockServicesOfBusiness(tx: Prisma.TransactionClient, busin
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`tapbook:services:${businessId}`}))`;
 }
 
-/** Counts active services (optionally without one). */
+/** Counts active services offered on their own, i.e. not add-ons (optionally without one). */
 export async function countActiveServices(db: Db, businessId: string, exceptId?: string): Promise<number> {
-  return db.service.count({ where: { businessId, isActive: true, ...(exceptId ? { id: { not: exceptId } } : {}) } });
+  return db.service.count({ where: { businessId, isActive: true, addOnOf: { none: {} }, ...(exceptId ? { id: { not: exceptId } } : {}) } });
 }
 
 /** How many of the ids are staff of the business. */
@@ -56,9 +60,31 @@ export async function replaceServiceStaff(db: Db, params: { businessId: string; 
   }
 }
 
-/** Whether any booking (of any status) refers to the service. */
+/** Whether any booking (of any status) refers to the service, as its service or as an add-on. */
 export async function hasBookingsOfService(db: Db, serviceId: string): Promise<boolean> {
-  return (await db.booking.count({ where: { serviceId } })) > 0;
+  return (await db.booking.count({ where: { serviceId } })) > 0 || (await db.bookingAddOn.count({ where: { serviceId } })) > 0;
+}
+
+/** The ids of the business's services among ids or uids (unknown ones are left out). */
+export async function findServiceIds(db: Db, businessId: string, idsOrUids: string[]): Promise<Array<{ id: string; uid: string }>> {
+  const ids = idsOrUids.filter((value) => UUID_PATTERN.test(value));
+  return db.service.findMany({ where: { businessId, OR: [{ id: { in: ids } }, { uid: { in: idsOrUids } }] }, select: { id: true, uid: true } });
+}
+
+/** Whether the service offers add-ons of its own. */
+export async function offersAddOns(db: Db, serviceId: string): Promise<boolean> {
+  return (await db.serviceAddOn.count({ where: { serviceId } })) > 0;
+}
+
+/** Whether any of the services is an add-on of another. */
+export async function isAnyAnAddOn(db: Db, serviceIds: string[]): Promise<boolean> {
+  return (await db.serviceAddOn.count({ where: { addOnId: { in: serviceIds } } })) > 0;
+}
+
+/** Replaces the services an add-on belongs to. */
+export async function replaceAddOnOf(db: Db, params: { addOnId: string; serviceIds: string[] }): Promise<void> {
+  await db.serviceAddOn.deleteMany({ where: { addOnId: params.addOnId } });
+  if (params.serviceIds.length > 0) await db.serviceAddOn.createMany({ data: params.serviceIds.map((serviceId) => ({ serviceId, addOnId: params.addOnId })) });
 }
 
 /** Deletes a service. */

@@ -1,9 +1,9 @@
 /** /v1/services: the bookable services of the business (at most 20 active, like a WhatsApp list). */
 import { z } from 'zod';
-import type { PrismaClient } from '../platform/database';
+import type { Db, PrismaClient } from '../platform/database';
 import { toDomainError } from '../platform/errors';
 import { ApiError } from './api-error';
-import { idOrUidParamsSchema, queryBooleanSchema, uuidSchema } from './common-schemas';
+import { idOrUidParamsSchema, idOrUidSchema, queryBooleanSchema, uuidSchema } from './common-schemas';
 import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
 import {
   countActiveServices,
@@ -12,7 +12,11 @@ import {
   findBusinessCurrency,
   findNextSortOrder,
   findService,
+  findServiceIds,
+  isAnyAnAddOn,
+  offersAddOns,
   hasBookingsOfService,
+  replaceAddOnOf,
   insertService,
   listServices,
   lockServicesOfBusiness,
@@ -36,6 +40,11 @@ const serviceFields = {
   isActive: z.boolean().optional(),
   sortOrder: z.number().int().min(0).max(10_000).optional(),
   staffIds: z.array(uuidSchema).max(200).optional().describe('Staff who perform it (replaces the list).'),
+  addOnOf: z
+    .array(idOrUidSchema)
+    .max(20)
+    .optional()
+    .describe('Makes this service an add-on of these services (ids or uids; replaces the list; [] makes it a service of its own again). An add-on is offered only with them, never alone, in WhatsApp.'),
 };
 
 /** Body of POST /v1/services. */
@@ -60,6 +69,9 @@ export const serviceSchema = z.object({
   isActive: z.boolean(),
   sortOrder: z.number().int(),
   staffIds: z.array(z.string()),
+  isAddOn: z.boolean().describe('True when it is an add-on of other services (addOnOf is not empty).'),
+  addOnOf: z.array(z.string()).describe('Ids of the services this one is an add-on of.'),
+  addOnServiceIds: z.array(z.string()).describe('Ids of the add-ons offered with this service.'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -78,6 +90,9 @@ function toServiceDto(row: ServiceView): z.infer<typeof serviceSchema> {
     isActive: row.isActive,
     sortOrder: row.sortOrder,
     staffIds: row.staff.map((s) => s.staffId).sort(),
+    isAddOn: row.addOnOf.length > 0,
+    addOnOf: row.addOnOf.map((link) => link.serviceId).sort(),
+    addOnServiceIds: row.addOns.map((link) => link.addOnId).sort(),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -99,6 +114,24 @@ export function buildServiceRoutes(deps: { prisma: PrismaClient }): AnyApiRoute[
     if ((await countStaffOfBusiness(prisma, businessId, unique)) !== unique.length) {
       throw toDomainError('staff_not_found', 'One of staffIds is not a staff member of this business. List staff to find valid ids.');
     }
+  }
+
+  /** The main services an add-on is attached to, as ids; refuses unknown ones, itself, and add-ons. */
+  async function resolveAddOnOf(db: Db, businessId: string, addOnOf: string[] | undefined, self?: { id: string; uid: string }): Promise<string[] | undefined> {
+    if (!addOnOf) return undefined;
+    const refs = [...new Set(addOnOf)];
+    const found = await findServiceIds(db, businessId, refs);
+    const unknown = refs.filter((ref) => !found.some((service) => service.id === ref || service.uid === ref));
+    if (unknown.length > 0) throw toDomainError('service_not_found', `addOnOf names no service "${unknown.join('", "')}" of this business. List services to find valid ids.`);
+    const ids = [...new Set(found.map((service) => service.id))];
+    if (self && ids.includes(self.id)) throw new ApiError(422, 'add_on_not_available', 'A service cannot be an add-on of itself. Remove its own id from addOnOf.');
+    if (await isAnyAnAddOn(db, ids)) {
+      throw new ApiError(422, 'add_on_not_available', 'addOnOf names a service that is an add-on itself; an add-on belongs to main services only.');
+    }
+    if (ids.length > 0 && self && (await offersAddOns(db, self.id))) {
+      throw new ApiError(422, 'add_on_not_available', `Service "${self.uid}" offers add-ons of its own, so it cannot be an add-on. Remove it from the other services' add-ons first.`);
+    }
+    return ids;
   }
 
   function ensureActiveLimit(activeCount: number) {
@@ -141,20 +174,23 @@ export function buildServiceRoutes(deps: { prisma: PrismaClient }): AnyApiRoute[
       family: 'services',
       summary: 'Create a service',
       body: createServiceBodySchema,
-      bodyExample: { uid: 'cleaning', name: 'Dental cleaning', durationMinutes: 45, sellingPrice: 70, bufferAfterMinutes: 15 },
+      bodyExample: { uid: 'fluoride', name: 'Fluoride varnish', durationMinutes: 15, sellingPrice: 20, addOnOf: ['cleaning'] },
       status: 201,
       response: serviceSchema,
       errors: [404, 409],
       async handle({ body, auth }) {
         await ensureStaffOfBusiness(auth.businessId, body.staffIds);
         const currency = body.currency ?? (await findBusinessCurrency(prisma, auth.businessId));
-        const { staffIds, sellingPrice, ...fields } = body;
+        const { staffIds, sellingPrice, addOnOf, ...fields } = body;
         const id = await prisma.$transaction(async (tx) => {
           await lockServicesOfBusiness(tx, auth.businessId);
-          if (fields.isActive !== false) ensureActiveLimit(await countActiveServices(tx, auth.businessId));
+          const mainServiceIds = await resolveAddOnOf(tx, auth.businessId, addOnOf);
+          // Add-ons are not rows of the WhatsApp service list, so they do not count.
+          if (fields.isActive !== false && !mainServiceIds?.length) ensureActiveLimit(await countActiveServices(tx, auth.businessId));
           const sortOrder = fields.sortOrder ?? (await findNextSortOrder(tx, auth.businessId));
           const created = await insertService(tx, { ...fields, sortOrder, businessId: auth.businessId, price: sellingPrice.toFixed(2), currency });
           if (staffIds) await replaceServiceStaff(tx, { businessId: auth.businessId, serviceId: created.id, staffIds: [...new Set(staffIds)] });
+          if (mainServiceIds) await replaceAddOnOf(tx, { addOnId: created.id, serviceIds: mainServiceIds });
           return created.id;
         });
         return toServiceDto(await requireService(auth.businessId, id));
@@ -174,12 +210,16 @@ export function buildServiceRoutes(deps: { prisma: PrismaClient }): AnyApiRoute[
       async handle({ params, body, auth }) {
         const service = await requireService(auth.businessId, params.id);
         await ensureStaffOfBusiness(auth.businessId, body.staffIds);
-        const { staffIds, sellingPrice, ...fields } = body;
+        const { staffIds, sellingPrice, addOnOf, ...fields } = body;
         await prisma.$transaction(async (tx) => {
           await lockServicesOfBusiness(tx, auth.businessId);
-          if (fields.isActive === true && !service.isActive) ensureActiveLimit(await countActiveServices(tx, auth.businessId, service.id));
+          const mainServiceIds = await resolveAddOnOf(tx, auth.businessId, addOnOf, service);
+          const wasListed = service.isActive && service.addOnOf.length === 0;
+          const isListed = (fields.isActive ?? service.isActive) && (mainServiceIds ?? service.addOnOf).length === 0;
+          if (isListed && !wasListed) ensureActiveLimit(await countActiveServices(tx, auth.businessId, service.id));
           await updateService(tx, service.id, { ...fields, ...(sellingPrice !== undefined ? { price: sellingPrice.toFixed(2) } : {}) });
           if (staffIds) await replaceServiceStaff(tx, { businessId: auth.businessId, serviceId: service.id, staffIds: [...new Set(staffIds)] });
+          if (mainServiceIds) await replaceAddOnOf(tx, { addOnId: service.id, serviceIds: mainServiceIds });
         });
         return toServiceDto(await requireService(auth.businessId, service.id));
       },

@@ -29,6 +29,8 @@ export const confirmSlotSchema = z.object({
     .optional(),
   idempotencyKey: z.string().min(1).max(200).optional(),
   actor: actorSchema,
+  /** Add-on services (ids or uids) of the service: they extend the duration and the price. */
+  addOnServiceIds: z.array(z.string().min(1).max(64)).max(10, 'must list at most 10 add-ons').default([]),
   /** Admin override: skip hours/notice/window/step checks (never the overlap check). */
   overrideTimeSlotValidation: z.boolean().default(false),
 });

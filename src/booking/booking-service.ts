@@ -9,6 +9,8 @@ import type { Clock } from '../platform/clock';
 import { Prisma, type Db, type PrismaClient } from '../platform/database';
 import { toDomainError, type DomainErrorCode } from '../platform/errors';
 import { explainSlot, generateSlots, toLocalDate, type Slot, type SlotVerdict } from '../scheduling';
+import { findBookingAddOns, insertBookingAddOns, type AddOnRow } from './add-on-repository';
+import { addUpPrice, extendSpan, resolveAddOns } from './add-ons';
 import { loadAvailability } from './availability-loader';
 import {
   cancelSchema,
@@ -106,13 +108,13 @@ export function createBookingService(deps: BookingServiceDeps) {
 
   async function findAlternatives(
     db: Db,
-    params: { business: BusinessSettings; serviceId: string; staffId?: string; around: Date; now: Date; exceptCustomerId?: string; exceptBookingId?: string },
+    params: { business: BusinessSettings; serviceId: string; staffId?: string; around: Date; now: Date; exceptCustomerId?: string; exceptBookingId?: string; addOns?: AddOnRow[] },
   ): Promise<Slot[]> {
     const from = new Date(Math.max(params.now.getTime(), params.around.getTime() - 3 * DAY_MS));
     const to = new Date(params.around.getTime() + 7 * DAY_MS);
     const { input } = await loadAvailability(db, { ...params, serviceIdOrUid: params.serviceId, from, to });
     const target = params.around.getTime();
-    return generateSlots(input)
+    return generateSlots({ ...input, service: extendSpan(input.service, params.addOns ?? []) })
       .sort((a, b) => Math.abs(a.start.getTime() - target) - Math.abs(b.start.getTime() - target))
       .slice(0, ALTERNATIVES)
       .sort((a, b) => a.start.getTime() - b.start.getTime());
@@ -134,14 +136,19 @@ export function createBookingService(deps: BookingServiceDeps) {
       exceptCustomerId?: string;
       exceptBookingId?: string;
       overrideTimeSlotValidation: boolean;
+      /** Add-ons booked with the service: the slot must be free for the extended span. */
+      addOns?: AddOnRow[];
     },
   ) {
     const dayFrom = new Date(params.start.getTime() - DAY_MS);
     const dayTo = new Date(params.start.getTime() + DAY_MS);
-    const { service, input } = await loadAvailability(db, { ...params, serviceIdOrUid: params.serviceId, from: dayFrom, to: dayTo });
-    const end = new Date(params.start.getTime() + service.durationMinutes * 60_000);
-    const blockedFrom = new Date(params.start.getTime() - service.bufferBeforeMinutes * 60_000);
-    const blockedUntil = new Date(end.getTime() + service.bufferAfterMinutes * 60_000);
+    const loaded = await loadAvailability(db, { ...params, serviceIdOrUid: params.serviceId, from: dayFrom, to: dayTo });
+    const { service } = loaded;
+    const span = extendSpan(service, params.addOns ?? []);
+    const input = { ...loaded.input, service: span };
+    const end = new Date(params.start.getTime() + span.durationMinutes * 60_000);
+    const blockedFrom = new Date(params.start.getTime() - span.bufferBeforeMinutes * 60_000);
+    const blockedUntil = new Date(end.getTime() + span.bufferAfterMinutes * 60_000);
     let freeStaffIds: string[];
     if (params.overrideTimeSlotValidation) {
       if (params.start.getTime() <= params.now.getTime()) throw toDomainError(VERDICT_ERRORS.in_past.code, VERDICT_ERRORS.in_past.message);
@@ -167,27 +174,29 @@ export function createBookingService(deps: BookingServiceDeps) {
 
   return {
     /** Free slots of a service in [from, to) (default: the whole booking window), for any or one staff member. */
-    async findSlots(params: { businessId: string; serviceId: string; staffId?: string; from?: Date; to?: Date; exceptCustomerId?: string; exceptBookingId?: string }) {
+    async findSlots(params: { businessId: string; serviceId: string; staffId?: string; from?: Date; to?: Date; exceptCustomerId?: string; exceptBookingId?: string; addOnServiceIds?: string[] }) {
       const now = deps.clock.now();
       const business = await requireBusiness(db, params.businessId);
       const from = params.from ?? now;
       const to = params.to ?? new Date(now.getTime() + business.maxAdvanceDays * DAY_MS);
       const { service, input } = await loadAvailability(db, { ...params, business, serviceIdOrUid: params.serviceId, from, to, now });
-      return { business, service, slots: generateSlots(input) };
+      const addOns = await resolveAddOns(db, { businessId: business.id, serviceIdOrUid: service.id, addOnIdsOrUids: params.addOnServiceIds ?? [] });
+      return { business, service, slots: generateSlots({ ...input, service: extendSpan(input.service, addOns) }) };
     },
 
     /** Places or refreshes this customer's hold on a slot; other customers stop seeing it. */
-    async placeHold(params: { businessId: string; customerId: string; serviceId: string; staffId?: string; start: Date }): Promise<
+    async placeHold(params: { businessId: string; customerId: string; serviceId: string; staffId?: string; start: Date; addOnServiceIds?: string[] }): Promise<
       { ok: true; staffId: string; expiresAt: Date } | { ok: false; code: 'slot_no_longer_available'; alternatives: Slot[] }
     > {
       return run(async (tx) => {
         const now = deps.clock.now();
         const business = await requireBusiness(tx, params.businessId);
         if (!(await customerExists(tx, business.id, params.customerId))) throw toDomainError('customer_not_found', 'Unknown customer.');
-        const slot = await resolveSlot(tx, { ...params, business, now, exceptCustomerId: params.customerId, overrideTimeSlotValidation: false });
+        const addOns = await resolveAddOns(tx, { businessId: business.id, serviceIdOrUid: params.serviceId, addOnIdsOrUids: params.addOnServiceIds ?? [] });
+        const slot = await resolveSlot(tx, { ...params, business, now, exceptCustomerId: params.customerId, overrideTimeSlotValidation: false, addOns });
         if (!slot.staffId) {
           await deleteHoldOfCustomer(tx, params);
-          const alternatives = await findAlternatives(tx, { business, serviceId: slot.service.id, staffId: params.staffId, around: params.start, now, exceptCustomerId: params.customerId });
+          const alternatives = await findAlternatives(tx, { business, serviceId: slot.service.id, staffId: params.staffId, around: params.start, now, exceptCustomerId: params.customerId, addOns });
           return { ok: false as const, code: 'slot_no_longer_available' as const, alternatives };
         }
         const expiresAt = new Date(now.getTime() + business.holdMinutes * 60_000);
@@ -228,10 +237,11 @@ export function createBookingService(deps: BookingServiceDeps) {
           if (!(await customerExists(tx, business.id, input.customerId))) {
             throw toDomainError('customer_not_found', `No customer "${input.customerId}" in this business.`);
           }
-          const slot = await resolveSlot(tx, { ...input, business, now, exceptCustomerId: input.customerId });
+          const addOns = await resolveAddOns(tx, { businessId: business.id, serviceIdOrUid: input.serviceId, addOnIdsOrUids: input.addOnServiceIds });
+          const slot = await resolveSlot(tx, { ...input, business, now, exceptCustomerId: input.customerId, addOns });
           if (!slot.staffId) {
             const alternatives = await findAlternatives(tx, {
-              business, serviceId: slot.service.id, staffId: input.staffId, around: input.start, now, exceptCustomerId: input.customerId,
+              business, serviceId: slot.service.id, staffId: input.staffId, around: input.start, now, exceptCustomerId: input.customerId, addOns,
             });
             return { ok: false as const, code: 'slot_no_longer_available' as const, alternatives };
           }
@@ -249,7 +259,7 @@ export function createBookingService(deps: BookingServiceDeps) {
             timeZone: business.timeZone,
             status: input.status,
             source: input.source,
-            price: slot.service.price,
+            price: addUpPrice(slot.service.price, addOns),
             currency: slot.service.currency,
             notes: input.notes,
             locationText: input.locationText,
@@ -257,6 +267,7 @@ export function createBookingService(deps: BookingServiceDeps) {
             idempotencyKey: input.idempotencyKey,
             confirmedAt: input.status === 'confirmed' ? now : null,
           });
+          await insertBookingAddOns(tx, { bookingId: booking.id, addOns });
           await deleteHoldOfCustomer(tx, { businessId: business.id, customerId: input.customerId });
           await insertBookingLog(tx, { businessId: business.id, bookingId: booking.id, actor: input.actor, action: 'created', before: null, after: toAuditView(booking) });
           await notify(tx, { kind: 'created', booking, before: null, actor: input.actor });
@@ -276,6 +287,7 @@ export function createBookingService(deps: BookingServiceDeps) {
           const before = await requireBooking(tx, business.id, input.bookingId);
           ensureTransition(before, 'RESCHEDULE');
           if (input.enforceChangeLock) ensureNotChangeLocked(before, business, now);
+          const addOns = await findBookingAddOns(tx, { businessId: business.id, bookingId: before.id });
           const slot = await resolveSlot(tx, {
             ...input,
             business,
@@ -284,10 +296,11 @@ export function createBookingService(deps: BookingServiceDeps) {
             now,
             exceptBookingId: before.id,
             exceptCustomerId: before.customerId,
+            addOns,
           });
           if (!slot.staffId) {
             const alternatives = await findAlternatives(tx, {
-              business, serviceId: before.serviceId, staffId: input.staffId, around: input.start, now, exceptBookingId: before.id, exceptCustomerId: before.customerId,
+              business, serviceId: before.serviceId, staffId: input.staffId, around: input.start, now, exceptBookingId: before.id, exceptCustomerId: before.customerId, addOns,
             });
             return { ok: false as const, code: 'slot_no_longer_available' as const, alternatives };
           }

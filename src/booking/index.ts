@@ -6,3 +6,5 @@ export { loadAvailability } from './availability-loader';
 export { runSerializable, findSqlState, isRetryableTransactionError } from './serializable';
 export { parseInput } from './booking-input';
 export { findNearestSlots } from './nearest-slots';
+export { resolveAddOns, extendSpan, addUpPrice, type ServiceSpan } from './add-ons';
+export { findAddOnsOfServices, findBookingAddOns, type AddOnRow } from './add-on-repository';

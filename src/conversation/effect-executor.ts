@@ -4,7 +4,7 @@
  */
 import type { AnswerEvent, BookingSummary, ConversationEffect, SlotOption } from '../../machines/conversation-types';
 import { SLOTS_PAGE_SIZE } from '../../machines/conversation.machine';
-import { findNearestSlots, type BookingRow, type BookingService } from '../booking';
+import { findBookingAddOns, findNearestSlots, type BookingRow, type BookingService } from '../booking';
 import { buildBookingFlowMessage, buildBookingFlowTemplate, completeBookingFlow, issueFlowToken, type FlowCompletion } from '../flows';
 import { addJobInTransaction, removeJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
@@ -110,7 +110,8 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
       }
       case 'loadServices': {
         const services = await tx.service.findMany({
-          where: { businessId: business.id, isActive: true, staff: { some: { staff: { isActive: true } } } },
+          // An add-on is booked with its services (in the Flow), never alone.
+          where: { businessId: business.id, isActive: true, staff: { some: { staff: { isActive: true } } }, addOnOf: { none: {} } },
           orderBy: [{ sortOrder: 'asc' }, { name: 'asc' }],
           take: 10,
         });
@@ -386,10 +387,12 @@ async function toSummary(ctx: EffectContext, row: { id: string; uid: string; ser
   // Sequential: a transaction's one connection runs one query at a time (pg deprecates overlapping them).
   const service = await ctx.tx.service.findUnique({ where: { id: row.serviceId }, select: { name: true } });
   const staff = await ctx.tx.staff.findUnique({ where: { id: row.staffId }, select: { name: true } });
+  // Add-ons travel in the service's name ("Consultation + Blood test"), so every message that names the service shows them.
+  const addOns = await findBookingAddOns(ctx.tx, { businessId: ctx.business.id, bookingId: row.id });
   return {
     id: row.uid,
     serviceId: row.serviceId,
-    serviceName: service?.name ?? '',
+    serviceName: [service?.name ?? '', ...addOns.map((addOn) => addOn.name)].join(' + '),
     staffId: row.staffId,
     staffName: staff?.name ?? '',
     start: row.startsAt.toISOString(),

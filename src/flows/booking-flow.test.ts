@@ -51,6 +51,7 @@ describe('booking.flow.json', () => {
         screen_action: 'submit_details',
         name: '${form.name}',
         note: '${form.note}',
+        add_on_ids: '${form.add_ons}',
         service_id: '${data.service_id}',
         staff_id: '${data.staff_id}',
         slot_start: '${data.slot_start}',
@@ -73,6 +74,7 @@ describe('booking.flow.json', () => {
         hold_id: '${data.hold_id}',
         customer_name: '${data.customer_name}',
         note: '${data.note}',
+        add_on_ids: '${data.add_on_ids}',
       },
     });
   });

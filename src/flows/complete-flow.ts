@@ -32,6 +32,7 @@ export const bookingCompletionSchema = z.object({
   hold_id: z.string().optional(),
   customer_name: z.string().optional(),
   note: z.string().optional(),
+  add_on_ids: z.array(z.string().refine(isUuid, 'must be a service id')).max(20).optional(),
 });
 
 // A customer may sit on the summary screen past the token's expiry; the endpoint is strict, the final tap is not.
@@ -115,6 +116,7 @@ export async function completeBookingFlow(params: {
       source: 'flow',
       notes: note ? note.slice(0, 1000) : undefined,
       metadata: name ? { nameGiven: name.slice(0, 200) } : undefined,
+      addOnServiceIds: answer.add_on_ids ?? [],
       idempotencyKey,
       actor,
     });
@@ -129,7 +131,12 @@ export async function completeBookingFlow(params: {
     if (isDomainError(error, 'invalid_transition') || isDomainError(error, 'booking_not_found')) return { kind: 'rejected', reason: 'not_changeable' };
     // In the past, too soon, beyond the window, off the grid: to the customer that time is simply gone.
     if (isDomainError(error) && error.code.startsWith('slot_')) return slotTaken();
-    if (isDomainError(error, 'service_not_found') || isDomainError(error, 'staff_does_not_perform_service') || isDomainError(error, 'validation_failed')) {
+    if (
+      isDomainError(error, 'service_not_found') ||
+      isDomainError(error, 'staff_does_not_perform_service') ||
+      isDomainError(error, 'add_on_not_available') ||
+      isDomainError(error, 'validation_failed')
+    ) {
       return { kind: 'rejected', reason: 'invalid_response' };
     }
     throw error;

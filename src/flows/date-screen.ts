@@ -5,7 +5,7 @@
  */
 import { addLocalDays, toLocalDate } from '../scheduling';
 import type { ScheduledService } from './flow-availability';
-import { resolveFlowService, resolveFlowStaff, toStaffFilter, type FlowScreenAnswer, type FlowSession } from './flow-session';
+import { resolveFlowService, resolveFlowStaff, toStaffFilter, toVisitSpan, type FlowScreenAnswer, type FlowSession } from './flow-session';
 import { buildTimeScreen, findTimesOfDay } from './time-screen';
 
 const DAY_MS = 86_400_000;
@@ -17,7 +17,7 @@ export async function buildDateScreen(session: FlowSession, service: ScheduledSe
   const windowEnd = new Date(now.getTime() + business.maxAdvanceDays * DAY_MS);
   const slots = await session.availability.findFreeSlots({
     catalog: session.catalog,
-    service,
+    service: toVisitSpan(session, service),
     staffId: toStaffFilter(staffId),
     from: now,
     to: windowEnd,

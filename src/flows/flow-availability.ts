@@ -32,10 +32,22 @@ import type { BusyChangeListener } from './busy-change-listener';
 import type { FlowService } from './flow-repository';
 import { buildUnusedFlowTokenSql, type FlowTokenCheck } from './flow-tokens';
 
+/** An add-on a customer may pick with a service in the Flow. */
+export interface FlowAddOn {
+  id: string;
+  name: string;
+  durationMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  price: string;
+}
+
 /** A service with what the engine needs about it and its staff. */
 export interface ScheduledService extends FlowService {
   bufferBeforeMinutes: number;
   bufferAfterMinutes: number;
+  /** Active add-ons offered with it, in the business's order. */
+  addOns: FlowAddOn[];
   sortOrder: number;
   schedules: Array<{ staffId: string; weeklyHours: Array<{ weekday: number; startMinute: number; endMinute: number }>; overrides: DateOverride[] }>;
 }
@@ -92,7 +104,8 @@ async function readCatalog(db: Db, businessId: string, now: Date): Promise<Busin
   const fromDate = new Date(`${addLocalDays(toLocalDate(now, business.timeZone), -2)}T00:00:00Z`);
   const [services, overrides] = await Promise.all([
     db.service.findMany({
-      where: { businessId, isActive: true },
+      // An add-on is offered with its services (DETAILS), never alone.
+      where: { businessId, isActive: true, addOnOf: { none: {} } },
       orderBy: [{ sortOrder: 'asc' }, { name: 'asc' }],
       select: {
         id: true,
@@ -104,6 +117,10 @@ async function readCatalog(db: Db, businessId: string, now: Date): Promise<Busin
         currency: true,
         sortOrder: true,
         staff: { where: { staff: { isActive: true } }, select: { staff: { select: { id: true, name: true, workingHours: { select: { weekday: true, startMinute: true, endMinute: true } } } } } },
+        addOns: {
+          where: { addOn: { isActive: true } },
+          select: { addOn: { select: { id: true, name: true, durationMinutes: true, bufferBeforeMinutes: true, bufferAfterMinutes: true, price: true, sortOrder: true } } },
+        },
       },
     }),
     db.dateOverride.findMany({ where: { businessId, date: { gte: fromDate } }, select: { staffId: true, date: true, isClosed: true, startMinute: true, endMinute: true } }),
@@ -125,6 +142,17 @@ async function readCatalog(db: Db, businessId: string, now: Date): Promise<Busin
           price: service.price.toFixed(2),
           currency: service.currency,
           sortOrder: service.sortOrder,
+          addOns: service.addOns
+            .map((link) => link.addOn)
+            .sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name))
+            .map((addOn) => ({
+              id: addOn.id,
+              name: addOn.name,
+              durationMinutes: addOn.durationMinutes,
+              bufferBeforeMinutes: addOn.bufferBeforeMinutes,
+              bufferAfterMinutes: addOn.bufferAfterMinutes,
+              price: addOn.price.toFixed(2),
+            })),
           staff: staff.map((member) => ({ id: member.id, name: member.name })),
           schedules: staff.map((member) => ({ staffId: member.id, weeklyHours: member.workingHours, overrides: overridesOf(member.id) })),
         };

@@ -288,7 +288,7 @@ const brokenCopies: Case[] = [
   }],
   ['form-binding', 'a ${screen.X.form.*} naming no input there', () => {
     const flow = booking();
-    screen(flow, 'SUMMARY').layout.children[7]['on-click-action'].payload.note = '${screen.DETAILS.form.notes}';
+    children(flow, 'SUMMARY').find((child: { type: string }) => child.type === 'Footer')['on-click-action'].payload.note = '${screen.DETAILS.form.notes}';
     return flow;
   }],
   ['footer-count', 'two Footers on one screen', () => {

@@ -22,6 +22,8 @@ export interface FlowBooking {
   staffId: string;
   startsAt: Date;
   status: string;
+  /** Its add-ons (they stay with it when it moves): the length they add and their buffers. */
+  addOns: Array<{ durationMinutes: number; bufferBeforeMinutes: number; bufferAfterMinutes: number }>;
 }
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,10 +35,20 @@ export function isUuid(value: unknown): value is string {
 
 /** The customer's own booking (a reschedule token never reaches anyone else's). */
 export async function findFlowBooking(db: Db, params: { businessId: string; customerId: string; bookingId: string }): Promise<FlowBooking | null> {
-  return db.booking.findFirst({
+  const booking = await db.booking.findFirst({
     where: { id: params.bookingId, businessId: params.businessId, customerId: params.customerId },
-    select: { id: true, uid: true, serviceId: true, staffId: true, startsAt: true, status: true },
+    select: {
+      id: true,
+      uid: true,
+      serviceId: true,
+      staffId: true,
+      startsAt: true,
+      status: true,
+      addOns: { select: { durationMinutes: true, service: { select: { bufferBeforeMinutes: true, bufferAfterMinutes: true } } } },
+    },
   });
+  if (!booking) return null;
+  return { ...booking, addOns: booking.addOns.map((addOn) => ({ durationMinutes: addOn.durationMinutes, ...addOn.service })) };
 }
 
 /** The id of the customer's current hold, if any. */

@@ -3,7 +3,7 @@
  * the customer, their language, and (reschedule mode) the booking being moved. Also the shared
  * shapes of requests and answers.
  */
-import type { BookingService, BusinessSettings } from '../booking';
+import { extendSpan, type BookingService, type BusinessSettings } from '../booking';
 import type { Db } from '../platform/database';
 import type { BusinessCatalog, FlowAvailability, ScheduledService } from './flow-availability';
 import type { FlowTokenCheck, FlowTokenRow } from './flow-tokens';
@@ -61,6 +61,12 @@ export function resolveFlowService(session: FlowSession, serviceId: unknown): Sc
 /** An active, bookable service of the business by id (undefined otherwise). */
 export function findCatalogService(session: FlowSession, serviceId: unknown): ScheduledService | undefined {
   return isUuid(serviceId) ? session.catalog.services.find((service) => service.id === serviceId) : undefined;
+}
+
+/** The service as long as the visit to place: while moving a booking, its add-ons stay with it and need room too. */
+export function toVisitSpan(session: FlowSession, service: ScheduledService): ScheduledService {
+  const addOns = session.booking?.addOns ?? [];
+  return addOns.length === 0 ? service : { ...service, ...extendSpan(service, addOns) };
 }
 
 /** A staff choice ('any' or a member who performs the service), else a FlowRequestError. */

@@ -32,7 +32,7 @@ describe('Flow texts', () => {
 
   it('is translated: Spanish and Portuguese differ from English except for symbols and patterns', () => {
     const same = (Object.keys(FLOW_TEXTS.en) as Array<keyof FlowTexts>).filter((key) => FLOW_TEXTS.es[key] === FLOW_TEXTS.en[key] || FLOW_TEXTS.pt[key] === FLOW_TEXTS.en[key]);
-    expect(same).toEqual(['timeHeading', 'noPrice']);
+    expect(same).toEqual(['timeHeading', 'addOnsSummary', 'noPrice']);
   });
 
   it.each([

@@ -1,7 +1,7 @@
 /**
  * Texts of the booking Flow and of the message that opens it, in English, Spanish and Portuguese.
  * Every visible text of booking.flow.json is `${data.…}`, so the endpoint sends these per customer.
- * Limits (flows/README.md): Dropdown/TextInput/TextArea labels ≤ 20, RadioButtonsGroup label ≤ 30,
+ * Limits (flows/README.md): Dropdown/TextInput/TextArea labels ≤ 20, RadioButtonsGroup/CheckboxGroup labels ≤ 30,
  * CalendarPicker label ≤ 40, Footer ≤ 35, headings ≤ 80, the Flow CTA ≤ 20.
  */
 
@@ -24,6 +24,9 @@ const en = {
   nameLabel: 'Name',
   noteLabel: 'Note (optional)',
   reviewLabel: 'Review booking',
+  addOnsLabel: 'Add extras (optional)',
+  addOnsSummary: '+ {addOns}',
+  errorAddOnsDontFit: 'With these extras the visit no longer fits at that time. Remove some, or go back and pick another time.',
   summaryHeading: 'Check and confirm',
   rescheduleSummaryHeading: 'Check your new time',
   summaryStaff: 'with {staff}',
@@ -64,6 +67,9 @@ const es: FlowTexts = {
   nameLabel: 'Nombre',
   noteLabel: 'Nota (opcional)',
   reviewLabel: 'Revisar la reserva',
+  addOnsLabel: 'Añadir extras (opcional)',
+  addOnsSummary: '+ {addOns}',
+  errorAddOnsDontFit: 'Con estos extras la cita ya no cabe a esa hora. Quita alguno o vuelve atrás y elige otra hora.',
   summaryHeading: 'Revisa y confirma',
   rescheduleSummaryHeading: 'Revisa tu nueva hora',
   summaryStaff: 'con {staff}',
@@ -101,6 +107,9 @@ const pt: FlowTexts = {
   nameLabel: 'Nome',
   noteLabel: 'Nota (opcional)',
   reviewLabel: 'Rever a marcação',
+  addOnsLabel: 'Adicionar extras (opcional)',
+  addOnsSummary: '+ {addOns}',
+  errorAddOnsDontFit: 'Com estes extras a consulta já não cabe a essa hora. Retire algum ou volte atrás e escolha outra hora.',
   summaryHeading: 'Verifique e confirme',
   rescheduleSummaryHeading: 'Verifique o novo horário',
   summaryStaff: 'com {staff}',

@@ -2,6 +2,7 @@
  * SUMMARY (terminal): what will be booked, with price. Its Footer runs `complete`, so the booking
  * itself happens in the conversation step that receives the `nfm_reply` (complete-flow.ts).
  */
+import { addUpPrice } from '../booking';
 import { toLocalDate } from '../scheduling';
 import { formatFlowDay, formatFlowPrice, formatFlowTime, formatFlowZone } from './flow-format';
 import type { FlowService } from './flow-repository';
@@ -9,12 +10,22 @@ import type { FlowScreenAnswer, FlowSession } from './flow-session';
 import type { ChosenSlot } from './details-screen';
 import { fillText } from './flow-texts';
 
-/** The SUMMARY screen of a chosen slot. */
-export function buildSummaryScreen(session: FlowSession, input: { service: FlowService; chosen: ChosenSlot; note: string }): FlowScreenAnswer {
+/** An add-on as the summary shows it. */
+export interface SummaryAddOn {
+  name: string;
+  durationMinutes: number;
+  price: string;
+}
+
+/** The SUMMARY screen of a chosen slot, with the add-ons that lengthen it and add to its price. */
+export function buildSummaryScreen(session: FlowSession, input: { service: FlowService; chosen: ChosenSlot; note: string; addOns?: SummaryAddOn[] }): FlowScreenAnswer {
   const { texts, locale, business } = session;
   const { service, chosen, note } = input;
+  const addOns = input.addOns ?? [];
+  const minutes = addOns.reduce((total, addOn) => total + addOn.durationMinutes, service.durationMinutes);
+  const price = addUpPrice(service.price, addOns);
   const start = new Date(chosen.slotStart);
-  const end = new Date(start.getTime() + service.durationMinutes * 60_000);
+  const end = new Date(start.getTime() + minutes * 60_000);
   const staffName = service.staff.find((member) => member.id === chosen.staffId)?.name ?? '';
   const isReschedule = session.booking !== null;
   const date = formatFlowDay(toLocalDate(start, business.timeZone), locale, { withYear: true });
@@ -23,10 +34,12 @@ export function buildSummaryScreen(session: FlowSession, input: { service: FlowS
     data: {
       heading: isReschedule ? texts.rescheduleSummaryHeading : texts.summaryHeading,
       service_text: service.name,
+      has_add_ons: addOns.length > 0,
+      add_ons_text: addOns.length > 0 ? fillText(texts.addOnsSummary, { addOns: addOns.map((addOn) => addOn.name).join(', ') }) : '',
       staff_text: fillText(texts.summaryStaff, { staff: staffName }),
       date_text: date,
       time_text: `${formatFlowTime(start, business.timeZone)} – ${formatFlowTime(end, business.timeZone)} (${formatFlowZone(start, business.timeZone, locale)})`,
-      price_text: Number(service.price) > 0 ? formatFlowPrice(service.price, service.currency, locale) : texts.noPrice,
+      price_text: Number(price) > 0 ? formatFlowPrice(price, service.currency, locale) : texts.noPrice,
       name_text: chosen.name,
       footer_label: isReschedule ? texts.rescheduleConfirmLabel : texts.confirmLabel,
       service_id: service.id,
@@ -35,6 +48,7 @@ export function buildSummaryScreen(session: FlowSession, input: { service: FlowS
       hold_id: chosen.holdId,
       customer_name: chosen.name,
       note,
+      add_on_ids: chosen.addOnIds ?? [],
     },
   };
 }

@@ -12,7 +12,7 @@ import { buildDetailsScreen } from './details-screen';
 import { formatFlowDay, formatFlowZone } from './flow-format';
 import type { ScheduledService } from './flow-availability';
 import { findHoldId } from './flow-repository';
-import { resolveFlowService, resolveFlowStaff, toStaffFilter, type FlowScreenAnswer, type FlowSession } from './flow-session';
+import { resolveFlowService, resolveFlowStaff, toStaffFilter, toVisitSpan, type FlowScreenAnswer, type FlowSession } from './flow-session';
 import { fillText } from './flow-texts';
 
 // Dropdown: 1–200 options (WHATSAPP.md §3.7).
@@ -23,7 +23,7 @@ export async function findTimesOfDay(session: FlowSession, service: ScheduledSer
   const day = localDayRange(date, session.business.timeZone);
   const slots = await session.availability.findFreeSlots({
     catalog: session.catalog,
-    service,
+    service: toVisitSpan(session, service),
     staffId: toStaffFilter(staffId),
     from: day.start,
     to: day.end,

@@ -13,6 +13,7 @@ export type DomainErrorCode =
   | 'customer_not_found'
   | 'booking_not_found'
   | 'staff_does_not_perform_service'
+  | 'add_on_not_available'
   | 'slot_in_past'
   | 'slot_too_soon'
   | 'slot_beyond_window'

@@ -159,7 +159,7 @@ describe('/v1/appointments', () => {
       ['a time too soon', { date: '2026-03-30', time: '09:00' }, 422, 'slot_too_soon'],
       ['a time off the grid', { time: '09:10' }, 422, 'slot_not_on_step'],
       ['a time in the past', { date: '2026-03-01' }, 422, 'slot_in_past'],
-      ['add-on services', { addOnServices: [{ id: 'x' }] }, 422, 'add_on_services_not_supported'],
+      ['an add-on the service does not offer', { addOnServices: [{ id: 'x' }] }, 422, 'add_on_not_available'],
       ['a staff member who does not perform the service', { serviceId: 'physio' }, 422, 'staff_does_not_perform_service'],
       ['a time skipped by DST', { date: '2026-03-29', time: '02:30' }, 422, 'validation_failed'],
       ['an unknown client', { clientId: '00000000-0000-4000-8000-000000000000', fullName: undefined, countryCode: undefined, phone: undefined }, 404, 'customer_not_found'],

@@ -42,14 +42,33 @@ describe('OpenAPI document', () => {
   it.each(routes.filter((route) => route.body).map((route) => [`${route.method.toUpperCase()} ${route.path}`, route] as const))(
     '%s has a body example that its schema accepts',
     (_name, route) => {
-      const operation = doc.paths[route.path]![route.method] as { requestBody: { content: { 'application/json': { example: unknown; schema: unknown } } } };
+      const operation = doc.paths[route.path]![route.method] as {
+        requestBody: { content: { 'application/json': { example?: unknown; examples?: Record<string, { value: unknown }>; schema: unknown } } };
+      };
       const media = operation.requestBody.content['application/json'];
-      expect(media.example).toBeDefined();
       expect(media.schema).toBeDefined();
-      const parsed = route.body!.safeParse(media.example);
-      expect(parsed.error?.issues ?? []).toEqual([]);
+      const values = media.examples ? Object.values(media.examples).map((example) => example.value) : [media.example];
+      expect(values.length).toBeGreaterThan(0);
+      for (const value of values) {
+        expect(value).toBeDefined();
+        const parsed = route.body!.safeParse(value);
+        expect(parsed.error?.issues ?? []).toEqual([]);
+      }
     },
   );
+
+  it.each([
+    ['/v1/appointments', ['nested', 'existingClient', 'startTime', 'flat']],
+    ['/v1/appointments/reschedule', ['nested', 'startTime', 'flat']],
+    ['/v1/appointments/cancel', ['nested', 'flat']],
+  ])("documents Whautomate's nested shape and the flat aliases of POST %s, each example valid", (path, names) => {
+    const media = (doc.paths[path]!.post as { requestBody: { content: { 'application/json': { examples: Record<string, { value: Record<string, unknown> }> } } } })
+      .requestBody.content['application/json'];
+    expect(Object.keys(media.examples)).toEqual(names);
+    const route = routes.find((candidate) => candidate.method === 'post' && candidate.path === path)!;
+    for (const name of names) expect(route.body!.safeParse(media.examples[name]!.value).error?.issues ?? []).toEqual([]);
+    expect(media.examples.nested!.value.location).toEqual({ id: expect.any(String) });
+  });
 
   it('documents path and query parameters from the zod schemas', () => {
     const slots = doc.paths['/v1/appointments/slots']!.get as { parameters: Array<{ name: string; in: string; required: boolean; schema: { type?: string } }> };

@@ -349,3 +349,45 @@ export async function findLiveHoldOfCustomer(db: Db, params: { businessId: strin
 export async function customerExists(db: Db, businessId: string, customerId: string): Promise<boolean> {
   return (await db.customer.count({ where: { id: customerId, businessId } })) > 0;
 }
+
+/** The first key of the two-key advisory locks that serialise writers of one staff member's time (its own lock space). */
+export const STAFF_TIME_LOCK_NAMESPACE = 1952542803; // "tapS"
+
+/** A staff member's time a write is about to occupy or free (buffers included). */
+export interface StaffTime {
+  staffId: string;
+  from: Date;
+  to: Date;
+}
+
+const LOCK_STAFF_TIME_SQL: SqlStatement = {
+  name: 'lock_staff_time',
+  // One key per staff member and UTC hour the interval touches: two overlapping intervals of one
+  // staff member always share a key, while bookings at other hours do not queue behind each other.
+  // Keys in ascending order, so transactions locking overlapping sets cannot deadlock.
+  text: `
+    SELECT count(pg_advisory_xact_lock($1::int, keys.k))::int AS "locked" FROM (
+      SELECT DISTINCT hashtext(t.staff_id || '@' || h::text) AS k
+        FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[]) AS t(staff_id, from_at, to_at),
+             generate_series(floor(extract(epoch FROM t.from_at) / 3600)::bigint, ceil(extract(epoch FROM t.to_at) / 3600)::bigint - 1) AS h
+       ORDER BY k
+    ) keys`,
+};
+
+/**
+ * Takes the transaction-scoped advisory locks of this staff time, waiting for whoever holds them.
+ * Every writer of a booking's time takes them right before its write, so conflicting confirms of
+ * one staff member queue here, cheaply, one at a time, instead of waiting on each other's rows
+ * inside the exclusion constraint (where they deadlocked). A waiter's snapshot predates the lock
+ * (a SERIALIZABLE snapshot is taken by a transaction's first statement), so after the winner it
+ * fails fast on the constraint and its retry, seeing the winner, answers "taken" without locking.
+ */
+export async function lockStaffTime(db: Db, times: readonly StaffTime[]): Promise<void> {
+  if (times.length === 0) return;
+  await querySql(db, LOCK_STAFF_TIME_SQL, [
+    STAFF_TIME_LOCK_NAMESPACE,
+    times.map((t) => t.staffId),
+    times.map((t) => t.from),
+    times.map((t) => t.to),
+  ]);
+}

@@ -33,6 +33,7 @@ import {
   insertBooking,
   insertBookingLog,
   lockBooking,
+  lockStaffTime,
   updateBooking,
   upsertHold,
   type BookingRow,
@@ -63,6 +64,10 @@ export interface BookingServiceDeps {
   listeners?: BookingChangeListener[];
   /** When set, every operation runs inside this (caller's SERIALIZABLE) transaction instead of its own. */
   tx?: Prisma.TransactionClient;
+  /** Aborted when the process stops: retries of a conflicting transaction end instead of going on. */
+  signal?: AbortSignal;
+  /** Total milliseconds for all attempts of one operation (default: runSerializable's). */
+  transactionBudgetMs?: number;
 }
 
 const VERDICT_ERRORS: Record<Exclude<SlotVerdict, 'ok' | 'busy'>, { code: DomainErrorCode; message: string }> = {
@@ -85,7 +90,7 @@ export function createBookingService(deps: BookingServiceDeps) {
   const db: Db = deps.tx ?? deps.prisma;
   // Inside a caller's transaction the caller owns retries (it must re-run its whole step).
   const run = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { retryOnStates?: readonly string[] }): Promise<T> =>
-    deps.tx ? fn(deps.tx) : runSerializable(deps.prisma, fn, options);
+    deps.tx ? fn(deps.tx) : runSerializable(deps.prisma, fn, { ...options, signal: deps.signal, budgetMs: deps.transactionBudgetMs });
   const notify = async (tx: Prisma.TransactionClient, change: BookingChange) => {
     for (const listener of listeners) await listener(tx, change);
   };
@@ -235,6 +240,7 @@ export function createBookingService(deps: BookingServiceDeps) {
             });
             return { ok: false as const, code: 'slot_no_longer_available' as const, alternatives };
           }
+          await lockStaffTime(tx, [{ staffId: slot.staffId, from: slot.blockedFrom, to: slot.blockedUntil }]);
           const booking = await insertBooking(tx, {
             uid: newBookingUid(),
             businessId: business.id,
@@ -291,6 +297,11 @@ export function createBookingService(deps: BookingServiceDeps) {
             });
             return { ok: false as const, code: 'slot_no_longer_available' as const, alternatives };
           }
+          // The time it frees too: a confirm there must not wait on this row's old version inside the constraint.
+          await lockStaffTime(tx, [
+            { staffId: before.staffId, from: before.blockedFrom, to: before.blockedUntil },
+            { staffId: slot.staffId, from: slot.blockedFrom, to: slot.blockedUntil },
+          ]);
           const booking = await updateBooking(tx, before.id, {
             staffId: slot.staffId,
             startsAt: input.start,

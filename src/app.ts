@@ -18,6 +18,8 @@ export interface AppDeps {
   prisma: PrismaClient;
   logger: Logger;
   clock: Clock;
+  /** Aborted when the process stops: booking retries end instead of going on. */
+  shutdownSignal?: AbortSignal;
 }
 
 /** Builds the Express app: routes, JSON errors, 404s. */
@@ -26,7 +28,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // One booking core for every entry point, with the listeners that plan reminders, write
   // outgoing events and alert staff inside each booking's transaction.
-  const bookings = createBookingService({ prisma: deps.prisma, clock: deps.clock, listeners: createBookingListeners({ clock: deps.clock }) });
+  const bookings = createBookingService({ prisma: deps.prisma, clock: deps.clock, listeners: createBookingListeners({ clock: deps.clock }), signal: deps.shutdownSignal });
   app.set('trust proxy', 'loopback');
 
   // First: the Flows endpoint is the app's latency-critical route (WhatsApp waits on it while the customer

@@ -394,6 +394,9 @@ export function createBookingService(deps: BookingServiceDeps) {
       return findUpcomingBookingsOfCustomer(db, { ...params, now: deps.clock.now(), limit: params.limit ?? 10 });
     },
 
+    /** How this core bounds its retries, for a caller that runs its own serializable transaction around it. */
+    retryBounds: { signal: deps.signal, budgetMs: deps.transactionBudgetMs },
+
     /** The same operations, run inside the caller's transaction (the caller retries on 40001). */
     inTransaction(tx: Prisma.TransactionClient) {
       return createBookingService({ ...deps, tx });

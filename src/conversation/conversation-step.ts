@@ -256,7 +256,7 @@ async function runStepTransaction<T>(deps: ConversationDeps, work: (tx: Prisma.T
   } catch (error) {
     if (!(error instanceof SerializableStepRequired)) throw error;
   }
-  return runSerializable(deps.prisma, (tx) => work(tx, true), { retryOnStates: ['23P01'] });
+  return runSerializable(deps.prisma, (tx) => work(tx, true), { retryOnStates: ['23P01'], ...deps.bookings.retryBounds });
 }
 
 /** Payload of the process_inbox job (the inbox id is absent from jobs queued before it was added). */

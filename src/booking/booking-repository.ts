@@ -391,3 +391,72 @@ export async function lockStaffTime(db: Db, times: readonly StaffTime[]): Promis
     times.map((t) => t.to),
   ]);
 }
+
+/**
+ * What a booking write is about to claim, known before its transaction reads anything: a service
+ * (by id or uid, or the service of a booking being moved), one staff member or any who performs
+ * it, and the start. The service's duration and buffers give the hours, as lockStaffTime's keys.
+ */
+export interface StaffTimeClaim {
+  businessId: string;
+  start: Date;
+  serviceIdOrUid?: string;
+  /** A booking (id or uid) whose service it is, for a reschedule. */
+  bookingIdOrUid?: string;
+  /** Undefined: every staff member who performs the service. */
+  staffId?: string;
+}
+
+// The same keys as LOCK_STAFF_TIME_SQL, from the service's duration and buffers ($2–$6).
+const CLAIM_KEYS_SQL = `
+  WITH svc AS (
+    SELECT s.id, s.duration_minutes, s.buffer_before_minutes, s.buffer_after_minutes FROM services s
+     WHERE s.business_id = $2::uuid
+       AND (s.id::text = $3::text OR s.uid = $3::text
+            OR s.id = (SELECT b.service_id FROM bookings b WHERE b.business_id = $2::uuid AND (b.id::text = $4::text OR b.uid = $4::text) LIMIT 1))
+     LIMIT 1
+  ), staff AS (
+    SELECT $5::text AS staff_id WHERE $5::text IS NOT NULL
+    UNION
+    SELECT ss.staff_id::text FROM staff_services ss JOIN svc ON ss.service_id = svc.id WHERE $5::text IS NULL
+  ), keys AS (
+    SELECT DISTINCT hashtext(staff.staff_id || '@' || h::text) AS k
+      FROM staff, svc,
+           generate_series(floor((extract(epoch FROM $6::timestamptz) - svc.buffer_before_minutes * 60) / 3600)::bigint,
+                           ceil((extract(epoch FROM $6::timestamptz) + (svc.duration_minutes + svc.buffer_after_minutes) * 60) / 3600)::bigint - 1) AS h
+  )`;
+
+const WAIT_FOR_STAFF_TIME_SQL: SqlStatement = {
+  name: 'wait_for_staff_time',
+  text: `${CLAIM_KEYS_SQL}
+  SELECT count(pg_advisory_xact_lock($1::int, sorted.k))::int AS "waited" FROM (SELECT k FROM keys ORDER BY k) sorted`,
+};
+
+const TRY_CLAIM_STAFF_TIME_SQL: SqlStatement = {
+  name: 'try_claim_staff_time',
+  text: `${CLAIM_KEYS_SQL}
+  SELECT coalesce(bool_and(pg_try_advisory_xact_lock($1::int, sorted.k)), true) AS "taken" FROM (SELECT k FROM keys ORDER BY k) sorted`,
+};
+
+const claimValues = (claim: StaffTimeClaim) => [
+  STAFF_TIME_LOCK_NAMESPACE,
+  claim.businessId,
+  claim.serviceIdOrUid ?? null,
+  claim.bookingIdOrUid ?? null,
+  claim.staffId ?? null,
+  claim.start,
+];
+
+/**
+ * Waits, outside any transaction, until nobody holds the claim's locks (each is taken and let go at
+ * once): a transaction started afterwards sees the previous holder's commit in its snapshot.
+ */
+export async function waitForStaffTime(db: Db, claim: StaffTimeClaim): Promise<void> {
+  await querySql(db, WAIT_FOR_STAFF_TIME_SQL, claimValues(claim));
+}
+
+/** Takes the claim's locks for the rest of the transaction if all are free right now; false when another holds one. */
+export async function tryClaimStaffTime(db: Db, claim: StaffTimeClaim): Promise<boolean> {
+  const [row] = await querySql<{ taken: boolean }>(db, TRY_CLAIM_STAFF_TIME_SQL, claimValues(claim));
+  return row?.taken ?? true;
+}

@@ -34,12 +34,15 @@ import {
   insertBookingLog,
   lockBooking,
   lockStaffTime,
+  tryClaimStaffTime,
+  waitForStaffTime,
   updateBooking,
   upsertHold,
   type BookingRow,
   type BusinessSettings,
+  type StaffTimeClaim,
 } from './booking-repository';
-import { runSerializable } from './serializable';
+import { runSerializable, type TransactionClaim } from './serializable';
 
 /** What changed, handed to listeners inside the transaction. */
 export interface BookingChange {
@@ -89,8 +92,20 @@ export function createBookingService(deps: BookingServiceDeps) {
   const listeners = deps.listeners ?? [];
   const db: Db = deps.tx ?? deps.prisma;
   // Inside a caller's transaction the caller owns retries (it must re-run its whole step).
-  const run = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { retryOnStates?: readonly string[] }): Promise<T> =>
-    deps.tx ? fn(deps.tx) : runSerializable(deps.prisma, fn, { ...options, signal: deps.signal, budgetMs: deps.transactionBudgetMs });
+  const run = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { retryOnStates?: readonly string[]; claim?: StaffTimeClaim }): Promise<T> =>
+    deps.tx
+      ? fn(deps.tx)
+      : runSerializable(deps.prisma, fn, {
+          retryOnStates: options?.retryOnStates,
+          claim: options?.claim ? claimStaffTime(options.claim) : undefined,
+          signal: deps.signal,
+          budgetMs: deps.transactionBudgetMs,
+        });
+  // Writers of one staff member's hours queue for them before their transaction starts (TransactionClaim says why).
+  const claimStaffTime = (claim: StaffTimeClaim): TransactionClaim => ({
+    wait: () => waitForStaffTime(deps.prisma, claim),
+    take: (tx) => tryClaimStaffTime(tx, claim),
+  });
   const notify = async (tx: Prisma.TransactionClient, change: BookingChange) => {
     for (const listener of listeners) await listener(tx, change);
   };
@@ -268,7 +283,7 @@ export function createBookingService(deps: BookingServiceDeps) {
           await notify(tx, { kind: 'created', booking, before: null, actor: input.actor });
           return { ok: true as const, booking, isReplay: false };
         },
-        OVERLAP_IS_RETRYABLE,
+        { ...OVERLAP_IS_RETRYABLE, claim: { businessId: input.businessId, serviceIdOrUid: input.serviceId, staffId: input.staffId, start: input.start } },
       );
     },
 
@@ -316,7 +331,7 @@ export function createBookingService(deps: BookingServiceDeps) {
           await notify(tx, { kind: 'rescheduled', booking, before, actor: input.actor });
           return { ok: true as const, booking, isReplay: false };
         },
-        OVERLAP_IS_RETRYABLE,
+        { ...OVERLAP_IS_RETRYABLE, claim: { businessId: input.businessId, bookingIdOrUid: input.bookingId, staffId: input.staffId, start: input.start } },
       );
     },
 
@@ -396,6 +411,9 @@ export function createBookingService(deps: BookingServiceDeps) {
 
     /** How this core bounds its retries, for a caller that runs its own serializable transaction around it. */
     retryBounds: { signal: deps.signal, budgetMs: deps.transactionBudgetMs },
+
+    /** The claim a caller's own serializable transaction that books this staff time passes to runSerializable. */
+    claimStaffTime,
 
     /** The same operations, run inside the caller's transaction (the caller retries on 40001). */
     inTransaction(tx: Prisma.TransactionClient) {

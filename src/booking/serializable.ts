@@ -67,7 +67,25 @@ export interface SerializableOptions {
   signal?: AbortSignal;
   /** Milliseconds clock for the budget (tests). */
   now?: () => number;
+  /** Locks this transaction queues on (outside it) and then holds from its first statement. */
+  claim?: TransactionClaim;
 }
+
+/**
+ * Serialises transactions that would conflict. A SERIALIZABLE snapshot is taken by the first
+ * statement, even one that then waits for a lock, so a transaction that waited inside would not see
+ * the holder's commit and fail on it. Instead it waits outside (`wait`), then `take`s the locks as its
+ * first statement without waiting; when another got there first it starts again at `wait`.
+ */
+export interface TransactionClaim {
+  /** Resolves once nobody holds the locks (outside any transaction). */
+  wait(): Promise<void>;
+  /** Takes the locks in the transaction if all are free; false when another holds one. */
+  take(tx: Prisma.TransactionClient): Promise<boolean>;
+}
+
+/** Thrown inside an attempt whose claim another transaction took first: start again at the wait. */
+class ClaimTakenMeanwhile extends Error {}
 
 /**
  * Runs fn in a SERIALIZABLE transaction, retrying serialization failures with jittered backoff
@@ -86,26 +104,40 @@ export async function runSerializable<T>(
   // Time spent inside attempts and pausing between them; waiting for a pooled connection is the
   // pool's queue under load, not contention, and keeps its own bound (maxWait).
   let spentMs = 0;
+  const { claim } = options;
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw new TransactionRetriesExhausted('The transaction was not started again: the process is stopping.', attempt - 1, { cause: signal.reason });
+    if (claim) {
+      const waitedFrom = now();
+      await claim.wait();
+      spentMs += now() - waitedFrom;
+      if (spentMs >= budgetMs) throw new TransactionRetriesExhausted(`The transaction waited for others for ${budgetMs} ms (${attempt} attempts); nothing was written. Try again.`, attempt);
+    }
     // An attempt may not outlive the budget either (Prisma rolls it back); never less than a few
     // seconds, so a last attempt started just before the deadline still has a fair chance.
     const attemptMs = Math.min(30_000, Math.max(MIN_ATTEMPT_MS, budgetMs - spentMs));
     let beganAt: number | undefined;
     try {
       return await prisma.$transaction(
-        (tx) => {
+        async (tx) => {
           beganAt = now();
+          if (claim && !(await claim.take(tx))) throw new ClaimTakenMeanwhile();
           return fn(tx);
         },
         { isolationLevel: Prisma.TransactionIsolationLevel.Serializable, maxWait: 30_000, timeout: attemptMs },
       );
     } catch (error) {
       if (beganAt !== undefined) spentMs += now() - beganAt;
+      if (error instanceof ClaimTakenMeanwhile) {
+        // Not a failed attempt: nothing ran. Back to waiting for the one that got there first.
+        attempt -= 1;
+        continue;
+      }
       // P2028: the attempt outlived its share of the budget (or waited that long for a connection).
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2028') {
         throw new TransactionRetriesExhausted(`The transaction did not finish in time (${attempt} attempts); nothing was written. Try again.`, attempt, { cause: error });
       }
+      if (process.env.CONTENTION_DEBUG) console.error('RETRY', attempt, findSqlState(error), fn.toString().slice(0, 60).replace(/\s+/g, ' '), beganAt === undefined ? 'nostart' : now() - beganAt);
       if (!isRetryableTransactionError(error, options.retryOnStates)) throw error;
       if (attempt >= maxAttempts) throw error;
       // Full jitter, capped: contenders spread out instead of colliding again in lockstep.

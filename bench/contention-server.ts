@@ -1,6 +1,6 @@
 /**
  * One app process of bench/contention.bench.ts: HTTP app and job runner on the shared database, as
- * src/main.ts runs them (sandbox mode: replies are stored, not sent). Reports its port over IPC and
+ * src/main.ts runs them (replies sent to the bench's fake Graph API right after each step). Reports its port over IPC and
  * serves until SIGTERM.
  */
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import { startJobRunner } from '../src/jobs';
 import { createFixedClock, createLogger, createPrismaClient, disconnectPrisma, loadConfig } from '../src/platform';
 import { createBookingListeners } from '../src/reminders';
 import { buildTaskList } from '../src/tasks';
+import { createGraphClient } from '../src/whatsapp';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
     connectionString: config.database.url!,
     concurrency: config.workerConcurrency,
     pollIntervalMs: 50,
-    tasks: buildTaskList({ prisma, logger, clock, config, bookings, graph: undefined }),
+    tasks: buildTaskList({ prisma, logger, clock, config, bookings, graph: config.whatsapp.accessToken ? createGraphClient({ baseUrl: config.whatsapp.graphUrl, accessToken: config.whatsapp.accessToken }) : undefined }),
     logger,
   });
   const app = createApp({ config, prisma, logger, clock });

@@ -5,7 +5,7 @@
  * 10 REST creates and 4 REST reschedules, spread over both processes. Several rounds, a new slot
  * each. Reports per round the winners, how many were answered, PostgreSQL's deadlock count
  * (pg_stat_database.deadlocks) and the answer times (REST: the HTTP answer; chat and Flow: the
- * webhook post until the reply is queued in the outbox).
+ * webhook post until the reply reaches the fake Graph API, as a customer would see it).
  * Run with `npm run bench:contention` (TZ=UTC tsx bench/contention.bench.ts); BENCH_ROUNDS sets
  * the rounds (default 5), BENCH_REPORT_NAME the results file (default contention).
  */
@@ -23,6 +23,7 @@ import { startEmbeddedDatabase } from '../src/platform/embedded-database';
 import type { Slot } from '../src/scheduling';
 import { signBody } from '../src/whatsapp';
 import { buildWebhook, nextMondayMorning } from '../test/support/channel-harness';
+import { startFakeGraph } from '../test/support/fake-graph';
 import { findFreePort } from '../test/support/free-port';
 import { describeMachine, describeMachineSpeed, measureMachineSpeed, pickPercentile, writeBenchReport } from './lib/report';
 
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   const url = database.urlFor('tapbook_bench');
   const prisma = createPrismaClient({ url, poolSize: 10 });
   const servers: ChildProcess[] = [];
+  const graph = await startFakeGraph();
   try {
     await ensureDatabaseExists(database.adminUrl, 'tapbook_bench');
     await applyMigrations(url);
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 2; i += 1) {
       const child = fork(path.join(__dirname, 'contention-server.ts'), [], {
         execArgv: ['--import', 'tsx'],
-        env: { ...process.env, DATABASE_URL: appUrl, DATABASE_POOL_SIZE: '10', WORKER_CONCURRENCY: '4', WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_ACCESS_TOKEN: '', BENCH_NOW: NOW.toISOString(), LOG_LEVEL: 'silent' },
+        env: { ...process.env, DATABASE_URL: appUrl, DATABASE_POOL_SIZE: '10', WORKER_CONCURRENCY: '4', WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_ACCESS_TOKEN: 'bench-token', WHATSAPP_GRAPH_URL: graph.baseUrl, BENCH_NOW: NOW.toISOString(), LOG_LEVEL: 'silent' },
       });
       servers.push(child);
       ports.push(
@@ -95,7 +97,8 @@ async function main(): Promise<void> {
     };
     const settle = async () => {
       const deadline = Date.now() + 60_000;
-      while ((await prisma.inboxMessage.count({ where: { processedAt: null } })) > 0) {
+      // Every message handled and every reply sent, so no late reply of the walk counts as an answer.
+      while ((await prisma.inboxMessage.count({ where: { processedAt: null } })) + (await prisma.outboxMessage.count({ where: { status: { in: ['queued', 'sending'] } } })) > 0) {
         if (Date.now() > deadline) throw new Error('the inbox did not drain within 60 s');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -166,39 +169,40 @@ async function main(): Promise<void> {
         moving.push(booked.booking.uid);
       }
       const when = { date: slot.localDate, time: slot.localTime, timezone: business.timeZone, staffId: ana };
-      const baseline = (await prisma.outboxMessage.aggregate({ _max: { sequence: true } }))._max.sequence ?? 0n;
+      const baseline = graph.requests.length;
       const deadlocksBefore = await readDeadlocks();
 
       // All 30 at once.
-      const started = performance.now();
+      const started = Date.now();
       const rest = (i: number, pathName: Answer['path'], route: string, body: unknown): Promise<Answer> =>
         fetch(`http://127.0.0.1:${ports[i % 2]}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(body), signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) })
           .then(async (res) => {
             const json = (await res.json()) as Msg;
-            const ms = performance.now() - started;
+            const ms = Date.now() - started;
             if (res.status === 200 || res.status === 201) return { path: pathName, outcome: 'booked' as const, ms };
             if (res.status === 409 && json.error?.code === 'slot_no_longer_available' && json.error.details?.alternatives?.length > 0) return { path: pathName, outcome: 'taken' as const, ms };
             return { path: pathName, outcome: 'other' as const, ms, detail: `${res.status} ${json.error?.code}` };
           })
-          .catch((error: unknown) => ({ path: pathName, outcome: 'unanswered' as const, ms: performance.now() - started, detail: String(error) }));
+          .catch((error: unknown) => ({ path: pathName, outcome: 'unanswered' as const, ms: Date.now() - started, detail: String(error) }));
       const restAnswers = Promise.all([
         ...restClients.map((client, i) => rest(i, 'rest-create', '/v1/appointments', { clientId: client.id, serviceId: consultation, ...when })),
         ...moving.map((appointmentId, i) => rest(i + 1, 'rest-reschedule', '/v1/appointments/reschedule', { appointmentId, ...when })),
       ]);
       const conversational = [...chatFroms.map((from) => ({ from, message: tap('summary:confirm'), path: 'chat' as const })), ...flowMessages.map((m) => ({ ...m, path: 'flow' as const }))];
       await Promise.all(conversational.map((c, i) => postWebhook(i, c.from, c.message)));
-      // Chat and Flow answers: the reply queued for each customer (polled).
+      // Chat and Flow answers: the first reply (not a read receipt) that reaches the fake Graph API for each customer.
       const pending = new Map(conversational.map((c) => [c.from, c.path]));
       const chatAnswers: Answer[] = [];
-      while (pending.size > 0 && performance.now() - started < ANSWER_TIMEOUT_MS) {
-        const rows = await prisma.outboxMessage.findMany({ where: { sequence: { gt: baseline }, kind: 'reply', recipient: { in: [...pending.keys()] } }, select: { recipient: true, payload: true } });
-        const ms = performance.now() - started;
-        for (const row of rows) {
-          const pathName = pending.get(row.recipient);
-          if (!pathName) continue;
-          const body = bodyOf(row.payload as Msg);
-          pending.delete(row.recipient);
-          chatAnswers.push({ path: pathName, outcome: /^Booked!/.test(body) ? 'booked' : /^Sorry, that time was just taken/.test(body) ? 'taken' : 'other', ms, detail: body.slice(0, 60) });
+      let seen = baseline;
+      while (pending.size > 0 && Date.now() - started < ANSWER_TIMEOUT_MS) {
+        for (; seen < graph.requests.length; seen += 1) {
+          const request = graph.requests[seen]!;
+          const to = request.body.to as string;
+          const pathName = pending.get(to);
+          const body = bodyOf(request.body as Msg);
+          if (!pathName || request.body.status === 'read' || body === '') continue;
+          pending.delete(to);
+          chatAnswers.push({ path: pathName, outcome: /^Booked!/.test(body) ? 'booked' : /^Sorry, that time was just taken/.test(body) ? 'taken' : 'other', ms: request.receivedAt - started, detail: body.slice(0, 60) });
         }
         if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -241,7 +245,7 @@ async function main(): Promise<void> {
       `with 4 workers and pool of 10) on one embedded PostgreSQL: ${CHAT} chat customers tapping Confirm on the summary, ${FLOW} Flow`,
       `completions (webhooks), ${REST_CREATE} REST creates and ${REST_RESCHEDULE} REST reschedules (bookings later that day moved onto the slot).`,
       `${ROUNDS} rounds, a new slot each. Answer time: REST, the HTTP answer; chat and Flow, from posting the webhooks until the reply`,
-      `is queued (polled every 10 ms). Deadlocks per round from pg_stat_database.deadlocks (backends report them up to seconds late);`,
+      `reaches the (fake) Graph API. Deadlocks per round from pg_stat_database.deadlocks (backends report them up to seconds late);`,
       `the total is exact (read after the app processes exited).`,
       '',
       header,
@@ -269,6 +273,7 @@ async function main(): Promise<void> {
       }
     }
     await disconnectPrisma(prisma);
+    await graph.close();
     await database.stop();
     fs.rmSync(folder, { recursive: true, force: true });
   }

@@ -360,36 +360,45 @@ export interface StaffTime {
   to: Date;
 }
 
-const LOCK_STAFF_TIME_SQL: SqlStatement = {
-  name: 'lock_staff_time',
-  // One key per staff member and UTC hour the interval touches: two overlapping intervals of one
-  // staff member always share a key, while bookings at other hours do not queue behind each other.
-  // Keys in ascending order, so transactions locking overlapping sets cannot deadlock.
-  text: `
-    SELECT count(pg_advisory_xact_lock($1::int, keys.k))::int AS "locked" FROM (
-      SELECT DISTINCT hashtext(t.staff_id || '@' || h::text) AS k
-        FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[]) AS t(staff_id, from_at, to_at),
-             generate_series(floor(extract(epoch FROM t.from_at) / 3600)::bigint, ceil(extract(epoch FROM t.to_at) / 3600)::bigint - 1) AS h
-       ORDER BY k
-    ) keys`,
+// One key per staff member and UTC hour the interval touches: two overlapping intervals of one
+// staff member always share a key, while bookings at other hours do not queue behind each other.
+// Keys in ascending order, so transactions locking overlapping sets cannot deadlock.
+const STAFF_TIME_KEYS_SQL = `
+  SELECT DISTINCT hashtext(t.staff_id || '@' || h::text) AS k
+    FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[]) AS t(staff_id, from_at, to_at),
+         generate_series(floor(extract(epoch FROM t.from_at) / 3600)::bigint, ceil(extract(epoch FROM t.to_at) / 3600)::bigint - 1) AS h
+   ORDER BY k`;
+
+const TRY_LOCK_STAFF_TIME_SQL: SqlStatement = {
+  name: 'try_lock_staff_time',
+  text: `SELECT coalesce(bool_and(pg_try_advisory_xact_lock($1::int, keys.k)), true) AS "locked" FROM (${STAFF_TIME_KEYS_SQL}) keys`,
 };
 
+const WAIT_FOR_STAFF_TIME_SQL: SqlStatement = {
+  name: 'wait_for_staff_time',
+  text: `SELECT count(pg_advisory_xact_lock($1::int, keys.k))::int AS "waited" FROM (${STAFF_TIME_KEYS_SQL}) keys`,
+};
+
+const staffTimeValues = (times: readonly StaffTime[]) => [STAFF_TIME_LOCK_NAMESPACE, times.map((t) => t.staffId), times.map((t) => t.from), times.map((t) => t.to)];
+
 /**
- * Takes the transaction-scoped advisory locks of this staff time, waiting for whoever holds them.
- * Every writer of a booking's time takes them right before its write, so conflicting confirms of
- * one staff member queue here, cheaply, one at a time, instead of waiting on each other's rows
- * inside the exclusion constraint (where they deadlocked). A waiter's snapshot predates the lock
- * (a SERIALIZABLE snapshot is taken by a transaction's first statement), so after the winner it
- * fails fast on the constraint and its retry, seeing the winner, answers "taken" without locking.
+ * Takes the transaction-scoped advisory locks of this staff time if all are free right now; false
+ * when another transaction holds one. Every writer of a booking's time takes them right before its
+ * write, so conflicting confirms of one staff member never wait on each other's rows inside the
+ * exclusion constraint (where they deadlocked): the one that finds them taken goes back and waits
+ * outside its transaction (waitForStaffTime), since a SERIALIZABLE snapshot is fixed by the first
+ * statement and a wait inside would end with a stale view of the holder's commit.
  */
-export async function lockStaffTime(db: Db, times: readonly StaffTime[]): Promise<void> {
+export async function tryLockStaffTime(db: Db, times: readonly StaffTime[]): Promise<boolean> {
+  if (times.length === 0) return true;
+  const [row] = await querySql<{ locked: boolean }>(db, TRY_LOCK_STAFF_TIME_SQL, staffTimeValues(times));
+  return row?.locked ?? true;
+}
+
+/** Waits, outside any transaction, until nobody holds these locks (each is taken and let go at once). */
+export async function waitForStaffTime(db: Db, times: readonly StaffTime[]): Promise<void> {
   if (times.length === 0) return;
-  await querySql(db, LOCK_STAFF_TIME_SQL, [
-    STAFF_TIME_LOCK_NAMESPACE,
-    times.map((t) => t.staffId),
-    times.map((t) => t.from),
-    times.map((t) => t.to),
-  ]);
+  await querySql(db, WAIT_FOR_STAFF_TIME_SQL, staffTimeValues(times));
 }
 
 /**
@@ -407,7 +416,7 @@ export interface StaffTimeClaim {
   staffId?: string;
 }
 
-// The same keys as LOCK_STAFF_TIME_SQL, from the service's duration and buffers ($2–$6).
+// The same keys as STAFF_TIME_KEYS_SQL, from the service's duration and buffers ($2–$6).
 const CLAIM_KEYS_SQL = `
   WITH svc AS (
     SELECT s.id, s.duration_minutes, s.buffer_before_minutes, s.buffer_after_minutes FROM services s
@@ -426,8 +435,8 @@ const CLAIM_KEYS_SQL = `
                            ceil((extract(epoch FROM $6::timestamptz) + (svc.duration_minutes + svc.buffer_after_minutes) * 60) / 3600)::bigint - 1) AS h
   )`;
 
-const WAIT_FOR_STAFF_TIME_SQL: SqlStatement = {
-  name: 'wait_for_staff_time',
+const WAIT_FOR_CLAIM_SQL: SqlStatement = {
+  name: 'wait_for_staff_time_claim',
   text: `${CLAIM_KEYS_SQL}
   SELECT count(pg_advisory_xact_lock($1::int, sorted.k))::int AS "waited" FROM (SELECT k FROM keys ORDER BY k) sorted`,
 };
@@ -451,8 +460,8 @@ const claimValues = (claim: StaffTimeClaim) => [
  * Waits, outside any transaction, until nobody holds the claim's locks (each is taken and let go at
  * once): a transaction started afterwards sees the previous holder's commit in its snapshot.
  */
-export async function waitForStaffTime(db: Db, claim: StaffTimeClaim): Promise<void> {
-  await querySql(db, WAIT_FOR_STAFF_TIME_SQL, claimValues(claim));
+export async function waitForStaffTimeClaim(db: Db, claim: StaffTimeClaim): Promise<void> {
+  await querySql(db, WAIT_FOR_CLAIM_SQL, claimValues(claim));
 }
 
 /** Takes the claim's locks for the rest of the transaction if all are free right now; false when another holds one. */

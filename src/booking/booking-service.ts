@@ -33,16 +33,18 @@ import {
   insertBooking,
   insertBookingLog,
   lockBooking,
-  lockStaffTime,
   tryClaimStaffTime,
+  tryLockStaffTime,
   waitForStaffTime,
+  waitForStaffTimeClaim,
   updateBooking,
   upsertHold,
   type BookingRow,
   type BusinessSettings,
+  type StaffTime,
   type StaffTimeClaim,
 } from './booking-repository';
-import { runSerializable, type TransactionClaim } from './serializable';
+import { runSerializable, WaitAndRetry, type TransactionClaim } from './serializable';
 
 /** What changed, handed to listeners inside the transaction. */
 export interface BookingChange {
@@ -92,20 +94,13 @@ export function createBookingService(deps: BookingServiceDeps) {
   const listeners = deps.listeners ?? [];
   const db: Db = deps.tx ?? deps.prisma;
   // Inside a caller's transaction the caller owns retries (it must re-run its whole step).
-  const run = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { retryOnStates?: readonly string[]; claim?: StaffTimeClaim }): Promise<T> =>
-    deps.tx
-      ? fn(deps.tx)
-      : runSerializable(deps.prisma, fn, {
-          retryOnStates: options?.retryOnStates,
-          claim: options?.claim ? claimStaffTime(options.claim) : undefined,
-          signal: deps.signal,
-          budgetMs: deps.transactionBudgetMs,
-        });
-  // Writers of one staff member's hours queue for them before their transaction starts (TransactionClaim says why).
-  const claimStaffTime = (claim: StaffTimeClaim): TransactionClaim => ({
-    wait: () => waitForStaffTime(deps.prisma, claim),
-    take: (tx) => tryClaimStaffTime(tx, claim),
-  });
+  const run = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { retryOnStates?: readonly string[] }): Promise<T> =>
+    deps.tx ? fn(deps.tx) : runSerializable(deps.prisma, fn, { ...options, signal: deps.signal, budgetMs: deps.transactionBudgetMs });
+  // Right before a write of staff time: its locks, or back out and queue for them outside the
+  // transaction (WaitAndRetry; a caller's own transaction, such as a conversation step, is retried whole).
+  const lockStaffTime = async (tx: Prisma.TransactionClient, times: StaffTime[]) => {
+    if (!(await tryLockStaffTime(tx, times))) throw new WaitAndRetry(() => waitForStaffTime(deps.prisma, times));
+  };
   const notify = async (tx: Prisma.TransactionClient, change: BookingChange) => {
     for (const listener of listeners) await listener(tx, change);
   };
@@ -283,7 +278,7 @@ export function createBookingService(deps: BookingServiceDeps) {
           await notify(tx, { kind: 'created', booking, before: null, actor: input.actor });
           return { ok: true as const, booking, isReplay: false };
         },
-        { ...OVERLAP_IS_RETRYABLE, claim: { businessId: input.businessId, serviceIdOrUid: input.serviceId, staffId: input.staffId, start: input.start } },
+        OVERLAP_IS_RETRYABLE,
       );
     },
 
@@ -331,7 +326,7 @@ export function createBookingService(deps: BookingServiceDeps) {
           await notify(tx, { kind: 'rescheduled', booking, before, actor: input.actor });
           return { ok: true as const, booking, isReplay: false };
         },
-        { ...OVERLAP_IS_RETRYABLE, claim: { businessId: input.businessId, bookingIdOrUid: input.bookingId, staffId: input.staffId, start: input.start } },
+        OVERLAP_IS_RETRYABLE,
       );
     },
 
@@ -412,8 +407,10 @@ export function createBookingService(deps: BookingServiceDeps) {
     /** How this core bounds its retries, for a caller that runs its own serializable transaction around it. */
     retryBounds: { signal: deps.signal, budgetMs: deps.transactionBudgetMs },
 
-    /** The claim a caller's own serializable transaction that books this staff time passes to runSerializable. */
-    claimStaffTime,
+    /** A claim on staff time for a caller's own serializable transaction that will book it (runSerializable's `claim`). */
+    claimStaffTime(claim: StaffTimeClaim): TransactionClaim {
+      return { wait: () => waitForStaffTimeClaim(deps.prisma, claim), take: (tx) => tryClaimStaffTime(tx, claim) };
+    },
 
     /** The same operations, run inside the caller's transaction (the caller retries on 40001). */
     inTransaction(tx: Prisma.TransactionClient) {

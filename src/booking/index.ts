@@ -3,6 +3,6 @@ export { createBookingService, toAuditView, type BookingService, type BookingCha
 export type { BookingRow, BusinessSettings, BlockedInterval, BlockedIntervalsQuery, BusinessBlockedRow, StaffTimeClaim } from './booking-repository';
 export { findBusinessSettings, findBooking, findBlockedIntervals, findBusinessBlockedRows, buildBlockedIntervalsSql, BOOKING_SELECT } from './booking-repository';
 export { loadAvailability } from './availability-loader';
-export { runSerializable, findSqlState, isRetryableTransactionError, TransactionRetriesExhausted, DEFAULT_TRANSACTION_BUDGET_MS, type SerializableOptions, type TransactionClaim } from './serializable';
+export { runSerializable, findSqlState, isRetryableTransactionError, TransactionRetriesExhausted, DEFAULT_TRANSACTION_BUDGET_MS, type SerializableOptions, WaitAndRetry, type TransactionClaim } from './serializable';
 export { parseInput } from './booking-input';
 export { findNearestSlots } from './nearest-slots';

@@ -67,15 +67,16 @@ export interface SerializableOptions {
   signal?: AbortSignal;
   /** Milliseconds clock for the budget (tests). */
   now?: () => number;
-  /** Locks this transaction queues on (outside it) and then holds from its first statement. */
+  /** Locks this transaction queues for outside it, then holds from its first statement. */
   claim?: TransactionClaim;
 }
 
 /**
- * Serialises transactions that would conflict. A SERIALIZABLE snapshot is taken by the first
- * statement, even one that then waits for a lock, so a transaction that waited inside would not see
- * the holder's commit and fail on it. Instead it waits outside (`wait`), then `take`s the locks as its
- * first statement without waiting; when another got there first it starts again at `wait`.
+ * Serialises whole transactions that would otherwise abort each other (conversation steps booking
+ * one staff member's time). A SERIALIZABLE snapshot is fixed by the first statement, even one that
+ * then waits for a lock, so a transaction that waited inside would not see the holder's commit.
+ * Instead it waits outside (`wait`), then `take`s the locks as its first statement without
+ * waiting; when another got there first, it starts again at `wait`.
  */
 export interface TransactionClaim {
   /** Resolves once nobody holds the locks (outside any transaction). */
@@ -84,8 +85,17 @@ export interface TransactionClaim {
   take(tx: Prisma.TransactionClient): Promise<boolean>;
 }
 
-/** Thrown inside an attempt whose claim another transaction took first: start again at the wait. */
-class ClaimTakenMeanwhile extends Error {}
+/**
+ * Thrown by an attempt that found its locks held by another transaction (booking-repository.ts,
+ * tryLockStaffTime): runSerializable rolls it back, waits outside any transaction until the holder
+ * is done, and runs it again at once, so the new snapshot sees what the holder committed.
+ */
+export class WaitAndRetry extends Error {
+  override readonly name = 'WaitAndRetry';
+  constructor(readonly wait: () => Promise<void>) {
+    super('Another transaction is writing the same staff time; this one waits for it and runs again.');
+  }
+}
 
 /**
  * Runs fn in a SERIALIZABLE transaction, retrying serialization failures with jittered backoff
@@ -107,12 +117,6 @@ export async function runSerializable<T>(
   const { claim } = options;
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw new TransactionRetriesExhausted('The transaction was not started again: the process is stopping.', attempt - 1, { cause: signal.reason });
-    if (claim) {
-      const waitedFrom = now();
-      await claim.wait();
-      spentMs += now() - waitedFrom;
-      if (spentMs >= budgetMs) throw new TransactionRetriesExhausted(`The transaction waited for others for ${budgetMs} ms (${attempt} attempts); nothing was written. Try again.`, attempt);
-    }
     // An attempt may not outlive the budget either (Prisma rolls it back); never less than a few
     // seconds, so a last attempt started just before the deadline still has a fair chance.
     const attemptMs = Math.min(30_000, Math.max(MIN_ATTEMPT_MS, budgetMs - spentMs));
@@ -121,15 +125,21 @@ export async function runSerializable<T>(
       return await prisma.$transaction(
         async (tx) => {
           beganAt = now();
-          if (claim && !(await claim.take(tx))) throw new ClaimTakenMeanwhile();
+          if (claim && !(await claim.take(tx))) throw new WaitAndRetry(claim.wait);
           return fn(tx);
         },
         { isolationLevel: Prisma.TransactionIsolationLevel.Serializable, maxWait: 30_000, timeout: attemptMs },
       );
     } catch (error) {
       if (beganAt !== undefined) spentMs += now() - beganAt;
-      if (error instanceof ClaimTakenMeanwhile) {
-        // Not a failed attempt: nothing ran. Back to waiting for the one that got there first.
+      if (error instanceof WaitAndRetry) {
+        // Not a failed attempt: it stopped before writing. Wait for the holder, then run again at once.
+        const waitedFrom = now();
+        await error.wait();
+        spentMs += now() - waitedFrom;
+        if (spentMs >= budgetMs) {
+          throw new TransactionRetriesExhausted(`The transaction waited for others for ${budgetMs} ms (${attempt} attempts); nothing was written. Try again.`, attempt, { cause: error });
+        }
         attempt -= 1;
         continue;
       }

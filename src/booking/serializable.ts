@@ -147,7 +147,6 @@ export async function runSerializable<T>(
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2028') {
         throw new TransactionRetriesExhausted(`The transaction did not finish in time (${attempt} attempts); nothing was written. Try again.`, attempt, { cause: error });
       }
-      if (process.env.CONTENTION_DEBUG) console.error('RETRY', attempt, findSqlState(error), fn.toString().slice(0, 60).replace(/\s+/g, ' '), beganAt === undefined ? 'nostart' : now() - beganAt);
       if (!isRetryableTransactionError(error, options.retryOnStates)) throw error;
       if (attempt >= maxAttempts) throw error;
       // Full jitter, capped: contenders spread out instead of colliding again in lockstep.

@@ -396,7 +396,7 @@ export async function tryLockStaffTime(db: Db, times: readonly StaffTime[]): Pro
 }
 
 /** Waits, outside any transaction, until nobody holds these locks (each is taken and let go at once). */
-export async function waitForStaffTime(db: Db, times: readonly StaffTime[]): Promise<void> {
+export async function waitForStaffTime(db: SqlTarget, times: readonly StaffTime[]): Promise<void> {
   if (times.length === 0) return;
   await querySql(db, WAIT_FOR_STAFF_TIME_SQL, staffTimeValues(times));
 }
@@ -460,7 +460,7 @@ const claimValues = (claim: StaffTimeClaim) => [
  * Waits, outside any transaction, until nobody holds the claim's locks (each is taken and let go at
  * once): a transaction started afterwards sees the previous holder's commit in its snapshot.
  */
-export async function waitForStaffTimeClaim(db: Db, claim: StaffTimeClaim): Promise<void> {
+export async function waitForStaffTimeClaim(db: SqlTarget, claim: StaffTimeClaim): Promise<void> {
   await querySql(db, WAIT_FOR_CLAIM_SQL, claimValues(claim));
 }
 

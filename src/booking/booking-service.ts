@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { findNextStatus, isFinalStatus, type BookingLifecycleEvent, type BookingLifecycleStatus } from '../../machines/booking.machine';
 import type { Clock } from '../platform/clock';
-import { Prisma, type Db, type PrismaClient } from '../platform/database';
+import { poolOf, Prisma, type Db, type PrismaClient } from '../platform/database';
+import type { SqlTarget } from '../platform/sql';
 import { toDomainError, type DomainErrorCode } from '../platform/errors';
 import { explainSlot, generateSlots, toLocalDate, type Slot, type SlotVerdict } from '../scheduling';
 import { loadAvailability } from './availability-loader';
@@ -99,7 +100,21 @@ export function createBookingService(deps: BookingServiceDeps) {
   // Right before a write of staff time: its locks, or back out and queue for them outside the
   // transaction (WaitAndRetry; a caller's own transaction, such as a conversation step, is retried whole).
   const lockStaffTime = async (tx: Prisma.TransactionClient, times: StaffTime[]) => {
-    if (!(await tryLockStaffTime(tx, times))) throw new WaitAndRetry(() => waitForStaffTime(deps.prisma, times));
+    if (!(await tryLockStaffTime(tx, times))) throw new WaitAndRetry(() => waitOutside((db) => waitForStaffTime(db, times)));
+  };
+  // On a connection of its own, timing only the wait for the lock (not the queue for the connection).
+  const waitOutside = async (wait: (db: SqlTarget) => Promise<void>): Promise<number> => {
+    const client = await poolOf(deps.prisma).connect();
+    const from = performance.now();
+    try {
+      await wait(client);
+    } catch (error) {
+      // A connection that failed mid-wait is dropped, not handed to the next caller.
+      client.release(error as Error);
+      throw error;
+    }
+    client.release();
+    return performance.now() - from;
   };
   const notify = async (tx: Prisma.TransactionClient, change: BookingChange) => {
     for (const listener of listeners) await listener(tx, change);
@@ -409,7 +424,7 @@ export function createBookingService(deps: BookingServiceDeps) {
 
     /** A claim on staff time for a caller's own serializable transaction that will book it (runSerializable's `claim`). */
     claimStaffTime(claim: StaffTimeClaim): TransactionClaim {
-      return { wait: () => waitForStaffTimeClaim(deps.prisma, claim), take: (tx) => tryClaimStaffTime(tx, claim) };
+      return { wait: () => waitOutside((db) => waitForStaffTimeClaim(db, claim)), take: (tx) => tryClaimStaffTime(tx, claim) };
     },
 
     /** The same operations, run inside the caller's transaction (the caller retries on 40001). */

@@ -79,8 +79,8 @@ export interface SerializableOptions {
  * waiting; when another got there first, it starts again at `wait`.
  */
 export interface TransactionClaim {
-  /** Resolves once nobody holds the locks (outside any transaction). */
-  wait(): Promise<void>;
+  /** Resolves once nobody holds the locks (outside any transaction), with the milliseconds it waited for them if known. */
+  wait(): Promise<number | void>;
   /** Takes the locks in the transaction if all are free; false when another holds one. */
   take(tx: Prisma.TransactionClient): Promise<boolean>;
 }
@@ -92,7 +92,8 @@ export interface TransactionClaim {
  */
 export class WaitAndRetry extends Error {
   override readonly name = 'WaitAndRetry';
-  constructor(readonly wait: () => Promise<void>) {
+  /** `wait` resolves with the milliseconds spent waiting for the lock, when it can tell them from a queue for a connection. */
+  constructor(readonly wait: () => Promise<number | void>) {
     super('Another transaction is writing the same staff time; this one waits for it and runs again.');
   }
 }
@@ -134,9 +135,10 @@ export async function runSerializable<T>(
       if (beganAt !== undefined) spentMs += now() - beganAt;
       if (error instanceof WaitAndRetry) {
         // Not a failed attempt: it stopped before writing. Wait for the holder, then run again at once.
+        // Waiting for the holder is contention and counts; queueing for a pooled connection is load and does not.
         const waitedFrom = now();
-        await error.wait();
-        spentMs += now() - waitedFrom;
+        const waitedMs = await error.wait();
+        spentMs += typeof waitedMs === 'number' ? waitedMs : now() - waitedFrom;
         if (spentMs >= budgetMs) {
           throw new TransactionRetriesExhausted(`The transaction waited for others for ${budgetMs} ms (${attempt} attempts); nothing was written. Try again.`, attempt, { cause: error });
         }

@@ -9,7 +9,7 @@ import { Prisma, type PrismaClient } from '../platform/database';
 
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
-/** Total time all attempts of one transaction may take, waits between them included. */
+/** Time one transaction's attempts, the pauses between them and its waits for locks may take (queueing for a connection aside). */
 export const DEFAULT_TRANSACTION_BUDGET_MS = 10_000;
 const MIN_ATTEMPT_MS = 5_000;
 
@@ -61,7 +61,7 @@ export interface SerializableOptions {
   random?: () => number;
   /** More SQLSTATEs worth a fresh attempt, e.g. 23P01 when the re-read will show the conflict. */
   retryOnStates?: readonly string[];
-  /** Total milliseconds inside attempts and pausing between them (default DEFAULT_TRANSACTION_BUDGET_MS). */
+  /** Milliseconds inside attempts, pausing between them and waiting for locks (default DEFAULT_TRANSACTION_BUDGET_MS). */
   budgetMs?: number;
   /** Aborted when the process stops: no new attempt starts, a pending wait ends at once. */
   signal?: AbortSignal;
@@ -112,8 +112,8 @@ export async function runSerializable<T>(
   const now = options.now ?? Date.now;
   const budgetMs = options.budgetMs ?? DEFAULT_TRANSACTION_BUDGET_MS;
   const { signal } = options;
-  // Time spent inside attempts and pausing between them; waiting for a pooled connection is the
-  // pool's queue under load, not contention, and keeps its own bound (maxWait).
+  // Time spent inside attempts, pausing and waiting for locks; waiting for a pooled connection is
+  // the pool's queue under load, not contention, and keeps its own bound (maxWait).
   let spentMs = 0;
   const { claim } = options;
   for (let attempt = 1; ; attempt += 1) {

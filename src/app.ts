@@ -14,12 +14,12 @@ import { createBookingListeners } from './reminders';
 
 /** Everything the HTTP app needs from the outside. */
 export interface AppDeps {
+  /** Aborted when the process stops: booking retries end instead of going on. */
+  shutdownSignal?: AbortSignal;
   config: AppConfig;
   prisma: PrismaClient;
   logger: Logger;
   clock: Clock;
-  /** Aborted when the process stops: booking retries end instead of going on. */
-  shutdownSignal?: AbortSignal;
 }
 
 /** Builds the Express app: routes, JSON errors, 404s. */

@@ -15,6 +15,8 @@ import { createBookingListeners } from './reminders';
 
 /** Everything the HTTP app needs from the outside. */
 export interface AppDeps {
+  /** Aborted when the process stops: booking retries end instead of going on. */
+  shutdownSignal?: AbortSignal;
   config: AppConfig;
   prisma: PrismaClient;
   logger: Logger;
@@ -34,7 +36,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createSecurityHeaders());
   // One booking core for every entry point, with the listeners that plan reminders, write
   // outgoing events and alert staff inside each booking's transaction.
-  const bookings = createBookingService({ prisma: deps.prisma, clock: deps.clock, listeners: createBookingListeners({ clock: deps.clock }) });
+  const bookings = createBookingService({ prisma: deps.prisma, clock: deps.clock, listeners: createBookingListeners({ clock: deps.clock }), signal: deps.shutdownSignal });
   app.set('trust proxy', 'loopback');
 
   // First: the Flows endpoint is the app's latency-critical route (WhatsApp waits on it while the customer

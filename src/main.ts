@@ -38,6 +38,8 @@ async function main(): Promise<void> {
   await migrateJobQueue(database.url);
   // Staff members' external calendars are re-imported every 15 minutes (one pending round, whatever the number of processes).
   await scheduleExternalCalendarImport(prisma, systemClock.now());
+  // Aborted on SIGINT/SIGTERM: a booking retrying against a busy slot stops instead of holding the shutdown.
+  const stopping = new AbortController();
   const runsWorkers = config.processRole !== 'web';
   const runsHttp = config.processRole !== 'worker';
   if (!runsHttp && config.workerNice > 0) {
@@ -61,13 +63,13 @@ async function main(): Promise<void> {
       clock: systemClock,
       config,
       // Listeners: events + reminders/follow-ups/staff notifications in each booking's transaction.
-      bookings: createBookingService({ prisma, clock: systemClock, listeners: createBookingListeners({ clock: systemClock }) }),
+      bookings: createBookingService({ prisma, clock: systemClock, listeners: createBookingListeners({ clock: systemClock }), signal: stopping.signal }),
       graph: config.whatsapp.accessToken ? createGraphClient({ baseUrl: config.whatsapp.graphUrl, accessToken: config.whatsapp.accessToken }) : undefined,
     }),
     logger,
   });
 
-  const app = createApp({ config, prisma, logger, clock: systemClock });
+  const app = createApp({ config, prisma, logger, clock: systemClock, shutdownSignal: stopping.signal });
   const server: Server | undefined = !runsHttp
     ? undefined
     : await new Promise((resolve, reject) => {
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
     if (isStopping) return;
     isStopping = true;
     logger.info({ signal }, 'shutting down');
+    stopping.abort();
     const deadline = setTimeout(() => {
       logger.error('shutdown took longer than 10 s; exiting anyway');
       process.exit(1);

@@ -2,6 +2,7 @@
  * HTTP refusals that belong to the API layer itself (authentication, roles, rate limits,
  * idempotency, WhatsApp windows), as opposed to the booking domain's DomainErrors.
  */
+import { TransactionRetriesExhausted } from '../booking';
 import { toHttpError, type HttpErrorShape } from '../platform/http-errors';
 
 /** An error with its HTTP status and machine code; the message says what to do next. */
@@ -26,6 +27,9 @@ export function toApiError(status: number, code: string, message: string, detail
 /** Maps anything thrown in a route to the answer it deserves (ApiError first, then the platform mapping). */
 export function toApiHttpError(error: unknown): HttpErrorShape & { headers?: Record<string, string> } {
   if (error instanceof ApiError) return { status: error.status, code: error.code, message: error.message, details: error.details, headers: error.headers };
+  if (error instanceof TransactionRetriesExhausted) {
+    return { status: 503, code: 'busy', message: 'Too many changes to this schedule at once; nothing was written. Try again in a moment.', headers: { 'retry-after': '1' } };
+  }
   const mapped = toHttpError(error);
   // Prisma's "record not found" after a scoped lookup means the row vanished concurrently: a 404, not our failure.
   const prismaCode = (error as { code?: unknown })?.code;

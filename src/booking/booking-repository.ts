@@ -352,3 +352,123 @@ export async function findLiveHoldOfCustomer(db: Db, params: { businessId: strin
 export async function customerExists(db: Db, businessId: string, customerId: string): Promise<boolean> {
   return (await db.customer.count({ where: { id: customerId, businessId } })) > 0;
 }
+
+/** The first key of the two-key advisory locks that serialise writers of one staff member's time (its own lock space). */
+export const STAFF_TIME_LOCK_NAMESPACE = 1952542803; // "tapS"
+
+/** A staff member's time a write is about to occupy or free (buffers included). */
+export interface StaffTime {
+  staffId: string;
+  from: Date;
+  to: Date;
+}
+
+// One key per staff member and UTC hour the interval touches: two overlapping intervals of one
+// staff member always share a key, while bookings at other hours do not queue behind each other.
+// Keys in ascending order, so transactions locking overlapping sets cannot deadlock.
+const STAFF_TIME_KEYS_SQL = `
+  SELECT DISTINCT hashtext(t.staff_id || '@' || h::text) AS k
+    FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[]) AS t(staff_id, from_at, to_at),
+         generate_series(floor(extract(epoch FROM t.from_at) / 3600)::bigint, ceil(extract(epoch FROM t.to_at) / 3600)::bigint - 1) AS h
+   ORDER BY k`;
+
+const TRY_LOCK_STAFF_TIME_SQL: SqlStatement = {
+  name: 'try_lock_staff_time',
+  text: `SELECT coalesce(bool_and(pg_try_advisory_xact_lock($1::int, keys.k)), true) AS "locked" FROM (${STAFF_TIME_KEYS_SQL}) keys`,
+};
+
+const WAIT_FOR_STAFF_TIME_SQL: SqlStatement = {
+  name: 'wait_for_staff_time',
+  text: `SELECT count(pg_advisory_xact_lock($1::int, keys.k))::int AS "waited" FROM (${STAFF_TIME_KEYS_SQL}) keys`,
+};
+
+const staffTimeValues = (times: readonly StaffTime[]) => [STAFF_TIME_LOCK_NAMESPACE, times.map((t) => t.staffId), times.map((t) => t.from), times.map((t) => t.to)];
+
+/**
+ * Takes the transaction-scoped advisory locks of this staff time if all are free right now; false
+ * when another transaction holds one. Every writer of a booking's time takes them right before its
+ * write, so conflicting confirms of one staff member never wait on each other's rows inside the
+ * exclusion constraint (where they deadlocked): the one that finds them taken goes back and waits
+ * outside its transaction (waitForStaffTime), since a SERIALIZABLE snapshot is fixed by the first
+ * statement and a wait inside would end with a stale view of the holder's commit.
+ */
+export async function tryLockStaffTime(db: Db, times: readonly StaffTime[]): Promise<boolean> {
+  if (times.length === 0) return true;
+  const [row] = await querySql<{ locked: boolean }>(db, TRY_LOCK_STAFF_TIME_SQL, staffTimeValues(times));
+  return row?.locked ?? true;
+}
+
+/** Waits, outside any transaction, until nobody holds these locks (each is taken and let go at once). */
+export async function waitForStaffTime(db: SqlTarget, times: readonly StaffTime[]): Promise<void> {
+  if (times.length === 0) return;
+  await querySql(db, WAIT_FOR_STAFF_TIME_SQL, staffTimeValues(times));
+}
+
+/**
+ * What a booking write is about to claim, known before its transaction reads anything: a service
+ * (by id or uid, or the service of a booking being moved), one staff member or any who performs
+ * it, and the start. The service's duration and buffers give the hours, as lockStaffTime's keys.
+ */
+export interface StaffTimeClaim {
+  businessId: string;
+  start: Date;
+  serviceIdOrUid?: string;
+  /** A booking (id or uid) whose service it is, for a reschedule. */
+  bookingIdOrUid?: string;
+  /** Undefined: every staff member who performs the service. */
+  staffId?: string;
+}
+
+// The same keys as STAFF_TIME_KEYS_SQL, from the service's duration and buffers ($2–$6).
+const CLAIM_KEYS_SQL = `
+  WITH svc AS (
+    SELECT s.id, s.duration_minutes, s.buffer_before_minutes, s.buffer_after_minutes FROM services s
+     WHERE s.business_id = $2::uuid
+       AND (s.id::text = $3::text OR s.uid = $3::text
+            OR s.id = (SELECT b.service_id FROM bookings b WHERE b.business_id = $2::uuid AND (b.id::text = $4::text OR b.uid = $4::text) LIMIT 1))
+     LIMIT 1
+  ), staff AS (
+    SELECT $5::text AS staff_id WHERE $5::text IS NOT NULL
+    UNION
+    SELECT ss.staff_id::text FROM staff_services ss JOIN svc ON ss.service_id = svc.id WHERE $5::text IS NULL
+  ), keys AS (
+    SELECT DISTINCT hashtext(staff.staff_id || '@' || h::text) AS k
+      FROM staff, svc,
+           generate_series(floor((extract(epoch FROM $6::timestamptz) - svc.buffer_before_minutes * 60) / 3600)::bigint,
+                           ceil((extract(epoch FROM $6::timestamptz) + (svc.duration_minutes + svc.buffer_after_minutes) * 60) / 3600)::bigint - 1) AS h
+  )`;
+
+const WAIT_FOR_CLAIM_SQL: SqlStatement = {
+  name: 'wait_for_staff_time_claim',
+  text: `${CLAIM_KEYS_SQL}
+  SELECT count(pg_advisory_xact_lock($1::int, sorted.k))::int AS "waited" FROM (SELECT k FROM keys ORDER BY k) sorted`,
+};
+
+const TRY_CLAIM_STAFF_TIME_SQL: SqlStatement = {
+  name: 'try_claim_staff_time',
+  text: `${CLAIM_KEYS_SQL}
+  SELECT coalesce(bool_and(pg_try_advisory_xact_lock($1::int, sorted.k)), true) AS "taken" FROM (SELECT k FROM keys ORDER BY k) sorted`,
+};
+
+const claimValues = (claim: StaffTimeClaim) => [
+  STAFF_TIME_LOCK_NAMESPACE,
+  claim.businessId,
+  claim.serviceIdOrUid ?? null,
+  claim.bookingIdOrUid ?? null,
+  claim.staffId ?? null,
+  claim.start,
+];
+
+/**
+ * Waits, outside any transaction, until nobody holds the claim's locks (each is taken and let go at
+ * once): a transaction started afterwards sees the previous holder's commit in its snapshot.
+ */
+export async function waitForStaffTimeClaim(db: SqlTarget, claim: StaffTimeClaim): Promise<void> {
+  await querySql(db, WAIT_FOR_CLAIM_SQL, claimValues(claim));
+}
+
+/** Takes the claim's locks for the rest of the transaction if all are free right now; false when another holds one. */
+export async function tryClaimStaffTime(db: Db, claim: StaffTimeClaim): Promise<boolean> {
+  const [row] = await querySql<{ taken: boolean }>(db, TRY_CLAIM_STAFF_TIME_SQL, claimValues(claim));
+  return row?.taken ?? true;
+}

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { findNextStatus, isFinalStatus, type BookingLifecycleEvent, type BookingLifecycleStatus } from '../../machines/booking.machine';
 import type { Clock } from '../platform/clock';
-import { Prisma, type Db, type PrismaClient } from '../platform/database';
+import { poolOf, Prisma, type Db, type PrismaClient } from '../platform/database';
+import type { SqlTarget } from '../platform/sql';
 import { toDomainError, type DomainErrorCode } from '../platform/errors';
 import { explainSlot, generateSlots, toLocalDate, type Slot, type SlotVerdict } from '../scheduling';
 import { findBookingAddOns, insertBookingAddOns, type AddOnRow } from './add-on-repository';
@@ -35,12 +36,18 @@ import {
   insertBooking,
   insertBookingLog,
   lockBooking,
+  tryClaimStaffTime,
+  tryLockStaffTime,
+  waitForStaffTime,
+  waitForStaffTimeClaim,
   updateBooking,
   upsertHold,
   type BookingRow,
   type BusinessSettings,
+  type StaffTime,
+  type StaffTimeClaim,
 } from './booking-repository';
-import { runSerializable } from './serializable';
+import { runSerializable, WaitAndRetry, type TransactionClaim } from './serializable';
 
 /** What changed, handed to listeners inside the transaction. */
 export interface BookingChange {
@@ -65,6 +72,10 @@ export interface BookingServiceDeps {
   listeners?: BookingChangeListener[];
   /** When set, every operation runs inside this (caller's SERIALIZABLE) transaction instead of its own. */
   tx?: Prisma.TransactionClient;
+  /** Aborted when the process stops: retries of a conflicting transaction end instead of going on. */
+  signal?: AbortSignal;
+  /** Total milliseconds for all attempts of one operation (default: runSerializable's). */
+  transactionBudgetMs?: number;
 }
 
 const VERDICT_ERRORS: Record<Exclude<SlotVerdict, 'ok' | 'busy'>, { code: DomainErrorCode; message: string }> = {
@@ -87,7 +98,26 @@ export function createBookingService(deps: BookingServiceDeps) {
   const db: Db = deps.tx ?? deps.prisma;
   // Inside a caller's transaction the caller owns retries (it must re-run its whole step).
   const run = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { retryOnStates?: readonly string[] }): Promise<T> =>
-    deps.tx ? fn(deps.tx) : runSerializable(deps.prisma, fn, options);
+    deps.tx ? fn(deps.tx) : runSerializable(deps.prisma, fn, { ...options, signal: deps.signal, budgetMs: deps.transactionBudgetMs });
+  // Right before a write of staff time: its locks, or back out and queue for them outside the
+  // transaction (WaitAndRetry; a caller's own transaction, such as a conversation step, is retried whole).
+  const lockStaffTime = async (tx: Prisma.TransactionClient, times: StaffTime[]) => {
+    if (!(await tryLockStaffTime(tx, times))) throw new WaitAndRetry(() => waitOutside((db) => waitForStaffTime(db, times)));
+  };
+  // On a connection of its own, timing only the wait for the lock (not the queue for the connection).
+  const waitOutside = async (wait: (db: SqlTarget) => Promise<void>): Promise<number> => {
+    const client = await poolOf(deps.prisma).connect();
+    const from = performance.now();
+    try {
+      await wait(client);
+    } catch (error) {
+      // A connection that failed mid-wait is dropped, not handed to the next caller.
+      client.release(error as Error);
+      throw error;
+    }
+    client.release();
+    return performance.now() - from;
+  };
   const notify = async (tx: Prisma.TransactionClient, change: BookingChange) => {
     for (const listener of listeners) await listener(tx, change);
   };
@@ -245,6 +275,7 @@ export function createBookingService(deps: BookingServiceDeps) {
             });
             return { ok: false as const, code: 'slot_no_longer_available' as const, alternatives };
           }
+          await lockStaffTime(tx, [{ staffId: slot.staffId, from: slot.blockedFrom, to: slot.blockedUntil }]);
           const booking = await insertBooking(tx, {
             uid: newBookingUid(),
             businessId: business.id,
@@ -304,6 +335,11 @@ export function createBookingService(deps: BookingServiceDeps) {
             });
             return { ok: false as const, code: 'slot_no_longer_available' as const, alternatives };
           }
+          // The time it frees too: a confirm there must not wait on this row's old version inside the constraint.
+          await lockStaffTime(tx, [
+            { staffId: before.staffId, from: before.blockedFrom, to: before.blockedUntil },
+            { staffId: slot.staffId, from: slot.blockedFrom, to: slot.blockedUntil },
+          ]);
           const booking = await updateBooking(tx, before.id, {
             staffId: slot.staffId,
             startsAt: input.start,
@@ -394,6 +430,14 @@ export function createBookingService(deps: BookingServiceDeps) {
     /** Upcoming pending/confirmed bookings of a customer, soonest first. */
     async findUpcomingForCustomer(params: { businessId: string; customerId: string; limit?: number }) {
       return findUpcomingBookingsOfCustomer(db, { ...params, now: deps.clock.now(), limit: params.limit ?? 10 });
+    },
+
+    /** How this core bounds its retries, for a caller that runs its own serializable transaction around it. */
+    retryBounds: { signal: deps.signal, budgetMs: deps.transactionBudgetMs },
+
+    /** A claim on staff time for a caller's own serializable transaction that will book it (runSerializable's `claim`). */
+    claimStaffTime(claim: StaffTimeClaim): TransactionClaim {
+      return { wait: () => waitOutside((db) => waitForStaffTimeClaim(db, claim)), take: (tx) => tryClaimStaffTime(tx, claim) };
     },
 
     /** The same operations, run inside the caller's transaction (the caller retries on 40001). */

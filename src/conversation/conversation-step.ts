@@ -255,8 +255,10 @@ async function runStepTransaction<T>(deps: ConversationDeps, work: (tx: Prisma.T
     });
   } catch (error) {
     if (!(error instanceof SerializableStepRequired)) throw error;
+    // Steps booking the same staff time queue for it before they start, instead of aborting each other.
+    const claim = error.claim ? deps.bookings.claimStaffTime(error.claim) : undefined;
+    return runSerializable(deps.prisma, (tx) => work(tx, true), { retryOnStates: ['23P01'], ...deps.bookings.retryBounds, claim });
   }
-  return runSerializable(deps.prisma, (tx) => work(tx, true), { retryOnStates: ['23P01'] });
 }
 
 /** Payload of the process_inbox job (the inbox id is absent from jobs queued before it was added). */

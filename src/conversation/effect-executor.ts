@@ -4,7 +4,7 @@
  */
 import type { AnswerEvent, BookingSummary, ConversationEffect, SlotOption } from '../../machines/conversation-types';
 import { SLOTS_PAGE_SIZE } from '../../machines/conversation.machine';
-import { findBookingAddOns, findNearestSlots, type BookingRow, type BookingService } from '../booking';
+import { findBookingAddOns, findNearestSlots, type BookingRow, type BookingService, type StaffTimeClaim } from '../booking';
 import { buildBookingFlowMessage, buildBookingFlowTemplate, completeBookingFlow, issueFlowToken, type FlowCompletion } from '../flows';
 import { addJobInTransaction, removeJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
@@ -72,9 +72,35 @@ export interface EffectContext {
  */
 export class SerializableStepRequired extends Error {
   override readonly name = 'SerializableStepRequired';
-  constructor(readonly effectType: string) {
+  constructor(
+    readonly effectType: string,
+    /** The staff time the effect books, when known: the serializable step queues for it first. */
+    readonly claim?: StaffTimeClaim,
+  ) {
     super(`effect ${effectType} changes bookings and needs a SERIALIZABLE step`);
   }
+}
+
+/** The staff time a booking-changing effect is about to book (undefined when it books none or the input is unreadable). */
+function toStaffTimeClaim(businessId: string, effect: ConversationEffect): StaffTimeClaim | undefined {
+  const at = (value: unknown) => {
+    const start = typeof value === 'string' ? new Date(value) : undefined;
+    return start && !Number.isNaN(start.getTime()) ? start : undefined;
+  };
+  if (effect.type === 'confirmBooking') {
+    const start = at(effect.params.start);
+    return start && { businessId, serviceIdOrUid: effect.params.serviceId, staffId: staffFilter(effect.params.staffId), start };
+  }
+  if (effect.type === 'rescheduleBooking') {
+    const start = at(effect.params.start);
+    return start && { businessId, bookingIdOrUid: effect.params.bookingId, staffId: staffFilter(effect.params.staffId), start };
+  }
+  if (effect.type === 'completeFlow') {
+    const { service_id: serviceId, staff_id: staffId, slot_start: slotStart } = effect.params.response;
+    const start = at(slotStart);
+    return start && typeof serviceId === 'string' && typeof staffId === 'string' ? { businessId, serviceIdOrUid: serviceId, staffId: staffFilter(staffId), start } : undefined;
+  }
+  return undefined;
 }
 
 /** Effects whose correctness rests on the booking core's serializable re-check. */
@@ -100,7 +126,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
   const { tx, business, customer } = ctx;
   const bookings = ctx.bookings.inTransaction(tx);
   const actor = `customer:${customer.id}`;
-  if (!ctx.isSerializable && BOOKING_CHANGING_EFFECTS.has(effect.type)) throw new SerializableStepRequired(effect.type);
+  if (!ctx.isSerializable && BOOKING_CHANGING_EFFECTS.has(effect.type)) throw new SerializableStepRequired(effect.type, toStaffTimeClaim(business.id, effect));
   try {
     switch (effect.type) {
       case 'reply': {

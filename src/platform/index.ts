@@ -7,3 +7,4 @@ export { openDatabase, ensureDatabaseExists, type OpenedDatabase } from './datab
 export { applyMigrations, diffSchemas } from './migrations';
 export { loadEsm } from './load-esm';
 export * from './errors';
+export { findUnsafeInput, sanitizeInput, createSanitizeReport, findTextProblem, isPlausibleInstant, MAX_INPUT_DEPTH, PLAUSIBLE_INSTANTS, type UnsafeInput, type SanitizeReport } from './input-safety';

@@ -9,6 +9,7 @@ import { createBookingService, type BookingService } from '../booking';
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import { sendError } from '../platform/http-errors';
+import { findUnsafeInput } from '../platform/input-safety';
 import type { Logger } from '../platform/logger';
 import { ApiError, toApiHttpError } from './api-error';
 import { buildApiKeyRoutes } from './api-key-routes';
@@ -124,6 +125,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
           res.set('X-RateLimit-Remaining', String(decision.remaining));
           ensureRoleAccess(auth, { family: route.family, method: route.method, isAdminOnly: route.isAdminOnly });
         }
+        ensureStorableInput(req);
         const issues: Array<{ in: string; field: string; message: string }> = [];
         const params = parsePart(route.params, req.params, 'path', issues);
         const query = parsePart(route.query, req.query, 'query', issues);
@@ -161,6 +163,24 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
     });
   }
   return router;
+}
+
+/**
+ * The API's one rule for text, before any schema sees it: no string of the path, query or body
+ * (keys included) holds a NUL or an unpaired surrogate, and no body nests deeper than the platform
+ * limit. PostgreSQL could store neither, and a schema refinement would have to be repeated on
+ * every string field of every route.
+ */
+function ensureStorableInput(req: Request): void {
+  const parts = [
+    ['path', req.params],
+    ['query', req.query],
+    ['body', req.body],
+  ] as const;
+  for (const [location, value] of parts) {
+    const unsafe = findUnsafeInput(value);
+    if (unsafe) throw new ApiError(400, 'invalid_input', `The request ${location} is not valid: ${unsafe.message}.`, [{ in: location, field: unsafe.path, message: unsafe.message }]);
+  }
 }
 
 function parsePart(schema: z.ZodType | undefined, value: unknown, location: string, issues: Array<{ in: string; field: string; message: string }>): unknown {

@@ -4,7 +4,7 @@
  * staff_id, slot_start, hold_id }` → SUMMARY.
  */
 import { isUuid } from './flow-repository';
-import { readString, resolveFlowService, resolveFlowStaff, FlowRequestError, type FlowScreenAnswer, type FlowSession } from './flow-session';
+import { isWithinBookingWindow, readString, resolveFlowService, resolveFlowStaff, FlowRequestError, type FlowScreenAnswer, type FlowSession } from './flow-session';
 import { buildSummaryScreen } from './summary-screen';
 
 // The TextInput allows 80 characters and the TextArea 300 (booking.flow.json); a forged request gets cut.
@@ -48,6 +48,8 @@ export async function handleSubmitDetails(session: FlowSession, data: Record<str
   const staffId = resolveFlowStaff(service, data.staff_id, { isAnyAllowed: false });
   const slotStart = readString(data, 'slot_start');
   if (Number.isNaN(Date.parse(slotStart))) throw new FlowRequestError('The Flow request lacks the chosen slot (slot_start).');
+  // TIME only offers times inside the booking window: any other slot_start was forged.
+  if (!isWithinBookingWindow(session, new Date(slotStart))) throw new FlowRequestError('The Flow request names a slot_start outside the booking window.');
   const holdId = isUuid(data.hold_id) ? data.hold_id : '';
   const name = [...readString(data, 'name').trim()].slice(0, NAME_MAX).join('');
   const note = [...readString(data, 'note').trim()].slice(0, NOTE_MAX).join('');

@@ -53,7 +53,11 @@ const PROBLEM_MESSAGES: Record<UnsafeInput['problem'], string> = {
  */
 export function findUnsafeInput(value: unknown, options: { maxDepth?: number; path?: string } = {}): UnsafeInput | undefined {
   const maxDepth = options.maxDepth ?? MAX_INPUT_DEPTH;
-  const found = (path: string, problem: UnsafeInput['problem']): UnsafeInput => ({ path, problem, message: `${path || 'the value'} ${PROBLEM_MESSAGES[problem]}` });
+  const found = (fullPath: string, problem: UnsafeInput['problem']): UnsafeInput => {
+    // A path 32 levels deep or a huge key would drown the message: keep its start.
+    const path = fullPath.length > 80 ? `${fullPath.slice(0, 80)}…` : fullPath;
+    return { path, problem, message: `${path || 'the value'} ${PROBLEM_MESSAGES[problem]}` };
+  };
   const walk = (node: unknown, path: string, depth: number): UnsafeInput | undefined => {
     if (typeof node === 'string') {
       const problem = findTextProblem(node);

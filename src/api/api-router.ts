@@ -9,6 +9,7 @@ import { createBookingService, type BookingService } from '../booking';
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import { sendError } from '../platform/http-errors';
+import { findUnsafeInput } from '../platform/input-safety';
 import type { Logger } from '../platform/logger';
 import { ApiError, toApiHttpError } from './api-error';
 import { buildApiKeyRoutes } from './api-key-routes';
@@ -154,6 +155,7 @@ export function createApiRouter(deps: ApiRouterDeps): Router {
           res.set('X-RateLimit-Remaining', String(decision.remaining));
           ensureRoleAccess(auth, { family: route.family, method: route.method, isAdminOnly: route.isAdminOnly });
         }
+        ensureStorableInput(req);
         ensureBodyPresent(route, req);
         const issues: Array<{ in: string; field: string; message: string }> = [];
         const params = parsePart(route.params, req.params, 'path', issues);
@@ -208,6 +210,24 @@ function ensureBodyPresent(route: AnyApiRoute, req: Request): void {
       ? `The body must be JSON sent with the header Content-Type: application/json (this request sent Content-Type: ${contentType.slice(0, 100)}).`
       : `This request needs a JSON object body, sent with the header Content-Type: application/json.${example}`;
   throw new ApiError(400, 'invalid_request', message, [{ in: 'body', field: '', message }]);
+}
+
+/**
+ * The API's one rule for text, before any schema sees it: no string of the path, query or body
+ * (keys included) holds a NUL or an unpaired surrogate, and no body nests deeper than the platform
+ * limit. PostgreSQL could store neither, and a schema refinement would have to be repeated on
+ * every string field of every route.
+ */
+function ensureStorableInput(req: Request): void {
+  const parts = [
+    ['path', req.params],
+    ['query', req.query],
+    ['body', req.body],
+  ] as const;
+  for (const [location, value] of parts) {
+    const unsafe = findUnsafeInput(value);
+    if (unsafe) throw new ApiError(400, 'invalid_input', `The request ${location} is not valid: ${unsafe.message}.`, [{ in: location, field: unsafe.path, message: unsafe.message }]);
+  }
 }
 
 function parsePart(schema: z.ZodType | undefined, value: unknown, location: string, issues: Array<{ in: string; field: string; message: string }>): unknown {

@@ -1,5 +1,6 @@
 /** zod schemas shared by several routes: ids, dates, times, zones, pagination, the error body. */
 import { z } from 'zod';
+import { PLAUSIBLE_INSTANTS } from '../platform/input-safety';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,8 +26,15 @@ export const uuidSchema = z.uuid({ message: 'must be a UUID' });
 /** An id or a business-chosen uid (services) or public uid (appointments). */
 export const idOrUidSchema = z.string().trim().min(1).max(64);
 
-/** YYYY-MM-DD. */
-export const localDateSchema = z.iso.date({ message: 'must be a date in the YYYY-MM-DD format' });
+// Dates the API takes: the platform's plausible range, which every formatter and PostgreSQL handle.
+const FIRST_DATE = new Date(PLAUSIBLE_INSTANTS.min).toISOString().slice(0, 10);
+const LAST_DATE = new Date(PLAUSIBLE_INSTANTS.max - 1).toISOString().slice(0, 10);
+
+/** YYYY-MM-DD between 1900-01-01 and 2199-12-31. */
+export const localDateSchema = z.iso
+  .date({ message: 'must be a date in the YYYY-MM-DD format' })
+  // zod runs a refinement after a failed format check too: only judge the range of a well-formed date.
+  .refine((date) => !/^\d{4}-\d{2}-\d{2}$/.test(date) || (date >= FIRST_DATE && date <= LAST_DATE), `must be a date between ${FIRST_DATE} and ${LAST_DATE}`);
 
 /** HH:mm, 00:00–23:59. */
 export const localTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time in the HH:mm format (00:00–23:59)');

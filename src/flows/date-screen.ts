@@ -11,10 +11,18 @@ import { buildTimeScreen, findTimesOfDay } from './time-screen';
 const DAY_MS = 86_400_000;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
+/** First and last local dates of the booking window: what the DATE screen offers. */
+function findWindowDates(session: FlowSession): { windowEnd: Date; minDate: string; maxDate: string } {
+  const { business, now } = session;
+  const windowEnd = new Date(now.getTime() + business.maxAdvanceDays * DAY_MS);
+  // Starts must lie strictly before the window's end, so its last day is that of the last millisecond.
+  return { windowEnd, minDate: toLocalDate(now, business.timeZone), maxDate: toLocalDate(new Date(windowEnd.getTime() - 1), business.timeZone) };
+}
+
 /** The DATE screen for a service and a staff choice ('any' or an id). */
 export async function buildDateScreen(session: FlowSession, service: ScheduledService, staffId: string, errorMessage?: string): Promise<FlowScreenAnswer> {
-  const { business, now, texts } = session;
-  const windowEnd = new Date(now.getTime() + business.maxAdvanceDays * DAY_MS);
+  const { now, texts } = session;
+  const { windowEnd, minDate, maxDate } = findWindowDates(session);
   const slots = await session.availability.findFreeSlots({
     catalog: session.catalog,
     service: toVisitSpan(session, service),
@@ -26,9 +34,6 @@ export async function buildDateScreen(session: FlowSession, service: ScheduledSe
     usedCheck: session.usedCheck,
   });
   const freeDates = new Set(slots.map((slot) => slot.localDate));
-  const minDate = toLocalDate(now, business.timeZone);
-  // Starts must lie strictly before the window's end, so its last day is that of the last millisecond.
-  const maxDate = toLocalDate(new Date(windowEnd.getTime() - 1), business.timeZone);
   const unavailableDates: string[] = [];
   for (let date = minDate; date <= maxDate; date = addLocalDays(date, 1)) if (!freeDates.has(date)) unavailableDates.push(date);
   const error = errorMessage ?? (freeDates.size === 0 ? texts.errorNoDays : undefined);
@@ -53,7 +58,9 @@ export async function handleChooseDate(session: FlowSession, data: Record<string
   const service = resolveFlowService(session, data.service_id);
   const staffId = resolveFlowStaff(service, data.staff_id, { isAnyAllowed: true });
   const date = typeof data.date === 'string' ? data.date : '';
-  if (!DATE_PATTERN.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
+  const { minDate, maxDate } = findWindowDates(session);
+  // A day outside the window was never offered (the CalendarPicker stops at min_date and max_date).
+  if (!DATE_PATTERN.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || date < minDate || date > maxDate) {
     return buildDateScreen(session, service, staffId, session.texts.errorChooseOption);
   }
   const times = await findTimesOfDay(session, service, staffId, date);

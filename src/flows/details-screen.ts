@@ -10,6 +10,7 @@ import { formatFlowDuration, formatFlowPrice, shortenText } from './flow-format'
 import { isUuid } from './flow-repository';
 import {
   findCatalogService,
+  isWithinBookingWindow,
   readString,
   resolveFlowService,
   resolveFlowStaff,
@@ -101,6 +102,8 @@ export async function handleSubmitDetails(session: FlowSession, data: Record<str
   const staffId = resolveFlowStaff(service, data.staff_id, { isAnyAllowed: false });
   const slotStart = readString(data, 'slot_start');
   if (Number.isNaN(Date.parse(slotStart))) throw new FlowRequestError('The Flow request lacks the chosen slot (slot_start).');
+  // TIME only offers times inside the booking window: any other slot_start was forged.
+  if (!isWithinBookingWindow(session, new Date(slotStart))) throw new FlowRequestError('The Flow request names a slot_start outside the booking window.');
   const holdId = isUuid(data.hold_id) ? data.hold_id : '';
   const name = [...readString(data, 'name').trim()].slice(0, NAME_MAX).join('');
   const note = [...readString(data, 'note').trim()].slice(0, NOTE_MAX).join('');

@@ -76,6 +76,18 @@ export function resolveFlowStaff(service: ScheduledService, staffId: unknown, op
   throw new FlowRequestError('The Flow request names a staff member who does not perform this service.');
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * True for an instant inside the booking window (now to now + maxAdvanceDays, a day's slack on
+ * each side for the handlers' own checks): a time or slot the client sends outside it was never offered.
+ */
+export function isWithinBookingWindow(session: FlowSession, instant: Date): boolean {
+  const time = instant.getTime();
+  const now = session.now.getTime();
+  return Number.isFinite(time) && time >= now - DAY_MS && time <= now + (session.business.maxAdvanceDays + 1) * DAY_MS;
+}
+
 /** Reads a string field of the request data ('' when absent or not a string). */
 export function readString(data: Record<string, unknown>, field: string): string {
   const value = data[field];

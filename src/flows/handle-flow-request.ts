@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { BookingService } from '../booking';
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
+import { findUnsafeInput } from '../platform/input-safety';
 import type { Logger } from '../platform/logger';
 import type { SqlTarget } from '../platform/sql';
 import type { BusyChangeListener } from './busy-change-listener';
@@ -56,19 +57,27 @@ export type FlowRequest = z.infer<typeof flowRequestSchema>;
 
 type ScreenHandler = (session: FlowSession, data: Record<string, unknown>) => Promise<FlowScreenAnswer>;
 
-/** data_exchange handlers by the Footer's `screen_action` (booking.flow.json). */
-const SCREEN_ACTIONS: Readonly<Record<string, ScreenHandler>> = {
-  choose_service: handleChooseService,
-  choose_staff: handleChooseStaff,
-  choose_date: handleChooseDate,
-  choose_time: handleChooseTime,
-  submit_details: handleSubmitDetails,
-};
+/**
+ * data_exchange handlers by the Footer's `screen_action` (booking.flow.json). A Map: the client
+ * names the key, and a plain object would answer "constructor" or "toString" from its prototype.
+ */
+const SCREEN_ACTIONS: ReadonlyMap<string, ScreenHandler> = new Map(
+  Object.entries({
+    choose_service: handleChooseService,
+    choose_staff: handleChooseStaff,
+    choose_date: handleChooseDate,
+    choose_time: handleChooseTime,
+    submit_details: handleSubmitDetails,
+  }),
+);
 
 const CHANGEABLE_STATUSES = new Set(['pending', 'confirmed']);
 
 /** Handles one decrypted request. Never throws for anything a client can send. */
 export async function handleFlowRequest(deps: FlowEndpointDeps, payload: unknown): Promise<FlowEndpointResult> {
+  // The platform's one rule for text (no NUL, no unpaired surrogate, bounded depth), before anything reads the request.
+  const unsafe = findUnsafeInput(payload);
+  if (unsafe) return { kind: 'plain', status: 400, code: 'invalid_flow_request', message: `The decrypted Flows request is not usable: ${unsafe.message}.` };
   const parsed = flowRequestSchema.safeParse(payload);
   if (!parsed.success) {
     return { kind: 'plain', status: 400, code: 'invalid_flow_request', message: 'The decrypted Flows request is not a ping, INIT, BACK or data_exchange request.' };
@@ -78,7 +87,10 @@ export async function handleFlowRequest(deps: FlowEndpointDeps, payload: unknown
   const data = request.data ?? {};
   if (data.error !== undefined) {
     // The client could not use an earlier answer; Meta only wants an acknowledgement, we want the log line.
-    deps.logger.warn({ screen: request.screen, action: request.action, flowError: String(data.error).slice(0, 100), flowErrorMessage: String(data.error_message ?? '').slice(0, 300) }, 'WhatsApp Flow client reported an error');
+    deps.logger.warn(
+      { screen: request.screen?.slice(0, 100), action: request.action, flowError: describeClientValue(data.error, 100), flowErrorMessage: describeClientValue(data.error_message ?? '', 300) },
+      'WhatsApp Flow client reported an error',
+    );
     return encrypted({ data: { acknowledged: true } });
   }
   const now = deps.clock.now();
@@ -127,7 +139,7 @@ async function answerStep(
   const session = opened.session;
   try {
     if (request.action === 'INIT' || request.action === 'BACK') return encrypted(await buildEntryScreen(session));
-    const screenAction = typeof data.screen_action === 'string' ? SCREEN_ACTIONS[data.screen_action] : undefined;
+    const screenAction = typeof data.screen_action === 'string' ? SCREEN_ACTIONS.get(data.screen_action) : undefined;
     if (!screenAction) {
       return { kind: 'plain', status: 400, code: 'unknown_screen_action', message: `Unknown screen_action ${JSON.stringify(data.screen_action)}; see flows/README.md.` };
     }
@@ -170,6 +182,13 @@ async function openSession(
     ok: true,
     session: { db: deps.prisma, bookings: deps.bookings, availability: deps.availability, catalog, now, token, business, customer, locale, texts: FLOW_TEXTS[locale], booking, usedCheck },
   };
+}
+
+// Never String() a client's object: its toString may be anything (or throw).
+function describeClientValue(value: unknown, maxLength: number): string {
+  if (typeof value === 'string') return value.slice(0, maxLength);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return value === null ? 'null' : `(${Array.isArray(value) ? 'array' : typeof value})`;
 }
 
 function encrypted(response: unknown): FlowEndpointResult {

@@ -12,7 +12,7 @@ import { buildDetailsScreen } from './details-screen';
 import { formatFlowDay, formatFlowZone } from './flow-format';
 import type { ScheduledService } from './flow-availability';
 import { findHoldId } from './flow-repository';
-import { resolveFlowService, resolveFlowStaff, toStaffFilter, toVisitSpan, type FlowScreenAnswer, type FlowSession } from './flow-session';
+import { isWithinBookingWindow, resolveFlowService, resolveFlowStaff, toStaffFilter, toVisitSpan, type FlowScreenAnswer, type FlowSession } from './flow-session';
 import { fillText } from './flow-texts';
 
 // Dropdown: 1–200 options (WHATSAPP.md §3.7).
@@ -57,7 +57,7 @@ export async function handleChooseTime(session: FlowSession, data: Record<string
   const service = resolveFlowService(session, data.service_id);
   const staffId = resolveFlowStaff(service, data.staff_id, { isAnyAllowed: true });
   const start = typeof data.time === 'string' ? new Date(data.time) : new Date(Number.NaN);
-  if (Number.isNaN(start.getTime())) return buildDateScreen(session, service, staffId, session.texts.errorChooseOption);
+  if (!isWithinBookingWindow(session, start)) return buildDateScreen(session, service, staffId, session.texts.errorChooseOption);
   const { business, customer } = session;
   let isHeld = false;
   let heldStaffId = '';

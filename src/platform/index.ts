@@ -21,3 +21,4 @@ export {
   type SafeFetchInit,
   type AddressClass,
 } from './safe-fetch';
+export { findUnsafeInput, sanitizeInput, createSanitizeReport, findTextProblem, isPlausibleInstant, MAX_INPUT_DEPTH, PLAUSIBLE_INSTANTS, type UnsafeInput, type SanitizeReport } from './input-safety';

@@ -46,7 +46,8 @@ export interface InboundMessageEvent {
 
 /** One delivery error reported for a message we sent (or for the webhook itself). */
 export interface InboundError {
-  code: number;
+  /** Absent when Meta's code is not a 32-bit integer. */
+  code?: number;
   title?: string;
   message?: string;
   details?: string;
@@ -82,5 +83,15 @@ export type ParseWebhookResult =
       ignored: number;
       /** Value-level errors (account/app problems, no message attached); worth logging. */
       systemErrors: WebhookSystemError[];
+      /** Unusable input that was repaired or skipped (no personal data: log these). */
+      problems: WebhookInputProblem[];
     }
   | { ok: false; reason: string };
+
+/** A part of a webhook that could not be stored as sent: repaired (stored sanitised) or skipped alone. */
+export interface WebhookInputProblem {
+  part: 'webhook' | 'message' | 'status' | 'error';
+  action: 'repaired' | 'skipped';
+  /** What was wrong, without the content. */
+  reason: string;
+}

@@ -5,7 +5,13 @@
  */
 import { poolOf, type PrismaClient } from '../platform/database';
 import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
+import { isPlausibleInstant } from '../platform/input-safety';
 import type { InboundMessageEvent, InboundStatusEvent } from './inbound-event';
+
+/** The message's own time when PostgreSQL and every formatter can take it, else the receive time. */
+export function storableSentAt(event: InboundMessageEvent, receivedAt: Date): Date {
+  return isPlausibleInstant(event.timestamp) ? event.timestamp : receivedAt;
+}
 
 /** The job that runs the conversation step for a sender's pending inbox messages. */
 export const PROCESS_INBOX_TASK = 'process_inbox';
@@ -67,7 +73,7 @@ async function storeOne(db: SqlTarget, businessId: string, event: InboundMessage
     event.messageId,
     event.message.type,
     JSON.stringify(event.message),
-    event.timestamp,
+    storableSentAt(event, receivedAt),
     PROCESS_INBOX_TASK,
   ]);
   return rows[0]?.stored ?? 0;

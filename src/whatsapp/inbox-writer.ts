@@ -4,12 +4,14 @@
  * Under load every webhook paid a round trip, a commit and its WAL flush of its own, which bounded
  * the intake; now a burst of webhooks costs one of each. Alone, a webhook is written at once
  * (no waiting for company), by the single-webhook statement of inbox-repository.ts.
- * A batch that fails is written again webhook by webhook, so one bad webhook fails only itself.
+ * A batch that fails is written again webhook by webhook, so one bad webhook fails only itself;
+ * a webhook whose rows cannot even be built goes that way alone, and nothing a webhook holds can
+ * leave the others of its batch unanswered.
  */
 import { poolOf, type PrismaClient } from '../platform/database';
 import { querySql, type SqlStatement } from '../platform/sql';
 import type { InboundMessageEvent } from './inbound-event';
-import { PROCESS_INBOX_TASK, storeInboundMessages } from './inbox-repository';
+import { PROCESS_INBOX_TASK, storableSentAt, storeInboundMessages } from './inbox-repository';
 
 /** Stores a webhook's messages with their jobs; resolves with how many were new, after the commit. */
 export interface InboxWriter {
@@ -38,20 +40,28 @@ export function createInboxWriter(prisma: PrismaClient): InboxWriter {
 
   async function writeTogether(batch: Waiting[]): Promise<void> {
     const storeAlone = (item: Waiting) => storeInboundMessages(prisma, item.params).then(item.resolve, item.reject);
-    if (batch.length === 1) return storeAlone(batch[0]!);
+    // A lone webhook of several messages takes the batch statement too: one statement, however many messages.
+    if (batch.length === 1 && batch[0]!.params.events.length === 1) return storeAlone(batch[0]!);
     // A message id sent twice in one batch (a redelivery racing the original) counts for its first webhook.
     const owner = new Map<string, Waiting>();
-    const rows: unknown[] = [];
+    // Each row is encoded apart (as JSON text), so a row JSON cannot encode is its own webhook's failure.
+    const rows: string[] = [];
+    const together: Waiting[] = [];
+    const alone: Waiting[] = [];
     for (const item of batch) {
-      for (const event of item.params.events) {
-        if (owner.has(event.messageId)) continue;
-        owner.set(event.messageId, item);
-        rows.push(toInputRow(item.params, event, rows.length));
+      try {
+        const own = toInputRows(item, owner, rows.length);
+        for (const [messageId] of own) owner.set(messageId, item);
+        rows.push(...own.values());
+        together.push(item);
+      } catch {
+        // Rows this webhook cannot build fail on its own path, never the batch's.
+        alone.push(item);
       }
     }
     let stored: Array<{ wa_message_id: string }>;
     try {
-      stored = await querySql<{ wa_message_id: string }>(poolOf(prisma), STORE_INBOUND_BATCH_SQL, [JSON.stringify(rows), PROCESS_INBOX_TASK]);
+      stored = await querySql<{ wa_message_id: string }>(poolOf(prisma), STORE_INBOUND_BATCH_SQL, [`[${rows.join(',')}]`, PROCESS_INBOX_TASK]);
     } catch {
       await Promise.all(batch.map(storeAlone));
       return;
@@ -61,13 +71,18 @@ export function createInboxWriter(prisma: PrismaClient): InboxWriter {
       const item = owner.get(row.wa_message_id);
       if (item) counts.set(item, (counts.get(item) ?? 0) + 1);
     }
-    for (const item of batch) item.resolve(counts.get(item) ?? 0);
+    for (const item of together) item.resolve(counts.get(item) ?? 0);
+    await Promise.all(alone.map(storeAlone));
   }
 
   async function drain(): Promise<void> {
     isWriting = true;
     try {
-      while (waiting.length > 0) await writeTogether(waiting.splice(0, MAX_WEBHOOKS_PER_WRITE));
+      while (waiting.length > 0) {
+        const batch = waiting.splice(0, MAX_WEBHOOKS_PER_WRITE);
+        // Every webhook of a batch gets an answer, whatever happened (settling a settled promise is a no-op).
+        await writeTogether(batch).catch((error: unknown) => batch.forEach((item) => item.reject(error)));
+      }
     } finally {
       isWriting = false;
     }
@@ -84,6 +99,16 @@ export function createInboxWriter(prisma: PrismaClient): InboxWriter {
   };
 }
 
+/** One webhook's rows as JSON text by message id, leaving out ids an earlier webhook of the batch owns; positions continue from `start`. */
+function toInputRows(item: Waiting, owner: ReadonlyMap<string, Waiting>, start: number): Map<string, string> {
+  const own = new Map<string, string>();
+  for (const event of item.params.events) {
+    if (owner.has(event.messageId) || own.has(event.messageId)) continue;
+    own.set(event.messageId, JSON.stringify(toInputRow(item.params, event, start + own.size)));
+  }
+  return own;
+}
+
 // `position` is arrival order: the newest webhook's profile name wins, as when written one by one.
 function toInputRow(params: StoreParams, event: InboundMessageEvent, position: number): Record<string, unknown> {
   return {
@@ -96,7 +121,7 @@ function toInputRow(params: StoreParams, event: InboundMessageEvent, position: n
     wa_message_id: event.messageId,
     type: event.message.type,
     message: event.message,
-    sent_at: event.timestamp.toISOString(),
+    sent_at: storableSentAt(event, params.receivedAt).toISOString(),
   };
 }
 

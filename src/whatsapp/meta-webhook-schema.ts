@@ -41,8 +41,8 @@ export const metaErrorSchema = z.object({
   details: z.string().optional(),
 });
 
-/** Unix seconds; Meta sends strings, be tolerant of numbers. */
-const timestampSchema = z.union([z.string(), z.number()]).optional();
+/** Unix seconds; Meta sends strings, be tolerant of numbers. Anything else (or ±Infinity) falls back to the receive time. */
+const timestampSchema = z.unknown().optional();
 
 /** Fields common to every inbound message. `from` is absent for some username users (2026). */
 export const messageBaseSchema = z.object({

@@ -8,8 +8,14 @@ import { omitUndefined as compact, parseOrUndefined as parse } from './parse-hel
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 
-/** Converts `raw` (one `value.messages[]` item) given its `type`; `errorCode` comes from the message's own errors[]. */
-export function toInboundMessage(raw: Record<string, unknown>, type: string | undefined, errorCode?: number): InboundMessage {
+/** Makes a decoded response_json storable (the webhook's input rule, applied to the JSON inside the JSON). */
+export type SanitizeJson = (value: unknown) => unknown;
+
+/**
+ * Converts `raw` (one `value.messages[]` item) given its `type`; `errorCode` comes from the message's
+ * own errors[]; `sanitizeJson` cleans a Flow's decoded response_json.
+ */
+export function toInboundMessage(raw: Record<string, unknown>, type: string | undefined, errorCode?: number, sanitizeJson: SanitizeJson = (value) => value): InboundMessage {
   const unsupported = (originalType = type ?? 'missing'): InboundMessage =>
     errorCode === undefined ? { type: 'unsupported', originalType } : { type: 'unsupported', originalType, errorCode };
   switch (type) {
@@ -18,7 +24,7 @@ export function toInboundMessage(raw: Record<string, unknown>, type: string | un
       return text ? { type: 'text', text: text.body } : unsupported();
     }
     case 'interactive':
-      return toInteractiveMessage(raw.interactive) ?? unsupported();
+      return toInteractiveMessage(raw.interactive, sanitizeJson) ?? unsupported();
     case 'button': {
       const button = parse(payloadSchemas.templateButton, raw.button);
       if (!button) return unsupported();
@@ -50,7 +56,7 @@ export function toInboundMessage(raw: Record<string, unknown>, type: string | un
   }
 }
 
-function toInteractiveMessage(value: unknown): InboundMessage | undefined {
+function toInteractiveMessage(value: unknown, sanitizeJson: SanitizeJson): InboundMessage | undefined {
   const interactive = parse(payloadSchemas.interactive, value);
   if (!interactive) return undefined;
   const record = value as Record<string, unknown>;
@@ -68,7 +74,7 @@ function toInteractiveMessage(value: unknown): InboundMessage | undefined {
       if (!reply) return undefined;
       // nfm_reply also carries address messages (name "address_message"); only "flow" is a Flow completion.
       if (reply.name !== undefined && reply.name !== 'flow') return { type: 'unsupported', originalType: reply.name };
-      const response = parseResponseJson(reply.response_json);
+      const response = parseResponseJson(reply.response_json, sanitizeJson);
       const flowToken = typeof response.flow_token === 'string' ? response.flow_token : undefined;
       return compact<InboundMessage>({ type: 'flow_reply', flowToken, response, body: reply.body });
     }
@@ -86,9 +92,9 @@ function toMediaMessage(type: (typeof MEDIA_TYPES)[number], value: unknown): Inb
 }
 
 /** response_json is a JSON string; a broken one must not lose the completion itself. */
-function parseResponseJson(text: string): Record<string, unknown> {
+function parseResponseJson(text: string, sanitizeJson: SanitizeJson): Record<string, unknown> {
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = sanitizeJson(JSON.parse(text));
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   } catch {
     return {};

@@ -408,7 +408,7 @@ describe('parseWebhookPayload edge cases', () => {
   });
 
   it('accepts an envelope with no entries', () => {
-    expect(parseWebhookPayload({ object: 'whatsapp_business_account', entry: [] })).toStrictEqual({ ok: true, events: [], ignored: 0, systemErrors: [] });
+    expect(parseWebhookPayload({ object: 'whatsapp_business_account', entry: [] })).toStrictEqual({ ok: true, events: [], ignored: 0, systemErrors: [], problems: [] });
   });
 
   it.each([

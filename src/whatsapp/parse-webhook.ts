@@ -1,14 +1,18 @@
 /**
  * Turns a Meta webhook body into our InboundEvent list. Never throws: Meta retries anything
- * that is not acknowledged, so one odd item must not block the others.
+ * that is not acknowledged, so one odd item must not block the others. Whatever it returns can be
+ * stored: the body first passes the platform's input rule (sanitizeInput: no NUL, no unpaired
+ * surrogates, bounded depth), and every field that lands in a column fits it (README, Reliability).
  */
 import type { z } from 'zod';
+import { createSanitizeReport, isPlausibleInstant, sanitizeInput, type SanitizeReport } from '../platform/input-safety';
 import type {
   InboundError,
   InboundEvent,
   InboundMessageEvent,
   InboundStatusEvent,
   ParseWebhookResult,
+  WebhookInputProblem,
   WebhookSystemError,
 } from './inbound-event';
 import {
@@ -31,17 +35,25 @@ export interface ParseWebhookOptions {
 }
 
 type Contact = z.output<typeof contactSchema>;
-type Context = { phoneNumberId: string; contacts: Contact[]; fallbackTime: Date };
+type Context = { phoneNumberId: string; contacts: Contact[]; fallbackTime: Date; problems: WebhookInputProblem[]; report: SanitizeReport };
+
+/** Column sizes of what a message stores (prisma/schema.prisma): a longer id cannot be a key, so its message is skipped. */
+export const INBOUND_COLUMN_LIMITS = { messageId: 200, senderKey: 128, profileName: 200 } as const;
+
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
 
 /**
  * Parses a webhook body (already JSON-decoded). `ok: false` only when the body is not a
  * WhatsApp Business webhook envelope; skipped parts are counted in `ignored`.
  */
-export function parseWebhookPayload(body: unknown, options: ParseWebhookOptions = {}): ParseWebhookResult {
+export function parseWebhookPayload(rawBody: unknown, options: ParseWebhookOptions = {}): ParseWebhookResult {
+  const report = createSanitizeReport();
+  const body = sanitizeInput(rawBody, report);
   const envelope = envelopeSchema.safeParse(body);
   if (!envelope.success) return { ok: false, reason: describeBadEnvelope(body) };
   const events: InboundEvent[] = [];
   const systemErrors: WebhookSystemError[] = [];
+  const problems: WebhookInputProblem[] = [];
   let ignored = 0;
   const fallbackTime = options.receivedAt ?? new Date(0);
   for (const rawEntry of envelope.data.entry) {
@@ -62,6 +74,8 @@ export function parseWebhookPayload(body: unknown, options: ParseWebhookOptions 
         phoneNumberId: value.metadata.phone_number_id,
         contacts: (value.contacts ?? []).flatMap((c) => parseOrUndefined(contactSchema, c) ?? []),
         fallbackTime,
+        problems,
+        report,
       };
       for (const raw of value.messages ?? []) {
         const event = toMessageEvent(raw, context);
@@ -73,10 +87,12 @@ export function parseWebhookPayload(body: unknown, options: ParseWebhookOptions 
         if (event) events.push(event);
         else ignored += 1;
       }
-      for (const error of toInboundErrors(value.errors)) systemErrors.push({ ...error, phoneNumberId: context.phoneNumberId });
+      for (const error of toInboundErrors(value.errors, context)) systemErrors.push({ ...error, phoneNumberId: context.phoneNumberId });
     }
   }
-  return { ok: true, events, ignored, systemErrors };
+  if (report.repairedStrings > 0) problems.unshift({ part: 'webhook', action: 'repaired', reason: `${report.repairedStrings} string(s) lost NUL characters or unpaired surrogates` });
+  if (report.droppedTooDeep > 0) problems.unshift({ part: 'webhook', action: 'repaired', reason: `${report.droppedTooDeep} value(s) nested too deep were replaced by null` });
+  return { ok: true, events, ignored, systemErrors, problems };
 }
 
 function toMessageEvent(raw: unknown, context: Context): InboundMessageEvent | undefined {
@@ -91,7 +107,11 @@ function toMessageEvent(raw: unknown, context: Context): InboundMessageEvent | u
   // 2026 usernames: `from` may be missing; the BSUID is then the only stable sender key.
   const senderKey = waId ?? userId;
   if (!senderKey) return undefined;
-  const errorCode = toInboundErrors(base.errors)[0]?.code;
+  // Truncating a key could merge two messages or two customers: such a message is skipped alone.
+  if (base.id.length > INBOUND_COLUMN_LIMITS.messageId) return skip(context, 'message id longer than 200 characters');
+  if (senderKey.length > INBOUND_COLUMN_LIMITS.senderKey) return skip(context, 'sender id (from / user_id) longer than 128 characters');
+  const errorCode = toInboundErrors(base.errors, context)[0]?.code;
+  const profileName = contact?.profile?.name;
   return omitUndefined({
     kind: 'message' as const,
     phoneNumberId: context.phoneNumberId,
@@ -99,11 +119,17 @@ function toMessageEvent(raw: unknown, context: Context): InboundMessageEvent | u
     senderKey,
     waId,
     userId,
-    profileName: contact?.profile?.name,
-    timestamp: toDate(base.timestamp) ?? context.fallbackTime,
+    // Cut by code points, so a cut never splits an emoji's surrogate pair.
+    profileName: profileName === undefined ? undefined : [...profileName].slice(0, INBOUND_COLUMN_LIMITS.profileName).join(''),
+    timestamp: toEventTime(base.timestamp, context, 'message'),
     contextMessageId: base.context?.id,
-    message: toInboundMessage(raw as Record<string, unknown>, base.type, errorCode),
+    message: toInboundMessage(raw as Record<string, unknown>, base.type, errorCode, (value) => sanitizeInput(value, context.report)),
   });
+}
+
+function skip(context: Context, reason: string): undefined {
+  context.problems.push({ part: 'message', action: 'skipped', reason });
+  return undefined;
 }
 
 function toStatusEvent(raw: unknown, context: Context): InboundStatusEvent | undefined {
@@ -116,23 +142,33 @@ function toStatusEvent(raw: unknown, context: Context): InboundStatusEvent | und
     messageId: status.id,
     recipientKey: status.recipient_id ?? status.recipient_user_id ?? '',
     status: status.status,
-    timestamp: toDate(status.timestamp) ?? context.fallbackTime,
-    errors: toInboundErrors(status.errors),
+    timestamp: toEventTime(status.timestamp, context, 'status'),
+    errors: toInboundErrors(status.errors, context),
   };
 }
 
-function toInboundErrors(raw: unknown[] | undefined): InboundError[] {
+function toInboundErrors(raw: unknown[] | undefined, context: Context): InboundError[] {
   return (raw ?? []).flatMap((item) => {
     const error = parseOrUndefined(metaErrorSchema, item);
     if (!error) return [];
-    return [omitUndefined({ code: error.code, title: error.title, message: error.message, details: error.error_data?.details ?? error.details })];
+    // Stored as a 32-bit integer (outbox error_code): a code like 1.5 or 1e308 is kept out, the error itself kept.
+    const isStorable = Number.isInteger(error.code) && error.code >= INT32.min && error.code <= INT32.max;
+    if (!isStorable) context.problems.push({ part: 'error', action: 'repaired', reason: 'error code is not a 32-bit integer; dropped' });
+    return [omitUndefined({ code: isStorable ? error.code : undefined, title: error.title, message: error.message, details: error.error_data?.details ?? error.details })];
   });
 }
 
-/** Meta timestamps are unix seconds, usually as strings. */
-function toDate(value: string | number | undefined): Date | undefined {
+/**
+ * Meta timestamps are unix seconds, usually as strings. Missing or placeholder → the receive time;
+ * a number outside 1900–2199 (1e15, a negative year) → the receive time too, with a note.
+ */
+function toEventTime(value: unknown, context: Context, part: 'message' | 'status'): Date {
   const seconds = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  return typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined;
+  if (typeof seconds !== 'number') return context.fallbackTime;
+  const date = new Date(seconds * 1000);
+  if (isPlausibleInstant(date)) return date;
+  context.problems.push({ part, action: 'repaired', reason: 'timestamp is not a date between 1900 and 2199; the receive time is stored instead' });
+  return context.fallbackTime;
 }
 
 function describeBadEnvelope(body: unknown): string {

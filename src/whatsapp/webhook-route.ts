@@ -68,6 +68,8 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
       return;
     }
     for (const systemError of parsed.systemErrors) log.warn({ code: systemError.code, title: systemError.title }, 'webhook reported an error');
+    // Answered 200 all the same: Meta would redeliver a refused webhook for days, and the rest of it is good.
+    for (const problem of parsed.problems) log.warn({ part: problem.part, action: problem.action, reason: problem.reason }, 'webhook input repaired or skipped');
 
     const byNumber = new Map<string, { messages: InboundMessageEvent[]; statuses: InboundStatusEvent[] }>();
     for (const event of parsed.events) {

@@ -83,4 +83,34 @@ describe('inbox writer (group commit)', () => {
     expect(counts).toEqual([1, 1, 0]);
     expect(await db.prisma.inboxMessage.count({ where: { waMessageId: 'wamid.twice.same' } })).toBe(1);
   });
+
+  it('a webhook whose message time cannot be stored never holds up the 30 stored with it: all answered, the bad one at its receive time', async () => {
+    const writer = createInboxWriter(db.prisma);
+    const receivedAt = new Date('2026-12-01T10:00:00Z');
+    const webhooks = Array.from({ length: 31 }, (_, i) => webhook(`3469920${String(i).padStart(4, '0')}`, [`wamid.isolated.${i}`]));
+    // What a parser bug or a future field could hand over: an Invalid Date, and a year PostgreSQL refuses.
+    webhooks[10]![0]!.timestamp = new Date(Number.NaN);
+    webhooks[20]![0]!.timestamp = new Date(-8.6e15);
+    const counts = await Promise.all(webhooks.map((events) => writer.store({ businessId, events, receivedAt })));
+    expect(counts).toEqual(webhooks.map(() => 1));
+    const rows = await db.prisma.inboxMessage.findMany({ where: { waMessageId: { in: ['wamid.isolated.10', 'wamid.isolated.20', 'wamid.isolated.11'] } }, orderBy: { waMessageId: 'asc' } });
+    expect(rows.map((row) => [row.waMessageId, row.sentAt.toISOString()])).toEqual([
+      ['wamid.isolated.10', receivedAt.toISOString()],
+      ['wamid.isolated.11', '2026-11-18T11:06:40.000Z'],
+      ['wamid.isolated.20', receivedAt.toISOString()],
+    ]);
+  });
+
+  it('a webhook whose row cannot even be built fails alone; the others of its batch are stored and answered', async () => {
+    const writer = createInboxWriter(db.prisma);
+    const receivedAt = new Date();
+    const webhooks = Array.from({ length: 5 }, (_, i) => webhook(`3469930${String(i).padStart(4, '0')}`, [`wamid.unbuildable.${i}`]));
+    // A cycle JSON cannot encode stands for any row the batch statement cannot take.
+    const cyclic: Record<string, unknown> = { type: 'text', text: 'loop' };
+    cyclic.self = cyclic;
+    webhooks[3]![0]!.message = cyclic as unknown as InboundMessageEvent['message'];
+    const results = await Promise.allSettled(webhooks.map((events) => writer.store({ businessId, events, receivedAt })));
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await db.prisma.inboxMessage.count({ where: { waMessageId: { startsWith: 'wamid.unbuildable.' } } })).toBe(4);
+  });
 });

@@ -6,7 +6,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { checkDatabase, type AppConfig, type Clock, type Logger, type PrismaClient } from './platform';
 import { sendError, toHttpError } from './platform/http-errors';
 import { createWebhookRouter } from './whatsapp';
-import { createSandboxRouter } from './admin';
+import { createConsoleRouter, createCustomerNoticeListener, createSandboxRouter } from './admin';
 import { createApiRouter } from './api';
 import { createFlowsRouter } from './flows';
 import { createBookingService } from './booking';
@@ -38,6 +38,15 @@ export function createApp(deps: AppDeps): Express {
     if (database.ok) res.json({ status: 'ok', database: 'ok' });
     else res.status(503).json({ status: 'error', database: 'unavailable', reason: database.reason });
   });
+
+  // The staff console (/admin, and / redirects there). Its booking core also messages the customer
+  // when a console user books, moves or cancels (inside the same transaction).
+  const consoleBookings = createBookingService({
+    prisma: deps.prisma,
+    clock: deps.clock,
+    listeners: [...createBookingListeners({ clock: deps.clock }), createCustomerNoticeListener({ clock: deps.clock })],
+  });
+  app.use(createConsoleRouter({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: consoleBookings }));
 
   app.use(
     createWebhookRouter({

@@ -16,22 +16,32 @@ export interface CliOutput {
   err(line: string): void;
 }
 
+/** Runs a `user <verb>` command (the console's users; given by cli-main.ts, so the API does not import the console). */
+export type UserCommandRunner = (
+  verb: string | undefined,
+  flags: Record<string, string>,
+  helpers: CliOutput & { withDatabase<T>(run: (prisma: PrismaClient) => Promise<T>): Promise<T>; resolveBusinessId(prisma: PrismaClient, business: string): Promise<string> },
+) => Promise<number>;
+
 /** Options of one CLI run. */
 export interface CliDeps {
   config: AppConfig;
   logger: Logger;
   output: CliOutput;
+  runUserCommand?: UserCommandRunner;
 }
 
 const USAGE = `Usage:
   npm run cli -- business create --name <name> --timezone <IANA zone> [--currency EUR] [--locale en]
-  npm run cli -- api-key create --business <id|default> --role <${API_KEY_ROLES.join('|')}> [--name <label>]`;
+  npm run cli -- api-key create --business <id|default> --role <${API_KEY_ROLES.join('|')}> [--name <label>]
+  npm run cli -- user create --business <id|default> --email <email> --role <${API_KEY_ROLES.join('|')}> [--locale en|es|pt]
+  npm run cli -- user reset-password --email <email>`;
 
 const EMBEDDED_DATABASE = 'tapbook';
 const PROBE_TIMEOUT_MS = 1500;
 
 /** A usage mistake: printed with the usage text, exit code 2. */
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /** Parses `--flag value` pairs after the command words. */
 export function parseFlags(args: string[]): Record<string, string> {
@@ -53,6 +63,17 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   const [noun, verb, ...rest] = argv;
   try {
     const command = `${noun ?? ''} ${verb ?? ''}`;
+    if (noun === 'user' && deps.runUserCommand) {
+      const flags = parseFlags(rest);
+      return await deps.runUserCommand(verb, flags, {
+        ...deps.output,
+        withDatabase: (run) => withDatabase(deps, run),
+        resolveBusinessId: (prisma, business) => {
+          if (business !== 'default' && !isUuid(business)) throw new UsageError('--business must be a business id or "default".');
+          return resolveBusinessId(prisma, business, deps.config);
+        },
+      });
+    }
     if (command !== 'business create' && command !== 'api-key create') throw new UsageError(noun ? `Unknown command "${command.trim()}".` : 'No command given.');
     const flags = parseFlags(rest);
     const input = command === 'business create' ? checkBusinessFlags(flags) : checkKeyFlags(flags);

@@ -115,7 +115,7 @@ export function createBookingRoutes(deps: BookingRouteDeps): Router {
   });
 
   const writes = Router();
-  writes.use(requireCsrfToken(), requireAction('manage_bookings'));
+  writes.use('/admin/bookings', requireCsrfToken(), requireAction('manage_bookings'));
 
   const lifecycle = (path: string, event: 'CONFIRM' | 'COMPLETE' | 'MARK_NO_SHOW', key: ConsoleTextKey) =>
     writes.post(`/admin/bookings/:uid/${path}`, (req, res) =>

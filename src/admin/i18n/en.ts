@@ -38,6 +38,7 @@ export const en = {
   'source.flow': 'WhatsApp Flow',
   'source.api': 'API',
   'source.admin': 'Console',
+  'panel.label': 'Details',
   'booking.title': 'Booking',
   'booking.customer': 'Customer',
   'booking.phone': 'Phone',

@@ -41,6 +41,7 @@ export const es: Record<ConsoleTextKey, string> = {
   'source.flow': 'Flow de WhatsApp',
   'source.api': 'API',
   'source.admin': 'Consola',
+  'panel.label': 'Detalles',
   'booking.title': 'Cita',
   'booking.customer': 'Cliente',
   'booking.phone': 'Teléfono',

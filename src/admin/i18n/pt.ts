@@ -41,6 +41,7 @@ export const pt: Record<ConsoleTextKey, string> = {
   'source.flow': 'Flow WhatsApp',
   'source.api': 'API',
   'source.admin': 'Consola',
+  'panel.label': 'Detalhes',
   'booking.title': 'Marcação',
   'booking.customer': 'Cliente',
   'booking.phone': 'Telefone',

@@ -120,10 +120,10 @@ export function renderCalendarPage(props: { user: ConsoleUser; t: Translate; gri
         </span>
       </p>
       <div class="workspace">
-        <div hx-get={`/admin/calendar/grid?view=${view}&date=${props.date}`} hx-trigger="booking-changed from:body" hx-select="#calendar-grid" hx-swap="innerHTML">
+        <div hx-get={`/admin/calendar/grid?view=${view}&date=${props.date}`} hx-trigger="booking-changed from:body" hx-select="#calendar-grid" hx-swap="innerHTML" hx-disinherit="*">
           <CalendarGridView grid={grid} t={t} locale={user.locale} />
         </div>
-        <aside id="panel" class="panel" aria-live="polite">
+        <aside id="panel" class="panel" aria-label={t('panel.label')} aria-live="polite">
           {(props.panel ?? '') as 'safe'}
         </aside>
       </div>

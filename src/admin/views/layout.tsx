@@ -6,7 +6,20 @@ import type { Translate } from '../i18n';
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Español', pt: 'Português' };
 
 // htmx must not inject its indicator <style> (the CSP allows no inline style) nor eval anything.
-const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false, historyCacheSize: 0 });
+// Refusals (403, 404, 409 slot taken, 422) carry a panel that says why: swap those too.
+const HTMX_CONFIG = JSON.stringify({
+  includeIndicatorStyles: false,
+  allowEval: false,
+  allowScriptTags: false,
+  historyCacheSize: 0,
+  responseHandling: [
+    { code: '204', swap: false },
+    { code: '[23]..', swap: true },
+    { code: '40[349]', swap: true, error: false },
+    { code: '422', swap: true, error: false },
+    { code: '[45]..', swap: false, error: true },
+  ],
+});
 
 /** The <head> every console page shares. */
 export function Head(props: { title: string }): JSX.Element {

@@ -13,6 +13,7 @@ import { createAuthRoutes } from './http/auth-routes';
 import { createBookingRoutes } from './http/booking-routes';
 import { createCalendarRoutes } from './http/calendar-routes';
 import { consoleUserOf, requireSignedIn } from './http/console-session';
+import { createInboxRoutes } from './http/inbox-routes';
 import { createNewBookingRoutes } from './http/new-booking-routes';
 import { setConsoleSecurityHeaders } from './http/security-headers';
 import { createTranslate } from './i18n';
@@ -39,6 +40,7 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   router.use(createCalendarRoutes(deps));
   router.use(createNewBookingRoutes(deps));
   router.use(createBookingRoutes(deps));
+  router.use(createInboxRoutes(deps));
   router.use('/admin', (_req, res) => {
     const t = createTranslate(consoleUserOf(res).locale);
     res.status(404).type('html').send(renderMessagePage({ t, title: '404', message: t('error.notFound'), status: 404 }));

@@ -87,6 +87,7 @@ export const en = {
   'new.date': 'Date',
   'new.bookAt': 'Book {time}',
   'new.badPhone': 'Enter the phone number with its country code, for example +34 611 222 333.',
+  'inbox.search': 'Search by name or phone',
   'inbox.title': 'Inbox',
   'inbox.waiting': 'Waiting for a person',
   'inbox.others': 'Other conversations',

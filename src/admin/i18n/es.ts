@@ -90,6 +90,7 @@ export const es: Record<ConsoleTextKey, string> = {
   'new.date': 'Fecha',
   'new.bookAt': 'Reservar {time}',
   'new.badPhone': 'Escribe el teléfono con su prefijo, por ejemplo +34 611 222 333.',
+  'inbox.search': 'Buscar por nombre o teléfono',
   'inbox.title': 'Bandeja',
   'inbox.waiting': 'Esperan a una persona',
   'inbox.others': 'Otras conversaciones',

@@ -90,6 +90,7 @@ export const pt: Record<ConsoleTextKey, string> = {
   'new.date': 'Data',
   'new.bookAt': 'Marcar {time}',
   'new.badPhone': 'Escreva o telefone com o indicativo, por exemplo +351 912 345 678.',
+  'inbox.search': 'Procurar por nome ou telefone',
   'inbox.title': 'Caixa de entrada',
   'inbox.waiting': 'À espera de uma pessoa',
   'inbox.others': 'Outras conversas',

@@ -37,14 +37,24 @@ export function Head(props: { title: string }): JSX.Element {
 }
 
 /** A signed-in page: navigation, the user's language and sign-out, then the content. */
-export function Layout(props: { user: ConsoleUser; t: Translate; title: string; current: 'calendar' | 'inbox'; children?: JSX.Element | JSX.Element[] }): string {
+export function Layout(props: {
+  user: ConsoleUser;
+  t: Translate;
+  title: string;
+  current: 'calendar' | 'inbox';
+  /** Shown as "(n) " before the title (conversations waiting); console.js keeps it current. */
+  titleCount?: number;
+  baseTitle?: string;
+  children?: JSX.Element | JSX.Element[];
+}): string {
   const { user, t } = props;
+  const baseTitle = props.baseTitle ?? `${props.title} · ${user.businessName}`;
   return (
     '<!doctype html>' +
     (
       <html lang={user.locale}>
-        <Head title={`${props.title} · ${user.businessName}`} />
-        <body hx-headers={JSON.stringify({ 'X-CSRF-Token': user.csrfToken })}>
+        <Head title={props.titleCount ? `(${props.titleCount}) ${baseTitle}` : baseTitle} />
+        <body hx-headers={JSON.stringify({ 'X-CSRF-Token': user.csrfToken })} data-title={baseTitle}>
           <a class="skip" href="#content">
             {t('nav.skip')}
           </a>

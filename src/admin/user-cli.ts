@@ -23,8 +23,10 @@ export interface UserCliDeps {
 export const USER_USAGE = `  npm run cli -- user create --business <id|default> --email <email> --role <${STAFF_ROLES.join('|')}> [--locale en|es|pt]
   npm run cli -- user reset-password --email <email>`;
 
-/** A usage mistake of a user command (exit code 2). */
-export class UserUsageError extends Error {}
+/** A usage mistake of a user command (the CLI prints the usage and exits with 2 for errors named "UsageError"). */
+export class UserUsageError extends Error {
+  override name = 'UsageError';
+}
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}\.[^\s@]{2,}$/;
 

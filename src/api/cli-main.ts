@@ -1,6 +1,6 @@
 /** `npm run cli -- <command>`: admin commands (create a business, an API key, a console user). */
-import { runCli, UsageError } from './cli';
-import { runUserCli, UserUsageError } from '../admin';
+import { runCli } from './cli';
+import { runUserCli } from '../admin';
 import { createLogger, loadConfig } from '../platform';
 
 async function main(): Promise<void> {
@@ -11,14 +11,7 @@ async function main(): Promise<void> {
     logger,
     output: { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) },
     // Console users live in the console component; the CLI only hands it the database.
-    runUserCommand: async (verb, flags, helpers) => {
-      try {
-        return await runUserCli(verb, flags, helpers);
-      } catch (error) {
-        if (error instanceof UserUsageError) throw new UsageError(error.message);
-        throw error;
-      }
-    },
+    runUserCommand: runUserCli,
   });
   process.exit(code);
 }

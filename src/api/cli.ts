@@ -41,7 +41,7 @@ const EMBEDDED_DATABASE = 'tapbook';
 const PROBE_TIMEOUT_MS = 1500;
 
 /** A usage mistake: printed with the usage text, exit code 2. */
-export class UsageError extends Error {}
+class UsageError extends Error {}
 
 /** Parses `--flag value` pairs after the command words. */
 export function parseFlags(args: string[]): Record<string, string> {
@@ -65,14 +65,20 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     const command = `${noun ?? ''} ${verb ?? ''}`;
     if (noun === 'user' && deps.runUserCommand) {
       const flags = parseFlags(rest);
-      return await deps.runUserCommand(verb, flags, {
-        ...deps.output,
-        withDatabase: (run) => withDatabase(deps, run),
-        resolveBusinessId: (prisma, business) => {
-          if (business !== 'default' && !isUuid(business)) throw new UsageError('--business must be a business id or "default".');
-          return resolveBusinessId(prisma, business, deps.config);
-        },
-      });
+      try {
+        return await deps.runUserCommand(verb, flags, {
+          ...deps.output,
+          withDatabase: (run) => withDatabase(deps, run),
+          resolveBusinessId: (prisma, business) => {
+            if (business !== 'default' && !isUuid(business)) throw new UsageError('--business must be a business id or "default".');
+            return resolveBusinessId(prisma, business, deps.config);
+          },
+        });
+      } catch (error) {
+        // The runner's own usage mistakes (named "UsageError") get the usage text and exit code 2 too.
+        if (error instanceof Error && error.name === 'UsageError' && !(error instanceof UsageError)) throw new UsageError(error.message);
+        throw error;
+      }
     }
     if (command !== 'business create' && command !== 'api-key create') throw new UsageError(noun ? `Unknown command "${command.trim()}".` : 'No command given.');
     const flags = parseFlags(rest);

@@ -135,7 +135,7 @@ export function renderInboxPage(props: { t: Translate; user: ConsoleUser; list: 
           <label for="inbox-search">{t('inbox.search')}</label>
           <input id="inbox-search" name="q" type="search" value={props.search ?? ''} />
           <button type="submit" class="secondary">
-            {t('inbox.search')}
+            {t('inbox.searchButton')}
           </button>
         </form>
       </div>

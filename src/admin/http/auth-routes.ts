@@ -11,11 +11,12 @@ import { renderSignInPage } from '../views/sign-in-page';
 import { clearConsoleCookie, readCookie, sessionCookieName, setConsoleCookie, signInCookieName } from './cookies';
 import { consoleUserOf, requireCsrfToken, requireSignedIn } from './console-session';
 
+// Anything odd (a repeated field, an overlong value) becomes an empty value: the answer is "wrong email or password", never a 500.
 const signInSchema = z.object({
-  email: z.string().trim().max(254).default(''),
-  password: z.string().max(1000).default(''),
-  _form: z.string().max(200).default(''),
-  next: z.string().max(2000).default(''),
+  email: z.string().trim().max(254).catch(''),
+  password: z.string().max(1000).catch(''),
+  _form: z.string().max(200).catch(''),
+  next: z.string().max(2000).catch(''),
 });
 
 const SIGN_IN_FORM_MS = 60 * 60_000;

@@ -1,6 +1,6 @@
 /**
  * The staff console: server-rendered pages under /admin (sign-in, calendar, booking panel,
- * inbox). It calls the domain components directly (booking core, repositories), never the HTTP
+ * inbox, customers). It calls the domain components directly (booking core, repositories), never the HTTP
  * API. Only /admin paths (and the `/` redirect) pass through its middleware.
  */
 import express, { Router } from 'express';
@@ -13,6 +13,7 @@ import { createAuthRoutes } from './http/auth-routes';
 import { createBookingRoutes } from './http/booking-routes';
 import { createCalendarRoutes } from './http/calendar-routes';
 import { consoleUserOf, requireSignedIn } from './http/console-session';
+import { createCustomerRoutes } from './http/customer-routes';
 import { createInboxRoutes } from './http/inbox-routes';
 import { createNewBookingRoutes } from './http/new-booking-routes';
 import { setConsoleSecurityHeaders } from './http/security-headers';
@@ -41,6 +42,7 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   router.use(createNewBookingRoutes(deps));
   router.use(createBookingRoutes(deps));
   router.use(createInboxRoutes(deps));
+  router.use(createCustomerRoutes(deps));
   router.use('/admin', (_req, res) => {
     const t = createTranslate(consoleUserOf(res).locale);
     res.status(404).type('html').send(renderMessagePage({ t, title: '404', message: t('error.notFound'), status: 404 }));

@@ -95,4 +95,32 @@ describe('staff console: inbox', () => {
     expect(await other.page.getByText('Pedro Ruiz').count()).toBe(0);
     await other.context.close();
   });
+
+  it('customers: search by name or phone, a customer’s language, opt-out state, bookings and conversation; other businesses’ customers do not open', async () => {
+    const pedro = await kit.db.prisma.customer.findFirstOrThrow({ where: { waId: '34611000102' } });
+    await kit.db.prisma.customer.update({ where: { id: pedro.id }, data: { isOptedOut: true, optedOutAt: kit.channel.clock.now() } });
+    const { context, page } = await kit.newPage();
+    await kit.signIn(page, kit.users.frontDesk);
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByLabel('Search by name or phone').fill('lucia');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('link', { name: /Lucia Gomez/ }).waitFor();
+    expect(await page.getByRole('link', { name: /Pedro Ruiz/ }).count()).toBe(0);
+    await page.getByLabel('Search by name or phone').fill('611000102');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('link', { name: /Pedro Ruiz.*opted out/ }).click();
+    const detail = page.getByRole('region', { name: 'Pedro Ruiz' });
+    await detail.getByText('Opted out: no reminders or news').waitFor();
+    await detail.getByText('No bookings yet.').waitFor();
+    await detail.getByRole('link', { name: 'Open the conversation' }).click();
+    await page.getByRole('region', { name: 'Conversation with Pedro Ruiz' }).waitFor();
+    expect(await findSeriousAxeViolations(page)).toEqual([]);
+    await context.close();
+
+    const other = await kit.newPage();
+    await kit.signIn(other.page, kit.users.otherAdmin);
+    expect((await other.page.goto(`/admin/customers/${pedro.id}`))!.status()).toBe(404);
+    expect(await other.page.getByText('Pedro Ruiz').count()).toBe(0);
+    await other.context.close();
+  });
 });

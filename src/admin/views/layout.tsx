@@ -41,7 +41,7 @@ export function Layout(props: {
   user: ConsoleUser;
   t: Translate;
   title: string;
-  current: 'calendar' | 'inbox';
+  current: 'calendar' | 'inbox' | 'customers';
   /** Shown as "(n) " before the title (conversations waiting); console.js keeps it current. */
   titleCount?: number;
   baseTitle?: string;
@@ -68,6 +68,9 @@ export function Layout(props: {
               </a>
               <a href="/admin/inbox" aria-current={props.current === 'inbox' ? 'page' : undefined}>
                 {t('nav.inbox')}
+              </a>
+              <a href="/admin/customers" aria-current={props.current === 'customers' ? 'page' : undefined}>
+                {t('nav.customers')}
               </a>
             </nav>
             <form class="inline" method="post" action="/admin/account/language">

@@ -14,6 +14,7 @@ const rows = (overrides: Partial<CalendarRows> = {}): CalendarRows => ({
   ],
   overrides: [],
   bookings: [],
+  busy: [],
   ...overrides,
 });
 // Row of a local minute in a grid that starts at 09:00 (5-minute rows after the head rows).
@@ -69,5 +70,19 @@ describe('calendar grid', () => {
     expect(grid.columns).toHaveLength(14);
     expect(grid.columns[4]).toMatchObject({ date: '2026-04-01', staffName: 'Ana', index: 6 });
     expect(grid.now).toMatchObject({ column: 6, width: 2, label: '12:00' });
+  });
+
+  it('shades external-calendar busy time in its staff member’s column, clipped to the day', () => {
+    const grid = buildCalendarGrid({
+      view: 'day',
+      dates: ['2026-03-30'],
+      timeZone: ZONE,
+      rows: rows({ busy: [{ staffId: 'ana', startsAt: new Date('2026-03-30T09:00:00Z'), endsAt: new Date('2026-03-30T10:00:00Z') }, { staffId: 'ben', startsAt: new Date('2026-03-29T20:00:00Z'), endsAt: new Date('2026-03-30T08:30:00Z') }] }),
+      now: new Date('2026-03-29T12:00:00Z'),
+    });
+    expect(grid.busy).toStrictEqual([
+      { column: 2, row: rowAt(11 * 60), span: 12, label: '11:00–12:00' },
+      { column: 3, row: rowAt(9 * 60), span: 18, label: '00:00–10:30' },
+    ]);
   });
 });

@@ -37,6 +37,8 @@ export interface CalendarGrid {
   rowCount: number;
   columns: CalendarColumn[];
   bookings: PlacedBooking[];
+  /** External-calendar busy time, shaded like closed time. */
+  busy: Array<{ column: number; row: number; span: number; label: string }>;
   hours: Array<{ label: string; row: number }>;
   now: { row: number; label: string; column: number; width: number } | null;
 }
@@ -118,6 +120,22 @@ export function buildCalendarGrid(params: { view: 'day' | 'week'; dates: string[
     bookings.push({ ...booking, column: column.index, row, span: Math.max(3, rowOf(endMinute) - row), timeLabel: `${formatInTimeZone(booking.startsAt, timeZone, 'HH:mm')}–${formatInTimeZone(booking.endsAt, timeZone, 'HH:mm')}` });
   }
 
+  const busy: CalendarGrid['busy'] = [];
+  for (const block of rows.busy ?? []) {
+    // A block may run over several days: clip it to each shown day of its staff member.
+    for (const column of columns.filter((c) => c.staffId === block.staffId)) {
+      const day = localDayRange(column.date, timeZone);
+      const start = Math.max(block.startsAt.getTime(), day.start.getTime());
+      const end = Math.min(block.endsAt.getTime(), day.end.getTime());
+      if (end <= start) continue;
+      const startMinute = minuteOfDay(new Date(start), timeZone);
+      const endMinute = end === day.end.getTime() ? 1440 : minuteOfDay(new Date(end), timeZone);
+      const row = rowOf(startMinute);
+      const span = rowOf(endMinute) - row;
+      if (span > 0) busy.push({ column: column.index, row, span, label: `${formatInTimeZone(new Date(start), timeZone, 'HH:mm')}–${formatInTimeZone(new Date(end), timeZone, 'HH:mm')}` });
+    }
+  }
+
   const hours = [];
   for (let minute = firstMinute; minute < lastMinute; minute += 60) hours.push({ label: `${String(minute / 60).padStart(2, '0')}:00`, row: rowOf(minute) });
 
@@ -128,5 +146,5 @@ export function buildCalendarGrid(params: { view: 'day' | 'week'; dates: string[
     todayColumns.length > 0 && nowMinute >= firstMinute && nowMinute < lastMinute
       ? { row: rowOf(nowMinute), label: formatInTimeZone(params.now, timeZone, 'HH:mm'), column: todayColumns[0]!.index, width: todayColumns.length }
       : null;
-  return { view: params.view, dates, timeZone, firstMinute, lastMinute, rowCount, columns, bookings, hours, now };
+  return { view: params.view, dates, timeZone, firstMinute, lastMinute, rowCount, columns, bookings, busy, hours, now };
 }

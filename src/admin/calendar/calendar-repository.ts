@@ -19,11 +19,13 @@ export interface CalendarRows {
   weeklyHours: Array<{ staffId: string; weekday: number; startMinute: number; endMinute: number }>;
   overrides: Array<{ staffId: string | null; date: string; isClosed: boolean; startMinute: number | null; endMinute: number | null }>;
   bookings: CalendarBooking[];
+  /** Busy time imported from staff members' external calendars. */
+  busy: Array<{ staffId: string; startsAt: Date; endsAt: Date }>;
 }
 
 /** Loads the calendar rows of [from, to) (UTC instants of the first and after the last local day). */
 export async function findCalendarRows(db: Db, params: { businessId: string; from: Date; to: Date; fromDate: string; toDate: string }): Promise<CalendarRows> {
-  const [staff, weeklyHours, overrides, bookings] = await Promise.all([
+  const [staff, weeklyHours, overrides, bookings, busy] = await Promise.all([
     db.staff.findMany({ where: { businessId: params.businessId, isActive: true }, select: { id: true, name: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
     db.workingHours.findMany({ where: { businessId: params.businessId }, select: { staffId: true, weekday: true, startMinute: true, endMinute: true } }),
     db.dateOverride.findMany({
@@ -34,6 +36,11 @@ export async function findCalendarRows(db: Db, params: { businessId: string; fro
       where: { businessId: params.businessId, startsAt: { lt: params.to }, endsAt: { gt: params.from }, status: { not: 'cancelled' } },
       select: { uid: true, status: true, staffId: true, startsAt: true, endsAt: true, customer: { select: { name: true, phoneE164: true } }, service: { select: { name: true } } },
       orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+    }),
+    db.externalBusyBlock.findMany({
+      where: { businessId: params.businessId, startsAt: { lt: params.to }, endsAt: { gt: params.from } },
+      select: { staffId: true, startsAt: true, endsAt: true },
+      orderBy: { startsAt: 'asc' },
     }),
   ]);
   return {
@@ -49,5 +56,6 @@ export async function findCalendarRows(db: Db, params: { businessId: string; fro
       customerName: row.customer.name ?? row.customer.phoneE164 ?? '—',
       serviceName: row.service.name,
     })),
+    busy,
   };
 }

@@ -36,6 +36,7 @@ export const en = {
   'calendar.show': 'Show',
   'calendar.timeZone': 'Times in {zone}',
   'calendar.now': 'Now',
+  'calendar.busy': 'Busy (own calendar)',
   'calendar.closed': 'Closed',
   'calendar.newBooking': 'New booking',
   'calendar.noStaff': 'No active staff members yet.',

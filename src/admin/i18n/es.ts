@@ -39,6 +39,7 @@ export const es: Record<ConsoleTextKey, string> = {
   'calendar.show': 'Mostrar',
   'calendar.timeZone': 'Horas en {zone}',
   'calendar.now': 'Ahora',
+  'calendar.busy': 'Ocupado (calendario propio)',
   'calendar.closed': 'Cerrado',
   'calendar.newBooking': 'Nueva cita',
   'calendar.noStaff': 'Aún no hay profesionales activos.',

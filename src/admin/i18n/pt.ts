@@ -39,6 +39,7 @@ export const pt: Record<ConsoleTextKey, string> = {
   'calendar.show': 'Mostrar',
   'calendar.timeZone': 'Horas em {zone}',
   'calendar.now': 'Agora',
+  'calendar.busy': 'Ocupado (calendário próprio)',
   'calendar.closed': 'Fechado',
   'calendar.newBooking': 'Nova marcação',
   'calendar.noStaff': 'Ainda não há profissionais ativos.',

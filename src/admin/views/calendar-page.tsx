@@ -42,6 +42,11 @@ export function CalendarGridView(props: { grid: CalendarGrid; t: Translate; loca
             ))}
           </>
         ))}
+        {grid.busy.map((block) => (
+          <div class={`busy c-${block.column} r-${block.row} h-${block.span}`} title={`${t('calendar.busy')} ${block.label}`}>
+            <span>{t('calendar.busy')}</span>
+          </div>
+        ))}
         {grid.hours.map((hour) => (
           <div class={`line c-2 w-${grid.columns.length} r-${hour.row} h-1`}></div>
         ))}

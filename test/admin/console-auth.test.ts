@@ -151,4 +151,46 @@ describe('staff console: signing in and what each user may do', () => {
     await page.getByRole('heading', { name: 'Calendar' }).waitFor();
     await context.close();
   });
+
+  it('a session ends after 2 hours without a request, and after 12 hours however active', async () => {
+    const { context, page } = await kit.newPage();
+    const clock = kit.channel.clock;
+    const start = clock.now();
+    try {
+      await kit.signIn(page, kit.users.admin);
+      clock.advanceMinutes(119);
+      await page.goto('/admin/calendar');
+      await page.getByRole('heading', { name: 'Calendar' }).waitFor();
+      clock.advanceMinutes(121);
+      await page.goto('/admin/calendar');
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+      await kit.signIn(page, kit.users.admin);
+      for (let hour = 0; hour < 12; hour += 1) {
+        clock.advanceMinutes(60);
+        await page.goto('/admin/inbox');
+      }
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    } finally {
+      clock.set(start);
+      await context.close();
+    }
+  });
+
+  it('a post from another origin is refused even with the right token; odd sign-in fields answer 4xx, never 500', async () => {
+    const { context, page } = await kit.newPage();
+    await kit.signIn(page, kit.users.admin);
+    const foreign = await page.request.post(`/admin/bookings/${demoBookingUid}/notes`, {
+      form: { notes: 'forged', _csrf: await readCsrfToken(page) },
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(foreign.status()).toBe(403);
+    expect((await kit.db.prisma.booking.findUniqueOrThrow({ where: { uid: demoBookingUid } })).notes).toBeNull();
+    const same = await page.request.post(`/admin/bookings/${demoBookingUid}/notes`, { form: { notes: 'Allergic to latex', _csrf: await readCsrfToken(page) } });
+    expect(same.status()).toBe(200);
+    expect((await kit.db.prisma.booking.findUniqueOrThrow({ where: { uid: demoBookingUid } })).notes).toBe('Allergic to latex');
+    await context.close();
+    const odd = await fetch(`${kit.baseUrl}/admin/sign-in`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a&email=b&password=x&password=y' });
+    expect(odd.status).toBe(403);
+  });
 });

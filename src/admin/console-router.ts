@@ -1,6 +1,6 @@
 /**
  * The staff console: server-rendered pages under /admin (sign-in, calendar, booking panel,
- * inbox, customers). It calls the domain components directly (booking core, repositories), never the HTTP
+ * inbox, customers, console users). It calls the domain components directly (booking core, repositories), never the HTTP
  * API. Only /admin paths (and the `/` redirect) pass through its middleware.
  */
 import express, { Router } from 'express';
@@ -17,6 +17,7 @@ import { createCustomerRoutes } from './http/customer-routes';
 import { createInboxRoutes } from './http/inbox-routes';
 import { createNewBookingRoutes } from './http/new-booking-routes';
 import { setConsoleSecurityHeaders } from './http/security-headers';
+import { createUserRoutes } from './http/user-routes';
 import { createTranslate } from './i18n';
 import { renderMessagePage } from './views/message-page';
 
@@ -43,6 +44,7 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   router.use(createBookingRoutes(deps));
   router.use(createInboxRoutes(deps));
   router.use(createCustomerRoutes(deps));
+  router.use(createUserRoutes(deps));
   router.use('/admin', (_req, res) => {
     const t = createTranslate(consoleUserOf(res).locale);
     res.status(404).type('html').send(renderMessagePage({ t, title: '404', message: t('error.notFound'), status: 404 }));

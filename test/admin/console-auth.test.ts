@@ -193,4 +193,27 @@ describe('staff console: signing in and what each user may do', () => {
     const odd = await fetch(`${kit.baseUrl}/admin/sign-in`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a&email=b&password=x&password=y' });
     expect(odd.status).toBe(403);
   });
+
+  it('an admin creates a console user whose one-time password signs in; other roles cannot open the user settings', async () => {
+    const { context, page } = await kit.newPage();
+    await kit.signIn(page, kit.users.admin);
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('Email').fill('new.desk@clinic.test');
+    await page.getByLabel('Role').selectOption({ label: 'Front desk' });
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const shown = page.getByRole('status').filter({ hasText: 'One-time password for new.desk@clinic.test' });
+    await shown.waitFor();
+    const password = (await shown.locator('code').textContent())!;
+    expect(await kit.db.prisma.staffUser.findUniqueOrThrow({ where: { email: 'new.desk@clinic.test' } })).toMatchObject({ businessId: kit.demo.businessId, role: 'front_desk' });
+    await context.close();
+
+    const fresh = await kit.newPage();
+    await kit.signIn(fresh.page, { email: 'new.desk@clinic.test', password });
+    expect(await fresh.page.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    expect((await fresh.page.goto('/admin/settings/users'))!.status()).toBe(403);
+    const forged = await fresh.page.request.post('/admin/settings/users', { form: { email: 'evil@clinic.test', role: 'admin', _csrf: await readCsrfToken(fresh.page) } });
+    expect(forged.status()).toBe(403);
+    expect(await kit.db.prisma.staffUser.count({ where: { email: 'evil@clinic.test' } })).toBe(0);
+    await fresh.context.close();
+  });
 });

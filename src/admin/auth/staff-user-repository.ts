@@ -140,3 +140,12 @@ export async function recordSignInFailure(db: Db, params: { email: string; addre
 export async function clearSignInFailures(db: Db, email: string): Promise<void> {
   await db.signInFailure.deleteMany({ where: { email: normalizeEmail(email) } });
 }
+
+/** The business's console users, for the admin's user list. */
+export async function listStaffUsers(db: Db, businessId: string) {
+  return db.staffUser.findMany({
+    where: { businessId },
+    select: { id: true, email: true, role: true, locale: true, lastSignInAt: true, disabledAt: true },
+    orderBy: [{ email: 'asc' }],
+  });
+}

@@ -1,5 +1,6 @@
 /** The page frame of the console: head with our own assets, the top navigation, language and sign-out. */
 import type { ConsoleUser } from '../auth/accounts';
+import { canPerform } from '../auth/permissions';
 import { CONSOLE_LOCALES } from '../auth/staff-user-repository';
 import type { Translate } from '../i18n';
 
@@ -41,7 +42,7 @@ export function Layout(props: {
   user: ConsoleUser;
   t: Translate;
   title: string;
-  current: 'calendar' | 'inbox' | 'customers';
+  current: 'calendar' | 'inbox' | 'customers' | 'users';
   /** Shown as "(n) " before the title (conversations waiting); console.js keeps it current. */
   titleCount?: number;
   baseTitle?: string;
@@ -72,6 +73,13 @@ export function Layout(props: {
               <a href="/admin/customers" aria-current={props.current === 'customers' ? 'page' : undefined}>
                 {t('nav.customers')}
               </a>
+              {canPerform(user.role, 'manage_settings') ? (
+                <a href="/admin/settings/users" aria-current={props.current === 'users' ? 'page' : undefined}>
+                  {t('nav.users')}
+                </a>
+              ) : (
+                ''
+              )}
             </nav>
             <form class="inline" method="post" action="/admin/account/language">
               <input type="hidden" name="_csrf" value={user.csrfToken} />

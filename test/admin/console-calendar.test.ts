@@ -152,4 +152,29 @@ describe('staff console: calendar and booking panel', () => {
     expect(await findSeriousAxeViolations(page)).toEqual([]);
     await context.close();
   });
+
+  it('confirm a pending booking, edit its notes and mark it no-show from the panel; the history names the user', async () => {
+    const [customerId] = await kit.demo.createCustomers(1, '3461300');
+    const bookings = (await import('../../src/booking')).createBookingService({ prisma: kit.db.prisma, clock: kit.channel.clock });
+    const slots = await bookings.findSlots({ businessId: kit.demo.businessId, serviceId: kit.demo.services.followUp });
+    const result = await bookings.confirmSlot({ businessId: kit.demo.businessId, customerId: customerId!, serviceId: kit.demo.services.followUp, start: slots.slots[0]!.start, source: 'api', status: 'pending', actor: 'test' });
+    if (!result.ok) throw new Error('could not book');
+    const { context, page } = await kit.newPage();
+    await kit.signIn(page, kit.users.frontDesk);
+    await page.goto(`/admin/bookings/${result.booking.uid}`);
+    const panel = page.getByRole('complementary', { name: 'Details' });
+    await panel.getByText('Pending', { exact: true }).waitFor();
+    await panel.getByRole('button', { name: 'Confirm' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Booking confirmed.' }).waitFor();
+    await panel.getByLabel('Notes').fill('Bring the X-ray');
+    await panel.getByRole('button', { name: 'Save notes' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Notes saved.' }).waitFor();
+    await panel.getByRole('button', { name: 'Mark no-show' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Marked as no-show.' }).waitFor();
+    // A final state offers no more changes.
+    expect(await panel.getByRole('button', { name: 'Cancel booking' }).count()).toBe(0);
+    await panel.getByText('no_show · console:desk@clinic.test').waitFor();
+    expect(await kit.db.prisma.booking.findUniqueOrThrow({ where: { id: result.booking.id } })).toMatchObject({ status: 'no_show', notes: 'Bring the X-ray' });
+    await context.close();
+  });
 });

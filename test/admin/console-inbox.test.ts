@@ -39,7 +39,7 @@ describe('staff console: inbox', () => {
 
     // An emergency arrives too, and is marked as one.
     await kit.channel.send('34611000102', text('I have chest pain'), { name: 'Pedro Ruiz' });
-    await page.getByRole('link', { name: /Pedro Ruiz.*Emergency/ }).waitFor();
+    await page.getByRole('link', { name: /Pedro Ruiz.*Emergency.*I have chest pain/ }).waitFor();
     await waitUntil(async () => (await page.title()).startsWith('(2) '), 'two waiting in the page title');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inbox.png'), fullPage: true });
 

@@ -13,8 +13,8 @@ import type { ConsoleUser } from '../auth/accounts';
 import { isWithinServiceWindow } from '../bookings/customer-notices';
 import { createTranslate } from '../i18n';
 import { inboxNotifierOf } from '../inbox/inbox-notifier';
-import { findInboxConversation, findSendingNumberId, findTranscriptRows, listInboxConversations, type InboxConversation } from '../inbox/inbox-repository';
-import { buildTranscriptLines } from '../inbox/transcript-lines';
+import { findInboxConversation, findLatestInboundTexts, findSendingNumberId, findTranscriptRows, listInboxConversations, type InboxConversation } from '../inbox/inbox-repository';
+import { buildTranscriptLines, describeInbound } from '../inbox/transcript-lines';
 import { ConversationView, InboxList, renderInboxPage } from '../views/inbox-page';
 import { consoleUserOf, isHtmxRequest, requireAction, requireCsrfToken } from './console-session';
 
@@ -25,6 +25,11 @@ const idSchema = z.string().uuid();
 /** Builds the inbox routes (behind requireSignedIn). */
 export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }): Router {
   const router = Router();
+
+  const findLatest = async (user: ConsoleUser, waiting: InboxConversation[]) => {
+    const messages = await findLatestInboundTexts(deps.prisma, { businessId: user.businessId, customerIds: waiting.map((c) => c.customer.id) });
+    return new Map([...messages].map(([customerId, message]) => [customerId, describeInbound(message)]));
+  };
 
   const renderConversation = async (user: ConsoleUser, conversation: InboxConversation, messages: { notice?: string; error?: string } = {}) => {
     const rows = await findTranscriptRows(deps.prisma, { businessId: user.businessId, customerId: conversation.customer.id });
@@ -47,7 +52,7 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
     const selected = idSchema.safeParse(req.query.c);
     const { waiting, others } = await listInboxConversations(deps.prisma, { businessId: user.businessId, search });
     const conversation = selected.success ? await findInboxConversation(deps.prisma, { businessId: user.businessId, conversationId: selected.data }) : null;
-    const list = (<InboxList t={t} user={user} waiting={waiting} others={others} selectedId={conversation?.id} search={search} />) as string;
+    const list = (<InboxList t={t} user={user} waiting={waiting} others={others} latest={await findLatest(user, waiting)} selectedId={conversation?.id} search={search} />) as string;
     res
       .status(selected.success && !conversation ? 404 : 200)
       .type('html')
@@ -58,7 +63,7 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
     const user = consoleUserOf(res);
     const search = searchSchema.parse(req.query.q);
     const { waiting, others } = await listInboxConversations(deps.prisma, { businessId: user.businessId, search });
-    res.type('html').send((<InboxList t={createTranslate(user.locale)} user={user} waiting={waiting} others={others} search={search} />) as string);
+    res.type('html').send((<InboxList t={createTranslate(user.locale)} user={user} waiting={waiting} others={others} latest={await findLatest(user, waiting)} search={search} />) as string);
   });
 
   router.get('/admin/inbox/events', (req, res) => {

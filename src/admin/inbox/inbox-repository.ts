@@ -27,6 +27,18 @@ export async function listInboxConversations(db: Db, params: { businessId: strin
   return { waiting, others };
 }
 
+/** The latest message of each given customer (shown under a waiting conversation: what triggered the hand-off). */
+export async function findLatestInboundTexts(db: Db, params: { businessId: string; customerIds: string[] }): Promise<Map<string, unknown>> {
+  if (params.customerIds.length === 0) return new Map();
+  const rows = await db.inboxMessage.findMany({
+    where: { businessId: params.businessId, customerId: { in: params.customerIds } },
+    select: { customerId: true, message: true },
+    orderBy: [{ customerId: 'asc' }, { sentAt: 'desc' }],
+    distinct: ['customerId'],
+  });
+  return new Map(rows.map((row) => [row.customerId, row.message]));
+}
+
 /** A conversation row of the inbox. */
 export type InboxConversation = Awaited<ReturnType<typeof listInboxConversations>>['waiting'][number];
 

@@ -12,7 +12,8 @@ export interface TranscriptLine {
 
 type Json = Record<string, unknown>;
 
-function describeInbound(message: unknown): string {
+/** The text a person would see for one of our parsed inbound messages. */
+export function describeInbound(message: unknown): string {
   const m = (message ?? {}) as Json;
   switch (m.type) {
     case 'text':

@@ -18,7 +18,16 @@ function reasonOf(t: Translate, reason: string | null): string {
 }
 
 /** The conversation list (refreshed live through server-sent events). */
-export function InboxList(props: { t: Translate; user: ConsoleUser; waiting: InboxConversation[]; others: InboxConversation[]; selectedId?: string; search?: string }): JSX.Element {
+export function InboxList(props: {
+  t: Translate;
+  user: ConsoleUser;
+  waiting: InboxConversation[];
+  others: InboxConversation[];
+  /** The latest customer message of each waiting conversation, by customer id. */
+  latest?: Map<string, string>;
+  selectedId?: string;
+  search?: string;
+}): JSX.Element {
   const { t, user } = props;
   const query = props.search ? `&q=${encodeURIComponent(props.search)}` : '';
   const item = (conversation: InboxConversation, isWaiting: boolean) => (
@@ -28,6 +37,13 @@ export function InboxList(props: { t: Translate; user: ConsoleUser; waiting: Inb
         <span class="reason">
           {isWaiting ? reasonOf(t, conversation.handoffReason) : ''} {formatInTimeZone(isWaiting && conversation.handoffAt ? conversation.handoffAt : conversation.lastActivityAt, user.timeZone, 'dd MMM HH:mm')}
         </span>
+        {isWaiting && props.latest?.get(conversation.customer.id) ? (
+          <span class="reason" safe>
+            {`“${props.latest.get(conversation.customer.id)!.slice(0, 120)}”`}
+          </span>
+        ) : (
+          ''
+        )}
       </a>
     </li>
   );

@@ -7,7 +7,7 @@ import { checkDatabase, type AppConfig, type Clock, type Logger, type OutboundPo
 import { sendError, toHttpError } from './platform/http-errors';
 import { createSecurityHeaders } from './platform/security-headers';
 import { createWebhookRouter } from './whatsapp';
-import { createSandboxRouter } from './admin';
+import { createConsoleRouter, createCustomerNoticeListener, createSandboxRouter } from './admin';
 import { createApiRouter } from './api';
 import { createFlowsRouter } from './flows';
 import { createBookingService } from './booking';
@@ -52,8 +52,15 @@ export function createApp(deps: AppDeps): Express {
     else res.status(503).json({ status: 'error', database: 'unavailable', reason: database.reason, tzdata });
   });
 
-  // Someone opening the server's address in a browser lands on the API documentation.
-  app.get('/', (_req, res) => res.redirect(302, '/docs'));
+  // The staff console (/admin, and / redirects there). Its booking core also messages the customer
+  // when a console user books, moves or cancels (inside the same transaction).
+  const consoleBookings = createBookingService({
+    prisma: deps.prisma,
+    clock: deps.clock,
+    listeners: [...createBookingListeners({ clock: deps.clock }), createCustomerNoticeListener({ clock: deps.clock })],
+    signal: deps.shutdownSignal,
+  });
+  app.use(createConsoleRouter({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: consoleBookings }));
 
   app.use(
     createWebhookRouter({

@@ -8,6 +8,7 @@ import { seedDemoBusinessIfEmpty } from '../prisma/seed';
 import { createApp } from './app';
 import { scheduleExternalCalendarImport } from './calendar';
 import { ensureBootstrapAdminKey, findDefaultBusinessId } from './api';
+import { ensureDemoAdmin } from './admin';
 import { migrateJobQueue, startJobRunner } from './jobs';
 import { createLogger, createPrismaClient, disconnectPrisma, loadConfig, openDatabase, systemClock } from './platform';
 import { buildTaskList } from './tasks';
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     const businessId = await findDefaultBusinessId(prisma);
     if (businessId) await ensureBootstrapAdminKey(prisma, { businessId, rawKey: config.adminApiKey });
   }
+  // Sandbox mode: a demo console admin with a fresh one-time password, printed in the start line.
+  const demoAdmin = config.whatsapp.isSandbox && config.seedDemo && config.processRole !== 'worker' ? await findDefaultBusinessId(prisma).then((id) => (id ? ensureDemoAdmin(prisma, id) : undefined)) : undefined;
   await migrateJobQueue(database.url);
   // Staff members' external calendars are re-imported every 15 minutes (one pending round, whatever the number of processes).
   await scheduleExternalCalendarImport(prisma, systemClock.now());
@@ -116,8 +119,13 @@ async function main(): Promise<void> {
   // Printed only once the signal handlers are in place: whoever waits for this line (a test, a
   // supervisor) may send SIGINT right away, and before the handlers Node would just die with 130.
   const role = config.processRole === 'all' ? '' : ` (${config.processRole} process only)`;
-  if (runsHttp) console.log(`Tapbook listening on http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}${role} — ${mode}; ${where}; tz data ${process.versions.tz}`);
-  else console.log(`Tapbook job worker running${role} — ${mode}; ${where}; tz data ${process.versions.tz}`);
+  const origin = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}`;
+  if (runsHttp) {
+    console.log(`Tapbook listening on ${origin}${role} — ${mode}; ${where}; tz data ${process.versions.tz}`);
+    if (demoAdmin) console.log(`Staff console: ${origin}/admin — sign in as ${demoAdmin.email} with password ${demoAdmin.password} (demo admin, sandbox mode; a new password on every start)`);
+  } else {
+    console.log(`Tapbook job worker running${role} — ${mode}; ${where}; tz data ${process.versions.tz}`);
+  }
 }
 
 main().catch((error: unknown) => {

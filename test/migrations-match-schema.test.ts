@@ -16,6 +16,7 @@ const RAW_SQL_ONLY = [
   /^index bookings\.bookings_no_overlap_per_staff /,
   /^index outbox_messages\.outbox_messages_unsent /,
   /^trigger \w+\.\w+_notify_(busy|catalog)_changed /,
+  /^trigger conversations\.conversations_(insert|update)_notify_console_inbox /,
 ];
 
 const isRawSqlOnly = (line: string) => RAW_SQL_ONLY.some((pattern) => pattern.test(line));

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { waitUntil } from './support/wait-until';
 import { findFreePort } from './support/free-port';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -60,8 +61,22 @@ describe('npm start (embedded PostgreSQL)', () => {
     const env = { DATA_DIR: dataDir, PORT: String(await findFreePort()), EMBEDDED_POSTGRES_PORT: String(pgPort), HOST: '127.0.0.1' };
 
     const first = await startServer(env);
-    expect(first.stdoutLines).toHaveLength(1);
     expect(first.stdoutLines[0]).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ — sandbox mode/);
+    // Sandbox mode: the second line is the demo admin's sign-in, and it works.
+    await waitUntil(() => first.stdoutLines.length >= 2, 'the staff console sign-in line');
+    expect(first.stdoutLines).toHaveLength(2);
+    const signInLine = /Staff console: (http:\/\/\S+\/admin) — sign in as (\S+) with password (\S+) /.exec(first.stdoutLines[1]!);
+    expect(signInLine).not.toBeNull();
+    const form = await fetch(`${first.baseUrl}/admin/sign-in`);
+    const formToken = /name="_form" value="([^"]+)"/.exec(await form.text())![1]!;
+    const signedIn = await fetch(`${first.baseUrl}/admin/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.headers.get('set-cookie')!.split(';')[0]! },
+      body: new URLSearchParams({ _form: formToken, email: signInLine![2]!, password: signInLine![3]!, next: '' }).toString(),
+    });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/admin/calendar');
     const health = await fetch(`${first.baseUrl}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', database: 'ok', tzdata: process.versions.tz });

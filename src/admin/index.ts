@@ -1,2 +1,12 @@
-/** Admin-side HTTP pieces: the sandbox message feed (simulator and terminal chat). */
+/** The staff console and the sandbox message feed (simulator and terminal chat). */
+// Used by app.ts
 export { createSandboxRouter } from './sandbox-route';
+export { createConsoleRouter, type ConsoleRouterDeps } from './console-router';
+export { createCustomerNoticeListener } from './bookings/customer-notices';
+// For the CLI, main.ts and the demo seed
+export { createStaffUser, resetStaffPassword } from './auth/accounts';
+export { STAFF_ROLES, isStaffRole, findStaffUserByEmail, type StaffRole } from './auth/staff-user-repository';
+export { runUserCli, ensureDemoAdmin, DEMO_ADMIN_EMAIL, UserUsageError } from './user-cli';
+// Internal, exported for tests
+export { CONSOLE_CSP } from './http/security-headers';
+export { SESSION_POLICY, SIGN_IN_THROTTLE } from './auth/accounts';

@@ -1,5 +1,6 @@
-/** `npm run cli -- <command>`: admin commands (create a business, create an API key). */
+/** `npm run cli -- <command>`: admin commands (create a business, an API key, a console user). */
 import { runCli } from './cli';
+import { runUserCli } from '../admin';
 import { createLogger, loadConfig } from '../platform';
 
 async function main(): Promise<void> {
@@ -9,6 +10,8 @@ async function main(): Promise<void> {
     config,
     logger,
     output: { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) },
+    // Console users live in the console component; the CLI only hands it the database.
+    runUserCommand: runUserCli,
   });
   process.exit(code);
 }

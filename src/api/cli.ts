@@ -20,11 +20,19 @@ export interface CliOutput {
   err(line: string): void;
 }
 
+/** Runs a `user <verb>` command (the console's users; given by cli-main.ts, so the API does not import the console). */
+export type UserCommandRunner = (
+  verb: string | undefined,
+  flags: Record<string, string>,
+  helpers: CliOutput & { withDatabase<T>(run: (prisma: PrismaClient) => Promise<T>): Promise<T>; resolveBusinessId(prisma: PrismaClient, business: string): Promise<string> },
+) => Promise<number>;
+
 /** Options of one CLI run. */
 export interface CliDeps {
   config: AppConfig;
   logger: Logger;
   output: CliOutput;
+  runUserCommand?: UserCommandRunner;
 }
 
 const CREATE_DATABASE_FLAG = 'create-database';
@@ -32,6 +40,8 @@ const CREATE_DATABASE_FLAG = 'create-database';
 const USAGE = `Usage:
   npm run cli -- business create --name <name> --timezone <IANA zone> [--currency EUR] [--locale en] [--${CREATE_DATABASE_FLAG}]
   npm run cli -- api-key create --business <id|default> --role <${API_KEY_ROLES.join('|')}> [--name <label>] [--${CREATE_DATABASE_FLAG}]
+  npm run cli -- user create --business <id|default> --email <email> --role <${API_KEY_ROLES.join('|')}> [--locale en|es|pt] [--${CREATE_DATABASE_FLAG}]
+  npm run cli -- user reset-password --email <email> [--${CREATE_DATABASE_FLAG}]
 
 Run it with the settings the server runs with (DATABASE_URL, or DATA_DIR and EMBEDDED_POSTGRES_PORT).
 --${CREATE_DATABASE_FLAG}: start the embedded database in DATA_DIR even if it does not exist yet (it is
@@ -67,6 +77,23 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   const [noun, verb, ...rest] = argv;
   try {
     const command = `${noun ?? ''} ${verb ?? ''}`;
+    if (noun === 'user' && deps.runUserCommand) {
+      const flags = parseFlags(rest);
+      try {
+        return await deps.runUserCommand(verb, flags, {
+          ...deps.output,
+          withDatabase: (run) => withDatabase(deps, flags[CREATE_DATABASE_FLAG] === 'true', run),
+          resolveBusinessId: (prisma, business) => {
+            if (business !== 'default' && !isUuid(business)) throw new UsageError('--business must be a business id or "default".');
+            return resolveBusinessId(prisma, business, deps.config);
+          },
+        });
+      } catch (error) {
+        // The runner's own usage mistakes (named "UsageError") get the usage text and exit code 2 too.
+        if (error instanceof Error && error.name === 'UsageError' && !(error instanceof UsageError)) throw new UsageError(error.message);
+        throw error;
+      }
+    }
     if (command !== 'business create' && command !== 'api-key create') throw new UsageError(noun ? `Unknown command "${command.trim()}".` : 'No command given.');
     const flags = parseFlags(rest);
     const input = command === 'business create' ? checkBusinessFlags(flags) : checkKeyFlags(flags);

@@ -1,0 +1,166 @@
+/** The inbox: conversations waiting for a person on top (emergencies in red), the others below, one transcript with its actions. */
+import { formatInTimeZone } from 'date-fns-tz';
+import type { ConsoleUser } from '../auth/accounts';
+import { canPerform } from '../auth/permissions';
+import type { Translate } from '../i18n';
+import type { InboxConversation } from '../inbox/inbox-repository';
+import type { TranscriptLine } from '../inbox/transcript-lines';
+import { Layout } from './layout';
+
+function nameOf(conversation: InboxConversation): string {
+  return conversation.customer.name ?? conversation.customer.phoneE164 ?? conversation.customer.waId;
+}
+
+function reasonOf(t: Translate, reason: string | null): string {
+  if (reason === 'emergency') return t('inbox.reason.emergency');
+  if (reason === 'requested') return t('inbox.reason.requested');
+  return t('inbox.reason.unknown');
+}
+
+/** The conversation list (refreshed live through server-sent events). */
+export function InboxList(props: {
+  t: Translate;
+  user: ConsoleUser;
+  waiting: InboxConversation[];
+  others: InboxConversation[];
+  /** The latest customer message of each waiting conversation, by customer id. */
+  latest?: Map<string, string>;
+  selectedId?: string;
+  search?: string;
+}): JSX.Element {
+  const { t, user } = props;
+  const query = props.search ? `&q=${encodeURIComponent(props.search)}` : '';
+  const item = (conversation: InboxConversation, isWaiting: boolean) => (
+    <li class={isWaiting && conversation.handoffReason === 'emergency' ? 'emergency' : undefined}>
+      <a href={`/admin/inbox?c=${conversation.id}${query}`} aria-current={conversation.id === props.selectedId ? 'true' : undefined}>
+        <strong safe>{nameOf(conversation)}</strong>
+        <span class="reason">
+          {isWaiting ? reasonOf(t, conversation.handoffReason) : ''} {formatInTimeZone(isWaiting && conversation.handoffAt ? conversation.handoffAt : conversation.lastActivityAt, user.timeZone, 'dd MMM HH:mm')}
+        </span>
+        {isWaiting && props.latest?.get(conversation.customer.id) ? (
+          <span class="reason" safe>
+            {`“${props.latest.get(conversation.customer.id)!.slice(0, 120)}”`}
+          </span>
+        ) : (
+          ''
+        )}
+      </a>
+    </li>
+  );
+  return (
+    <div id="inbox-list-content">
+      <span id="waiting-count" data-count={String(props.waiting.length)} hidden></span>
+      <ul class="conversations" aria-label={t('inbox.title')}>
+        <li>
+          <h2>
+            {t('inbox.waiting')} ({String(props.waiting.length)})
+          </h2>
+        </li>
+        {props.waiting.length === 0 ? (
+          <li>
+            <p class="muted">{t('inbox.none')}</p>
+          </li>
+        ) : (
+          props.waiting.map((c) => item(c, true))
+        )}
+        <li>
+          <h2>{t('inbox.others')}</h2>
+        </li>
+        {props.others.map((c) => item(c, false))}
+      </ul>
+    </div>
+  );
+}
+
+/** One conversation: transcript, window state and the actions the role allows. */
+export function ConversationView(props: { t: Translate; user: ConsoleUser; conversation: InboxConversation; lines: TranscriptLine[]; isWithinWindow: boolean; notice?: string; error?: string }): JSX.Element {
+  const { t, user, conversation } = props;
+  const canAct = canPerform(user.role, 'handle_conversations');
+  const base = `/admin/inbox/${conversation.id}`;
+  return (
+    <section id="conversation" aria-labelledby="conversation-title" class="panel">
+      <h2 id="conversation-title" safe>
+        {t('inbox.transcript', { name: nameOf(conversation) })}
+      </h2>
+      {props.notice ? (
+        <p class="notice" role="status" safe>
+          {props.notice}
+        </p>
+      ) : (
+        ''
+      )}
+      {props.error ? (
+        <p class="error" role="alert" safe>
+          {props.error}
+        </p>
+      ) : (
+        ''
+      )}
+      <p>{conversation.isHandoff ? <strong class={conversation.handoffReason === 'emergency' ? 'error' : undefined}>{`${reasonOf(t, conversation.handoffReason)} — ${t('inbox.withPerson')}`}</strong> : t('inbox.withBot')}</p>
+      <ol class="transcript">
+        {props.lines.map((line) => (
+          <li class={line.direction}>
+            <span class="muted">{line.direction === 'inbound' ? t('inbox.customer') : t('inbox.bot')}: </span>
+            <span safe>{line.text}</span>
+            <time datetime={line.at.toISOString()} safe>
+              {`${formatInTimeZone(line.at, user.timeZone, 'dd MMM HH:mm')}${line.status ? ` · ${line.status}` : ''}`}
+            </time>
+          </li>
+        ))}
+      </ol>
+      {canAct ? (
+        <>
+          {props.isWithinWindow ? (
+            <form method="post" action={`${base}/reply`} hx-post={`${base}/reply`} hx-target="#conversation" hx-swap="outerHTML" class="column">
+              <input type="hidden" name="_csrf" value={user.csrfToken} />
+              <label for="reply-text">{t('inbox.reply')}</label>
+              <textarea id="reply-text" name="text" rows="3" maxlength="4096" required></textarea>
+              <button type="submit">{t('inbox.send')}</button>
+            </form>
+          ) : (
+            <p class="muted">{t('inbox.outsideWindow')}</p>
+          )}
+          {conversation.isHandoff ? (
+            <form method="post" action={`${base}/hand-back`} hx-post={`${base}/hand-back`} hx-target="#conversation" hx-swap="outerHTML">
+              <input type="hidden" name="_csrf" value={user.csrfToken} />
+              <button type="submit" class="secondary">
+                {t('inbox.handBack')}
+              </button>
+            </form>
+          ) : (
+            ''
+          )}
+        </>
+      ) : (
+        ''
+      )}
+    </section>
+  );
+}
+
+/** The inbox page. */
+export function renderInboxPage(props: { t: Translate; user: ConsoleUser; list: JSX.Element; conversation?: JSX.Element; search?: string; waitingCount: number }): string {
+  const { t, user } = props;
+  const title = t('inbox.title');
+  const fullTitle = `${title} · ${user.businessName}`;
+  return (
+    <Layout user={user} t={t} title={title} current="inbox" titleCount={props.waitingCount} baseTitle={fullTitle}>
+      <div class="toolbar">
+        <h1>{title}</h1>
+        <form class="inline" method="get" action="/admin/inbox" role="search">
+          <label for="inbox-search">{t('inbox.search')}</label>
+          <input id="inbox-search" name="q" type="search" value={props.search ?? ''} />
+          <button type="submit" class="secondary">
+            {t('inbox.searchButton')}
+          </button>
+        </form>
+      </div>
+      <div class="inbox">
+        <div id="inbox-list" hx-get={`/admin/inbox/list${props.search ? `?q=${encodeURIComponent(props.search)}` : ''}`} hx-trigger="inbox-changed" hx-swap="innerHTML" hx-disinherit="*">
+          {props.list as 'safe'}
+        </div>
+        <div>{(props.conversation ?? <p class="panel">{t('inbox.select')}</p>) as 'safe'}</div>
+      </div>
+    </Layout>
+  ) as string;
+}

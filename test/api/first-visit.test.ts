@@ -1,6 +1,6 @@
 /**
  * What a clinic trying the server for the first time sees: the address in a browser leads to the
- * API documentation, and a conversation's state reads as a plain name.
+ * staff console, and a conversation's state reads as a plain name.
  */
 import { createApiTestContext, type ApiTestContext } from './api-test-kit';
 
@@ -12,10 +12,10 @@ describe('a first visit', () => {
   });
   afterAll(async () => ctx.db.drop());
 
-  it('redirects GET / to the API documentation', async () => {
+  it('redirects GET / to the staff console', async () => {
     const res = await ctx.api('get', '/');
-    expect(res.status).toBe(302);
-    expect(res.headers.location).toBe('/docs');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin');
   });
 
   it.each([

@@ -14,6 +14,8 @@ export const LOCALES: readonly Locale[] = ['en', 'es', 'pt'];
 export interface ServiceOption {
   id: string;
   name: string;
+  /** The name in other languages, shown to customers who write in them. */
+  names?: LocalizedNames;
   durationMinutes: number;
   price: string;
   currency: string;
@@ -23,6 +25,18 @@ export interface ServiceOption {
 export interface StaffOption {
   id: string;
   name: string;
+  /** The name in other languages. */
+  names?: LocalizedNames;
+}
+
+/** A name in other languages than the one it was entered in ({ es: 'Consulta', pt: 'Consulta' }). */
+export type LocalizedNames = Partial<Record<Locale, string>>;
+
+/** Opening hours of one weekday (0 = Sunday), in minutes from local midnight. */
+export interface OpeningHours {
+  weekday: number;
+  startMinute: number;
+  endMinute: number;
 }
 
 /** A day (business-local calendar date, 'YYYY-MM-DD') that still has free slots. */
@@ -35,6 +49,7 @@ export interface SlotOption {
   start: string;
   staffId: string;
   staffName?: string;
+  staffNames?: LocalizedNames;
 }
 
 /** What the customer sees of one booking. `serviceId` lets a reschedule keep the service. */
@@ -42,8 +57,10 @@ export interface BookingSummary {
   id: string;
   serviceId: string;
   serviceName: string;
+  serviceNames?: LocalizedNames;
   staffId?: string;
   staffName: string;
+  staffNames?: LocalizedNames;
   start: string;
   end: string;
   timeZone: string;
@@ -76,7 +93,11 @@ export type MessageParam =
   /** Another catalog text (e.g. "any available" as a staff name). */
   | { kind: 'message'; key: string }
   /** An "Add to calendar" line with the booking's .ics link; nothing at all when there is no link. */
-  | { kind: 'calendarLink'; url: string | null };
+  | { kind: 'calendarLink'; url: string | null }
+  /** A service, staff or place name: its translation in the reader's language when there is one. */
+  | { kind: 'name'; name: string; names?: LocalizedNames }
+  /** When the team answers: the opening hours, day by day, in the reader's language (filled in by the runtime). */
+  | { kind: 'openingHours'; hours?: OpeningHours[] };
 
 /** Named parameters of a catalog text ({name} placeholders). */
 export type MessageParams = Record<string, MessageParam>;
@@ -95,6 +116,8 @@ export interface ButtonDescriptor {
 export interface ListRowDescriptor {
   id: string;
   label?: string;
+  /** Translations of `label` (a service or staff name). */
+  labels?: LocalizedNames;
   labelKey?: string;
   slotStart?: string;
   isDayShown?: boolean;
@@ -125,6 +148,8 @@ export interface ConversationInput {
   customerName?: string;
   /** The business's own emergency text; the catalog default (call the emergency number) otherwise. */
   emergencyText?: string;
+  /** The business's emergency text per language; a language without one gets the catalog default. */
+  emergencyTexts?: LocalizedNames;
   /** A booking Flow is configured: "Book appointment" sends the form instead of the lists. */
   isFlowEnabled?: boolean;
 }
@@ -136,6 +161,7 @@ export type BookingMode = 'book' | 'reschedule';
 export interface ChosenService {
   id: string;
   name: string;
+  names?: LocalizedNames;
   price: string;
   currency: string;
   durationMinutes?: number;
@@ -157,6 +183,8 @@ export interface ConversationContext {
   locale: Locale;
   customerName?: string;
   emergencyText?: string;
+  /** Set by the runtime on every step from the settings: the emergency text per language. */
+  emergencyTexts?: LocalizedNames;
   /** Set by the runtime on every step from the configuration (absent in snapshots older than the Flow path). */
   isFlowEnabled?: boolean;
   isOptedOut: boolean;
@@ -165,6 +193,7 @@ export interface ConversationContext {
   /** A staff id or 'any'. */
   staffId?: string;
   staffName?: string;
+  staffNames?: LocalizedNames;
   /** More than one staff member was offered, so BACK from the days goes to the staff list. */
   hasStaffChoice: boolean;
   date?: string;
@@ -181,8 +210,9 @@ export interface ConversationContext {
 
 /** Events produced from the customer's WhatsApp messages (see toConversationEvent). */
 export type CustomerEvent =
-  | { type: 'MENU_BOOK' }
-  | { type: 'MENU_APPOINTMENTS' }
+  /** The menu button, or a text asking to book ("Hola, quiero una cita": `locale` is its language). */
+  | { type: 'MENU_BOOK'; locale?: Locale }
+  | { type: 'MENU_APPOINTMENTS'; locale?: Locale }
   | { type: 'MENU_TALK' }
   | { type: 'SERVICE_CHOSEN'; serviceId: string }
   | { type: 'STAFF_CHOSEN'; staffId: string }
@@ -200,14 +230,18 @@ export type CustomerEvent =
   | { type: 'REMINDER_CONFIRM'; bookingId: string }
   | { type: 'REMINDER_RESCHEDULE'; bookingId: string }
   | { type: 'REMINDER_CANCEL'; bookingId: string }
-  /** "hi", "menu", "hola"…; `locale` when the greeting gives the language away. */
-  | { type: 'GREETING'; locale?: Locale }
+  /** "hi", "menu", "hola"…; `locale` when the greeting gives the language away; "menu"/"bot" alone is a menu keyword. */
+  | { type: 'GREETING'; locale?: Locale; isMenuKeyword?: true }
   | { type: 'TEXT_UNRECOGNIZED'; detectedLocale?: Locale }
+  /** Hand-off: the customer confirms going back to the assistant, or keeps waiting for a person. */
+  | { type: 'HANDOFF_LEAVE' }
+  | { type: 'HANDOFF_STAY' }
   | { type: 'UNSUPPORTED_MESSAGE' }
   /** An emoji reaction: never answered (a 👍 to a confirmation needs no reply). */
   | { type: 'REACTION_RECEIVED' }
-  | { type: 'INTENT_HANDOFF' }
-  | { type: 'INTENT_EMERGENCY' }
+  | { type: 'INTENT_HANDOFF'; locale?: Locale }
+  /** An emergency keyword; `locale` is the language it is written in. */
+  | { type: 'INTENT_EMERGENCY'; locale?: Locale }
   | { type: 'INTENT_OPT_OUT' }
   | { type: 'INTENT_OPT_IN' }
   | { type: 'INTENT_LANGUAGE'; locale: Locale }
@@ -256,7 +290,8 @@ export interface ConversationEffectParams {
   loadServices: Record<string, never>;
   loadStaff: { serviceId: string };
   loadDays: { serviceId: string; staffId: string };
-  loadSlots: { serviceId: string; staffId: string; date: string; page: number };
+  /** `preferredStaffId`: name who serves each "any" time, this one when free (a reschedule keeps its staff member). */
+  loadSlots: { serviceId: string; staffId: string; date: string; page: number; preferredStaffId?: string };
   confirmBooking: { serviceId: string; start: string; staffId: string };
   loadAppointments: Record<string, never>;
   loadBooking: { bookingId: string };

@@ -25,6 +25,9 @@ import {
   buildDayList,
   buildEmergencyMessage,
   buildFlowAlternativesList,
+  buildHandoffLeaveQuestion,
+  buildHandoffNotice,
+  toNameParam,
   buildMenuMessage,
   buildRescheduledMessage,
   buildServiceList,
@@ -43,7 +46,9 @@ import type {
   ConversationEvent,
   ConversationInput,
   HandoffReason,
+  Locale,
   MessageDescriptor,
+  MessageParam,
 } from './conversation-types';
 
 /** Stored with every persisted snapshot; bump it when a snapshot of the old shape no longer fits. */
@@ -74,6 +79,7 @@ const EMPTY_PATH = {
   service: undefined,
   staffId: undefined,
   staffName: undefined,
+  staffNames: undefined,
   hasStaffChoice: false,
   date: undefined,
   slotPage: 0,
@@ -112,10 +118,37 @@ function startHandoff(reason: HandoffReason) {
   return { type: 'startHandoff' as const, params: { reason } };
 }
 
+/** The hand-off acknowledgement (or a later reminder of it): when the team answers; the runtime fills in the hours. */
+function replyHandoffNotice(key: 'handoff.started' | 'handoff.stayed') {
+  return { type: 'reply' as const, params: ({ context }: Args) => toReply(context, buildHandoffNotice(key, context.businessName)) };
+}
+
+/** The language an event's text was clearly written in, if it says. */
+function eventLocale(event: ConversationEvent): Locale | undefined {
+  switch (event.type) {
+    case 'GREETING':
+    case 'INTENT_LANGUAGE':
+    case 'INTENT_EMERGENCY':
+    case 'INTENT_HANDOFF':
+    case 'MENU_BOOK':
+    case 'MENU_APPOINTMENTS':
+      return event.locale;
+    case 'TEXT_UNRECOGNIZED':
+      return event.detectedLocale;
+    default:
+      return undefined;
+  }
+}
+
 const replyEmergency = {
   type: 'reply' as const,
   params: ({ context }: Args) => toReply(context, buildEmergencyMessage(context)),
 };
+
+/** A transition that first switches the language when the event's text is clearly in another one. */
+function withLocaleSwitch<T extends { target?: string; actions: readonly unknown[] }>(transition: T) {
+  return [{ ...transition, guard: 'isNewLocale' as const, actions: ['rememberLocale' as const, setLocale, ...transition.actions] }, transition];
+}
 
 const loadStaff = { type: 'loadStaff' as const, params: ({ context }: Args) => ({ serviceId: ensurePresent(context.service, 'service').id }) };
 
@@ -131,6 +164,7 @@ const loadSlots = {
     staffId: ensurePresent(context.staffId, 'staff'),
     date: ensurePresent(context.date, 'date'),
     page: context.slotPage,
+    ...(context.mode === 'reschedule' && context.staffId === 'any' && context.booking?.staffId ? { preferredStaffId: context.booking.staffId } : {}),
   }),
 };
 
@@ -181,6 +215,10 @@ const machineSetup = setup({
     isLoadedBookingChangeLocked: ({ event }) => eventAs(event, 'BOOKING_LOADED').booking.isChangeLocked,
     isCancelIntent: ({ context }) => context.reminderIntent === 'cancel',
     isFlowEnabled: ({ context }) => context.isFlowEnabled === true,
+    isNewLocaleWithFlow: ({ context, event }) => {
+      const locale = eventLocale(event);
+      return context.isFlowEnabled === true && locale !== undefined && locale !== context.locale;
+    },
     isBookingFlowCompletion: ({ event }) => {
       const { flowToken, response } = eventAs(event, 'FLOW_COMPLETED');
       return flowToken !== undefined && flowToken !== '' && response.flow === 'booking';
@@ -188,9 +226,10 @@ const machineSetup = setup({
     hasFlowAlternatives: ({ event }) => eventAs(event, 'FLOW_SLOT_TAKEN').alternatives.length > 0,
     canReopenRescheduleFlow: ({ context }) => context.isFlowEnabled === true && context.mode === 'reschedule' && context.booking !== undefined,
     isNewLocale: ({ context, event }) => {
-      const locale = event.type === 'GREETING' || event.type === 'INTENT_LANGUAGE' ? event.locale : undefined;
+      const locale = eventLocale(event);
       return locale !== undefined && locale !== context.locale;
     },
+    isMenuKeyword: ({ event }) => event.type === 'GREETING' && event.isMenuKeyword === true,
   },
   actions: {
     // Effects: no-ops here, executed by the runtime from transition()'s action list.
@@ -218,9 +257,7 @@ const machineSetup = setup({
     // Context updates.
     resetToMenu: assign(({ context }) => ({ ...EMPTY_PATH, lastStep: buildMenuMessage('menu.prompt', { businessName: context.businessName }) })),
     startBooking: assign(() => ({ ...EMPTY_PATH })),
-    rememberLocale: assign(({ context, event }) => ({
-      locale: event.type === 'GREETING' || event.type === 'INTENT_LANGUAGE' ? (event.locale ?? context.locale) : context.locale,
-    })),
+    rememberLocale: assign(({ context, event }) => ({ locale: eventLocale(event) ?? context.locale })),
     rememberOptOut: assign(({ event }) => ({ isOptedOut: event.type === 'INTENT_OPT_OUT' })),
     showServices: assign(({ event }) => {
       const services = eventAs(event, 'SERVICES_LOADED').services.slice(0, MAX_LIST_ROWS);
@@ -235,7 +272,7 @@ const machineSetup = setup({
     }),
     rememberOnlyStaff: assign(({ event }) => {
       const only = ensurePresent(eventAs(event, 'STAFF_LOADED').staff[0], 'staff member');
-      return { staffId: only.id, staffName: only.name, hasStaffChoice: false };
+      return { staffId: only.id, staffName: only.name, staffNames: only.names, hasStaffChoice: false };
     }),
     showStaff: assign(({ context, event }) => {
       const staff = eventAs(event, 'STAFF_LOADED').staff.slice(0, MAX_LIST_ROWS - 1);
@@ -243,7 +280,8 @@ const machineSetup = setup({
     }),
     rememberStaff: assign(({ context, event }) => {
       const { staffId } = eventAs(event, 'STAFF_CHOSEN');
-      return { staffId, staffName: context.offered.staff?.find((s) => s.id === staffId)?.name, offered: {} };
+      const member = context.offered.staff?.find((s) => s.id === staffId);
+      return { staffId, staffName: member?.name, staffNames: member?.names, offered: {} };
     }),
     showDays: assign(({ context, event }) => {
       const dates = eventAs(event, 'DAYS_LOADED').days.slice(0, MAX_LIST_ROWS).map((d) => d.date);
@@ -272,7 +310,12 @@ const machineSetup = setup({
     }),
     showSummary: assign(({ context }) => {
       const slot = ensurePresent(context.slot, 'slot');
-      const staffName = slot.staffName ?? context.staffName ?? { kind: 'message' as const, key: 'book.anyStaff' };
+      // The staff member who serves this time (a reschedule keeps its own when free), else the one chosen.
+      const staffName: MessageParam = slot.staffName
+        ? toNameParam(slot.staffName, slot.staffNames)
+        : context.staffName
+          ? toNameParam(context.staffName, context.staffNames)
+          : { kind: 'message' as const, key: 'book.anyStaff' };
       const booking = context.mode === 'reschedule' ? ensurePresent(context.booking, 'booking') : undefined;
       return { lastStep: buildSummaryMessage({ service: ensurePresent(context.service, 'service'), staffName, slot, ...(booking ? { booking } : {}) }) };
     }),
@@ -296,9 +339,10 @@ const machineSetup = setup({
       // Rescheduling keeps the service and offers any staff member, so the customer sees every free time.
       return {
         mode: 'reschedule' as const,
-        service: { id: booking.serviceId, name: booking.serviceName, price: booking.price, currency: booking.currency },
+        service: { id: booking.serviceId, name: booking.serviceName, ...(booking.serviceNames ? { names: booking.serviceNames } : {}), price: booking.price, currency: booking.currency },
         staffId: 'any',
         staffName: undefined,
+        staffNames: undefined,
         hasStaffChoice: false,
         date: undefined,
         slot: undefined,
@@ -355,12 +399,13 @@ function buildAssistantHandlers(isInPath: boolean) {
     ],
     MENU_BOOK: [
       // The form replaces the lists; the chat waits at the menu for its completion.
+      { guard: 'isNewLocaleWithFlow' as const, target: '#conversation.idle', actions: ['rememberLocale' as const, setLocale, sendBookFlow, 'resetToMenu' as const] },
       { guard: 'isFlowEnabled' as const, target: '#conversation.idle', actions: [sendBookFlow, 'resetToMenu' as const] },
-      { target: '#conversation.booking.loadingServices', actions: ['startBooking' as const, 'loadServices' as const, 'armInactivityTimer' as const] },
+      ...withLocaleSwitch({ target: '#conversation.booking.loadingServices', actions: ['startBooking' as const, 'loadServices' as const, 'armInactivityTimer' as const] }),
     ],
-    MENU_APPOINTMENTS: { target: '#conversation.managing.loadingAppointments', actions: ['startBooking' as const, 'loadAppointments' as const, 'armInactivityTimer' as const] },
-    MENU_TALK: { target: '#conversation.handoff', actions: [replyText('handoff.started'), startHandoff('requested')] },
-    INTENT_HANDOFF: { target: '#conversation.handoff', actions: [replyText('handoff.started'), startHandoff('requested')] },
+    MENU_APPOINTMENTS: withLocaleSwitch({ target: '#conversation.managing.loadingAppointments', actions: ['startBooking' as const, 'loadAppointments' as const, 'armInactivityTimer' as const] }),
+    MENU_TALK: { target: '#conversation.handoff', actions: [replyHandoffNotice('handoff.started'), startHandoff('requested')] },
+    INTENT_HANDOFF: withLocaleSwitch({ target: '#conversation.handoff', actions: [replyHandoffNotice('handoff.started'), startHandoff('requested')] }),
     INTENT_LANGUAGE: { actions: ['rememberLocale' as const, setLocale, replyText('language.changed'), replyStep, ...keepAlive] },
     UNSUPPORTED_MESSAGE: { actions: [replyText('unsupported.note'), replyStep, ...keepAlive] },
     FLOW_COMPLETED: [
@@ -383,7 +428,9 @@ function buildAssistantHandlers(isInPath: boolean) {
     // In a step, anything that does not answer it (a stale button, free text) gets the step again.
     ...(isInPath
       ? {
-          TEXT_UNRECOGNIZED: repeatStep,
+          TEXT_UNRECOGNIZED: withLocaleSwitch(repeatStep),
+          HANDOFF_LEAVE: repeatStep,
+          HANDOFF_STAY: repeatStep,
           SERVICE_CHOSEN: repeatStep,
           STAFF_CHOSEN: repeatStep,
           DAY_CHOSEN: repeatStep,
@@ -401,7 +448,9 @@ function buildAssistantHandlers(isInPath: boolean) {
           OPERATION_FAILED: { target: '#conversation.idle', actions: replyMenu('menu.failed') },
         }
       : {
-          TEXT_UNRECOGNIZED: { actions: replyMenu('menu.help') },
+          TEXT_UNRECOGNIZED: withLocaleSwitch({ actions: replyMenu('menu.help') }),
+          HANDOFF_LEAVE: { actions: replyMenu('menu.expired') },
+          HANDOFF_STAY: { actions: replyMenu('menu.expired') },
           SERVICE_CHOSEN: { actions: replyMenu('menu.expired') },
           STAFF_CHOSEN: { actions: replyMenu('menu.expired') },
           DAY_CHOSEN: { actions: replyMenu('menu.expired') },
@@ -431,13 +480,14 @@ export const conversationMachine = machineSetup.createMachine({
     locale: input.locale,
     ...(input.customerName !== undefined ? { customerName: input.customerName } : {}),
     ...(input.emergencyText !== undefined ? { emergencyText: input.emergencyText } : {}),
+    ...(input.emergencyTexts !== undefined ? { emergencyTexts: input.emergencyTexts } : {}),
     isFlowEnabled: input.isFlowEnabled === true,
     isOptedOut: false,
     ...EMPTY_PATH,
   }),
   // Answered in every state, hand-off included: safety and consent never wait for a person.
   on: {
-    INTENT_EMERGENCY: { target: '.handoff', actions: [replyEmergency, startHandoff('emergency')] },
+    INTENT_EMERGENCY: withLocaleSwitch({ target: '.handoff', actions: [replyEmergency, startHandoff('emergency')] }),
     INTENT_OPT_OUT: { actions: ['rememberOptOut', { type: 'setOptOut', params: { isOptedOut: true } }, replyText('optOut.confirmed')] },
     INTENT_OPT_IN: { actions: ['rememberOptOut', { type: 'setOptOut', params: { isOptedOut: false } }, replyText('optIn.confirmed')] },
   },
@@ -671,7 +721,11 @@ export const conversationMachine = machineSetup.createMachine({
     handoff: {
       // Silent: nothing but the root handlers and these answers; messages are still stored by the runtime.
       on: {
-        INTENT_EMERGENCY: { actions: [replyEmergency, startHandoff('emergency')] },
+        INTENT_EMERGENCY: withLocaleSwitch({ actions: [replyEmergency, startHandoff('emergency')] }),
+        // "menu"/"bot" alone: the way back, after a confirmation (the person may be typing an answer).
+        GREETING: { guard: 'isMenuKeyword', actions: { type: 'reply', params: ({ context }) => toReply(context, buildHandoffLeaveQuestion()) } },
+        HANDOFF_LEAVE: { target: 'idle', actions: ['endHandoff', ...replyMenu('menu.handoffEnded')] },
+        HANDOFF_STAY: { actions: replyHandoffNotice('handoff.stayed') },
         HANDOFF_RELEASED: { target: 'idle', actions: ['endHandoff', ...replyMenu('menu.handoffEnded')] },
         HANDOFF_TIMED_OUT: { target: 'idle', actions: ['endHandoff', ...replyMenu('menu.handoffEnded')] },
       },

@@ -152,7 +152,7 @@ const EXPECTED_FLOW_STATE_COUNT = 41;
 
 /** Catalog keys used as button, row or list-button labels and param texts rather than message bodies. */
 const USED_AS_LABELS = new Set([
-  'book.addToCalendar',
+  'book.addToCalendar', 'handoff.hoursKnown', 'handoff.hoursUnknown', 'handoff.leaveButton', 'handoff.stayButton',
   'menu.book', 'menu.appointments', 'menu.talk', 'book.servicesButton', 'book.serviceDescription', 'book.staffButton', 'book.anyStaff',
   'book.daysButton', 'book.timesButton', 'book.laterTimes', 'book.slotWithStaff', 'book.confirmButton', 'book.changeButton',
   'manage.bookingsButton', 'manage.bookingRow', 'manage.rescheduleButton', 'manage.cancelButton', 'manage.backButton', 'manage.cancelYes', 'manage.cancelKeep',

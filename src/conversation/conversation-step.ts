@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SnapshotFrom } from 'xstate';
-import type { ConversationEvent, Locale } from '../../machines/conversation-types';
+import { LOCALES, type ConversationEvent, type Locale, type LocalizedNames } from '../../machines/conversation-types';
 import { toConversationEvent } from '../../machines/conversation-events';
 import { CONVERSATION_MACHINE_VERSION, conversationMachine, toConversationEffects } from '../../machines/conversation.machine';
 import { createPureTransitions } from '../../machines/pure-transition';
@@ -105,17 +105,31 @@ function stateLabel(snapshot: ConversationSnapshot): string {
  * Restores the saved snapshot; one from an older machine version that no longer fits resets the
  * sender to a fresh machine (the caller apologises), never a crash.
  */
-function restoreSnapshot(row: ConversationRow, isFlowEnabled: boolean): ConversationSnapshot | undefined {
+function restoreSnapshot(row: ConversationRow, isFlowEnabled: boolean, emergencyTexts: LocalizedNames): ConversationSnapshot | undefined {
   if (row.machineVersion !== CONVERSATION_MACHINE_VERSION) return undefined;
   try {
     const saved = row.snapshot as { value: unknown; context: Record<string, unknown> };
     // The Flow setting follows the configuration, not the day the conversation started.
-    const context = { ...saved.context, isFlowEnabled };
+    const context = { ...saved.context, isFlowEnabled, emergencyTexts };
     const snapshot = conversationMachine.resolveState({ value: saved.value as never, context: context as never });
     return snapshot.status === 'active' ? snapshot : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The business's emergency text per language, as the machine reads it: the texts set per language,
+ * and the single text for the business's default language (it was written in that language).
+ */
+function resolveEmergencyTexts(business: ConversationBusiness): LocalizedNames {
+  const texts: LocalizedNames = {};
+  if (business.emergencyText?.trim()) texts[chooseLocale({ saved: null, businessDefault: business.defaultLocale })] = business.emergencyText;
+  for (const locale of LOCALES) {
+    const text = business.emergencyTexts[locale];
+    if (typeof text === 'string' && text.trim()) texts[locale] = text;
+  }
+  return texts;
 }
 
 /** The step's starting point: the parties and the conversation row (locked, or as last committed). */
@@ -139,10 +153,10 @@ async function startStep(deps: ConversationDeps, tx: Prisma.TransactionClient, o
     businessName: business.name,
     locale,
     ...(customer.name ? { customerName: customer.name } : {}),
-    ...(business.emergencyText ? { emergencyText: business.emergencyText } : {}),
+    emergencyTexts: resolveEmergencyTexts(business),
   };
   const [fresh, initialActions] = machineSteps.initialTransition(input);
-  const restored = isNew ? fresh : restoreSnapshot(row, isFlowEnabled);
+  const restored = isNew ? fresh : restoreSnapshot(row, isFlowEnabled, input.emergencyTexts);
   const ctx: EffectContext = {
     tx,
     isSerializable,

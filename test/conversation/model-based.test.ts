@@ -427,11 +427,15 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
     switch (event.type) {
       // "menu" greets in no particular language ("hi" would also switch the chat to English).
       case 'GREETING': await text('menu'); return;
-      case 'TEXT_UNRECOGNIZED': await text('qwerty zxcv plonk'); return;
+      case 'TEXT_UNRECOGNIZED': await text(event.detectedLocale === 'es' ? 'cuánto cuesta la consulta' : 'qwerty zxcv plonk'); return;
+      case 'MENU_BOOK':
+        if (event.locale === 'es') await text('Hola, quiero una cita');
+        else await reply(toRealReply(world, event, model));
+        return;
       case 'UNSUPPORTED_MESSAGE': await post(world, { type: 'image', image: { id: 'media-1', mime_type: 'image/jpeg' } }); return;
       case 'REACTION_RECEIVED': await post(world, { type: 'reaction', reaction: { message_id: 'wamid.any', emoji: '👍' } }); return;
       case 'INTENT_HANDOFF': await text('human please'); return;
-      case 'INTENT_EMERGENCY': await text('chest pain'); return;
+      case 'INTENT_EMERGENCY': await text(event.locale === 'es' ? 'Tengo dolor en el pecho' : 'chest pain'); return;
       case 'INTENT_OPT_OUT': await text('STOP'); return;
       case 'INTENT_OPT_IN': await text('START'); return;
       case 'INTENT_LANGUAGE': await text('português'); return;

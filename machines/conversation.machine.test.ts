@@ -176,6 +176,24 @@ const ROWS: Row[] = [
   ['START opts back in', [], { type: 'INTENT_OPT_IN' }, 'idle', ['setOptOut', 'reply:optIn.confirmed']],
   ['a language switch in a step confirms and re-shows the step', DAY_LIST, { type: 'INTENT_LANGUAGE', locale: 'es' }, { booking: 'choosingDay' }, ['setLocale', 'reply:language.changed', 'reply:book.chooseDay', 'armInactivityTimer']],
   ['a language switch at the menu confirms and re-shows the menu', [], { type: 'INTENT_LANGUAGE', locale: 'pt' }, 'idle', ['setLocale', 'reply:language.changed', 'reply:menu.prompt']],
+
+  // The language of the customer's own words
+  ['a Spanish emergency from a new customer switches to Spanish before answering', [], { type: 'INTENT_EMERGENCY', locale: 'es' }, 'handoff', ['setLocale', 'reply:emergency.default', 'startHandoff']],
+  ['an emergency in the current language does not switch it', [], { type: 'INTENT_EMERGENCY', locale: 'en' }, 'handoff', ['reply:emergency.default', 'startHandoff']],
+  ['hand-off: a Portuguese emergency is answered in Portuguese', HANDOFF, { type: 'INTENT_EMERGENCY', locale: 'pt' }, 'handoff', ['setLocale', 'reply:emergency.default', 'startHandoff']],
+  ['a Spanish question in a step switches the language and re-shows the step', DAY_LIST, { type: 'TEXT_UNRECOGNIZED', detectedLocale: 'es' }, { booking: 'choosingDay' }, ['setLocale', 'reply:step.pickOption', 'reply:book.chooseDay', 'armInactivityTimer']],
+  ['a Spanish question at the menu switches the language', [], { type: 'TEXT_UNRECOGNIZED', detectedLocale: 'es' }, 'idle', ['setLocale', 'reply:menu.help']],
+  ['text in the current language does not switch it', DAY_LIST, { type: 'TEXT_UNRECOGNIZED', detectedLocale: 'en' }, { booking: 'choosingDay' }, ['reply:step.pickOption', 'reply:book.chooseDay', 'armInactivityTimer']],
+  ['"Hola, quiero una cita" starts booking, in Spanish', [], { type: 'MENU_BOOK', locale: 'es' }, { booking: 'loadingServices' }, ['setLocale', 'loadServices', 'armInactivityTimer']],
+  ['"cancel my appointment" in Spanish lists the appointments, in Spanish', [], { type: 'MENU_APPOINTMENTS', locale: 'es' }, { managing: 'loadingAppointments' }, ['setLocale', 'loadAppointments', 'armInactivityTimer']],
+  ['a hand-off request in Portuguese switches to Portuguese', [], { type: 'INTENT_HANDOFF', locale: 'pt' }, 'handoff', ['setLocale', 'reply:handoff.started', 'startHandoff']],
+
+  // The way back from a hand-off
+  ['hand-off: "menu" asks whether to go back to the assistant', HANDOFF, { type: 'GREETING', isMenuKeyword: true }, 'handoff', ['reply:handoff.leaveQuestion']],
+  ['hand-off: "Yes, assistant" ends the hand-off with the menu', [...HANDOFF, { type: 'GREETING', isMenuKeyword: true }], { type: 'HANDOFF_LEAVE' }, 'idle', ['endHandoff', 'reply:menu.handoffEnded']],
+  ['hand-off: "No, wait" says again when the team answers', [...HANDOFF, { type: 'GREETING', isMenuKeyword: true }], { type: 'HANDOFF_STAY' }, 'handoff', ['reply:handoff.stayed']],
+  ['a stale "back to the assistant" tap at the menu says it expired', [], { type: 'HANDOFF_LEAVE' }, 'idle', ['reply:menu.expired']],
+  ['a stale "No, wait" tap in a step repeats the step', DAY_LIST, { type: 'HANDOFF_STAY' }, { booking: 'choosingDay' }, ['reply:step.pickOption', 'reply:book.chooseDay', 'armInactivityTimer']],
 ];
 
 describe('conversation machine transitions', () => {
@@ -230,6 +248,40 @@ describe('conversation machine effect params', () => {
   it('a business emergency text replaces the default', () => {
     const { effects } = run([{ type: 'INTENT_EMERGENCY' }], { ...TEST_INPUT, emergencyText: 'Call 061 now.' });
     expect(replies(effects)).toEqual([{ kind: 'text', key: 'emergency.custom', params: { text: 'Call 061 now.' } }]);
+  });
+
+  it('answers an emergency in the language it was written in, with the business text for that language', () => {
+    const spanish = run([{ type: 'INTENT_EMERGENCY', locale: 'es' }]);
+    expect(spanish.effects.find((e) => e.type === 'reply')?.params).toMatchObject({ locale: 'es', message: { key: 'emergency.default' } });
+    expect(paramsOf(spanish.effects, 'setLocale')).toEqual({ locale: 'es' });
+    const texts = { ...TEST_INPUT, emergencyTexts: { en: 'Call 112 now.', pt: 'Ligue 192 agora.' } };
+    expect(replies(run([{ type: 'INTENT_EMERGENCY', locale: 'pt' }], texts).effects)).toEqual([{ kind: 'text', key: 'emergency.custom', params: { text: 'Ligue 192 agora.' } }]);
+    // No Spanish text set: the built-in one, in Spanish (never the English text to a Spanish writer).
+    expect(replies(run([{ type: 'INTENT_EMERGENCY', locale: 'es' }], texts).effects)).toEqual([{ kind: 'text', key: 'emergency.default', params: { businessName: 'Clínica Sol' } }]);
+  });
+
+  it('the hand-off acknowledgement says when the team answers (the runtime fills in the hours)', () => {
+    expect(replies(run(HANDOFF).effects)).toEqual([{ kind: 'text', key: 'handoff.started', params: { businessName: 'Clínica Sol', hours: { kind: 'openingHours' } } }]);
+    const question = replies(run([...HANDOFF, { type: 'GREETING', isMenuKeyword: true }]).effects)[0];
+    expect(question?.kind === 'buttons' && question.buttons.map((b) => b.id)).toEqual(['handoff:leave', 'handoff:stay']);
+  });
+
+  it('a reschedule names the staff member who serves each time, and the summary shows them, not "any available"', () => {
+    const days = run([...RESCHEDULE_DAYS, { type: 'DAY_CHOSEN', date: '2026-03-30' }]);
+    expect(paramsOf(days.effects, 'loadSlots')).toEqual({ serviceId: 'svc-cut', staffId: 'any', date: '2026-03-30', page: 0, preferredStaffId: 'stf-ana' });
+    const served = { start: FIRST_SLOT.start, staffId: 'any', staffName: 'Ana' };
+    const { effects } = run([...RESCHEDULE_DAYS, { type: 'DAY_CHOSEN', date: '2026-03-30' }, { type: 'SLOTS_LOADED', slots: [served], hasMore: false }, { type: 'SLOT_CHOSEN', start: served.start, staffId: 'any' }]);
+    expect(replies(effects)[0]).toMatchObject({ key: 'reschedule.summary', params: { staff: 'Ana' } });
+    // A new booking with "any available" asks no preference.
+    expect(paramsOf(run(DAY_CHOSEN).effects, 'loadSlots')).toEqual({ serviceId: 'svc-cut', staffId: 'any', date: '2026-03-30', page: 0 });
+  });
+
+  it('service and staff names carry their translations into lists and messages', () => {
+    const services = [{ ...SERVICES[0]!, names: { pt: 'Corte de cabelo' } }];
+    const list = replies(run([...BOOK, { type: 'SERVICES_LOADED', services }]).effects)[0];
+    expect(list?.kind === 'list' && list.sections[0]!.rows[0]).toMatchObject({ label: 'Haircut', labels: { pt: 'Corte de cabelo' } });
+    const staffList = replies(run([...BOOK, { type: 'SERVICES_LOADED', services }, { type: 'SERVICE_CHOSEN', serviceId: 'svc-cut' }, { type: 'STAFF_LOADED', staff: STAFF }]).effects)[0];
+    expect(staffList).toMatchObject({ params: { service: { kind: 'name', name: 'Haircut', names: { pt: 'Corte de cabelo' } } } });
   });
 
   it('no-param effects come out as {}', () => {

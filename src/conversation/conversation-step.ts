@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SnapshotFrom } from 'xstate';
 import { LOCALES, type ConversationEvent, type Locale, type LocalizedNames } from '../../machines/conversation-types';
-import { toConversationEvent } from '../../machines/conversation-events';
+import { parseReplyId, toConversationEvent } from '../../machines/conversation-events';
 import { CONVERSATION_MACHINE_VERSION, conversationMachine, toConversationEffects } from '../../machines/conversation.machine';
 import { createPureTransitions } from '../../machines/pure-transition';
 import { runSerializable, type BookingService } from '../booking';
@@ -41,6 +41,8 @@ import {
   type PendingInboxMessage,
 } from './conversation-repository';
 import { chooseLocale } from './locale';
+import { matchTypedChoice } from './match-choice';
+import { toLocalDate } from '../scheduling';
 import { executeEffect, queueForCustomer, SerializableStepRequired, type ConversationEventPayload, type EffectContext, type FlowSendingOptions } from './effect-executor';
 import { DEFAULT_EMERGENCY_KEYWORDS } from './classify-text';
 import { renderMessage } from './render-message';
@@ -338,10 +340,22 @@ async function handlePending(deps: ConversationDeps, state: StepState, business:
     }
     // A business's own keywords add to the defaults: losing "chest pain" must never be a setting.
     const event = toConversationEvent(message, { emergencyKeywords: [...DEFAULT_EMERGENCY_KEYWORDS, ...business.emergencyKeywords] });
-    await runEvents(state, event);
+    await runEvents(state, toTypedChoice(state.snapshot, message, event, business, now) ?? event);
     const isHandoff = state.ctx.conversationChanges.isHandoff ?? state.ctx.conversation.isHandoff;
     handled(inbox.id, isHandoff ? 'handled_during_handoff' : 'processed');
   }
+}
+
+/**
+ * Free text that did not match a keyword may still answer the step on screen: a row number, a row
+ * or button title, a day ("tomorrow"). A hand-off has no step on screen: the text is for a person.
+ */
+function toTypedChoice(snapshot: ConversationSnapshot, message: InboundMessage, event: ConversationEvent, business: ConversationBusiness, now: Date): ConversationEvent | undefined {
+  if (message.type !== 'text' || event.type !== 'TEXT_UNRECOGNIZED' || snapshot.matches('handoff')) return undefined;
+  const { lastStep, locale } = snapshot.context;
+  if (!lastStep) return undefined;
+  const id = matchTypedChoice({ text: message.text, step: lastStep, locale, timeZone: business.timeZone, today: toLocalDate(now, business.timeZone) });
+  return id ? parseReplyId(id) : undefined;
 }
 
 /** Thrown inside an optimistic step by anything that needs the database: the turn runs locked instead. */

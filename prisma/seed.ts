@@ -16,6 +16,17 @@ export const DEMO = {
     physio: { uid: 'physio', name: 'Physiotherapy session', durationMinutes: 45, price: '50.00', bufferAfterMinutes: 15 },
   },
   staff: { ana: 'Dr. Ana García', ben: 'Dr. Ben Okafor', carla: 'Carla Ruiz' },
+  /**
+   * Dr. Ana García's notification number: a sandbox number, so staff alerts (a hand-off, an
+   * emergency, her bookings) can be read in the sandbox feed (`GET /sandbox/messages?waId=34600000099`).
+   */
+  staffAlertNumber: '+34600000099',
+  /** Translations of the demo's service names, shown to customers writing Spanish or Portuguese. */
+  serviceNames: {
+    consultation: { es: 'Consulta', pt: 'Consulta' },
+    followUp: { es: 'Revisión', pt: 'Retorno' },
+    physio: { es: 'Sesión de fisioterapia', pt: 'Sessão de fisioterapia' },
+  },
 } as const;
 
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -46,15 +57,17 @@ export async function seedDemoBusinessIfEmpty(prisma: PrismaClient): Promise<str
     });
     const businessId = business.id;
     const services = await Promise.all(
-      Object.values(DEMO.services).map((service, index) =>
-        tx.service.create({ data: { ...service, businessId, currency: 'EUR', sortOrder: index } }),
+      (Object.keys(DEMO.services) as Array<keyof typeof DEMO.services>).map((key, index) =>
+        tx.service.create({ data: { ...DEMO.services[key], names: DEMO.serviceNames[key], businessId, currency: 'EUR', sortOrder: index } }),
       ),
     );
     const [consultation, followUp, physio] = services;
     // Reminders 24 h and 2 h before, and a 1–5 rating request 2 h after a completed visit.
     await createDefaultRules(tx, { businessId, serviceIds: services.map((service) => service.id) });
     const [ana, ben, carla] = await Promise.all(
-      Object.values(DEMO.staff).map((name) => tx.staff.create({ data: { businessId, name } })),
+      Object.values(DEMO.staff).map((name) =>
+        tx.staff.create({ data: { businessId, name, ...(name === DEMO.staff.ana ? { whatsappNumber: DEMO.staffAlertNumber } : {}) } }),
+      ),
     );
     await tx.staffService.createMany({
       data: [

@@ -133,6 +133,7 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   { type: 'BOOKING_CONFIRMED', booking: BOOKING },
   { type: 'SLOT_TAKEN', alternatives: [FIRST_SLOT, SLOTS[3] as SlotOption, { start: '2026-03-31T16:30:00.000Z', staffId: 'stf-ben', staffName: 'Benedita Gonçalves da Silva Santos' }] },
   { type: 'SLOT_TAKEN', alternatives: [] },
+  { type: 'SLOT_HELD' },
   { type: 'APPOINTMENTS_LOADED', bookings: [BOOKING, LOCKED_BOOKING] },
   { type: 'APPOINTMENTS_LOADED', bookings: [] },
   { type: 'BOOKING_LOADED', booking: BOOKING },

@@ -260,6 +260,8 @@ export type AnswerEvent =
   /** Answer of confirmBooking and of confirmPendingBooking. */
   | { type: 'BOOKING_CONFIRMED'; booking: BookingSummary }
   | { type: 'SLOT_TAKEN'; alternatives: SlotOption[] }
+  /** Answer of holdSlot: the chosen time is held for this customer until they confirm, change or leave. */
+  | { type: 'SLOT_HELD' }
   | { type: 'APPOINTMENTS_LOADED'; bookings: BookingSummary[] }
   /** Answer of loadBooking (reminder quick replies). */
   | { type: 'BOOKING_LOADED'; booking: BookingSummary }
@@ -293,6 +295,8 @@ export interface ConversationEffectParams {
   /** `preferredStaffId`: name who serves each "any" time, this one when free (a reschedule keeps its staff member). */
   loadSlots: { serviceId: string; staffId: string; date: string; page: number; preferredStaffId?: string };
   confirmBooking: { serviceId: string; start: string; staffId: string };
+  /** Hold the chosen time (as the Flow does) while the customer reads the summary. */
+  holdSlot: { serviceId: string; start: string; staffId: string };
   loadAppointments: Record<string, never>;
   loadBooking: { bookingId: string };
   cancelBooking: { bookingId: string };

@@ -53,7 +53,8 @@ const DAY_LIST: ConversationEvent[] = [...STAFF_CHOSEN, { type: 'DAYS_LOADED', d
 const DAY_CHOSEN: ConversationEvent[] = [...DAY_LIST, { type: 'DAY_CHOSEN', date: '2026-03-30' }];
 const SLOT_LIST: ConversationEvent[] = [...DAY_CHOSEN, { type: 'SLOTS_LOADED', slots: SLOTS.slice(0, 9), hasMore: true }];
 const LAST_PAGE: ConversationEvent[] = [...DAY_CHOSEN, { type: 'SLOTS_LOADED', slots: SLOTS.slice(0, 3), hasMore: false }];
-const SUMMARY: ConversationEvent[] = [...SLOT_LIST, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }];
+const SLOT_TAPPED: ConversationEvent[] = [...SLOT_LIST, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }];
+const SUMMARY: ConversationEvent[] = [...SLOT_TAPPED, { type: 'SLOT_HELD' }];
 const CONFIRMING: ConversationEvent[] = [...SUMMARY, { type: 'CONFIRM' }];
 const APPOINTMENTS: ConversationEvent[] = [{ type: 'MENU_APPOINTMENTS' }, { type: 'APPOINTMENTS_LOADED', bookings: [BOOKING, LOCKED_BOOKING] }];
 const ACTIONS: ConversationEvent[] = [...APPOINTMENTS, { type: 'BOOKING_CHOSEN', bookingId: 'bk-1' }];
@@ -65,6 +66,7 @@ const RESCHEDULE_SUMMARY: ConversationEvent[] = [
   { type: 'DAY_CHOSEN', date: '2026-03-30' },
   { type: 'SLOTS_LOADED', slots: SLOTS.slice(0, 3), hasMore: false },
   { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId },
+  { type: 'SLOT_HELD' },
 ];
 const RESCHEDULING: ConversationEvent[] = [...RESCHEDULE_SUMMARY, { type: 'CONFIRM' }];
 const HANDOFF: ConversationEvent[] = [{ type: 'MENU_TALK' }];
@@ -103,11 +105,15 @@ const ROWS: Row[] = [
   ['a day that filled up meanwhile: note and the days again', DAY_CHOSEN, { type: 'SLOTS_LOADED', slots: [], hasMore: false }, { booking: 'loadingDays' }, ['reply:book.dayFull', 'loadDays']],
   ['"Later times" loads the next page', SLOT_LIST, { type: 'MORE_SLOTS' }, { booking: 'loadingSlots' }, ['loadSlots']],
   ['"Later times" from an older list on the last page repeats the step', LAST_PAGE, { type: 'MORE_SLOTS' }, { booking: 'choosingSlot' }, ['reply:step.pickOption', 'reply:book.chooseTime', 'armInactivityTimer']],
-  ['a time is chosen: summary', SLOT_LIST, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }, { booking: 'reviewing' }, ['reply:book.summary', 'armInactivityTimer']],
+  ['a time is chosen: it is held first, as the Flow holds it', SLOT_LIST, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }, { booking: 'holdingSlot' }, ['holdSlot']],
+  ['the time is held: summary', SLOT_TAPPED, { type: 'SLOT_HELD' }, { booking: 'reviewing' }, ['reply:book.summary', 'armInactivityTimer']],
+  ['a time taken before it could be held offers the nearest alternatives', SLOT_TAPPED, { type: 'SLOT_TAKEN', alternatives: [SLOTS[2]!, SLOTS[3]!] }, { booking: 'choosingSlot' }, ['reply:book.slotTaken', 'armInactivityTimer']],
+  ['a time taken before it could be held, with nothing near: the days again', SLOT_TAPPED, { type: 'SLOT_TAKEN', alternatives: [] }, { booking: 'loadingDays' }, ['reply:book.slotTakenNoAlternatives', 'loadDays']],
+  ['Back from the summary releases the hold and shows the times', SUMMARY, { type: 'BACK' }, { booking: 'loadingSlots' }, ['releaseHolds', 'loadSlots']],
   ['a time from an older list repeats the step', SLOT_LIST, { type: 'SLOT_CHOSEN', start: '2025-01-01T10:00:00.000Z', staffId: 'stf-ana' }, { booking: 'choosingSlot' }, ['reply:step.pickOption', 'reply:book.chooseTime', 'armInactivityTimer']],
   ['BACK from times shows the days again', SLOT_LIST, { type: 'BACK' }, { booking: 'loadingDays' }, ['loadDays']],
   ['Confirm books the slot', SUMMARY, { type: 'CONFIRM' }, { booking: 'confirming' }, ['confirmBooking']],
-  ['Change goes back to the day list', SUMMARY, { type: 'CHANGE' }, { booking: 'loadingDays' }, ['loadDays']],
+  ['Change releases the hold and goes back to the day list', SUMMARY, { type: 'CHANGE' }, { booking: 'loadingDays' }, ['releaseHolds', 'loadDays']],
   ['a confirmed booking is announced and the path closed', CONFIRMING, { type: 'BOOKING_CONFIRMED', booking: BOOKING }, 'idle', [...LEAVE, 'reply:book.confirmed']],
   ['a taken slot offers the nearest alternatives', CONFIRMING, { type: 'SLOT_TAKEN', alternatives: [SLOTS[2]!, SLOTS[3]!] }, { booking: 'choosingSlot' }, ['reply:book.slotTaken', 'armInactivityTimer']],
   ['a taken slot without alternatives shows the days again', CONFIRMING, { type: 'SLOT_TAKEN', alternatives: [] }, { booking: 'loadingDays' }, ['reply:book.slotTakenNoAlternatives', 'loadDays']],
@@ -140,6 +146,7 @@ const ROWS: Row[] = [
   ['Talk to us from the lock explanation hands off', [...LOCKED_ACTIONS, { type: 'RESCHEDULE' }], { type: 'MENU_TALK' }, 'handoff', [...LEAVE, 'reply:handoff.started', 'startHandoff']],
   ['BACK from the reschedule days returns to the actions', RESCHEDULE_DAYS, { type: 'BACK' }, { managing: 'choosingAction' }, [...LEAVE, 'reply:manage.actions', 'armInactivityTimer']],
   ['the reschedule summary shows old and new time', [...RESCHEDULE_SUMMARY.slice(0, -1)], RESCHEDULE_SUMMARY.at(-1)!, { booking: 'reviewing' }, ['reply:reschedule.summary', 'armInactivityTimer']],
+  ['a new time for a move is held too', [...RESCHEDULE_SUMMARY.slice(0, -2)], RESCHEDULE_SUMMARY.at(-2)!, { booking: 'holdingSlot' }, ['holdSlot']],
   ['Confirm reschedules the same booking', RESCHEDULE_SUMMARY, { type: 'CONFIRM' }, { booking: 'rescheduling' }, ['rescheduleBooking']],
   ['a rescheduled booking is announced', RESCHEDULING, { type: 'BOOKING_RESCHEDULED', booking: BOOKING }, 'idle', [...LEAVE, 'reply:reschedule.done']],
   ['the runtime re-check of the lock explains it', RESCHEDULING, { type: 'CHANGE_LOCKED', booking: LOCKED_BOOKING }, { managing: 'changeLocked' }, [...LEAVE, 'reply:manage.changeLocked', 'armInactivityTimer']],
@@ -270,7 +277,7 @@ describe('conversation machine effect params', () => {
     const days = run([...RESCHEDULE_DAYS, { type: 'DAY_CHOSEN', date: '2026-03-30' }]);
     expect(paramsOf(days.effects, 'loadSlots')).toEqual({ serviceId: 'svc-cut', staffId: 'any', date: '2026-03-30', page: 0, preferredStaffId: 'stf-ana' });
     const served = { start: FIRST_SLOT.start, staffId: 'any', staffName: 'Ana' };
-    const { effects } = run([...RESCHEDULE_DAYS, { type: 'DAY_CHOSEN', date: '2026-03-30' }, { type: 'SLOTS_LOADED', slots: [served], hasMore: false }, { type: 'SLOT_CHOSEN', start: served.start, staffId: 'any' }]);
+    const { effects } = run([...RESCHEDULE_DAYS, { type: 'DAY_CHOSEN', date: '2026-03-30' }, { type: 'SLOTS_LOADED', slots: [served], hasMore: false }, { type: 'SLOT_CHOSEN', start: served.start, staffId: 'any' }, { type: 'SLOT_HELD' }]);
     expect(replies(effects)[0]).toMatchObject({ key: 'reschedule.summary', params: { staff: 'Ana' } });
     // A new booking with "any available" asks no preference.
     expect(paramsOf(run(DAY_CHOSEN).effects, 'loadSlots')).toEqual({ serviceId: 'svc-cut', staffId: 'any', date: '2026-03-30', page: 0 });
@@ -328,7 +335,7 @@ describe('conversation machine messages', () => {
     const taken = [...CONFIRMING, { type: 'SLOT_TAKEN' as const, alternatives }];
     const list = replies(run(taken).effects)[0];
     expect(list?.kind === 'list' && list.sections[0]?.rows[0]).toMatchObject({ slotStart: SLOTS[4]!.start, isDayShown: true });
-    const { snapshot, effects } = run([...taken, { type: 'SLOT_CHOSEN', start: SLOTS[5]!.start, staffId: SLOTS[5]!.staffId }]);
+    const { snapshot, effects } = run([...taken, { type: 'SLOT_CHOSEN', start: SLOTS[5]!.start, staffId: SLOTS[5]!.staffId }, { type: 'SLOT_HELD' }]);
     expect(snapshot.value).toEqual({ booking: 'reviewing' });
     expect(replies(effects)[0]).toMatchObject({ key: 'book.summary', params: { staff: SLOTS[5]!.staffName, when: { kind: 'dateTime', iso: SLOTS[5]!.start } } });
   });
@@ -386,7 +393,7 @@ describe('conversation machine messages', () => {
     expect(json.length).toBeLessThan(8000);
     const persisted = conversationMachine.resolveState({ value: snapshot.value, context: JSON.parse(json) });
     const [next] = transition(conversationMachine, persisted, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId });
-    expect(next.value).toEqual({ booking: 'reviewing' });
+    expect(next.value).toEqual({ booking: 'holdingSlot' });
   });
 });
 
@@ -411,10 +418,10 @@ describe('conversation machine with a booking Flow (WhatsApp form)', () => {
     ['a slot gone with nothing near: note with the menu (Book opens the form again)', [COMPLETED], { ...TAKEN, alternatives: [] } as ConversationEvent, 'idle', [...LEAVE, 'reply:book.slotTakenNoAlternatives']],
     ['an expired, used or foreign token: the menu says it expired', [COMPLETED], { type: 'FLOW_REJECTED', reason: 'expired' }, 'idle', [...LEAVE, 'reply:menu.expired']],
     ['a booking that became locked meanwhile explains the lock', [COMPLETED], { type: 'CHANGE_LOCKED', booking: LOCKED_BOOKING }, { managing: 'changeLocked' }, [...LEAVE, 'reply:manage.changeLocked', 'armInactivityTimer']],
-    ['an alternative is chosen: the list path\'s summary', [COMPLETED, TAKEN], { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }, { booking: 'reviewing' }, ['reply:book.summary', 'armInactivityTimer']],
+    ['an alternative is chosen: held, then the list path\'s summary', [COMPLETED, TAKEN, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }], { type: 'SLOT_HELD' }, { booking: 'reviewing' }, ['reply:book.summary', 'armInactivityTimer']],
     ['the "Book appointment" row of the alternatives opens the form again', [COMPLETED, TAKEN], { type: 'MENU_BOOK' }, 'idle', [...LEAVE, 'sendBookingFlow']],
     ['the "Reschedule" row of a move\'s alternatives opens the move form again', [COMPLETED, MOVE_TAKEN], { type: 'RESCHEDULE' }, 'idle', [...LEAVE, 'sendBookingFlow']],
-    ['confirming an alternative of a move reschedules the booking', [COMPLETED, MOVE_TAKEN, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }], { type: 'CONFIRM' }, { booking: 'rescheduling' }, ['rescheduleBooking']],
+    ['confirming an alternative of a move reschedules the booking', [COMPLETED, MOVE_TAKEN, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }, { type: 'SLOT_HELD' }], { type: 'CONFIRM' }, { booking: 'rescheduling' }, ['rescheduleBooking']],
   ];
 
   it.each(FLOW_ROWS)('%s', (_name, prefix, event, state, effects) => {
@@ -439,7 +446,7 @@ describe('conversation machine with a booking Flow (WhatsApp form)', () => {
   });
 
   it('confirming an alternative books it with the form\'s service', () => {
-    const { effects } = run([COMPLETED, TAKEN, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: 'stf-ana' }, { type: 'CONFIRM' }], FLOW_INPUT);
+    const { effects } = run([COMPLETED, TAKEN, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: 'stf-ana' }, { type: 'SLOT_HELD' }, { type: 'CONFIRM' }], FLOW_INPUT);
     expect(paramsOf(effects, 'confirmBooking')).toEqual({ serviceId: 'svc-cut', start: FIRST_SLOT.start, staffId: 'stf-ana' });
   });
 

@@ -157,6 +157,14 @@ const loadDays = {
   params: ({ context }: Args) => ({ serviceId: ensurePresent(context.service, 'service').id, staffId: ensurePresent(context.staffId, 'staff') }),
 };
 
+const holdSlot = {
+  type: 'holdSlot' as const,
+  params: ({ context }: Args) => {
+    const slot = ensurePresent(context.slot, 'slot');
+    return { serviceId: ensurePresent(context.service, 'service').id, start: slot.start, staffId: slot.staffId };
+  },
+};
+
 const loadSlots = {
   type: 'loadSlots' as const,
   params: ({ context }: Args) => ({
@@ -239,6 +247,7 @@ const machineSetup = setup({
     loadDays: (_: Args, _params: ConversationEffectParams['loadDays']) => undefined,
     loadSlots: (_: Args, _params: ConversationEffectParams['loadSlots']) => undefined,
     confirmBooking: (_: Args, _params: ConversationEffectParams['confirmBooking']) => undefined,
+    holdSlot: (_: Args, _params: ConversationEffectParams['holdSlot']) => undefined,
     loadAppointments: noEffect,
     loadBooking: (_: Args, _params: ConversationEffectParams['loadBooking']) => undefined,
     cancelBooking: (_: Args, _params: ConversationEffectParams['cancelBooking']) => undefined,
@@ -564,11 +573,21 @@ export const conversationMachine = machineSetup.createMachine({
         },
         choosingSlot: {
           on: {
-            SLOT_CHOSEN: { guard: 'isOfferedSlot', target: 'reviewing', actions: ['rememberSlot', ...showStep('showSummary')] },
+            SLOT_CHOSEN: { guard: 'isOfferedSlot', target: 'holdingSlot', actions: ['rememberSlot', holdSlot] },
             RESCHEDULE: { guard: 'canReopenRescheduleFlow', target: '#conversation.idle', actions: [sendRescheduleFlow, 'resetToMenu'] },
             MORE_SLOTS: { guard: 'hasMoreSlots', target: 'loadingSlots', actions: ['showNextSlotPage', loadSlots] },
             BACK: { target: 'loadingDays', actions: [loadDays] },
             CHANGE: { target: 'loadingDays', actions: [loadDays] },
+          },
+        },
+        holdingSlot: {
+          on: {
+            SLOT_HELD: { target: 'reviewing', actions: showStep('showSummary') },
+            // Taken between the list and the tap: the nearest free times instead of a summary.
+            SLOT_TAKEN: [
+              { guard: 'hasAlternatives', target: 'choosingSlot', actions: showStep('showAlternatives') },
+              { target: 'loadingDays', actions: [replyText('book.slotTakenNoAlternatives'), loadDays] },
+            ],
           },
         },
         reviewing: {
@@ -596,8 +615,9 @@ export const conversationMachine = machineSetup.createMachine({
                 },
               },
             ],
-            CHANGE: { target: 'loadingDays', actions: [loadDays] },
-            BACK: { target: 'loadingSlots', actions: [loadSlots] },
+            // The held time goes back to everyone else.
+            CHANGE: { target: 'loadingDays', actions: ['releaseHolds', loadDays] },
+            BACK: { target: 'loadingSlots', actions: ['releaseHolds', loadSlots] },
           },
         },
         confirming: {
@@ -740,6 +760,7 @@ const EFFECT_TYPES: ReadonlySet<string> = new Set<ConversationEffectType>([
   'loadDays',
   'loadSlots',
   'confirmBooking',
+  'holdSlot',
   'loadAppointments',
   'loadBooking',
   'cancelBooking',

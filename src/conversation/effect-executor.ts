@@ -79,7 +79,7 @@ export class SerializableStepRequired extends Error {
 }
 
 /** Effects whose correctness rests on the booking core's serializable re-check. */
-const BOOKING_CHANGING_EFFECTS = new Set(['confirmBooking', 'rescheduleBooking', 'cancelBooking', 'confirmPendingBooking', 'completeFlow']);
+const BOOKING_CHANGING_EFFECTS = new Set(['confirmBooking', 'holdSlot', 'rescheduleBooking', 'cancelBooking', 'confirmPendingBooking', 'completeFlow']);
 
 const MAX_DAYS = 10;
 
@@ -161,6 +161,17 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
           const result = await bookings.confirmSlot({ businessId: business.id, customerId: customer.id, serviceId, staffId: staffFilter(staffId), start: new Date(start), source: 'whatsapp', actor });
           if (!result.ok) return { type: 'SLOT_TAKEN', alternatives: result.alternatives.map((slot) => toSlotOption(slot, staffId)) };
           return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, result.booking, { withCalendarLink: true }) };
+        } catch (error) {
+          if (!isSlotGone(error)) throw error;
+          return slotTakenAfterAll(ctx, { serviceId, staffId, start });
+        }
+      }
+      case 'holdSlot': {
+        const { serviceId, staffId, start } = effect.params;
+        try {
+          const hold = await bookings.placeHold({ businessId: business.id, customerId: customer.id, serviceId, staffId: staffFilter(staffId), start: new Date(start) });
+          if (!hold.ok) return { type: 'SLOT_TAKEN', alternatives: hold.alternatives.map((slot) => toSlotOption(slot, staffId)) };
+          return { type: 'SLOT_HELD' };
         } catch (error) {
           if (!isSlotGone(error)) throw error;
           return slotTakenAfterAll(ctx, { serviceId, staffId, start });

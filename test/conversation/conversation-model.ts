@@ -71,6 +71,7 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   { type: 'SLOTS_LOADED', slots: SLOTS, hasMore: true },
   { type: 'BOOKING_CONFIRMED', booking: summary('B_NEW') },
   { type: 'SLOT_TAKEN', alternatives: SLOTS.slice(1, 4) },
+  { type: 'SLOT_HELD' },
   { type: 'APPOINTMENTS_LOADED', bookings: [B_UP, B_LOCKED] }, { type: 'APPOINTMENTS_LOADED', bookings: [] },
   { type: 'BOOKING_LOADED', booking: B_UP }, { type: 'BOOKING_LOADED', booking: B_LOCKED }, { type: 'BOOKING_LOADED', booking: B_CANCELLED },
   { type: 'BOOKING_CANCELLED', booking: B_UP }, { type: 'BOOKING_RESCHEDULED', booking: B_UP },
@@ -90,6 +91,7 @@ export const FLOW_MODEL_EVENTS: ConversationEvent[] = [
   { type: 'SLOT_CHOSEN', start: SLOTS[1]!.start, staffId: 'ANA' },
   { type: 'CONFIRM' },
   // Answers.
+  { type: 'SLOT_HELD' },
   { type: 'BOOKING_CONFIRMED', booking: summary('B_NEW') },
   { type: 'BOOKING_RESCHEDULED', booking: B_UP },
   {
@@ -107,11 +109,11 @@ export function isRealisticFlowAnswer(trigger: ConversationEvent, answer: Conver
 
 // Waiting states live only inside one processing step (the runtime answers before it commits),
 // so nothing else can arrive in them.
-const TRANSIENT = /"(loading\w*|completing\w*|confirming|rescheduling|cancelling|confirmingAttendance)"/;
+const TRANSIENT = /"(loading\w*|completing\w*|holding\w*|confirming|rescheduling|cancelling|confirmingAttendance)"/;
 
 /** The runtime's answers to effects: they arrive only inside the step that asked for them. */
 export const ANSWER_TYPES = new Set([
-  'SERVICES_LOADED', 'STAFF_LOADED', 'DAYS_LOADED', 'SLOTS_LOADED', 'BOOKING_CONFIRMED', 'SLOT_TAKEN', 'APPOINTMENTS_LOADED',
+  'SERVICES_LOADED', 'STAFF_LOADED', 'DAYS_LOADED', 'SLOTS_LOADED', 'BOOKING_CONFIRMED', 'SLOT_TAKEN', 'SLOT_HELD', 'APPOINTMENTS_LOADED',
   'BOOKING_LOADED', 'BOOKING_CANCELLED', 'BOOKING_RESCHEDULED', 'CHANGE_LOCKED', 'OPERATION_FAILED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED',
 ]);
 /** The answers to a completed booking Flow (booking.completingFlow). */

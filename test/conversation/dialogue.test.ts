@@ -124,6 +124,31 @@ describe('dialogue (issue 21)', () => {
     });
   });
 
+  describe('8. a time chosen in the lists is held like the Flow holds it', () => {
+    it('while the customer reads "Shall I book it?", another booking of that time is refused; Change releases it', async () => {
+      const from = '34633000061';
+      await channel.send(from, text('hi'));
+      const services = last(await channel.send(from, button('menu:book')));
+      const staff = last(await channel.send(from, row(rowsOf(services).find((r) => r.id.includes(demo.services.consultation))!.id)));
+      const days = last(await channel.send(from, row(`staff:${demo.staff.ana}`)));
+      const times = last(await channel.send(from, row(rowsOf(days)[0]!.id)));
+      const tapped = rowsOf(times)[0]!.id;
+      const start = new Date(tapped.slice('slot:'.length, tapped.lastIndexOf('|')));
+      const summary = last(await channel.send(from, row(tapped)));
+      expect(textOf(summary)).toMatch(/Shall I book it\?/);
+      expect(rowsOf(staff).length).toBeGreaterThan(1);
+      const [other] = await demo.createCustomers(1, '3463399');
+      const bookings = createBookingService({ prisma: db.prisma, clock: channel.clock });
+      const attempt = () => bookings.confirmSlot({ businessId: demo.businessId, customerId: other!, serviceId: demo.services.consultation, staffId: demo.staff.ana, start, source: 'api', actor: 'test' });
+      expect((await attempt()).ok).toBe(false);
+      await channel.send(from, button('summary:change'));
+      expect(await db.prisma.slotHold.count({ where: { customer: { waId: from } } })).toBe(0);
+      const after = await attempt();
+      expect(after.ok).toBe(true);
+      if (after.ok) await db.prisma.booking.update({ where: { id: after.booking.id }, data: { status: 'cancelled' } });
+    });
+  });
+
   describe('9. a hand-off acknowledges at once and has a way back', () => {
     it('says when the team answers; "menu" asks, "Yes" returns to the bot; the staff alert reaches the demo number', async () => {
       const from = '34633000031';

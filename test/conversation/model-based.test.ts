@@ -98,7 +98,7 @@ const shortestPaths = conversationModel
 // runtime's answer (BOOKING_CONFIRMED / _RESCHEDULED / _CANCELLED) is appended to the path.
 const FOCUSED_TYPES = new Set([
   'MENU_BOOK', 'SERVICES_LOADED', 'SERVICE_CHOSEN', 'STAFF_LOADED', 'STAFF_CHOSEN', 'DAYS_LOADED', 'DAY_CHOSEN', 'SLOTS_LOADED',
-  'MORE_SLOTS', 'SLOT_CHOSEN', 'CONFIRM', 'CHANGE', 'MENU_APPOINTMENTS', 'APPOINTMENTS_LOADED', 'BOOKING_CHOSEN', 'RESCHEDULE', 'CANCEL', 'CANCEL_YES', 'BACK',
+  'MORE_SLOTS', 'SLOT_CHOSEN', 'SLOT_HELD', 'CONFIRM', 'CHANGE', 'MENU_APPOINTMENTS', 'APPOINTMENTS_LOADED', 'BOOKING_CHOSEN', 'RESCHEDULE', 'CANCEL', 'CANCEL_YES', 'BACK',
 ]);
 const focusedModel = createConversationModel(
   MODEL_EVENTS.filter((event) => FOCUSED_TYPES.has(event.type) && !(event.type === 'APPOINTMENTS_LOADED' && event.bookings.length === 0) && !(event.type === 'BOOKING_CHOSEN' && event.bookingId === 'B_LOCKED')),
@@ -326,12 +326,27 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
     };
     if (event.type === 'FLOW_COMPLETED' && event.flowToken && first) world.flowReply = await arrangeFlowReply(world, event.flowToken, first);
     if (event.type === 'CONFIRM' && first?.type === 'SLOT_TAKEN') {
-      // Someone else books the chosen time with every staff member first.
+      // The customer's hold ran out while they read the summary, and someone else booked the time
+      // with every staff member (while the hold lasts, nobody else can).
+      await db.prisma.slotHold.deleteMany({ where: { customerId: world.customerId! } });
       const context = await readContext(world);
       const [other] = await demo.createCustomers(1, `3469${String(customerCounter).padStart(3, '0')}`);
       for (const staffId of [demo.staff.ana, demo.staff.ben, demo.staff.carla]) {
         const result = await bookingService()
           .confirmSlot({ businessId: demo.businessId, customerId: other!, serviceId: context.service!.id, staffId, start: new Date(context.slot!.start), source: 'api', actor: 'test' })
+          .catch(() => undefined);
+        if (result?.ok) world.blockers.push(result.booking.uid);
+      }
+    }
+    if (event.type === 'SLOT_CHOSEN' && first?.type === 'SLOT_TAKEN') {
+      // Someone else books the time the customer is about to tap, with every staff member, before the hold.
+      const context = await readContext(world);
+      const tapped = pickRow(world, 'slot:', 0);
+      const start = tapped.slice('slot:'.length, tapped.lastIndexOf('|'));
+      const [other] = await demo.createCustomers(1, `3468${String(customerCounter).padStart(3, '0')}`);
+      for (const staffId of [demo.staff.ana, demo.staff.ben, demo.staff.carla]) {
+        const result = await bookingService()
+          .confirmSlot({ businessId: demo.businessId, customerId: other!, serviceId: context.service!.id, staffId, start: new Date(start), source: 'api', actor: 'test' })
           .catch(() => undefined);
         if (result?.ok) world.blockers.push(result.booking.uid);
       }

@@ -131,6 +131,7 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   { type: 'SLOTS_LOADED', slots: SLOTS.slice(0, 3), hasMore: false },
   { type: 'SLOTS_LOADED', slots: [], hasMore: false },
   { type: 'BOOKING_CONFIRMED', booking: BOOKING },
+  { type: 'BOOKING_ALREADY_DONE', booking: BOOKING },
   { type: 'SLOT_TAKEN', alternatives: [FIRST_SLOT, SLOTS[3] as SlotOption, { start: '2026-03-31T16:30:00.000Z', staffId: 'stf-ben', staffName: 'Benedita Gonçalves da Silva Santos' }] },
   { type: 'SLOT_TAKEN', alternatives: [] },
   { type: 'SLOT_HELD' },

@@ -175,6 +175,11 @@ export function buildBookedMessage(booking: BookingSummary): MessageDescriptor {
   });
 }
 
+/** A booking form completed again: what it already booked, without a second "Booked!". */
+export function buildAlreadyBookedMessage(booking: BookingSummary): MessageDescriptor {
+  return buildTextMessage('book.alreadyBooked', { service: serviceOf(booking), staff: staffOf(booking), when: toWhen(booking) });
+}
+
 /** Confirmation of a moved booking. */
 export function buildRescheduledMessage(booking: BookingSummary): MessageDescriptor {
   return buildTextMessage('reschedule.done', {

@@ -259,6 +259,8 @@ export type AnswerEvent =
   | { type: 'SLOTS_LOADED'; slots: SlotOption[]; hasMore: boolean }
   /** Answer of confirmBooking and of confirmPendingBooking. */
   | { type: 'BOOKING_CONFIRMED'; booking: BookingSummary }
+  /** Answer of completeFlow for a form completed before (the same completion sent again): the booking it made. */
+  | { type: 'BOOKING_ALREADY_DONE'; booking: BookingSummary }
   | { type: 'SLOT_TAKEN'; alternatives: SlotOption[] }
   /** Answer of holdSlot: the chosen time is held for this customer until they confirm, change or leave. */
   | { type: 'SLOT_HELD' }

@@ -414,6 +414,7 @@ describe('conversation machine with a booking Flow (WhatsApp form)', () => {
     ['a completion without a token (or of another Flow) only shows the menu', [], { type: 'FLOW_COMPLETED', response: FLOW_RESPONSE }, 'idle', ['reply:menu.prompt']],
     ['the confirmation is the list path\'s', [COMPLETED], { type: 'BOOKING_CONFIRMED', booking: BOOKING }, 'idle', [...LEAVE, 'reply:book.confirmed']],
     ['a moved booking is announced like the list path\'s', [COMPLETED], { type: 'BOOKING_RESCHEDULED', booking: BOOKING }, 'idle', [...LEAVE, 'reply:reschedule.done']],
+    ['the same completion again says it is already booked, without a second "Booked!"', [COMPLETED], { type: 'BOOKING_ALREADY_DONE', booking: BOOKING }, 'idle', [...LEAVE, 'reply:book.alreadyBooked']],
     ['a slot gone meanwhile offers the nearest alternatives', [COMPLETED], TAKEN, { booking: 'choosingSlot' }, ['reply:book.slotTaken', 'armInactivityTimer']],
     ['a slot gone with nothing near: note with the menu (Book opens the form again)', [COMPLETED], { ...TAKEN, alternatives: [] } as ConversationEvent, 'idle', [...LEAVE, 'reply:book.slotTakenNoAlternatives']],
     ['an expired, used or foreign token: the menu says it expired', [COMPLETED], { type: 'FLOW_REJECTED', reason: 'expired' }, 'idle', [...LEAVE, 'reply:menu.expired']],

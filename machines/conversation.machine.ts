@@ -14,6 +14,7 @@
  */
 import { assign, setup } from 'xstate';
 import {
+  buildAlreadyBookedMessage,
   buildAlternativesList,
   buildAppointmentList,
   buildAttendanceConfirmedMessage,
@@ -655,6 +656,11 @@ export const conversationMachine = machineSetup.createMachine({
             BOOKING_RESCHEDULED: {
               target: '#conversation.idle',
               actions: ['resetToMenu', { type: 'reply', params: ({ context, event }) => toReply(context, buildRescheduledMessage(eventAs(event, 'BOOKING_RESCHEDULED').booking)) }],
+            },
+            // The same completion delivered again (a new message id): say it is booked, do not celebrate twice.
+            BOOKING_ALREADY_DONE: {
+              target: '#conversation.idle',
+              actions: ['resetToMenu', { type: 'reply', params: ({ context, event }) => toReply(context, buildAlreadyBookedMessage(eventAs(event, 'BOOKING_ALREADY_DONE').booking)) }],
             },
             FLOW_SLOT_TAKEN: [
               { guard: 'hasFlowAlternatives', target: 'choosingSlot', actions: ['rememberFlowChoice', ...showStep('showFlowAlternatives')] },

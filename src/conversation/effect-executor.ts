@@ -323,9 +323,10 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
 async function toFlowAnswer(ctx: EffectContext, outcome: FlowCompletion): Promise<AnswerEvent> {
   switch (outcome.kind) {
     case 'booked':
-      return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, outcome.booking, { withCalendarLink: true }) };
     case 'rescheduled':
-      return { type: 'BOOKING_RESCHEDULED', booking: await toSummary(ctx, outcome.booking, { withCalendarLink: true }) };
+      if (outcome.isReplay) return { type: 'BOOKING_ALREADY_DONE', booking: await toSummary(ctx, outcome.booking) };
+      if (outcome.kind === 'rescheduled') return { type: 'BOOKING_RESCHEDULED', booking: await toSummary(ctx, outcome.booking, { withCalendarLink: true }) };
+      return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, outcome.booking, { withCalendarLink: true }) };
     case 'change_locked':
       return { type: 'CHANGE_LOCKED', booking: await toSummary(ctx, outcome.booking) };
     case 'rejected':

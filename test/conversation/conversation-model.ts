@@ -93,6 +93,7 @@ export const FLOW_MODEL_EVENTS: ConversationEvent[] = [
   // Answers.
   { type: 'SLOT_HELD' },
   { type: 'BOOKING_CONFIRMED', booking: summary('B_NEW') },
+  { type: 'BOOKING_ALREADY_DONE', booking: summary('B_NEW') },
   { type: 'BOOKING_RESCHEDULED', booking: B_UP },
   {
     type: 'FLOW_SLOT_TAKEN', mode: 'book', staffId: 'ANA', date: 'D1', alternatives: SLOTS.slice(1, 4).map((slot) => ({ ...slot, staffId: 'ANA' })),
@@ -104,7 +105,7 @@ export const FLOW_MODEL_EVENTS: ConversationEvent[] = [
 /** What a completion with this symbolic token can come to: a used token only replays its booking or is refused. */
 export function isRealisticFlowAnswer(trigger: ConversationEvent, answer: ConversationEvent): boolean {
   if (trigger.type !== 'FLOW_COMPLETED') return true;
-  return trigger.flowToken === 'T_USED' ? answer.type === 'BOOKING_CONFIRMED' || answer.type === 'FLOW_REJECTED' : answer.type !== 'FLOW_REJECTED';
+  return trigger.flowToken === 'T_USED' ? answer.type === 'BOOKING_ALREADY_DONE' || answer.type === 'FLOW_REJECTED' : answer.type !== 'FLOW_REJECTED' && answer.type !== 'BOOKING_ALREADY_DONE';
 }
 
 // Waiting states live only inside one processing step (the runtime answers before it commits),
@@ -113,11 +114,11 @@ const TRANSIENT = /"(loading\w*|completing\w*|holding\w*|confirming|rescheduling
 
 /** The runtime's answers to effects: they arrive only inside the step that asked for them. */
 export const ANSWER_TYPES = new Set([
-  'SERVICES_LOADED', 'STAFF_LOADED', 'DAYS_LOADED', 'SLOTS_LOADED', 'BOOKING_CONFIRMED', 'SLOT_TAKEN', 'SLOT_HELD', 'APPOINTMENTS_LOADED',
+  'SERVICES_LOADED', 'STAFF_LOADED', 'DAYS_LOADED', 'SLOTS_LOADED', 'BOOKING_CONFIRMED', 'SLOT_TAKEN', 'SLOT_HELD', 'BOOKING_ALREADY_DONE', 'APPOINTMENTS_LOADED',
   'BOOKING_LOADED', 'BOOKING_CANCELLED', 'BOOKING_RESCHEDULED', 'CHANGE_LOCKED', 'OPERATION_FAILED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED',
 ]);
 /** The answers to a completed booking Flow (booking.completingFlow). */
-const FLOW_ANSWER_TYPES = new Set(['BOOKING_CONFIRMED', 'BOOKING_RESCHEDULED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED', 'CHANGE_LOCKED']);
+const FLOW_ANSWER_TYPES = new Set(['BOOKING_CONFIRMED', 'BOOKING_ALREADY_DONE', 'BOOKING_RESCHEDULED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED', 'CHANGE_LOCKED']);
 
 /** Whether the runtime commits in this state (false for the waiting states inside one step). */
 export const isPersistable = (state: Snapshot): boolean => !TRANSIENT.test(JSON.stringify(state.value));

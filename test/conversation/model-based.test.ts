@@ -388,7 +388,7 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
     if (symbol === 'T_USED') {
       const token = await issue('book');
       // Completed before: with a booking (sent again, it answers with that booking) or with a time that was gone.
-      const booked = outcome.type === 'BOOKING_CONFIRMED' ? await createBooking(world, 'upcoming') : undefined;
+      const booked = outcome.type === 'BOOKING_ALREADY_DONE' ? await createBooking(world, 'upcoming') : undefined;
       await markUsed(token, booked ? (await db.prisma.booking.findUniqueOrThrow({ where: { uid: booked } })).id : null);
       return { token, answer: answerAt(slots[0]!.start) };
     }
@@ -609,7 +609,7 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
 
     it('the Flow model reaches completingFlow with every answer it can give', () => {
       expect(new Set(flowGraph.edges.filter(isThroughCompletingFlow).map((edge) => edge.answers[0]!.type))).toEqual(
-        new Set(['BOOKING_CONFIRMED', 'BOOKING_RESCHEDULED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED']),
+        new Set(['BOOKING_CONFIRMED', 'BOOKING_ALREADY_DONE', 'BOOKING_RESCHEDULED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED']),
       );
       const tourIds = new Set(flowTourWalks.flat().map((edge) => edge.id));
       expect(flowGraph.edges.filter((edge) => !tourIds.has(edge.id)).map(describeEdge)).toEqual([]);

@@ -34,6 +34,7 @@ export const en = {
   'book.confirmButton': 'Confirm',
   'book.changeButton': 'Change',
   'book.confirmed': 'Booked! ✅\n\n*{service}* with {staff}\n{when}\nPrice: {price}\n\nTo see, move or cancel it, write "menu" and choose My appointments.{calendar}',
+  'book.alreadyBooked': "You're already booked: *{service}* with {staff}, {when}.\n\nTo see, move or cancel it, write \"menu\" and choose My appointments.",
   'book.addToCalendar': '📅 Add to calendar: {url}',
   'book.slotTaken': 'Sorry, that time was just taken. These are the nearest free times ({zone}):',
   'book.slotTakenNoAlternatives': 'Sorry, that time was just taken. Please pick another day.',

@@ -34,6 +34,7 @@ export const es: Catalog = {
   'book.confirmButton': 'Confirmar',
   'book.changeButton': 'Cambiar',
   'book.confirmed': '¡Reservado! ✅\n\n*{service}* con {staff}\n{when}\nPrecio: {price}\n\nPara verla, cambiarla o cancelarla, escribe «menú» y elige Mis citas.{calendar}',
+  'book.alreadyBooked': 'Ya tienes esta cita: *{service}* con {staff}, {when}.\n\nPara verla, cambiarla o cancelarla, escribe «menú» y elige Mis citas.',
   'book.addToCalendar': '📅 Añadir al calendario: {url}',
   'book.slotTaken': 'Lo siento, esa hora se acaba de ocupar. Estas son las horas libres más cercanas ({zone}):',
   'book.slotTakenNoAlternatives': 'Lo siento, esa hora se acaba de ocupar. Elige otro día, por favor.',

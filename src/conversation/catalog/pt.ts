@@ -34,6 +34,7 @@ export const pt: Catalog = {
   'book.confirmButton': 'Confirmar',
   'book.changeButton': 'Alterar',
   'book.confirmed': 'Agendado! ✅\n\n*{service}* com {staff}\n{when}\nPreço: {price}\n\nPara ver, remarcar ou cancelar, escreva "menu" e escolha Meus agendamentos.{calendar}',
+  'book.alreadyBooked': 'Você já tem este agendamento: *{service}* com {staff}, {when}.\n\nPara ver, remarcar ou cancelar, escreva "menu" e escolha Meus agendamentos.',
   'book.addToCalendar': '📅 Adicionar à agenda: {url}',
   'book.slotTaken': 'Desculpe, esse horário acabou de ser ocupado. Estes são os horários livres mais próximos ({zone}):',
   'book.slotTakenNoAlternatives': 'Desculpe, esse horário acabou de ser ocupado. Escolha outro dia, por favor.',

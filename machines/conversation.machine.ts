@@ -385,7 +385,7 @@ const sendRescheduleFlow = {
   type: 'sendBookingFlow' as const,
   params: ({ context, event }: Args) => {
     const booking = event.type === 'BOOKING_LOADED' ? event.booking : ensurePresent(context.booking, 'booking');
-    return { mode: 'reschedule' as const, bookingId: booking.id, serviceName: booking.serviceName, locale: context.locale };
+    return { mode: 'reschedule' as const, bookingId: booking.id, serviceName: booking.serviceNames?.[context.locale]?.trim() || booking.serviceName, locale: context.locale };
   },
 };
 

@@ -29,7 +29,7 @@ import type { Db } from '../platform/database';
 import { querySql, type SqlTarget } from '../platform/sql';
 import { addLocalDays, generateSlots, toLocalDate, type DateOverride, type Slot } from '../scheduling';
 import type { BusyChangeListener } from './busy-change-listener';
-import type { FlowService } from './flow-repository';
+import { toNames, type FlowService } from './flow-repository';
 import { buildUnusedFlowTokenSql, type FlowTokenCheck } from './flow-tokens';
 
 /** A service with what the engine needs about it and its staff. */
@@ -97,13 +97,14 @@ async function readCatalog(db: Db, businessId: string, now: Date): Promise<Busin
       select: {
         id: true,
         name: true,
+        names: true,
         durationMinutes: true,
         bufferBeforeMinutes: true,
         bufferAfterMinutes: true,
         price: true,
         currency: true,
         sortOrder: true,
-        staff: { where: { staff: { isActive: true } }, select: { staff: { select: { id: true, name: true, workingHours: { select: { weekday: true, startMinute: true, endMinute: true } } } } } },
+        staff: { where: { staff: { isActive: true } }, select: { staff: { select: { id: true, name: true, names: true, workingHours: { select: { weekday: true, startMinute: true, endMinute: true } } } } } },
       },
     }),
     db.dateOverride.findMany({ where: { businessId, date: { gte: fromDate } }, select: { staffId: true, date: true, isClosed: true, startMinute: true, endMinute: true } }),
@@ -119,13 +120,14 @@ async function readCatalog(db: Db, businessId: string, now: Date): Promise<Busin
         return {
           id: service.id,
           name: service.name,
+          names: toNames(service.names),
           durationMinutes: service.durationMinutes,
           bufferBeforeMinutes: service.bufferBeforeMinutes,
           bufferAfterMinutes: service.bufferAfterMinutes,
           price: service.price.toFixed(2),
           currency: service.currency,
           sortOrder: service.sortOrder,
-          staff: staff.map((member) => ({ id: member.id, name: member.name })),
+          staff: staff.map((member) => ({ id: member.id, name: member.name, names: toNames(member.names) })),
           schedules: staff.map((member) => ({ staffId: member.id, weeklyHours: member.workingHours, overrides: overridesOf(member.id) })),
         };
       }),

@@ -4,7 +4,7 @@
  */
 import { toLocalDate } from '../scheduling';
 import { formatFlowDay, formatFlowPrice, formatFlowTime, formatFlowZone } from './flow-format';
-import type { FlowService } from './flow-repository';
+import { toLocalName, type FlowService } from './flow-repository';
 import type { FlowScreenAnswer, FlowSession } from './flow-session';
 import type { ChosenSlot } from './details-screen';
 import { fillText } from './flow-texts';
@@ -15,14 +15,15 @@ export function buildSummaryScreen(session: FlowSession, input: { service: FlowS
   const { service, chosen, note } = input;
   const start = new Date(chosen.slotStart);
   const end = new Date(start.getTime() + service.durationMinutes * 60_000);
-  const staffName = service.staff.find((member) => member.id === chosen.staffId)?.name ?? '';
+  const member = service.staff.find((candidate) => candidate.id === chosen.staffId);
+  const staffName = member ? toLocalName(member, locale) : '';
   const isReschedule = session.booking !== null;
   const date = formatFlowDay(toLocalDate(start, business.timeZone), locale, { withYear: true });
   return {
     screen: 'SUMMARY',
     data: {
       heading: isReschedule ? texts.rescheduleSummaryHeading : texts.summaryHeading,
-      service_text: service.name,
+      service_text: toLocalName(service, locale),
       staff_text: fillText(texts.summaryStaff, { staff: staffName }),
       date_text: date,
       time_text: `${formatFlowTime(start, business.timeZone)} – ${formatFlowTime(end, business.timeZone)} (${formatFlowZone(start, business.timeZone, locale)})`,

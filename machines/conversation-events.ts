@@ -19,6 +19,8 @@ export type ReplyEvent = Extract<
       | 'DAY_CHOSEN'
       | 'SLOT_CHOSEN'
       | 'MORE_SLOTS'
+      | 'MORE_DAYS'
+      | 'EARLIER_DAYS'
       | 'CONFIRM'
       | 'CHANGE'
       | 'BOOKING_CHOSEN'
@@ -40,6 +42,8 @@ const FIXED_IDS = {
   MENU_APPOINTMENTS: 'menu:appointments',
   MENU_TALK: 'menu:talk',
   MORE_SLOTS: 'slots:more',
+  MORE_DAYS: 'days:later',
+  EARLIER_DAYS: 'days:earlier',
   CONFIRM: 'summary:confirm',
   CHANGE: 'summary:change',
   RESCHEDULE: 'manage:reschedule',

@@ -86,14 +86,28 @@ export function buildStaffList(service: ChosenService, staff: StaffOption[]): Me
   };
 }
 
-/** Days with free slots; each row title is the localized day ("Mon 30 Mar"). */
-export function buildDayList(service: ChosenService, dates: string[]): MessageDescriptor {
+/** Days per page of the day list: eight days, "Earlier dates" and "Later dates" fill WhatsApp's ten rows. */
+export const DAYS_PAGE_SIZE = MAX_LIST_ROWS - 2;
+
+/**
+ * Days with free slots; each row title is the localized day ("Mon 30 Mar"). "Earlier dates" leads
+ * when this is not the first page, "Later dates" closes when the window goes on.
+ */
+export function buildDayList(service: ChosenService, dates: string[], paging: { hasEarlier?: boolean; hasMore?: boolean } = {}): MessageDescriptor {
   return {
     kind: 'list',
     key: 'book.chooseDay',
     params: { service: toNameParam(service.name, service.names) },
     buttonKey: 'book.daysButton',
-    sections: [{ rows: dates.map((date) => ({ id: toReplyId({ type: 'DAY_CHOSEN', date }), date })) }],
+    sections: [
+      {
+        rows: [
+          ...(paging.hasEarlier ? [{ id: toReplyId({ type: 'EARLIER_DAYS' }), labelKey: 'book.earlierDates' }] : []),
+          ...dates.map((date) => ({ id: toReplyId({ type: 'DAY_CHOSEN', date }), date })),
+          ...(paging.hasMore ? [{ id: toReplyId({ type: 'MORE_DAYS' }), labelKey: 'book.laterDates' }] : []),
+        ],
+      },
+    ],
   };
 }
 

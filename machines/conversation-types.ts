@@ -174,6 +174,7 @@ export interface OfferedOptions {
   dates?: string[];
   slots?: SlotOption[];
   hasMoreSlots?: boolean;
+  hasMoreDays?: boolean;
   bookings?: BookingSummary[];
 }
 
@@ -197,6 +198,8 @@ export interface ConversationContext {
   /** More than one staff member was offered, so BACK from the days goes to the staff list. */
   hasStaffChoice: boolean;
   date?: string;
+  /** The page of the day list shown (absent in snapshots from before day paging: 0). */
+  dayPage?: number;
   slotPage: number;
   slot?: SlotOption;
   /** The booking being managed, rescheduled or answered from a reminder. */
@@ -219,6 +222,9 @@ export type CustomerEvent =
   | { type: 'DAY_CHOSEN'; date: string }
   | { type: 'SLOT_CHOSEN'; start: string; staffId: string }
   | { type: 'MORE_SLOTS' }
+  /** "Later dates" / "Earlier dates" rows of the day list: page through the whole booking window. */
+  | { type: 'MORE_DAYS' }
+  | { type: 'EARLIER_DAYS' }
   | { type: 'CONFIRM' }
   | { type: 'CHANGE' }
   | { type: 'BOOKING_CHOSEN'; bookingId: string }
@@ -255,7 +261,8 @@ export type SystemEvent = { type: 'SESSION_TIMED_OUT' } | { type: 'HANDOFF_RELEA
 export type AnswerEvent =
   | { type: 'SERVICES_LOADED'; services: ServiceOption[] }
   | { type: 'STAFF_LOADED'; staff: StaffOption[] }
-  | { type: 'DAYS_LOADED'; days: DayOption[] }
+  /** One page of days; `hasMore`: the booking window has later days with free times. */
+  | { type: 'DAYS_LOADED'; days: DayOption[]; hasMore?: boolean }
   | { type: 'SLOTS_LOADED'; slots: SlotOption[]; hasMore: boolean }
   /** Answer of confirmBooking and of confirmPendingBooking. */
   | { type: 'BOOKING_CONFIRMED'; booking: BookingSummary }
@@ -293,7 +300,8 @@ export interface ConversationEffectParams {
   reply: { message: MessageDescriptor; locale: Locale };
   loadServices: Record<string, never>;
   loadStaff: { serviceId: string };
-  loadDays: { serviceId: string; staffId: string };
+  /** `page`: which DAYS_PAGE_SIZE days with free times (0: the first). */
+  loadDays: { serviceId: string; staffId: string; page: number };
   /** `preferredStaffId`: name who serves each "any" time, this one when free (a reschedule keeps its staff member). */
   loadSlots: { serviceId: string; staffId: string; date: string; page: number; preferredStaffId?: string };
   confirmBooking: { serviceId: string; start: string; staffId: string };

@@ -222,8 +222,8 @@ describe('conversation machine transitions', () => {
 describe('conversation machine effect params', () => {
   it('loads staff, days and slots for what the customer chose', () => {
     expect(paramsOf(run(SERVICE_CHOSEN).effects, 'loadStaff')).toEqual({ serviceId: 'svc-cut' });
-    expect(paramsOf(run(STAFF_CHOSEN).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'any' });
-    expect(paramsOf(run([...SERVICE_CHOSEN, { type: 'STAFF_LOADED', staff: ONE_STAFF }]).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'stf-ana' });
+    expect(paramsOf(run(STAFF_CHOSEN).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'any', page: 0 });
+    expect(paramsOf(run([...SERVICE_CHOSEN, { type: 'STAFF_LOADED', staff: ONE_STAFF }]).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'stf-ana', page: 0 });
     expect(paramsOf(run(DAY_CHOSEN).effects, 'loadSlots')).toEqual({ serviceId: 'svc-cut', staffId: 'any', date: '2026-03-30', page: 0 });
     expect(paramsOf(run([...SLOT_LIST, { type: 'MORE_SLOTS' }]).effects, 'loadSlots')).toEqual({ serviceId: 'svc-cut', staffId: 'any', date: '2026-03-30', page: 1 });
   });
@@ -233,7 +233,7 @@ describe('conversation machine effect params', () => {
   });
 
   it('reschedules the same booking, keeping the service and offering any staff', () => {
-    expect(paramsOf(run([...ACTIONS, { type: 'RESCHEDULE' }]).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'any' });
+    expect(paramsOf(run([...ACTIONS, { type: 'RESCHEDULE' }]).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'any', page: 0 });
     expect(paramsOf(run(RESCHEDULING).effects, 'rescheduleBooking')).toEqual({ bookingId: 'bk-1', serviceId: 'svc-cut', start: FIRST_SLOT.start, staffId: 'stf-ana' });
   });
 
@@ -289,6 +289,22 @@ describe('conversation machine effect params', () => {
     expect(list?.kind === 'list' && list.sections[0]!.rows[0]).toMatchObject({ label: 'Haircut', labels: { pt: 'Corte de cabelo' } });
     const staffList = replies(run([...BOOK, { type: 'SERVICES_LOADED', services }, { type: 'SERVICE_CHOSEN', serviceId: 'svc-cut' }, { type: 'STAFF_LOADED', staff: STAFF }]).effects)[0];
     expect(staffList).toMatchObject({ params: { service: { kind: 'name', name: 'Haircut', names: { pt: 'Corte de cabelo' } } } });
+  });
+
+  it('the day list pages through the whole booking window: "Later dates" and "Earlier dates"', () => {
+    const firstPage = [...STAFF_CHOSEN, { type: 'DAYS_LOADED' as const, days: DAYS, hasMore: true }];
+    expect(rowIds(replies(run(firstPage).effects)[0])).toEqual(['day:2026-03-30', 'day:2026-03-31', 'day:2026-04-01', 'days:later']);
+    const later = run([...firstPage, { type: 'MORE_DAYS' }]);
+    expect(later.snapshot.value).toEqual({ booking: 'loadingDays' });
+    expect(paramsOf(later.effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'any', page: 1 });
+    const secondPage = [...firstPage, { type: 'MORE_DAYS' as const }, { type: 'DAYS_LOADED' as const, days: [{ date: '2026-04-13' }], hasMore: false }];
+    expect(rowIds(replies(run(secondPage).effects)[0])).toEqual(['days:earlier', 'day:2026-04-13']);
+    expect(paramsOf(run([...secondPage, { type: 'EARLIER_DAYS' }]).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'any', page: 0 });
+    // No "Later dates" on the last page: an old tap repeats the step.
+    expect(summarize(run([...secondPage, { type: 'MORE_DAYS' }]).effects)).toEqual(['reply:step.pickOption', 'reply:book.chooseDay', 'armInactivityTimer']);
+    // Eight days a page at most, so both paging rows fit in WhatsApp's ten.
+    const many = Array.from({ length: 12 }, (_, i) => ({ date: `2026-04-${String(i + 1).padStart(2, '0')}` }));
+    expect(rowIds(replies(run([...STAFF_CHOSEN, { type: 'DAYS_LOADED', days: many }]).effects)[0])).toHaveLength(9);
   });
 
   it('no-param effects come out as {}', () => {

@@ -24,6 +24,7 @@ import {
   buildCancelledMessage,
   buildChangeLockedMessage,
   buildDayList,
+  DAYS_PAGE_SIZE,
   buildEmergencyMessage,
   buildFlowAlternativesList,
   buildHandoffLeaveQuestion,
@@ -83,6 +84,7 @@ const EMPTY_PATH = {
   staffNames: undefined,
   hasStaffChoice: false,
   date: undefined,
+  dayPage: 0,
   slotPage: 0,
   slot: undefined,
   booking: undefined,
@@ -155,7 +157,7 @@ const loadStaff = { type: 'loadStaff' as const, params: ({ context }: Args) => (
 
 const loadDays = {
   type: 'loadDays' as const,
-  params: ({ context }: Args) => ({ serviceId: ensurePresent(context.service, 'service').id, staffId: ensurePresent(context.staffId, 'staff') }),
+  params: ({ context }: Args) => ({ serviceId: ensurePresent(context.service, 'service').id, staffId: ensurePresent(context.staffId, 'staff'), page: context.dayPage ?? 0 }),
 };
 
 const holdSlot = {
@@ -207,6 +209,8 @@ const machineSetup = setup({
       return context.offered.staff !== undefined && (staffId === 'any' || context.offered.staff.some((s) => s.id === staffId));
     },
     hasNoDays: ({ event }) => eventAs(event, 'DAYS_LOADED').days.length === 0,
+    hasMoreDays: ({ context }) => context.offered.hasMoreDays === true,
+    hasEarlierDays: ({ context }) => (context.dayPage ?? 0) > 0,
     isOfferedDay: ({ context, event }) => (context.offered.dates ?? []).includes(eventAs(event, 'DAY_CHOSEN').date),
     hasNoSlots: ({ event }) => eventAs(event, 'SLOTS_LOADED').slots.length === 0,
     isOfferedSlot: ({ context, event }) => {
@@ -294,9 +298,15 @@ const machineSetup = setup({
       return { staffId, staffName: member?.name, staffNames: member?.names, offered: {} };
     }),
     showDays: assign(({ context, event }) => {
-      const dates = eventAs(event, 'DAYS_LOADED').days.slice(0, MAX_LIST_ROWS).map((d) => d.date);
-      return { offered: { dates }, lastStep: buildDayList(ensurePresent(context.service, 'service'), dates) };
+      const { days, hasMore } = eventAs(event, 'DAYS_LOADED');
+      const hasEarlier = (context.dayPage ?? 0) > 0;
+      // A runtime that returns more than a page still gets a "Later dates" row instead of silently losing days.
+      const hasMoreDays = hasMore === true || days.length > DAYS_PAGE_SIZE;
+      const dates = days.slice(0, DAYS_PAGE_SIZE).map((d) => d.date);
+      return { offered: { dates, hasMoreDays }, lastStep: buildDayList(ensurePresent(context.service, 'service'), dates, { hasEarlier, hasMore: hasMoreDays }) };
     }),
+    showNextDayPage: assign(({ context }) => ({ dayPage: (context.dayPage ?? 0) + 1 })),
+    showPreviousDayPage: assign(({ context }) => ({ dayPage: Math.max(0, (context.dayPage ?? 0) - 1) })),
     rememberDay: assign(({ event }) => ({ date: eventAs(event, 'DAY_CHOSEN').date, slotPage: 0, offered: {} })),
     showSlots: assign(({ context, event }) => {
       const { slots, hasMore } = eventAs(event, 'SLOTS_LOADED');
@@ -355,6 +365,7 @@ const machineSetup = setup({
         staffNames: undefined,
         hasStaffChoice: false,
         date: undefined,
+        dayPage: 0,
         slot: undefined,
         slotPage: 0,
         offered: {},
@@ -446,6 +457,8 @@ function buildAssistantHandlers(isInPath: boolean) {
           DAY_CHOSEN: repeatStep,
           SLOT_CHOSEN: repeatStep,
           MORE_SLOTS: repeatStep,
+          MORE_DAYS: repeatStep,
+          EARLIER_DAYS: repeatStep,
           CONFIRM: repeatStep,
           CHANGE: repeatStep,
           BOOKING_CHOSEN: repeatStep,
@@ -466,6 +479,8 @@ function buildAssistantHandlers(isInPath: boolean) {
           DAY_CHOSEN: { actions: replyMenu('menu.expired') },
           SLOT_CHOSEN: { actions: replyMenu('menu.expired') },
           MORE_SLOTS: { actions: replyMenu('menu.expired') },
+          MORE_DAYS: { actions: replyMenu('menu.expired') },
+          EARLIER_DAYS: { actions: replyMenu('menu.expired') },
           CONFIRM: { actions: replyMenu('menu.expired') },
           CHANGE: { actions: replyMenu('menu.expired') },
           BOOKING_CHOSEN: { actions: replyMenu('menu.expired') },
@@ -556,6 +571,8 @@ export const conversationMachine = machineSetup.createMachine({
         choosingDay: {
           on: {
             DAY_CHOSEN: { guard: 'isOfferedDay', target: 'loadingSlots', actions: ['rememberDay', loadSlots] },
+            MORE_DAYS: { guard: 'hasMoreDays', target: 'loadingDays', actions: ['showNextDayPage', loadDays] },
+            EARLIER_DAYS: { guard: 'hasEarlierDays', target: 'loadingDays', actions: ['showPreviousDayPage', loadDays] },
             BACK: [
               { guard: 'isRescheduling', target: '#conversation.managing.choosingAction', actions: showStep('showBookingActions') },
               { guard: 'hasStaffChoice', target: 'loadingStaff', actions: [loadStaff] },

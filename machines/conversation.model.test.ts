@@ -149,16 +149,16 @@ describe('conversation machine model with a booking Flow configured', () => {
   });
 });
 
-const EXPECTED_FLOW_STATE_COUNT = 44;
+const EXPECTED_FLOW_STATE_COUNT = 47;
 
 /** Catalog keys used as button, row or list-button labels and param texts rather than message bodies. */
 const USED_AS_LABELS = new Set([
   'book.addToCalendar', 'handoff.hoursKnown', 'handoff.hoursUnknown', 'handoff.leaveButton', 'handoff.stayButton',
   'menu.book', 'menu.appointments', 'menu.talk', 'book.servicesButton', 'book.serviceDescription', 'book.staffButton', 'book.anyStaff',
-  'book.daysButton', 'book.timesButton', 'book.laterTimes', 'book.slotWithStaff', 'book.confirmButton', 'book.changeButton',
+  'book.daysButton', 'book.timesButton', 'book.laterTimes', 'book.laterDates', 'book.earlierDates', 'book.slotWithStaff', 'book.confirmButton', 'book.changeButton',
   'manage.bookingsButton', 'manage.bookingRow', 'manage.rescheduleButton', 'manage.cancelButton', 'manage.backButton', 'manage.cancelYes', 'manage.cancelKeep',
 ]);
 
-// 17 before the list path held its slot (booking.holdingSlot): the shortest path to the summary now ends there, one leaf fewer.
-const EXPECTED_PATH_COUNT = 16;
-const EXPECTED_STATE_COUNT = 44;
+// Was 17: holding the slot (booking.holdingSlot) made it 16, the day pages (Later/Earlier dates) add 3.
+const EXPECTED_PATH_COUNT = 19;
+const EXPECTED_STATE_COUNT = 47;

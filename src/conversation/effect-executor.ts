@@ -5,6 +5,7 @@
 import { LOCALES, type AnswerEvent, type BookingSummary, type ConversationEffect, type LocalizedNames, type MessageDescriptor, type SlotOption } from '../../machines/conversation-types';
 import { toOpeningHours } from './opening-hours';
 import { SLOTS_PAGE_SIZE } from '../../machines/conversation.machine';
+import { DAYS_PAGE_SIZE } from '../../machines/conversation-messages';
 import { findNearestSlots, type BookingRow, type BookingService } from '../booking';
 import { buildBookingFlowMessage, buildBookingFlowTemplate, completeBookingFlow, issueFlowToken, type FlowCompletion } from '../flows';
 import { addJobInTransaction, removeJobInTransaction } from '../jobs';
@@ -81,7 +82,6 @@ export class SerializableStepRequired extends Error {
 /** Effects whose correctness rests on the booking core's serializable re-check. */
 const BOOKING_CHANGING_EFFECTS = new Set(['confirmBooking', 'holdSlot', 'rescheduleBooking', 'cancelBooking', 'confirmPendingBooking', 'completeFlow']);
 
-const MAX_DAYS = 10;
 
 /**
  * Queues a message to the step's customer, from the business's number. It is written when the
@@ -136,8 +136,11 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
           staffId: staffFilter(effect.params.staffId),
           exceptCustomerId: customer.id,
         });
-        const dates = [...new Set(slots.map((slot) => slot.localDate))].slice(0, MAX_DAYS);
-        return { type: 'DAYS_LOADED', days: dates.map((date) => ({ date })) };
+        // Every day of the booking window with a free time, one page at a time.
+        const all = [...new Set(slots.map((slot) => slot.localDate))];
+        const offset = effect.params.page * DAYS_PAGE_SIZE;
+        const dates = all.slice(offset, offset + DAYS_PAGE_SIZE);
+        return { type: 'DAYS_LOADED', days: dates.map((date) => ({ date })), hasMore: all.length > offset + DAYS_PAGE_SIZE };
       }
       case 'loadSlots': {
         const day = localDayRange(effect.params.date, business.timeZone);

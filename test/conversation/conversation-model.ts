@@ -50,7 +50,7 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   { type: 'STAFF_CHOSEN', staffId: 'any' }, { type: 'STAFF_CHOSEN', staffId: 'ANA' },
   { type: 'DAY_CHOSEN', date: 'D1' },
   { type: 'SLOT_CHOSEN', start: T1, staffId: 'any' },
-  { type: 'MORE_SLOTS' }, { type: 'CONFIRM' }, { type: 'CHANGE' },
+  { type: 'MORE_SLOTS' }, { type: 'MORE_DAYS' }, { type: 'EARLIER_DAYS' }, { type: 'CONFIRM' }, { type: 'CHANGE' },
   { type: 'BOOKING_CHOSEN', bookingId: 'B_UP' }, { type: 'BOOKING_CHOSEN', bookingId: 'B_LOCKED' },
   { type: 'RESCHEDULE' }, { type: 'CANCEL' }, { type: 'BACK' }, { type: 'CANCEL_YES' }, { type: 'CANCEL_KEEP' },
   { type: 'REMINDER_CONFIRM', bookingId: 'B_UP' }, { type: 'REMINDER_RESCHEDULE', bookingId: 'B_UP' }, { type: 'REMINDER_CANCEL', bookingId: 'B_UP' },
@@ -67,7 +67,8 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   // Answers, as the real demo business gives them.
   { type: 'SERVICES_LOADED', services: [S_CONS, S_PHYSIO] },
   { type: 'STAFF_LOADED', staff: STAFF_OF.S_CONS! }, { type: 'STAFF_LOADED', staff: STAFF_OF.S_PHYSIO! },
-  { type: 'DAYS_LOADED', days: [{ date: 'D1' }, { date: 'D2' }] },
+  // The demo's 60-day window always has more than one page of days.
+  { type: 'DAYS_LOADED', days: [{ date: 'D1' }, { date: 'D2' }], hasMore: true },
   { type: 'SLOTS_LOADED', slots: SLOTS, hasMore: true },
   { type: 'BOOKING_CONFIRMED', booking: summary('B_NEW') },
   { type: 'SLOT_TAKEN', alternatives: SLOTS.slice(1, 4) },
@@ -161,6 +162,8 @@ export function serializeState(snapshot: Snapshot): string {
     hasStaffChoice: isBooking && context.hasStaffChoice,
     // An alternatives list has no "Later times" row: MORE_SLOTS there is a stale tap.
     hasMoreSlots: snapshot.matches({ booking: 'choosingSlot' }) && context.offered.hasMoreSlots === true,
+    // A later page of days has an "Earlier dates" row (what page exactly does not change what comes next).
+    isLaterDayPage: snapshot.matches({ booking: 'choosingDay' }) && (context.dayPage ?? 0) > 0,
     // The booking in hand matters once chosen (locked or not, what cancelling answers); the list
     // of appointments and the menu replace it, so there it would only multiply equal states.
     booking: isBooking ? (context.mode === 'reschedule' ? (context.booking?.id ?? null) : null)

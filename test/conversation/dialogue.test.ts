@@ -124,6 +124,36 @@ describe('dialogue (issue 21)', () => {
     });
   });
 
+  describe('7. the day list pages through the whole booking window', () => {
+    it('"Later dates" goes on past the tenth day to the end of the 60-day window, "Earlier dates" comes back', async () => {
+      const from = '34633000071';
+      await channel.send(from, text('hi'));
+      const services = last(await channel.send(from, button('menu:book')));
+      await channel.send(from, row(rowsOf(services).find((r) => r.id.includes(demo.services.consultation))!.id));
+      let days = last(await channel.send(from, row('staff:any')));
+      const firstPage = rowsOf(days).map((r) => r.id);
+      expect(firstPage.at(-1)).toBe('days:later');
+      expect(rowsOf(days).find((r) => r.id === 'days:later')!.title).toBe('Later dates');
+      const seen: string[] = [];
+      for (let page = 0; page < 20 && rowsOf(days).some((r) => r.id === 'days:later'); page += 1) {
+        seen.push(...rowsOf(days).filter((r) => r.id.startsWith('day:')).map((r) => r.id.slice(4)));
+        expect(rowsOf(days).length).toBeLessThanOrEqual(10);
+        days = last(await channel.send(from, row('days:later')));
+        expect(rowsOf(days)[0]!.id).toBe('days:earlier');
+      }
+      seen.push(...rowsOf(days).filter((r) => r.id.startsWith('day:')).map((r) => r.id.slice(4)));
+      // Every weekday of the window (the demo is closed at weekends), up to 60 days ahead.
+      const window = (await createBookingService({ prisma: db.prisma, clock: channel.clock }).findSlots({ businessId: demo.businessId, serviceId: demo.services.consultation })).slots;
+      expect(seen).toEqual([...new Set(window.map((slot) => slot.localDate))]);
+      expect(seen.length).toBeGreaterThan(10);
+      const back = last(await channel.send(from, row('days:earlier')));
+      expect(rowsOf(back).at(-1)!.id).toBe('days:later');
+      // Typed, too: "later dates" picks the row.
+      const typed = last(await channel.send(from, text('later dates')));
+      expect(rowsOf(typed)[0]!.id).toBe('days:earlier');
+    });
+  });
+
   describe('8. a time chosen in the lists is held like the Flow holds it', () => {
     it('while the customer reads "Shall I book it?", another booking of that time is refused; Change releases it', async () => {
       const from = '34633000061';

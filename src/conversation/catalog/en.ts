@@ -25,6 +25,8 @@ export const en = {
   'book.noDays': 'There are no free days for this service in the coming weeks. What would you like to do?',
   'book.chooseDay': 'Which day suits you for {service}?',
   'book.daysButton': 'Days',
+  'book.laterDates': 'Later dates',
+  'book.earlierDates': 'Earlier dates',
   'book.dayFull': 'That day has just filled up. Please pick another day.',
   'book.chooseTime': 'Free times on {day} ({zone}):',
   'book.timesButton': 'Times',

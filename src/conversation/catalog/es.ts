@@ -25,6 +25,8 @@ export const es: Catalog = {
   'book.noDays': 'No quedan días libres para este servicio en las próximas semanas. ¿Qué te gustaría hacer?',
   'book.chooseDay': '¿Qué día te viene bien para {service}?',
   'book.daysButton': 'Días',
+  'book.laterDates': 'Fechas posteriores',
+  'book.earlierDates': 'Fechas anteriores',
   'book.dayFull': 'Ese día se acaba de llenar. Elige otro día, por favor.',
   'book.chooseTime': 'Horas libres el {day} ({zone}):',
   'book.timesButton': 'Horas',

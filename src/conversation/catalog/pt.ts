@@ -25,6 +25,8 @@ export const pt: Catalog = {
   'book.noDays': 'Não há dias livres para este serviço nas próximas semanas. O que você gostaria de fazer?',
   'book.chooseDay': 'Qual dia é melhor para {service}?',
   'book.daysButton': 'Dias',
+  'book.laterDates': 'Datas posteriores',
+  'book.earlierDates': 'Datas anteriores',
   'book.dayFull': 'Esse dia acabou de lotar. Escolha outro dia, por favor.',
   'book.chooseTime': 'Horários livres em {day} ({zone}):',
   'book.timesButton': 'Horários',

@@ -158,6 +158,9 @@ const STATE_IDS = (() => {
 const toStateIds = (snapshot: Snapshot): string[] =>
   typeof snapshot.value === 'string' ? [snapshot.value] : Object.entries(snapshot.value).flatMap(([parent, child]) => [parent, `${parent}.${String(child)}`]);
 
+/** An emergency keyword in each language (the classifier answers in the language it is written in). */
+const EMERGENCY_TEXTS: Record<'en' | 'es' | 'pt', string> = { en: 'chest pain', es: 'Tengo dolor en el pecho', pt: 'Estou com dor no peito' };
+
 // States this model cannot reach, and why (printed with the coverage, never dropped silently).
 const UNREACHABLE_STATES: Record<string, string> = {};
 
@@ -420,10 +423,10 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
         return toReplyId({ type: 'STAFF_CHOSEN', staffId: realStaffId(event.staffId) });
       case 'DAY_CHOSEN':
         // Never a day of the real list when the model offers none: a tap on an old list.
-        return model.context.offered.dates?.includes(event.date) ? pickRow(world, 'day:', 0) : toReplyId({ type: 'DAY_CHOSEN', date: '2030-01-07' });
+        return model.matches({ booking: 'choosingDay' }) && model.context.offered.dates?.includes(event.date) ? pickRow(world, 'day:', 0) : toReplyId({ type: 'DAY_CHOSEN', date: '2030-01-07' });
       case 'SLOT_CHOSEN':
         // The model's alternatives never hold T1: the customer taps a time from an older list (T1 lies in 2030).
-        return model.context.offered.slots?.some((slot) => slot.start === event.start) ? pickRow(world, 'slot:', 0) : toReplyId(event);
+        return model.matches({ booking: 'choosingSlot' }) && model.context.offered.slots?.some((slot) => slot.start === event.start) ? pickRow(world, 'slot:', 0) : toReplyId(event);
       case 'REMINDER_CONFIRM':
       case 'REMINDER_RESCHEDULE':
       case 'REMINDER_CANCEL':
@@ -450,7 +453,8 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
       case 'UNSUPPORTED_MESSAGE': await post(world, { type: 'image', image: { id: 'media-1', mime_type: 'image/jpeg' } }); return;
       case 'REACTION_RECEIVED': await post(world, { type: 'reaction', reaction: { message_id: 'wamid.any', emoji: '👍' } }); return;
       case 'INTENT_HANDOFF': await text('human please'); return;
-      case 'INTENT_EMERGENCY': await text(event.locale === 'es' ? 'Tengo dolor en el pecho' : 'chest pain'); return;
+      // The keyword gives its language away: without one in the model's event, the conversation's own.
+      case 'INTENT_EMERGENCY': await text(EMERGENCY_TEXTS[event.locale ?? model.context.locale]); return;
       case 'INTENT_OPT_OUT': await text('STOP'); return;
       case 'INTENT_OPT_IN': await text('START'); return;
       case 'INTENT_LANGUAGE': await text('português'); return;

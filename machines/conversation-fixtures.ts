@@ -179,7 +179,7 @@ export function serializeState(snapshot: Snapshot): string {
     hasStaffChoice: isBooking && context.hasStaffChoice,
     hasMoreSlots: isIn(snapshot, 'booking.choosingSlot') && context.offered.hasMoreSlots === true,
     hasMoreDays: isIn(snapshot, 'booking.choosingDay') && context.offered.hasMoreDays === true,
-    isLaterDayPage: isIn(snapshot, 'booking.choosingDay') && (context.dayPage ?? 0) > 0,
+    isLaterDayPage: (isIn(snapshot, 'booking.choosingDay') || isIn(snapshot, 'booking.loadingDays')) && (context.dayPage ?? 0) > 0,
     isLocked: isIn(snapshot, 'managing.choosingAction') && context.booking?.isChangeLocked === true,
     reminderIntent: isIn(snapshot, 'managing.loadingBooking') ? (context.reminderIntent ?? null) : null,
   });

@@ -286,7 +286,7 @@ const machineSetup = setup({
     }),
     rememberOnlyStaff: assign(({ event }) => {
       const only = ensurePresent(eventAs(event, 'STAFF_LOADED').staff[0], 'staff member');
-      return { staffId: only.id, staffName: only.name, staffNames: only.names, hasStaffChoice: false };
+      return { staffId: only.id, staffName: only.name, staffNames: only.names, hasStaffChoice: false, dayPage: 0 };
     }),
     showStaff: assign(({ context, event }) => {
       const staff = eventAs(event, 'STAFF_LOADED').staff.slice(0, MAX_LIST_ROWS - 1);
@@ -295,7 +295,8 @@ const machineSetup = setup({
     rememberStaff: assign(({ context, event }) => {
       const { staffId } = eventAs(event, 'STAFF_CHOSEN');
       const member = context.offered.staff?.find((s) => s.id === staffId);
-      return { staffId, staffName: member?.name, staffNames: member?.names, offered: {} };
+      // Another staff member has other days: their list starts at its first page.
+      return { staffId, staffName: member?.name, staffNames: member?.names, dayPage: 0, offered: {} };
     }),
     showDays: assign(({ context, event }) => {
       const { days, hasMore } = eventAs(event, 'DAYS_LOADED');
@@ -307,7 +308,8 @@ const machineSetup = setup({
     }),
     showNextDayPage: assign(({ context }) => ({ dayPage: (context.dayPage ?? 0) + 1 })),
     showPreviousDayPage: assign(({ context }) => ({ dayPage: Math.max(0, (context.dayPage ?? 0) - 1) })),
-    rememberDay: assign(({ event }) => ({ date: eventAs(event, 'DAY_CHOSEN').date, slotPage: 0, offered: {} })),
+    // Back at the days later (Back, Change, a full day), the list starts at its first page again.
+    rememberDay: assign(({ event }) => ({ date: eventAs(event, 'DAY_CHOSEN').date, slotPage: 0, dayPage: 0, offered: {} })),
     showSlots: assign(({ context, event }) => {
       const { slots, hasMore } = eventAs(event, 'SLOTS_LOADED');
       // A runtime that returns more than fits still gets a "Later times" row instead of silently losing slots.

@@ -163,7 +163,7 @@ export function serializeState(snapshot: Snapshot): string {
     // An alternatives list has no "Later times" row: MORE_SLOTS there is a stale tap.
     hasMoreSlots: snapshot.matches({ booking: 'choosingSlot' }) && context.offered.hasMoreSlots === true,
     // A later page of days has an "Earlier dates" row (what page exactly does not change what comes next).
-    isLaterDayPage: snapshot.matches({ booking: 'choosingDay' }) && (context.dayPage ?? 0) > 0,
+    isLaterDayPage: (snapshot.matches({ booking: 'choosingDay' }) || snapshot.matches({ booking: 'loadingDays' })) && (context.dayPage ?? 0) > 0,
     // The booking in hand matters once chosen (locked or not, what cancelling answers); the list
     // of appointments and the menu replace it, so there it would only multiply equal states.
     booking: isBooking ? (context.mode === 'reschedule' ? (context.booking?.id ?? null) : null)

@@ -445,7 +445,8 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
     switch (event.type) {
       // "menu" greets in no particular language ("hi" would also switch the chat to English).
       case 'GREETING': await text('menu'); return;
-      case 'TEXT_UNRECOGNIZED': await text(event.detectedLocale === 'es' ? 'cuánto cuesta la consulta' : 'qwerty zxcv plonk'); return;
+      // Spanish that names no option on any list ("consulta" would pick the Consultation row, in Spanish "Consulta").
+      case 'TEXT_UNRECOGNIZED': await text(event.detectedLocale === 'es' ? 'cuánto cuesta aparcar aquí' : 'qwerty zxcv plonk'); return;
       case 'MENU_BOOK':
         if (event.locale === 'es') await text('Hola, quiero una cita');
         else await reply(toRealReply(world, event, model));

@@ -4,7 +4,7 @@
  */
 import type { InboundMessage } from '../src/whatsapp';
 import { classifyText, type ClassifyTextOptions } from '../src/conversation/classify-text';
-import type { ConversationEvent, CustomerEvent } from './conversation-types';
+import type { ConversationEvent, CustomerEvent, Locale } from './conversation-types';
 
 /** Customer events that a button, list row or template quick reply can carry. */
 export type ReplyEvent = Extract<
@@ -19,6 +19,8 @@ export type ReplyEvent = Extract<
       | 'DAY_CHOSEN'
       | 'SLOT_CHOSEN'
       | 'MORE_SLOTS'
+      | 'MORE_DAYS'
+      | 'EARLIER_DAYS'
       | 'CONFIRM'
       | 'CHANGE'
       | 'BOOKING_CHOSEN'
@@ -27,6 +29,8 @@ export type ReplyEvent = Extract<
       | 'BACK'
       | 'CANCEL_YES'
       | 'CANCEL_KEEP'
+      | 'HANDOFF_LEAVE'
+      | 'HANDOFF_STAY'
       | 'REMINDER_CONFIRM'
       | 'REMINDER_RESCHEDULE'
       | 'REMINDER_CANCEL';
@@ -38,6 +42,8 @@ const FIXED_IDS = {
   MENU_APPOINTMENTS: 'menu:appointments',
   MENU_TALK: 'menu:talk',
   MORE_SLOTS: 'slots:more',
+  MORE_DAYS: 'days:later',
+  EARLIER_DAYS: 'days:earlier',
   CONFIRM: 'summary:confirm',
   CHANGE: 'summary:change',
   RESCHEDULE: 'manage:reschedule',
@@ -45,6 +51,8 @@ const FIXED_IDS = {
   BACK: 'manage:back',
   CANCEL_YES: 'cancel:yes',
   CANCEL_KEEP: 'cancel:keep',
+  HANDOFF_LEAVE: 'handoff:leave',
+  HANDOFF_STAY: 'handoff:stay',
 } as const;
 
 type FixedIdType = keyof typeof FIXED_IDS;
@@ -141,7 +149,7 @@ export function toConversationEvent(message: InboundMessage, options: ClassifyTe
     case 'flow_reply':
       return message.flowToken === undefined ? { type: 'FLOW_COMPLETED', response: message.response } : { type: 'FLOW_COMPLETED', flowToken: message.flowToken, response: message.response };
     case 'media':
-      return message.caption && classifyText(message.caption, options).intent === 'emergency' ? { type: 'INTENT_EMERGENCY' } : { type: 'UNSUPPORTED_MESSAGE' };
+      return toMediaEvent(message.caption, options);
     case 'reaction':
       return { type: 'REACTION_RECEIVED' };
     case 'location':
@@ -151,21 +159,35 @@ export function toConversationEvent(message: InboundMessage, options: ClassifyTe
   }
 }
 
+// Media are not read, but a caption can carry an emergency ("chest pain" under a photo).
+function toMediaEvent(caption: string | undefined, options: ClassifyTextOptions): ConversationEvent {
+  const result = caption ? classifyText(caption, options) : undefined;
+  return result?.intent === 'emergency' ? withLocale({ type: 'INTENT_EMERGENCY' }, result.locale) : { type: 'UNSUPPORTED_MESSAGE' };
+}
+
 // A tap on a button we no longer know (older id format, another template) still says something in its title.
 function toUnknownTapEvent(title: string, options: ClassifyTextOptions): ConversationEvent {
   const event = toTextEvent(title, options);
   return event.type === 'TEXT_UNRECOGNIZED' ? { type: 'TEXT_UNRECOGNIZED' } : event;
 }
 
+function withLocale<T extends ConversationEvent>(event: T, locale: Locale | undefined): T {
+  return locale ? { ...event, locale } : event;
+}
+
 function toTextEvent(text: string, options: ClassifyTextOptions): ConversationEvent {
   const result = classifyText(text, options);
   switch (result.intent) {
     case 'greeting':
-      return result.locale ? { type: 'GREETING', locale: result.locale } : { type: 'GREETING' };
+      return { type: 'GREETING', ...(result.locale ? { locale: result.locale } : {}), ...(result.isMenuKeyword ? { isMenuKeyword: true as const } : {}) };
+    case 'book':
+      return withLocale({ type: 'MENU_BOOK' }, result.locale);
+    case 'appointments':
+      return withLocale({ type: 'MENU_APPOINTMENTS' }, result.locale);
     case 'handoff':
-      return { type: 'INTENT_HANDOFF' };
+      return withLocale({ type: 'INTENT_HANDOFF' }, result.locale);
     case 'emergency':
-      return { type: 'INTENT_EMERGENCY' };
+      return withLocale({ type: 'INTENT_EMERGENCY' }, result.locale);
     case 'opt_out':
       return { type: 'INTENT_OPT_OUT' };
     case 'opt_in':

@@ -7,6 +7,8 @@ import type {
   BookingSummary,
   ButtonDescriptor,
   ChosenService,
+  LocalizedNames,
+  Locale,
   MessageDescriptor,
   MessageParam,
   ServiceOption,
@@ -28,6 +30,14 @@ export function buildMenuMessage(key = 'menu.prompt', params?: Record<string, Me
   return params ? { kind: 'buttons', key, params, buttons: MENU_BUTTONS } : { kind: 'buttons', key, buttons: MENU_BUTTONS };
 }
 
+/**
+ * A service, staff or place name as a message param: with its translations when it has any, so
+ * the renderer shows it in the reader's language; the plain name otherwise.
+ */
+export function toNameParam(name: string, names: LocalizedNames | undefined): MessageParam {
+  return names && Object.values(names).some((value) => value?.trim()) ? { kind: 'name', name, names } : name;
+}
+
 /** A plain text message. */
 export function buildTextMessage(key: string, params?: Record<string, MessageParam>): MessageDescriptor {
   return params ? { kind: 'text', key, params } : { kind: 'text', key };
@@ -44,6 +54,7 @@ export function buildServiceList(services: ServiceOption[]): MessageDescriptor {
         rows: services.slice(0, MAX_LIST_ROWS).map((service) => ({
           id: toReplyId({ type: 'SERVICE_CHOSEN', serviceId: service.id }),
           label: service.name,
+          ...(service.names ? { labels: service.names } : {}),
           descriptionKey: 'book.serviceDescription',
           params: {
             duration: { kind: 'duration', minutes: service.durationMinutes },
@@ -60,27 +71,43 @@ export function buildStaffList(service: ChosenService, staff: StaffOption[]): Me
   return {
     kind: 'list',
     key: 'book.chooseStaff',
-    params: { service: service.name },
+    params: { service: toNameParam(service.name, service.names) },
     buttonKey: 'book.staffButton',
     sections: [
       {
         rows: [
           { id: toReplyId({ type: 'STAFF_CHOSEN', staffId: 'any' }), labelKey: 'book.anyStaff' },
-          ...staff.slice(0, MAX_LIST_ROWS - 1).map((member) => ({ id: toReplyId({ type: 'STAFF_CHOSEN', staffId: member.id }), label: member.name })),
+          ...staff
+            .slice(0, MAX_LIST_ROWS - 1)
+            .map((member) => ({ id: toReplyId({ type: 'STAFF_CHOSEN', staffId: member.id }), label: member.name, ...(member.names ? { labels: member.names } : {}) })),
         ],
       },
     ],
   };
 }
 
-/** Days with free slots; each row title is the localized day ("Mon 30 Mar"). */
-export function buildDayList(service: ChosenService, dates: string[]): MessageDescriptor {
+/** Days per page of the day list: eight days, "Earlier dates" and "Later dates" fill WhatsApp's ten rows. */
+export const DAYS_PAGE_SIZE = MAX_LIST_ROWS - 2;
+
+/**
+ * Days with free slots; each row title is the localized day ("Mon 30 Mar"). "Earlier dates" leads
+ * when this is not the first page, "Later dates" closes when the window goes on.
+ */
+export function buildDayList(service: ChosenService, dates: string[], paging: { hasEarlier?: boolean; hasMore?: boolean } = {}): MessageDescriptor {
   return {
     kind: 'list',
     key: 'book.chooseDay',
-    params: { service: service.name },
+    params: { service: toNameParam(service.name, service.names) },
     buttonKey: 'book.daysButton',
-    sections: [{ rows: dates.map((date) => ({ id: toReplyId({ type: 'DAY_CHOSEN', date }), date })) }],
+    sections: [
+      {
+        rows: [
+          ...(paging.hasEarlier ? [{ id: toReplyId({ type: 'EARLIER_DAYS' }), labelKey: 'book.earlierDates' }] : []),
+          ...dates.map((date) => ({ id: toReplyId({ type: 'DAY_CHOSEN', date }), date })),
+          ...(paging.hasMore ? [{ id: toReplyId({ type: 'MORE_DAYS' }), labelKey: 'book.laterDates' }] : []),
+        ],
+      },
+    ],
   };
 }
 
@@ -124,7 +151,7 @@ export function buildFlowAlternativesList(slots: SlotOption[], mode: 'book' | 'r
 
 function buildSlotRow(slot: SlotOption, isDayShown: boolean) {
   const row = { id: toReplyId({ type: 'SLOT_CHOSEN', start: slot.start, staffId: slot.staffId }), slotStart: slot.start, ...(isDayShown ? { isDayShown } : {}) };
-  return slot.staffName ? { ...row, descriptionKey: 'book.slotWithStaff', params: { staff: slot.staffName } } : row;
+  return slot.staffName ? { ...row, descriptionKey: 'book.slotWithStaff', params: { staff: toNameParam(slot.staffName, slot.staffNames) } } : row;
 }
 
 /** Summary of the new appointment (or of the move) with Confirm · Change. */
@@ -139,14 +166,14 @@ export function buildSummaryMessage(input: { service: ChosenService; staffName: 
     return {
       kind: 'buttons',
       key: 'reschedule.summary',
-      params: { service: service.name, staff: staffName, oldWhen: toWhen(booking), when },
+      params: { service: toNameParam(service.name, service.names), staff: staffName, oldWhen: toWhen(booking), when },
       buttons,
     };
   }
   return {
     kind: 'buttons',
     key: 'book.summary',
-    params: { service: service.name, staff: staffName, when, price: { kind: 'money', amount: service.price, currency: service.currency } },
+    params: { service: toNameParam(service.name, service.names), staff: staffName, when, price: { kind: 'money', amount: service.price, currency: service.currency } },
     buttons,
   };
 }
@@ -154,19 +181,24 @@ export function buildSummaryMessage(input: { service: ChosenService; staffName: 
 /** Confirmation of a new booking: service, staff, local date and time with the zone, price, how to manage. */
 export function buildBookedMessage(booking: BookingSummary): MessageDescriptor {
   return buildTextMessage('book.confirmed', {
-    service: booking.serviceName,
-    staff: booking.staffName,
+    service: serviceOf(booking),
+    staff: staffOf(booking),
     when: toWhen(booking),
     price: { kind: 'money', amount: booking.price, currency: booking.currency },
     calendar: { kind: 'calendarLink', url: booking.calendarUrl ?? null },
   });
 }
 
+/** A booking form completed again: what it already booked, without a second "Booked!". */
+export function buildAlreadyBookedMessage(booking: BookingSummary): MessageDescriptor {
+  return buildTextMessage('book.alreadyBooked', { service: serviceOf(booking), staff: staffOf(booking), when: toWhen(booking) });
+}
+
 /** Confirmation of a moved booking. */
 export function buildRescheduledMessage(booking: BookingSummary): MessageDescriptor {
   return buildTextMessage('reschedule.done', {
-    service: booking.serviceName,
-    staff: booking.staffName,
+    service: serviceOf(booking),
+    staff: staffOf(booking),
     when: toWhen(booking),
     calendar: { kind: 'calendarLink', url: booking.calendarUrl ?? null },
   });
@@ -186,7 +218,7 @@ export function buildAppointmentList(bookings: BookingSummary[]): MessageDescrip
           isDayShown: true,
           timeZone: booking.timeZone,
           descriptionKey: 'manage.bookingRow',
-          params: { service: booking.serviceName, staff: booking.staffName },
+          params: { service: serviceOf(booking), staff: booking.staffName },
         })),
       },
     ],
@@ -198,7 +230,7 @@ export function buildBookingActionsMessage(booking: BookingSummary): MessageDesc
   return {
     kind: 'buttons',
     key: 'manage.actions',
-    params: { service: booking.serviceName, staff: booking.staffName, when: toWhen(booking) },
+    params: { service: serviceOf(booking), staff: staffOf(booking), when: toWhen(booking) },
     buttons: [
       { id: toReplyId({ type: 'RESCHEDULE' }), key: 'manage.rescheduleButton' },
       { id: toReplyId({ type: 'CANCEL' }), key: 'manage.cancelButton' },
@@ -212,7 +244,7 @@ export function buildCancelQuestion(booking: BookingSummary): MessageDescriptor 
   return {
     kind: 'buttons',
     key: 'manage.cancelQuestion',
-    params: { service: booking.serviceName, staff: booking.staffName, when: toWhen(booking) },
+    params: { service: serviceOf(booking), staff: staffOf(booking), when: toWhen(booking) },
     buttons: [
       { id: toReplyId({ type: 'CANCEL_YES' }), key: 'manage.cancelYes' },
       { id: toReplyId({ type: 'CANCEL_KEEP' }), key: 'manage.cancelKeep' },
@@ -235,19 +267,47 @@ export function buildChangeLockedMessage(booking: BookingSummary): MessageDescri
 
 /** Menu after a cancellation, naming what was cancelled. */
 export function buildCancelledMessage(booking: BookingSummary): MessageDescriptor {
-  return buildMenuMessage('manage.cancelled', { service: booking.serviceName, when: toWhen(booking) });
+  return buildMenuMessage('manage.cancelled', { service: serviceOf(booking), when: toWhen(booking) });
 }
 
 /** Thanks after the customer confirmed attendance from a reminder. */
 export function buildAttendanceConfirmedMessage(booking: BookingSummary): MessageDescriptor {
-  return buildTextMessage('reminder.confirmed', { service: booking.serviceName, when: toWhen(booking) });
+  return buildTextMessage('reminder.confirmed', { service: serviceOf(booking), when: toWhen(booking) });
 }
 
-/** The business's own emergency text when it has one, else the catalog default. */
-export function buildEmergencyMessage(input: { businessName: string; emergencyText?: string }): MessageDescriptor {
-  return input.emergencyText?.trim()
-    ? buildTextMessage('emergency.custom', { text: input.emergencyText })
-    : buildTextMessage('emergency.default', { businessName: input.businessName });
+/**
+ * The emergency text in the customer's language: the business's own text for that language when
+ * it has one, else the catalog default (call the local emergency number; the team is alerted).
+ * A single `emergencyText` (input without per-language texts) applies to every language.
+ */
+export function buildEmergencyMessage(input: { businessName: string; locale: Locale; emergencyText?: string; emergencyTexts?: LocalizedNames }): MessageDescriptor {
+  const own = input.emergencyTexts !== undefined ? input.emergencyTexts[input.locale] : input.emergencyText;
+  return own?.trim() ? buildTextMessage('emergency.custom', { text: own }) : buildTextMessage('emergency.default', { businessName: input.businessName });
+}
+
+/** The hand-off acknowledgement: a person answers here, and when (the runtime fills in the opening hours). */
+export function buildHandoffNotice(key: 'handoff.started' | 'handoff.stayed', businessName: string): MessageDescriptor {
+  return buildTextMessage(key, { businessName, hours: { kind: 'openingHours' } });
+}
+
+/** "Go back to the assistant?" during a hand-off, with Yes · No, wait. */
+export function buildHandoffLeaveQuestion(): MessageDescriptor {
+  return {
+    kind: 'buttons',
+    key: 'handoff.leaveQuestion',
+    buttons: [
+      { id: toReplyId({ type: 'HANDOFF_LEAVE' }), key: 'handoff.leaveButton' },
+      { id: toReplyId({ type: 'HANDOFF_STAY' }), key: 'handoff.stayButton' },
+    ],
+  };
+}
+
+function serviceOf(booking: BookingSummary): MessageParam {
+  return toNameParam(booking.serviceName, booking.serviceNames);
+}
+
+function staffOf(booking: BookingSummary): MessageParam {
+  return toNameParam(booking.staffName, booking.staffNames);
 }
 
 function toWhen(booking: BookingSummary): MessageParam {

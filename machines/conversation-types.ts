@@ -14,6 +14,8 @@ export const LOCALES: readonly Locale[] = ['en', 'es', 'pt'];
 export interface ServiceOption {
   id: string;
   name: string;
+  /** The name in other languages, shown to customers who write in them. */
+  names?: LocalizedNames;
   durationMinutes: number;
   price: string;
   currency: string;
@@ -23,6 +25,18 @@ export interface ServiceOption {
 export interface StaffOption {
   id: string;
   name: string;
+  /** The name in other languages. */
+  names?: LocalizedNames;
+}
+
+/** A name in other languages than the one it was entered in ({ es: 'Consulta', pt: 'Consulta' }). */
+export type LocalizedNames = Partial<Record<Locale, string>>;
+
+/** Opening hours of one weekday (0 = Sunday), in minutes from local midnight. */
+export interface OpeningHours {
+  weekday: number;
+  startMinute: number;
+  endMinute: number;
 }
 
 /** A day (business-local calendar date, 'YYYY-MM-DD') that still has free slots. */
@@ -35,6 +49,7 @@ export interface SlotOption {
   start: string;
   staffId: string;
   staffName?: string;
+  staffNames?: LocalizedNames;
 }
 
 /** What the customer sees of one booking. `serviceId` lets a reschedule keep the service. */
@@ -42,8 +57,10 @@ export interface BookingSummary {
   id: string;
   serviceId: string;
   serviceName: string;
+  serviceNames?: LocalizedNames;
   staffId?: string;
   staffName: string;
+  staffNames?: LocalizedNames;
   start: string;
   end: string;
   timeZone: string;
@@ -76,7 +93,11 @@ export type MessageParam =
   /** Another catalog text (e.g. "any available" as a staff name). */
   | { kind: 'message'; key: string }
   /** An "Add to calendar" line with the booking's .ics link; nothing at all when there is no link. */
-  | { kind: 'calendarLink'; url: string | null };
+  | { kind: 'calendarLink'; url: string | null }
+  /** A service, staff or place name: its translation in the reader's language when there is one. */
+  | { kind: 'name'; name: string; names?: LocalizedNames }
+  /** When the team answers: the opening hours, day by day, in the reader's language (filled in by the runtime). */
+  | { kind: 'openingHours'; hours?: OpeningHours[] };
 
 /** Named parameters of a catalog text ({name} placeholders). */
 export type MessageParams = Record<string, MessageParam>;
@@ -95,6 +116,8 @@ export interface ButtonDescriptor {
 export interface ListRowDescriptor {
   id: string;
   label?: string;
+  /** Translations of `label` (a service or staff name). */
+  labels?: LocalizedNames;
   labelKey?: string;
   slotStart?: string;
   isDayShown?: boolean;
@@ -125,6 +148,8 @@ export interface ConversationInput {
   customerName?: string;
   /** The business's own emergency text; the catalog default (call the emergency number) otherwise. */
   emergencyText?: string;
+  /** The business's emergency text per language; a language without one gets the catalog default. */
+  emergencyTexts?: LocalizedNames;
   /** A booking Flow is configured: "Book appointment" sends the form instead of the lists. */
   isFlowEnabled?: boolean;
 }
@@ -136,6 +161,7 @@ export type BookingMode = 'book' | 'reschedule';
 export interface ChosenService {
   id: string;
   name: string;
+  names?: LocalizedNames;
   price: string;
   currency: string;
   durationMinutes?: number;
@@ -148,6 +174,7 @@ export interface OfferedOptions {
   dates?: string[];
   slots?: SlotOption[];
   hasMoreSlots?: boolean;
+  hasMoreDays?: boolean;
   bookings?: BookingSummary[];
 }
 
@@ -157,6 +184,8 @@ export interface ConversationContext {
   locale: Locale;
   customerName?: string;
   emergencyText?: string;
+  /** Set by the runtime on every step from the settings: the emergency text per language. */
+  emergencyTexts?: LocalizedNames;
   /** Set by the runtime on every step from the configuration (absent in snapshots older than the Flow path). */
   isFlowEnabled?: boolean;
   isOptedOut: boolean;
@@ -165,9 +194,12 @@ export interface ConversationContext {
   /** A staff id or 'any'. */
   staffId?: string;
   staffName?: string;
+  staffNames?: LocalizedNames;
   /** More than one staff member was offered, so BACK from the days goes to the staff list. */
   hasStaffChoice: boolean;
   date?: string;
+  /** The page of the day list shown (absent in snapshots from before day paging: 0). */
+  dayPage?: number;
   slotPage: number;
   slot?: SlotOption;
   /** The booking being managed, rescheduled or answered from a reminder. */
@@ -181,14 +213,18 @@ export interface ConversationContext {
 
 /** Events produced from the customer's WhatsApp messages (see toConversationEvent). */
 export type CustomerEvent =
-  | { type: 'MENU_BOOK' }
-  | { type: 'MENU_APPOINTMENTS' }
+  /** The menu button, or a text asking to book ("Hola, quiero una cita": `locale` is its language). */
+  | { type: 'MENU_BOOK'; locale?: Locale }
+  | { type: 'MENU_APPOINTMENTS'; locale?: Locale }
   | { type: 'MENU_TALK' }
   | { type: 'SERVICE_CHOSEN'; serviceId: string }
   | { type: 'STAFF_CHOSEN'; staffId: string }
   | { type: 'DAY_CHOSEN'; date: string }
   | { type: 'SLOT_CHOSEN'; start: string; staffId: string }
   | { type: 'MORE_SLOTS' }
+  /** "Later dates" / "Earlier dates" rows of the day list: page through the whole booking window. */
+  | { type: 'MORE_DAYS' }
+  | { type: 'EARLIER_DAYS' }
   | { type: 'CONFIRM' }
   | { type: 'CHANGE' }
   | { type: 'BOOKING_CHOSEN'; bookingId: string }
@@ -200,14 +236,18 @@ export type CustomerEvent =
   | { type: 'REMINDER_CONFIRM'; bookingId: string }
   | { type: 'REMINDER_RESCHEDULE'; bookingId: string }
   | { type: 'REMINDER_CANCEL'; bookingId: string }
-  /** "hi", "menu", "hola"…; `locale` when the greeting gives the language away. */
-  | { type: 'GREETING'; locale?: Locale }
+  /** "hi", "menu", "hola"…; `locale` when the greeting gives the language away; "menu"/"bot" alone is a menu keyword. */
+  | { type: 'GREETING'; locale?: Locale; isMenuKeyword?: true }
   | { type: 'TEXT_UNRECOGNIZED'; detectedLocale?: Locale }
+  /** Hand-off: the customer confirms going back to the assistant, or keeps waiting for a person. */
+  | { type: 'HANDOFF_LEAVE' }
+  | { type: 'HANDOFF_STAY' }
   | { type: 'UNSUPPORTED_MESSAGE' }
   /** An emoji reaction: never answered (a 👍 to a confirmation needs no reply). */
   | { type: 'REACTION_RECEIVED' }
-  | { type: 'INTENT_HANDOFF' }
-  | { type: 'INTENT_EMERGENCY' }
+  | { type: 'INTENT_HANDOFF'; locale?: Locale }
+  /** An emergency keyword; `locale` is the language it is written in. */
+  | { type: 'INTENT_EMERGENCY'; locale?: Locale }
   | { type: 'INTENT_OPT_OUT' }
   | { type: 'INTENT_OPT_IN' }
   | { type: 'INTENT_LANGUAGE'; locale: Locale }
@@ -221,11 +261,16 @@ export type SystemEvent = { type: 'SESSION_TIMED_OUT' } | { type: 'HANDOFF_RELEA
 export type AnswerEvent =
   | { type: 'SERVICES_LOADED'; services: ServiceOption[] }
   | { type: 'STAFF_LOADED'; staff: StaffOption[] }
-  | { type: 'DAYS_LOADED'; days: DayOption[] }
+  /** One page of days; `hasMore`: the booking window has later days with free times. */
+  | { type: 'DAYS_LOADED'; days: DayOption[]; hasMore?: boolean }
   | { type: 'SLOTS_LOADED'; slots: SlotOption[]; hasMore: boolean }
   /** Answer of confirmBooking and of confirmPendingBooking. */
   | { type: 'BOOKING_CONFIRMED'; booking: BookingSummary }
+  /** Answer of completeFlow for a form completed before (the same completion sent again): the booking it made. */
+  | { type: 'BOOKING_ALREADY_DONE'; booking: BookingSummary }
   | { type: 'SLOT_TAKEN'; alternatives: SlotOption[] }
+  /** Answer of holdSlot: the chosen time is held for this customer until they confirm, change or leave. */
+  | { type: 'SLOT_HELD' }
   | { type: 'APPOINTMENTS_LOADED'; bookings: BookingSummary[] }
   /** Answer of loadBooking (reminder quick replies). */
   | { type: 'BOOKING_LOADED'; booking: BookingSummary }
@@ -255,9 +300,13 @@ export interface ConversationEffectParams {
   reply: { message: MessageDescriptor; locale: Locale };
   loadServices: Record<string, never>;
   loadStaff: { serviceId: string };
-  loadDays: { serviceId: string; staffId: string };
-  loadSlots: { serviceId: string; staffId: string; date: string; page: number };
+  /** `page`: which DAYS_PAGE_SIZE days with free times (0: the first). */
+  loadDays: { serviceId: string; staffId: string; page: number };
+  /** `preferredStaffId`: name who serves each "any" time, this one when free (a reschedule keeps its staff member). */
+  loadSlots: { serviceId: string; staffId: string; date: string; page: number; preferredStaffId?: string };
   confirmBooking: { serviceId: string; start: string; staffId: string };
+  /** Hold the chosen time (as the Flow does) while the customer reads the summary. */
+  holdSlot: { serviceId: string; start: string; staffId: string };
   loadAppointments: Record<string, never>;
   loadBooking: { bookingId: string };
   cancelBooking: { bookingId: string };

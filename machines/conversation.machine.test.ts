@@ -53,7 +53,8 @@ const DAY_LIST: ConversationEvent[] = [...STAFF_CHOSEN, { type: 'DAYS_LOADED', d
 const DAY_CHOSEN: ConversationEvent[] = [...DAY_LIST, { type: 'DAY_CHOSEN', date: '2026-03-30' }];
 const SLOT_LIST: ConversationEvent[] = [...DAY_CHOSEN, { type: 'SLOTS_LOADED', slots: SLOTS.slice(0, 9), hasMore: true }];
 const LAST_PAGE: ConversationEvent[] = [...DAY_CHOSEN, { type: 'SLOTS_LOADED', slots: SLOTS.slice(0, 3), hasMore: false }];
-const SUMMARY: ConversationEvent[] = [...SLOT_LIST, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }];
+const SLOT_TAPPED: ConversationEvent[] = [...SLOT_LIST, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }];
+const SUMMARY: ConversationEvent[] = [...SLOT_TAPPED, { type: 'SLOT_HELD' }];
 const CONFIRMING: ConversationEvent[] = [...SUMMARY, { type: 'CONFIRM' }];
 const APPOINTMENTS: ConversationEvent[] = [{ type: 'MENU_APPOINTMENTS' }, { type: 'APPOINTMENTS_LOADED', bookings: [BOOKING, LOCKED_BOOKING] }];
 const ACTIONS: ConversationEvent[] = [...APPOINTMENTS, { type: 'BOOKING_CHOSEN', bookingId: 'bk-1' }];
@@ -65,6 +66,7 @@ const RESCHEDULE_SUMMARY: ConversationEvent[] = [
   { type: 'DAY_CHOSEN', date: '2026-03-30' },
   { type: 'SLOTS_LOADED', slots: SLOTS.slice(0, 3), hasMore: false },
   { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId },
+  { type: 'SLOT_HELD' },
 ];
 const RESCHEDULING: ConversationEvent[] = [...RESCHEDULE_SUMMARY, { type: 'CONFIRM' }];
 const HANDOFF: ConversationEvent[] = [{ type: 'MENU_TALK' }];
@@ -103,11 +105,15 @@ const ROWS: Row[] = [
   ['a day that filled up meanwhile: note and the days again', DAY_CHOSEN, { type: 'SLOTS_LOADED', slots: [], hasMore: false }, { booking: 'loadingDays' }, ['reply:book.dayFull', 'loadDays']],
   ['"Later times" loads the next page', SLOT_LIST, { type: 'MORE_SLOTS' }, { booking: 'loadingSlots' }, ['loadSlots']],
   ['"Later times" from an older list on the last page repeats the step', LAST_PAGE, { type: 'MORE_SLOTS' }, { booking: 'choosingSlot' }, ['reply:step.pickOption', 'reply:book.chooseTime', 'armInactivityTimer']],
-  ['a time is chosen: summary', SLOT_LIST, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }, { booking: 'reviewing' }, ['reply:book.summary', 'armInactivityTimer']],
+  ['a time is chosen: it is held first, as the Flow holds it', SLOT_LIST, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }, { booking: 'holdingSlot' }, ['holdSlot']],
+  ['the time is held: summary', SLOT_TAPPED, { type: 'SLOT_HELD' }, { booking: 'reviewing' }, ['reply:book.summary', 'armInactivityTimer']],
+  ['a time taken before it could be held offers the nearest alternatives', SLOT_TAPPED, { type: 'SLOT_TAKEN', alternatives: [SLOTS[2]!, SLOTS[3]!] }, { booking: 'choosingSlot' }, ['reply:book.slotTaken', 'armInactivityTimer']],
+  ['a time taken before it could be held, with nothing near: the days again', SLOT_TAPPED, { type: 'SLOT_TAKEN', alternatives: [] }, { booking: 'loadingDays' }, ['reply:book.slotTakenNoAlternatives', 'loadDays']],
+  ['Back from the summary releases the hold and shows the times', SUMMARY, { type: 'BACK' }, { booking: 'loadingSlots' }, ['releaseHolds', 'loadSlots']],
   ['a time from an older list repeats the step', SLOT_LIST, { type: 'SLOT_CHOSEN', start: '2025-01-01T10:00:00.000Z', staffId: 'stf-ana' }, { booking: 'choosingSlot' }, ['reply:step.pickOption', 'reply:book.chooseTime', 'armInactivityTimer']],
   ['BACK from times shows the days again', SLOT_LIST, { type: 'BACK' }, { booking: 'loadingDays' }, ['loadDays']],
   ['Confirm books the slot', SUMMARY, { type: 'CONFIRM' }, { booking: 'confirming' }, ['confirmBooking']],
-  ['Change goes back to the day list', SUMMARY, { type: 'CHANGE' }, { booking: 'loadingDays' }, ['loadDays']],
+  ['Change releases the hold and goes back to the day list', SUMMARY, { type: 'CHANGE' }, { booking: 'loadingDays' }, ['releaseHolds', 'loadDays']],
   ['a confirmed booking is announced and the path closed', CONFIRMING, { type: 'BOOKING_CONFIRMED', booking: BOOKING }, 'idle', [...LEAVE, 'reply:book.confirmed']],
   ['a taken slot offers the nearest alternatives', CONFIRMING, { type: 'SLOT_TAKEN', alternatives: [SLOTS[2]!, SLOTS[3]!] }, { booking: 'choosingSlot' }, ['reply:book.slotTaken', 'armInactivityTimer']],
   ['a taken slot without alternatives shows the days again', CONFIRMING, { type: 'SLOT_TAKEN', alternatives: [] }, { booking: 'loadingDays' }, ['reply:book.slotTakenNoAlternatives', 'loadDays']],
@@ -140,6 +146,7 @@ const ROWS: Row[] = [
   ['Talk to us from the lock explanation hands off', [...LOCKED_ACTIONS, { type: 'RESCHEDULE' }], { type: 'MENU_TALK' }, 'handoff', [...LEAVE, 'reply:handoff.started', 'startHandoff']],
   ['BACK from the reschedule days returns to the actions', RESCHEDULE_DAYS, { type: 'BACK' }, { managing: 'choosingAction' }, [...LEAVE, 'reply:manage.actions', 'armInactivityTimer']],
   ['the reschedule summary shows old and new time', [...RESCHEDULE_SUMMARY.slice(0, -1)], RESCHEDULE_SUMMARY.at(-1)!, { booking: 'reviewing' }, ['reply:reschedule.summary', 'armInactivityTimer']],
+  ['a new time for a move is held too', [...RESCHEDULE_SUMMARY.slice(0, -2)], RESCHEDULE_SUMMARY.at(-2)!, { booking: 'holdingSlot' }, ['holdSlot']],
   ['Confirm reschedules the same booking', RESCHEDULE_SUMMARY, { type: 'CONFIRM' }, { booking: 'rescheduling' }, ['rescheduleBooking']],
   ['a rescheduled booking is announced', RESCHEDULING, { type: 'BOOKING_RESCHEDULED', booking: BOOKING }, 'idle', [...LEAVE, 'reply:reschedule.done']],
   ['the runtime re-check of the lock explains it', RESCHEDULING, { type: 'CHANGE_LOCKED', booking: LOCKED_BOOKING }, { managing: 'changeLocked' }, [...LEAVE, 'reply:manage.changeLocked', 'armInactivityTimer']],
@@ -176,6 +183,24 @@ const ROWS: Row[] = [
   ['START opts back in', [], { type: 'INTENT_OPT_IN' }, 'idle', ['setOptOut', 'reply:optIn.confirmed']],
   ['a language switch in a step confirms and re-shows the step', DAY_LIST, { type: 'INTENT_LANGUAGE', locale: 'es' }, { booking: 'choosingDay' }, ['setLocale', 'reply:language.changed', 'reply:book.chooseDay', 'armInactivityTimer']],
   ['a language switch at the menu confirms and re-shows the menu', [], { type: 'INTENT_LANGUAGE', locale: 'pt' }, 'idle', ['setLocale', 'reply:language.changed', 'reply:menu.prompt']],
+
+  // The language of the customer's own words
+  ['a Spanish emergency from a new customer switches to Spanish before answering', [], { type: 'INTENT_EMERGENCY', locale: 'es' }, 'handoff', ['setLocale', 'reply:emergency.default', 'startHandoff']],
+  ['an emergency in the current language does not switch it', [], { type: 'INTENT_EMERGENCY', locale: 'en' }, 'handoff', ['reply:emergency.default', 'startHandoff']],
+  ['hand-off: a Portuguese emergency is answered in Portuguese', HANDOFF, { type: 'INTENT_EMERGENCY', locale: 'pt' }, 'handoff', ['setLocale', 'reply:emergency.default', 'startHandoff']],
+  ['a Spanish question in a step switches the language and re-shows the step', DAY_LIST, { type: 'TEXT_UNRECOGNIZED', detectedLocale: 'es' }, { booking: 'choosingDay' }, ['setLocale', 'reply:step.pickOption', 'reply:book.chooseDay', 'armInactivityTimer']],
+  ['a Spanish question at the menu switches the language', [], { type: 'TEXT_UNRECOGNIZED', detectedLocale: 'es' }, 'idle', ['setLocale', 'reply:menu.help']],
+  ['text in the current language does not switch it', DAY_LIST, { type: 'TEXT_UNRECOGNIZED', detectedLocale: 'en' }, { booking: 'choosingDay' }, ['reply:step.pickOption', 'reply:book.chooseDay', 'armInactivityTimer']],
+  ['"Hola, quiero una cita" starts booking, in Spanish', [], { type: 'MENU_BOOK', locale: 'es' }, { booking: 'loadingServices' }, ['setLocale', 'loadServices', 'armInactivityTimer']],
+  ['"cancel my appointment" in Spanish lists the appointments, in Spanish', [], { type: 'MENU_APPOINTMENTS', locale: 'es' }, { managing: 'loadingAppointments' }, ['setLocale', 'loadAppointments', 'armInactivityTimer']],
+  ['a hand-off request in Portuguese switches to Portuguese', [], { type: 'INTENT_HANDOFF', locale: 'pt' }, 'handoff', ['setLocale', 'reply:handoff.started', 'startHandoff']],
+
+  // The way back from a hand-off
+  ['hand-off: "menu" asks whether to go back to the assistant', HANDOFF, { type: 'GREETING', isMenuKeyword: true }, 'handoff', ['reply:handoff.leaveQuestion']],
+  ['hand-off: "Yes, assistant" ends the hand-off with the menu', [...HANDOFF, { type: 'GREETING', isMenuKeyword: true }], { type: 'HANDOFF_LEAVE' }, 'idle', ['endHandoff', 'reply:menu.handoffEnded']],
+  ['hand-off: "No, wait" says again when the team answers', [...HANDOFF, { type: 'GREETING', isMenuKeyword: true }], { type: 'HANDOFF_STAY' }, 'handoff', ['reply:handoff.stayed']],
+  ['a stale "back to the assistant" tap at the menu says it expired', [], { type: 'HANDOFF_LEAVE' }, 'idle', ['reply:menu.expired']],
+  ['a stale "No, wait" tap in a step repeats the step', DAY_LIST, { type: 'HANDOFF_STAY' }, { booking: 'choosingDay' }, ['reply:step.pickOption', 'reply:book.chooseDay', 'armInactivityTimer']],
 ];
 
 describe('conversation machine transitions', () => {
@@ -197,8 +222,8 @@ describe('conversation machine transitions', () => {
 describe('conversation machine effect params', () => {
   it('loads staff, days and slots for what the customer chose', () => {
     expect(paramsOf(run(SERVICE_CHOSEN).effects, 'loadStaff')).toEqual({ serviceId: 'svc-cut' });
-    expect(paramsOf(run(STAFF_CHOSEN).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'any' });
-    expect(paramsOf(run([...SERVICE_CHOSEN, { type: 'STAFF_LOADED', staff: ONE_STAFF }]).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'stf-ana' });
+    expect(paramsOf(run(STAFF_CHOSEN).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'any', page: 0 });
+    expect(paramsOf(run([...SERVICE_CHOSEN, { type: 'STAFF_LOADED', staff: ONE_STAFF }]).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'stf-ana', page: 0 });
     expect(paramsOf(run(DAY_CHOSEN).effects, 'loadSlots')).toEqual({ serviceId: 'svc-cut', staffId: 'any', date: '2026-03-30', page: 0 });
     expect(paramsOf(run([...SLOT_LIST, { type: 'MORE_SLOTS' }]).effects, 'loadSlots')).toEqual({ serviceId: 'svc-cut', staffId: 'any', date: '2026-03-30', page: 1 });
   });
@@ -208,7 +233,7 @@ describe('conversation machine effect params', () => {
   });
 
   it('reschedules the same booking, keeping the service and offering any staff', () => {
-    expect(paramsOf(run([...ACTIONS, { type: 'RESCHEDULE' }]).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'any' });
+    expect(paramsOf(run([...ACTIONS, { type: 'RESCHEDULE' }]).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'any', page: 0 });
     expect(paramsOf(run(RESCHEDULING).effects, 'rescheduleBooking')).toEqual({ bookingId: 'bk-1', serviceId: 'svc-cut', start: FIRST_SLOT.start, staffId: 'stf-ana' });
   });
 
@@ -230,6 +255,56 @@ describe('conversation machine effect params', () => {
   it('a business emergency text replaces the default', () => {
     const { effects } = run([{ type: 'INTENT_EMERGENCY' }], { ...TEST_INPUT, emergencyText: 'Call 061 now.' });
     expect(replies(effects)).toEqual([{ kind: 'text', key: 'emergency.custom', params: { text: 'Call 061 now.' } }]);
+  });
+
+  it('answers an emergency in the language it was written in, with the business text for that language', () => {
+    const spanish = run([{ type: 'INTENT_EMERGENCY', locale: 'es' }]);
+    expect(spanish.effects.find((e) => e.type === 'reply')?.params).toMatchObject({ locale: 'es', message: { key: 'emergency.default' } });
+    expect(paramsOf(spanish.effects, 'setLocale')).toEqual({ locale: 'es' });
+    const texts = { ...TEST_INPUT, emergencyTexts: { en: 'Call 112 now.', pt: 'Ligue 192 agora.' } };
+    expect(replies(run([{ type: 'INTENT_EMERGENCY', locale: 'pt' }], texts).effects)).toEqual([{ kind: 'text', key: 'emergency.custom', params: { text: 'Ligue 192 agora.' } }]);
+    // No Spanish text set: the built-in one, in Spanish (never the English text to a Spanish writer).
+    expect(replies(run([{ type: 'INTENT_EMERGENCY', locale: 'es' }], texts).effects)).toEqual([{ kind: 'text', key: 'emergency.default', params: { businessName: 'Clínica Sol' } }]);
+  });
+
+  it('the hand-off acknowledgement says when the team answers (the runtime fills in the hours)', () => {
+    expect(replies(run(HANDOFF).effects)).toEqual([{ kind: 'text', key: 'handoff.started', params: { businessName: 'Clínica Sol', hours: { kind: 'openingHours' } } }]);
+    const question = replies(run([...HANDOFF, { type: 'GREETING', isMenuKeyword: true }]).effects)[0];
+    expect(question?.kind === 'buttons' && question.buttons.map((b) => b.id)).toEqual(['handoff:leave', 'handoff:stay']);
+  });
+
+  it('a reschedule names the staff member who serves each time, and the summary shows them, not "any available"', () => {
+    const days = run([...RESCHEDULE_DAYS, { type: 'DAY_CHOSEN', date: '2026-03-30' }]);
+    expect(paramsOf(days.effects, 'loadSlots')).toEqual({ serviceId: 'svc-cut', staffId: 'any', date: '2026-03-30', page: 0, preferredStaffId: 'stf-ana' });
+    const served = { start: FIRST_SLOT.start, staffId: 'any', staffName: 'Ana' };
+    const { effects } = run([...RESCHEDULE_DAYS, { type: 'DAY_CHOSEN', date: '2026-03-30' }, { type: 'SLOTS_LOADED', slots: [served], hasMore: false }, { type: 'SLOT_CHOSEN', start: served.start, staffId: 'any' }, { type: 'SLOT_HELD' }]);
+    expect(replies(effects)[0]).toMatchObject({ key: 'reschedule.summary', params: { staff: 'Ana' } });
+    // A new booking with "any available" asks no preference.
+    expect(paramsOf(run(DAY_CHOSEN).effects, 'loadSlots')).toEqual({ serviceId: 'svc-cut', staffId: 'any', date: '2026-03-30', page: 0 });
+  });
+
+  it('service and staff names carry their translations into lists and messages', () => {
+    const services = [{ ...SERVICES[0]!, names: { pt: 'Corte de cabelo' } }];
+    const list = replies(run([...BOOK, { type: 'SERVICES_LOADED', services }]).effects)[0];
+    expect(list?.kind === 'list' && list.sections[0]!.rows[0]).toMatchObject({ label: 'Haircut', labels: { pt: 'Corte de cabelo' } });
+    const staffList = replies(run([...BOOK, { type: 'SERVICES_LOADED', services }, { type: 'SERVICE_CHOSEN', serviceId: 'svc-cut' }, { type: 'STAFF_LOADED', staff: STAFF }]).effects)[0];
+    expect(staffList).toMatchObject({ params: { service: { kind: 'name', name: 'Haircut', names: { pt: 'Corte de cabelo' } } } });
+  });
+
+  it('the day list pages through the whole booking window: "Later dates" and "Earlier dates"', () => {
+    const firstPage = [...STAFF_CHOSEN, { type: 'DAYS_LOADED' as const, days: DAYS, hasMore: true }];
+    expect(rowIds(replies(run(firstPage).effects)[0])).toEqual(['day:2026-03-30', 'day:2026-03-31', 'day:2026-04-01', 'days:later']);
+    const later = run([...firstPage, { type: 'MORE_DAYS' }]);
+    expect(later.snapshot.value).toEqual({ booking: 'loadingDays' });
+    expect(paramsOf(later.effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'any', page: 1 });
+    const secondPage = [...firstPage, { type: 'MORE_DAYS' as const }, { type: 'DAYS_LOADED' as const, days: [{ date: '2026-04-13' }], hasMore: false }];
+    expect(rowIds(replies(run(secondPage).effects)[0])).toEqual(['days:earlier', 'day:2026-04-13']);
+    expect(paramsOf(run([...secondPage, { type: 'EARLIER_DAYS' }]).effects, 'loadDays')).toEqual({ serviceId: 'svc-cut', staffId: 'any', page: 0 });
+    // No "Later dates" on the last page: an old tap repeats the step.
+    expect(summarize(run([...secondPage, { type: 'MORE_DAYS' }]).effects)).toEqual(['reply:step.pickOption', 'reply:book.chooseDay', 'armInactivityTimer']);
+    // Eight days a page at most, so both paging rows fit in WhatsApp's ten.
+    const many = Array.from({ length: 12 }, (_, i) => ({ date: `2026-04-${String(i + 1).padStart(2, '0')}` }));
+    expect(rowIds(replies(run([...STAFF_CHOSEN, { type: 'DAYS_LOADED', days: many }]).effects)[0])).toHaveLength(9);
   });
 
   it('no-param effects come out as {}', () => {
@@ -276,7 +351,7 @@ describe('conversation machine messages', () => {
     const taken = [...CONFIRMING, { type: 'SLOT_TAKEN' as const, alternatives }];
     const list = replies(run(taken).effects)[0];
     expect(list?.kind === 'list' && list.sections[0]?.rows[0]).toMatchObject({ slotStart: SLOTS[4]!.start, isDayShown: true });
-    const { snapshot, effects } = run([...taken, { type: 'SLOT_CHOSEN', start: SLOTS[5]!.start, staffId: SLOTS[5]!.staffId }]);
+    const { snapshot, effects } = run([...taken, { type: 'SLOT_CHOSEN', start: SLOTS[5]!.start, staffId: SLOTS[5]!.staffId }, { type: 'SLOT_HELD' }]);
     expect(snapshot.value).toEqual({ booking: 'reviewing' });
     expect(replies(effects)[0]).toMatchObject({ key: 'book.summary', params: { staff: SLOTS[5]!.staffName, when: { kind: 'dateTime', iso: SLOTS[5]!.start } } });
   });
@@ -334,7 +409,7 @@ describe('conversation machine messages', () => {
     expect(json.length).toBeLessThan(8000);
     const persisted = conversationMachine.resolveState({ value: snapshot.value, context: JSON.parse(json) });
     const [next] = transition(conversationMachine, persisted, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId });
-    expect(next.value).toEqual({ booking: 'reviewing' });
+    expect(next.value).toEqual({ booking: 'holdingSlot' });
   });
 });
 
@@ -355,14 +430,15 @@ describe('conversation machine with a booking Flow (WhatsApp form)', () => {
     ['a completion without a token (or of another Flow) only shows the menu', [], { type: 'FLOW_COMPLETED', response: FLOW_RESPONSE }, 'idle', ['reply:menu.prompt']],
     ['the confirmation is the list path\'s', [COMPLETED], { type: 'BOOKING_CONFIRMED', booking: BOOKING }, 'idle', [...LEAVE, 'reply:book.confirmed']],
     ['a moved booking is announced like the list path\'s', [COMPLETED], { type: 'BOOKING_RESCHEDULED', booking: BOOKING }, 'idle', [...LEAVE, 'reply:reschedule.done']],
+    ['the same completion again says it is already booked, without a second "Booked!"', [COMPLETED], { type: 'BOOKING_ALREADY_DONE', booking: BOOKING }, 'idle', [...LEAVE, 'reply:book.alreadyBooked']],
     ['a slot gone meanwhile offers the nearest alternatives', [COMPLETED], TAKEN, { booking: 'choosingSlot' }, ['reply:book.slotTaken', 'armInactivityTimer']],
     ['a slot gone with nothing near: note with the menu (Book opens the form again)', [COMPLETED], { ...TAKEN, alternatives: [] } as ConversationEvent, 'idle', [...LEAVE, 'reply:book.slotTakenNoAlternatives']],
     ['an expired, used or foreign token: the menu says it expired', [COMPLETED], { type: 'FLOW_REJECTED', reason: 'expired' }, 'idle', [...LEAVE, 'reply:menu.expired']],
     ['a booking that became locked meanwhile explains the lock', [COMPLETED], { type: 'CHANGE_LOCKED', booking: LOCKED_BOOKING }, { managing: 'changeLocked' }, [...LEAVE, 'reply:manage.changeLocked', 'armInactivityTimer']],
-    ['an alternative is chosen: the list path\'s summary', [COMPLETED, TAKEN], { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }, { booking: 'reviewing' }, ['reply:book.summary', 'armInactivityTimer']],
+    ['an alternative is chosen: held, then the list path\'s summary', [COMPLETED, TAKEN, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }], { type: 'SLOT_HELD' }, { booking: 'reviewing' }, ['reply:book.summary', 'armInactivityTimer']],
     ['the "Book appointment" row of the alternatives opens the form again', [COMPLETED, TAKEN], { type: 'MENU_BOOK' }, 'idle', [...LEAVE, 'sendBookingFlow']],
     ['the "Reschedule" row of a move\'s alternatives opens the move form again', [COMPLETED, MOVE_TAKEN], { type: 'RESCHEDULE' }, 'idle', [...LEAVE, 'sendBookingFlow']],
-    ['confirming an alternative of a move reschedules the booking', [COMPLETED, MOVE_TAKEN, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }], { type: 'CONFIRM' }, { booking: 'rescheduling' }, ['rescheduleBooking']],
+    ['confirming an alternative of a move reschedules the booking', [COMPLETED, MOVE_TAKEN, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: FIRST_SLOT.staffId }, { type: 'SLOT_HELD' }], { type: 'CONFIRM' }, { booking: 'rescheduling' }, ['rescheduleBooking']],
   ];
 
   it.each(FLOW_ROWS)('%s', (_name, prefix, event, state, effects) => {
@@ -387,7 +463,7 @@ describe('conversation machine with a booking Flow (WhatsApp form)', () => {
   });
 
   it('confirming an alternative books it with the form\'s service', () => {
-    const { effects } = run([COMPLETED, TAKEN, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: 'stf-ana' }, { type: 'CONFIRM' }], FLOW_INPUT);
+    const { effects } = run([COMPLETED, TAKEN, { type: 'SLOT_CHOSEN', start: FIRST_SLOT.start, staffId: 'stf-ana' }, { type: 'SLOT_HELD' }, { type: 'CONFIRM' }], FLOW_INPUT);
     expect(paramsOf(effects, 'confirmBooking')).toEqual({ serviceId: 'svc-cut', start: FIRST_SLOT.start, staffId: 'stf-ana' });
   });
 

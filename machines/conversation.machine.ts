@@ -14,6 +14,7 @@
  */
 import { assign, setup } from 'xstate';
 import {
+  buildAlreadyBookedMessage,
   buildAlternativesList,
   buildAppointmentList,
   buildAttendanceConfirmedMessage,
@@ -23,8 +24,12 @@ import {
   buildCancelledMessage,
   buildChangeLockedMessage,
   buildDayList,
+  DAYS_PAGE_SIZE,
   buildEmergencyMessage,
   buildFlowAlternativesList,
+  buildHandoffLeaveQuestion,
+  buildHandoffNotice,
+  toNameParam,
   buildMenuMessage,
   buildRescheduledMessage,
   buildServiceList,
@@ -43,7 +48,9 @@ import type {
   ConversationEvent,
   ConversationInput,
   HandoffReason,
+  Locale,
   MessageDescriptor,
+  MessageParam,
 } from './conversation-types';
 
 /** Stored with every persisted snapshot; bump it when a snapshot of the old shape no longer fits. */
@@ -74,8 +81,10 @@ const EMPTY_PATH = {
   service: undefined,
   staffId: undefined,
   staffName: undefined,
+  staffNames: undefined,
   hasStaffChoice: false,
   date: undefined,
+  dayPage: 0,
   slotPage: 0,
   slot: undefined,
   booking: undefined,
@@ -112,16 +121,51 @@ function startHandoff(reason: HandoffReason) {
   return { type: 'startHandoff' as const, params: { reason } };
 }
 
+/** The hand-off acknowledgement (or a later reminder of it): when the team answers; the runtime fills in the hours. */
+function replyHandoffNotice(key: 'handoff.started' | 'handoff.stayed') {
+  return { type: 'reply' as const, params: ({ context }: Args) => toReply(context, buildHandoffNotice(key, context.businessName)) };
+}
+
+/** The language an event's text was clearly written in, if it says. */
+function eventLocale(event: ConversationEvent): Locale | undefined {
+  switch (event.type) {
+    case 'GREETING':
+    case 'INTENT_LANGUAGE':
+    case 'INTENT_EMERGENCY':
+    case 'INTENT_HANDOFF':
+    case 'MENU_BOOK':
+    case 'MENU_APPOINTMENTS':
+      return event.locale;
+    case 'TEXT_UNRECOGNIZED':
+      return event.detectedLocale;
+    default:
+      return undefined;
+  }
+}
+
 const replyEmergency = {
   type: 'reply' as const,
   params: ({ context }: Args) => toReply(context, buildEmergencyMessage(context)),
 };
 
+/** A transition that first switches the language when the event's text is clearly in another one. */
+function withLocaleSwitch<T extends { target?: string; actions: readonly unknown[] }>(transition: T) {
+  return [{ ...transition, guard: 'isNewLocale' as const, actions: ['rememberLocale' as const, setLocale, ...transition.actions] }, transition];
+}
+
 const loadStaff = { type: 'loadStaff' as const, params: ({ context }: Args) => ({ serviceId: ensurePresent(context.service, 'service').id }) };
 
 const loadDays = {
   type: 'loadDays' as const,
-  params: ({ context }: Args) => ({ serviceId: ensurePresent(context.service, 'service').id, staffId: ensurePresent(context.staffId, 'staff') }),
+  params: ({ context }: Args) => ({ serviceId: ensurePresent(context.service, 'service').id, staffId: ensurePresent(context.staffId, 'staff'), page: context.dayPage ?? 0 }),
+};
+
+const holdSlot = {
+  type: 'holdSlot' as const,
+  params: ({ context }: Args) => {
+    const slot = ensurePresent(context.slot, 'slot');
+    return { serviceId: ensurePresent(context.service, 'service').id, start: slot.start, staffId: slot.staffId };
+  },
 };
 
 const loadSlots = {
@@ -131,6 +175,7 @@ const loadSlots = {
     staffId: ensurePresent(context.staffId, 'staff'),
     date: ensurePresent(context.date, 'date'),
     page: context.slotPage,
+    ...(context.mode === 'reschedule' && context.staffId === 'any' && context.booking?.staffId ? { preferredStaffId: context.booking.staffId } : {}),
   }),
 };
 
@@ -164,6 +209,8 @@ const machineSetup = setup({
       return context.offered.staff !== undefined && (staffId === 'any' || context.offered.staff.some((s) => s.id === staffId));
     },
     hasNoDays: ({ event }) => eventAs(event, 'DAYS_LOADED').days.length === 0,
+    hasMoreDays: ({ context }) => context.offered.hasMoreDays === true,
+    hasEarlierDays: ({ context }) => (context.dayPage ?? 0) > 0,
     isOfferedDay: ({ context, event }) => (context.offered.dates ?? []).includes(eventAs(event, 'DAY_CHOSEN').date),
     hasNoSlots: ({ event }) => eventAs(event, 'SLOTS_LOADED').slots.length === 0,
     isOfferedSlot: ({ context, event }) => {
@@ -181,6 +228,10 @@ const machineSetup = setup({
     isLoadedBookingChangeLocked: ({ event }) => eventAs(event, 'BOOKING_LOADED').booking.isChangeLocked,
     isCancelIntent: ({ context }) => context.reminderIntent === 'cancel',
     isFlowEnabled: ({ context }) => context.isFlowEnabled === true,
+    isNewLocaleWithFlow: ({ context, event }) => {
+      const locale = eventLocale(event);
+      return context.isFlowEnabled === true && locale !== undefined && locale !== context.locale;
+    },
     isBookingFlowCompletion: ({ event }) => {
       const { flowToken, response } = eventAs(event, 'FLOW_COMPLETED');
       return flowToken !== undefined && flowToken !== '' && response.flow === 'booking';
@@ -188,9 +239,10 @@ const machineSetup = setup({
     hasFlowAlternatives: ({ event }) => eventAs(event, 'FLOW_SLOT_TAKEN').alternatives.length > 0,
     canReopenRescheduleFlow: ({ context }) => context.isFlowEnabled === true && context.mode === 'reschedule' && context.booking !== undefined,
     isNewLocale: ({ context, event }) => {
-      const locale = event.type === 'GREETING' || event.type === 'INTENT_LANGUAGE' ? event.locale : undefined;
+      const locale = eventLocale(event);
       return locale !== undefined && locale !== context.locale;
     },
+    isMenuKeyword: ({ event }) => event.type === 'GREETING' && event.isMenuKeyword === true,
   },
   actions: {
     // Effects: no-ops here, executed by the runtime from transition()'s action list.
@@ -200,6 +252,7 @@ const machineSetup = setup({
     loadDays: (_: Args, _params: ConversationEffectParams['loadDays']) => undefined,
     loadSlots: (_: Args, _params: ConversationEffectParams['loadSlots']) => undefined,
     confirmBooking: (_: Args, _params: ConversationEffectParams['confirmBooking']) => undefined,
+    holdSlot: (_: Args, _params: ConversationEffectParams['holdSlot']) => undefined,
     loadAppointments: noEffect,
     loadBooking: (_: Args, _params: ConversationEffectParams['loadBooking']) => undefined,
     cancelBooking: (_: Args, _params: ConversationEffectParams['cancelBooking']) => undefined,
@@ -218,9 +271,7 @@ const machineSetup = setup({
     // Context updates.
     resetToMenu: assign(({ context }) => ({ ...EMPTY_PATH, lastStep: buildMenuMessage('menu.prompt', { businessName: context.businessName }) })),
     startBooking: assign(() => ({ ...EMPTY_PATH })),
-    rememberLocale: assign(({ context, event }) => ({
-      locale: event.type === 'GREETING' || event.type === 'INTENT_LANGUAGE' ? (event.locale ?? context.locale) : context.locale,
-    })),
+    rememberLocale: assign(({ context, event }) => ({ locale: eventLocale(event) ?? context.locale })),
     rememberOptOut: assign(({ event }) => ({ isOptedOut: event.type === 'INTENT_OPT_OUT' })),
     showServices: assign(({ event }) => {
       const services = eventAs(event, 'SERVICES_LOADED').services.slice(0, MAX_LIST_ROWS);
@@ -235,7 +286,7 @@ const machineSetup = setup({
     }),
     rememberOnlyStaff: assign(({ event }) => {
       const only = ensurePresent(eventAs(event, 'STAFF_LOADED').staff[0], 'staff member');
-      return { staffId: only.id, staffName: only.name, hasStaffChoice: false };
+      return { staffId: only.id, staffName: only.name, staffNames: only.names, hasStaffChoice: false, dayPage: 0 };
     }),
     showStaff: assign(({ context, event }) => {
       const staff = eventAs(event, 'STAFF_LOADED').staff.slice(0, MAX_LIST_ROWS - 1);
@@ -243,13 +294,22 @@ const machineSetup = setup({
     }),
     rememberStaff: assign(({ context, event }) => {
       const { staffId } = eventAs(event, 'STAFF_CHOSEN');
-      return { staffId, staffName: context.offered.staff?.find((s) => s.id === staffId)?.name, offered: {} };
+      const member = context.offered.staff?.find((s) => s.id === staffId);
+      // Another staff member has other days: their list starts at its first page.
+      return { staffId, staffName: member?.name, staffNames: member?.names, dayPage: 0, offered: {} };
     }),
     showDays: assign(({ context, event }) => {
-      const dates = eventAs(event, 'DAYS_LOADED').days.slice(0, MAX_LIST_ROWS).map((d) => d.date);
-      return { offered: { dates }, lastStep: buildDayList(ensurePresent(context.service, 'service'), dates) };
+      const { days, hasMore } = eventAs(event, 'DAYS_LOADED');
+      const hasEarlier = (context.dayPage ?? 0) > 0;
+      // A runtime that returns more than a page still gets a "Later dates" row instead of silently losing days.
+      const hasMoreDays = hasMore === true || days.length > DAYS_PAGE_SIZE;
+      const dates = days.slice(0, DAYS_PAGE_SIZE).map((d) => d.date);
+      return { offered: { dates, hasMoreDays }, lastStep: buildDayList(ensurePresent(context.service, 'service'), dates, { hasEarlier, hasMore: hasMoreDays }) };
     }),
-    rememberDay: assign(({ event }) => ({ date: eventAs(event, 'DAY_CHOSEN').date, slotPage: 0, offered: {} })),
+    showNextDayPage: assign(({ context }) => ({ dayPage: (context.dayPage ?? 0) + 1 })),
+    showPreviousDayPage: assign(({ context }) => ({ dayPage: Math.max(0, (context.dayPage ?? 0) - 1) })),
+    // Back at the days later (Back, Change, a full day), the list starts at its first page again.
+    rememberDay: assign(({ event }) => ({ date: eventAs(event, 'DAY_CHOSEN').date, slotPage: 0, dayPage: 0, offered: {} })),
     showSlots: assign(({ context, event }) => {
       const { slots, hasMore } = eventAs(event, 'SLOTS_LOADED');
       // A runtime that returns more than fits still gets a "Later times" row instead of silently losing slots.
@@ -272,7 +332,12 @@ const machineSetup = setup({
     }),
     showSummary: assign(({ context }) => {
       const slot = ensurePresent(context.slot, 'slot');
-      const staffName = slot.staffName ?? context.staffName ?? { kind: 'message' as const, key: 'book.anyStaff' };
+      // The staff member who serves this time (a reschedule keeps its own when free), else the one chosen.
+      const staffName: MessageParam = slot.staffName
+        ? toNameParam(slot.staffName, slot.staffNames)
+        : context.staffName
+          ? toNameParam(context.staffName, context.staffNames)
+          : { kind: 'message' as const, key: 'book.anyStaff' };
       const booking = context.mode === 'reschedule' ? ensurePresent(context.booking, 'booking') : undefined;
       return { lastStep: buildSummaryMessage({ service: ensurePresent(context.service, 'service'), staffName, slot, ...(booking ? { booking } : {}) }) };
     }),
@@ -296,11 +361,13 @@ const machineSetup = setup({
       // Rescheduling keeps the service and offers any staff member, so the customer sees every free time.
       return {
         mode: 'reschedule' as const,
-        service: { id: booking.serviceId, name: booking.serviceName, price: booking.price, currency: booking.currency },
+        service: { id: booking.serviceId, name: booking.serviceName, ...(booking.serviceNames ? { names: booking.serviceNames } : {}), price: booking.price, currency: booking.currency },
         staffId: 'any',
         staffName: undefined,
+        staffNames: undefined,
         hasStaffChoice: false,
         date: undefined,
+        dayPage: 0,
         slot: undefined,
         slotPage: 0,
         offered: {},
@@ -331,7 +398,7 @@ const sendRescheduleFlow = {
   type: 'sendBookingFlow' as const,
   params: ({ context, event }: Args) => {
     const booking = event.type === 'BOOKING_LOADED' ? event.booking : ensurePresent(context.booking, 'booking');
-    return { mode: 'reschedule' as const, bookingId: booking.id, serviceName: booking.serviceName, locale: context.locale };
+    return { mode: 'reschedule' as const, bookingId: booking.id, serviceName: booking.serviceNames?.[context.locale]?.trim() || booking.serviceName, locale: context.locale };
   },
 };
 
@@ -355,12 +422,13 @@ function buildAssistantHandlers(isInPath: boolean) {
     ],
     MENU_BOOK: [
       // The form replaces the lists; the chat waits at the menu for its completion.
+      { guard: 'isNewLocaleWithFlow' as const, target: '#conversation.idle', actions: ['rememberLocale' as const, setLocale, sendBookFlow, 'resetToMenu' as const] },
       { guard: 'isFlowEnabled' as const, target: '#conversation.idle', actions: [sendBookFlow, 'resetToMenu' as const] },
-      { target: '#conversation.booking.loadingServices', actions: ['startBooking' as const, 'loadServices' as const, 'armInactivityTimer' as const] },
+      ...withLocaleSwitch({ target: '#conversation.booking.loadingServices', actions: ['startBooking' as const, 'loadServices' as const, 'armInactivityTimer' as const] }),
     ],
-    MENU_APPOINTMENTS: { target: '#conversation.managing.loadingAppointments', actions: ['startBooking' as const, 'loadAppointments' as const, 'armInactivityTimer' as const] },
-    MENU_TALK: { target: '#conversation.handoff', actions: [replyText('handoff.started'), startHandoff('requested')] },
-    INTENT_HANDOFF: { target: '#conversation.handoff', actions: [replyText('handoff.started'), startHandoff('requested')] },
+    MENU_APPOINTMENTS: withLocaleSwitch({ target: '#conversation.managing.loadingAppointments', actions: ['startBooking' as const, 'loadAppointments' as const, 'armInactivityTimer' as const] }),
+    MENU_TALK: { target: '#conversation.handoff', actions: [replyHandoffNotice('handoff.started'), startHandoff('requested')] },
+    INTENT_HANDOFF: withLocaleSwitch({ target: '#conversation.handoff', actions: [replyHandoffNotice('handoff.started'), startHandoff('requested')] }),
     INTENT_LANGUAGE: { actions: ['rememberLocale' as const, setLocale, replyText('language.changed'), replyStep, ...keepAlive] },
     UNSUPPORTED_MESSAGE: { actions: [replyText('unsupported.note'), replyStep, ...keepAlive] },
     FLOW_COMPLETED: [
@@ -383,12 +451,16 @@ function buildAssistantHandlers(isInPath: boolean) {
     // In a step, anything that does not answer it (a stale button, free text) gets the step again.
     ...(isInPath
       ? {
-          TEXT_UNRECOGNIZED: repeatStep,
+          TEXT_UNRECOGNIZED: withLocaleSwitch(repeatStep),
+          HANDOFF_LEAVE: repeatStep,
+          HANDOFF_STAY: repeatStep,
           SERVICE_CHOSEN: repeatStep,
           STAFF_CHOSEN: repeatStep,
           DAY_CHOSEN: repeatStep,
           SLOT_CHOSEN: repeatStep,
           MORE_SLOTS: repeatStep,
+          MORE_DAYS: repeatStep,
+          EARLIER_DAYS: repeatStep,
           CONFIRM: repeatStep,
           CHANGE: repeatStep,
           BOOKING_CHOSEN: repeatStep,
@@ -401,12 +473,16 @@ function buildAssistantHandlers(isInPath: boolean) {
           OPERATION_FAILED: { target: '#conversation.idle', actions: replyMenu('menu.failed') },
         }
       : {
-          TEXT_UNRECOGNIZED: { actions: replyMenu('menu.help') },
+          TEXT_UNRECOGNIZED: withLocaleSwitch({ actions: replyMenu('menu.help') }),
+          HANDOFF_LEAVE: { actions: replyMenu('menu.expired') },
+          HANDOFF_STAY: { actions: replyMenu('menu.expired') },
           SERVICE_CHOSEN: { actions: replyMenu('menu.expired') },
           STAFF_CHOSEN: { actions: replyMenu('menu.expired') },
           DAY_CHOSEN: { actions: replyMenu('menu.expired') },
           SLOT_CHOSEN: { actions: replyMenu('menu.expired') },
           MORE_SLOTS: { actions: replyMenu('menu.expired') },
+          MORE_DAYS: { actions: replyMenu('menu.expired') },
+          EARLIER_DAYS: { actions: replyMenu('menu.expired') },
           CONFIRM: { actions: replyMenu('menu.expired') },
           CHANGE: { actions: replyMenu('menu.expired') },
           BOOKING_CHOSEN: { actions: replyMenu('menu.expired') },
@@ -431,13 +507,14 @@ export const conversationMachine = machineSetup.createMachine({
     locale: input.locale,
     ...(input.customerName !== undefined ? { customerName: input.customerName } : {}),
     ...(input.emergencyText !== undefined ? { emergencyText: input.emergencyText } : {}),
+    ...(input.emergencyTexts !== undefined ? { emergencyTexts: input.emergencyTexts } : {}),
     isFlowEnabled: input.isFlowEnabled === true,
     isOptedOut: false,
     ...EMPTY_PATH,
   }),
   // Answered in every state, hand-off included: safety and consent never wait for a person.
   on: {
-    INTENT_EMERGENCY: { target: '.handoff', actions: [replyEmergency, startHandoff('emergency')] },
+    INTENT_EMERGENCY: withLocaleSwitch({ target: '.handoff', actions: [replyEmergency, startHandoff('emergency')] }),
     INTENT_OPT_OUT: { actions: ['rememberOptOut', { type: 'setOptOut', params: { isOptedOut: true } }, replyText('optOut.confirmed')] },
     INTENT_OPT_IN: { actions: ['rememberOptOut', { type: 'setOptOut', params: { isOptedOut: false } }, replyText('optIn.confirmed')] },
   },
@@ -496,6 +573,8 @@ export const conversationMachine = machineSetup.createMachine({
         choosingDay: {
           on: {
             DAY_CHOSEN: { guard: 'isOfferedDay', target: 'loadingSlots', actions: ['rememberDay', loadSlots] },
+            MORE_DAYS: { guard: 'hasMoreDays', target: 'loadingDays', actions: ['showNextDayPage', loadDays] },
+            EARLIER_DAYS: { guard: 'hasEarlierDays', target: 'loadingDays', actions: ['showPreviousDayPage', loadDays] },
             BACK: [
               { guard: 'isRescheduling', target: '#conversation.managing.choosingAction', actions: showStep('showBookingActions') },
               { guard: 'hasStaffChoice', target: 'loadingStaff', actions: [loadStaff] },
@@ -514,11 +593,21 @@ export const conversationMachine = machineSetup.createMachine({
         },
         choosingSlot: {
           on: {
-            SLOT_CHOSEN: { guard: 'isOfferedSlot', target: 'reviewing', actions: ['rememberSlot', ...showStep('showSummary')] },
+            SLOT_CHOSEN: { guard: 'isOfferedSlot', target: 'holdingSlot', actions: ['rememberSlot', holdSlot] },
             RESCHEDULE: { guard: 'canReopenRescheduleFlow', target: '#conversation.idle', actions: [sendRescheduleFlow, 'resetToMenu'] },
             MORE_SLOTS: { guard: 'hasMoreSlots', target: 'loadingSlots', actions: ['showNextSlotPage', loadSlots] },
             BACK: { target: 'loadingDays', actions: [loadDays] },
             CHANGE: { target: 'loadingDays', actions: [loadDays] },
+          },
+        },
+        holdingSlot: {
+          on: {
+            SLOT_HELD: { target: 'reviewing', actions: showStep('showSummary') },
+            // Taken between the list and the tap: the nearest free times instead of a summary.
+            SLOT_TAKEN: [
+              { guard: 'hasAlternatives', target: 'choosingSlot', actions: showStep('showAlternatives') },
+              { target: 'loadingDays', actions: [replyText('book.slotTakenNoAlternatives'), loadDays] },
+            ],
           },
         },
         reviewing: {
@@ -546,8 +635,9 @@ export const conversationMachine = machineSetup.createMachine({
                 },
               },
             ],
-            CHANGE: { target: 'loadingDays', actions: [loadDays] },
-            BACK: { target: 'loadingSlots', actions: [loadSlots] },
+            // The held time goes back to everyone else.
+            CHANGE: { target: 'loadingDays', actions: ['releaseHolds', loadDays] },
+            BACK: { target: 'loadingSlots', actions: ['releaseHolds', loadSlots] },
           },
         },
         confirming: {
@@ -585,6 +675,11 @@ export const conversationMachine = machineSetup.createMachine({
             BOOKING_RESCHEDULED: {
               target: '#conversation.idle',
               actions: ['resetToMenu', { type: 'reply', params: ({ context, event }) => toReply(context, buildRescheduledMessage(eventAs(event, 'BOOKING_RESCHEDULED').booking)) }],
+            },
+            // The same completion delivered again (a new message id): say it is booked, do not celebrate twice.
+            BOOKING_ALREADY_DONE: {
+              target: '#conversation.idle',
+              actions: ['resetToMenu', { type: 'reply', params: ({ context, event }) => toReply(context, buildAlreadyBookedMessage(eventAs(event, 'BOOKING_ALREADY_DONE').booking)) }],
             },
             FLOW_SLOT_TAKEN: [
               { guard: 'hasFlowAlternatives', target: 'choosingSlot', actions: ['rememberFlowChoice', ...showStep('showFlowAlternatives')] },
@@ -671,7 +766,11 @@ export const conversationMachine = machineSetup.createMachine({
     handoff: {
       // Silent: nothing but the root handlers and these answers; messages are still stored by the runtime.
       on: {
-        INTENT_EMERGENCY: { actions: [replyEmergency, startHandoff('emergency')] },
+        INTENT_EMERGENCY: withLocaleSwitch({ actions: [replyEmergency, startHandoff('emergency')] }),
+        // "menu"/"bot" alone: the way back, after a confirmation (the person may be typing an answer).
+        GREETING: { guard: 'isMenuKeyword', actions: { type: 'reply', params: ({ context }) => toReply(context, buildHandoffLeaveQuestion()) } },
+        HANDOFF_LEAVE: { target: 'idle', actions: ['endHandoff', ...replyMenu('menu.handoffEnded')] },
+        HANDOFF_STAY: { actions: replyHandoffNotice('handoff.stayed') },
         HANDOFF_RELEASED: { target: 'idle', actions: ['endHandoff', ...replyMenu('menu.handoffEnded')] },
         HANDOFF_TIMED_OUT: { target: 'idle', actions: ['endHandoff', ...replyMenu('menu.handoffEnded')] },
       },
@@ -686,6 +785,7 @@ const EFFECT_TYPES: ReadonlySet<string> = new Set<ConversationEffectType>([
   'loadDays',
   'loadSlots',
   'confirmBooking',
+  'holdSlot',
   'loadAppointments',
   'loadBooking',
   'cancelBooking',

@@ -45,6 +45,7 @@ describe('conversation machine model (xstate/graph)', () => {
       'booking.choosingDay',
       'booking.loadingSlots',
       'booking.choosingSlot',
+      'booking.holdingSlot',
       'booking.reviewing',
       'booking.confirming',
       'booking.rescheduling',
@@ -148,15 +149,16 @@ describe('conversation machine model with a booking Flow configured', () => {
   });
 });
 
-const EXPECTED_FLOW_STATE_COUNT = 41;
+const EXPECTED_FLOW_STATE_COUNT = 56;
 
 /** Catalog keys used as button, row or list-button labels and param texts rather than message bodies. */
 const USED_AS_LABELS = new Set([
-  'book.addToCalendar',
+  'book.addToCalendar', 'handoff.hoursKnown', 'handoff.hoursUnknown', 'handoff.leaveButton', 'handoff.stayButton',
   'menu.book', 'menu.appointments', 'menu.talk', 'book.servicesButton', 'book.serviceDescription', 'book.staffButton', 'book.anyStaff',
-  'book.daysButton', 'book.timesButton', 'book.laterTimes', 'book.slotWithStaff', 'book.confirmButton', 'book.changeButton',
+  'book.daysButton', 'book.timesButton', 'book.laterTimes', 'book.laterDates', 'book.earlierDates', 'book.slotWithStaff', 'book.confirmButton', 'book.changeButton',
   'manage.bookingsButton', 'manage.bookingRow', 'manage.rescheduleButton', 'manage.cancelButton', 'manage.backButton', 'manage.cancelYes', 'manage.cancelKeep',
 ]);
 
-const EXPECTED_PATH_COUNT = 17;
-const EXPECTED_STATE_COUNT = 41;
+// Was 17: holding the slot (booking.holdingSlot) made it 16, the day pages (Later/Earlier dates, a later page loading) add 6.
+const EXPECTED_PATH_COUNT = 22;
+const EXPECTED_STATE_COUNT = 56;

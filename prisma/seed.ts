@@ -20,6 +20,17 @@ export const DEMO = {
     bloodTest: { uid: 'blood-test', name: 'Blood test', durationMinutes: 15, price: '25.00', addOnOf: 'consultation' },
   },
   staff: { ana: 'Dr. Ana García', ben: 'Dr. Ben Okafor', carla: 'Carla Ruiz' },
+  /**
+   * Dr. Ana García's notification number: a sandbox number, so staff alerts (a hand-off, an
+   * emergency, her bookings) can be read in the sandbox feed (`GET /sandbox/messages?waId=34600000099`).
+   */
+  staffAlertNumber: '+34600000099',
+  /** Translations of the demo's service names, shown to customers writing Spanish or Portuguese. */
+  serviceNames: {
+    consultation: { es: 'Consulta', pt: 'Consulta' },
+    followUp: { es: 'Revisión', pt: 'Retorno' },
+    physio: { es: 'Sesión de fisioterapia', pt: 'Sessão de fisioterapia' },
+  },
 } as const;
 
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -51,8 +62,8 @@ export async function seedDemoBusinessIfEmpty(prisma: PrismaClient): Promise<str
     const businessId = business.id;
     // Rows one at a time: a transaction has one connection, and pg refuses queries sent side by side on one.
     const services = [];
-    for (const [index, service] of Object.values(DEMO.services).entries()) {
-      services.push(await tx.service.create({ data: { ...service, businessId, currency: 'EUR', sortOrder: index } }));
+    for (const [index, key] of (Object.keys(DEMO.services) as Array<keyof typeof DEMO.services>).entries()) {
+      services.push(await tx.service.create({ data: { ...DEMO.services[key], names: DEMO.serviceNames[key], businessId, currency: 'EUR', sortOrder: index } }));
     }
     const [consultation, followUp, physio] = services;
     for (const [index, { addOnOf, ...addOn }] of Object.values(DEMO.addOns).entries()) {
@@ -62,7 +73,9 @@ export async function seedDemoBusinessIfEmpty(prisma: PrismaClient): Promise<str
     // Reminders 24 h and 2 h before, and a 1–5 rating request 2 h after a completed visit.
     await createDefaultRules(tx, { businessId, serviceIds: services.map((service) => service.id) });
     const staffRows = [];
-    for (const name of Object.values(DEMO.staff)) staffRows.push(await tx.staff.create({ data: { businessId, name } }));
+    for (const name of Object.values(DEMO.staff)) {
+      staffRows.push(await tx.staff.create({ data: { businessId, name, ...(name === DEMO.staff.ana ? { whatsappNumber: DEMO.staffAlertNumber } : {}) } }));
+    }
     const [ana, ben, carla] = staffRows;
     await tx.staffService.createMany({
       data: [

@@ -1,7 +1,7 @@
 /** Database access of /v1/locations. */
 import type { Db, Prisma } from '../platform/database';
 
-const LOCATION_SELECT = { id: true, name: true, address: true, isActive: true, createdAt: true } satisfies Prisma.LocationSelect;
+const LOCATION_SELECT = { id: true, name: true, names: true, address: true, isActive: true, createdAt: true } satisfies Prisma.LocationSelect;
 
 /** A location row. */
 export type LocationRow = Prisma.LocationGetPayload<{ select: typeof LOCATION_SELECT }>;

@@ -5,18 +5,20 @@ import { toDomainError } from '../platform/errors';
 import { uuidParamsSchema } from './common-schemas';
 import { deleteLocation, findLocation, insertLocation, listLocations, updateLocation, type LocationRow } from './location-repository';
 import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
+import { localizedNamesSchema, toLocalizedDto } from './localized-names';
 
 const locationFields = {
   title: z.string().trim().min(1).max(100),
+  names: localizedNamesSchema.optional(),
   address: z.string().trim().max(500).nullable().optional(),
   isActive: z.boolean().optional(),
 };
 
 /** A location as the API shows it. */
-export const locationSchema = z.object({ id: z.string(), title: z.string(), address: z.string().nullable(), isActive: z.boolean(), createdAt: z.string() });
+export const locationSchema = z.object({ id: z.string(), title: z.string(), names: z.record(z.string(), z.string()), address: z.string().nullable(), isActive: z.boolean(), createdAt: z.string() });
 
 function toLocationDto(row: LocationRow): z.infer<typeof locationSchema> {
-  return { id: row.id, title: row.name, address: row.address, isActive: row.isActive, createdAt: row.createdAt.toISOString() };
+  return { id: row.id, title: row.name, names: toLocalizedDto(row.names), address: row.address, isActive: row.isActive, createdAt: row.createdAt.toISOString() };
 }
 
 /** Builds the location routes. */
@@ -27,7 +29,7 @@ export function buildLocationRoutes(deps: { prisma: PrismaClient }): AnyApiRoute
     if (!location) throw toDomainError('location_not_found', `No location "${id}" in this business. List locations to find valid ids.`);
     return location;
   };
-  const toData = ({ title, ...rest }: { title?: string; address?: string | null; isActive?: boolean }) => ({ ...rest, ...(title !== undefined ? { name: title } : {}) });
+  const toData = ({ title, ...rest }: { title?: string; names?: Record<string, string>; address?: string | null; isActive?: boolean }) => ({ ...rest, ...(title !== undefined ? { name: title } : {}) });
 
   return [
     defineRoute({

@@ -5,6 +5,7 @@ import { toDomainError } from '../platform/errors';
 import { ApiError } from './api-error';
 import { idOrUidParamsSchema, idOrUidSchema, queryBooleanSchema, uuidSchema } from './common-schemas';
 import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
+import { localizedNamesSchema, toLocalizedDto } from './localized-names';
 import {
   countActiveServices,
   countStaffOfBusiness,
@@ -31,6 +32,7 @@ export const MAX_ACTIVE_SERVICES = 20;
 const serviceFields = {
   uid: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, 'must be 1–50 letters, digits, _ or -').describe('Your own identifier, usable instead of the id.'),
   name: z.string().trim().min(1).max(100),
+  names: localizedNamesSchema.optional(),
   description: z.string().max(1000).nullable().optional(),
   durationMinutes: z.number().int().min(5).max(1440),
   sellingPrice: z.number().min(0).max(9_999_999_999).multipleOf(0.01, 'must have at most 2 decimals'),
@@ -60,6 +62,7 @@ export const serviceSchema = z.object({
   id: z.string(),
   uid: z.string(),
   name: z.string(),
+  names: z.record(z.string(), z.string()),
   description: z.string().nullable(),
   durationMinutes: z.number().int(),
   sellingPrice: z.number(),
@@ -81,6 +84,7 @@ function toServiceDto(row: ServiceView): z.infer<typeof serviceSchema> {
     id: row.id,
     uid: row.uid,
     name: row.name,
+    names: toLocalizedDto(row.names),
     description: row.description,
     durationMinutes: row.durationMinutes,
     sellingPrice: Number(row.price.toFixed(2)),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db, PrismaClient, Prisma } from '../platform/database';
 import { defineRoute, type AnyApiRoute } from './route-definition';
 import { timeZoneSchema } from './common-schemas';
+import { localizedTextsSchema, toLocalizedDto } from './localized-names';
 
 const SETTINGS_SELECT = {
   id: true,
@@ -22,6 +23,7 @@ const SETTINGS_SELECT = {
   floodCooldownMinutes: true,
   emergencyKeywords: true,
   emergencyText: true,
+  emergencyTexts: true,
 } satisfies Prisma.BusinessSelect;
 
 /** Body of PATCH /v1/settings. */
@@ -44,7 +46,8 @@ export const updateSettingsBodySchema = z
     floodMessagesPerMinute: z.number().int().min(1).max(1000),
     floodCooldownMinutes: z.number().int().min(1).max(24 * 60),
     emergencyKeywords: z.array(z.string().trim().min(1).max(50)).max(50),
-    emergencyText: z.string().trim().min(1).max(1000).nullable(),
+    emergencyText: z.string().trim().min(1).max(1000).nullable().describe('Sent on an emergency keyword to customers writing in the default language.'),
+    emergencyTexts: localizedTextsSchema,
   })
   .partial()
   .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one field to change');
@@ -68,11 +71,16 @@ export const settingsSchema = z.object({
   floodCooldownMinutes: z.number().int(),
   emergencyKeywords: z.array(z.string()),
   emergencyText: z.string().nullable(),
+  emergencyTexts: z.record(z.string(), z.string()),
 });
 
 /** Reads the settings of a business. */
 async function findSettings(db: Db, businessId: string) {
-  return db.business.findUniqueOrThrow({ where: { id: businessId }, select: SETTINGS_SELECT });
+  return toSettingsDto(await db.business.findUniqueOrThrow({ where: { id: businessId }, select: SETTINGS_SELECT }));
+}
+
+function toSettingsDto(row: Prisma.BusinessGetPayload<{ select: typeof SETTINGS_SELECT }>) {
+  return { ...row, emergencyTexts: toLocalizedDto(row.emergencyTexts) };
 }
 
 /** Builds the settings routes. */
@@ -101,7 +109,7 @@ export function buildSettingsRoutes(deps: { prisma: PrismaClient }): AnyApiRoute
       status: 200,
       response: settingsSchema,
       async handle({ body, auth }) {
-        return prisma.business.update({ where: { id: auth.businessId }, data: body, select: SETTINGS_SELECT });
+        return toSettingsDto(await prisma.business.update({ where: { id: auth.businessId }, data: body, select: SETTINGS_SELECT }));
       },
     }),
   ];

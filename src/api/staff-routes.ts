@@ -23,9 +23,11 @@ import {
   type StaffView,
 } from './staff-repository';
 import { toMinutes, toStoredRanges, toTimeText, toWeeklySchedule, WEEKDAY_NAMES, type WeekdayName } from './working-hours-format';
+import { localizedNamesSchema, toLocalizedDto } from './localized-names';
 
 const staffFields = {
   name: z.string().trim().min(1).max(100),
+  names: localizedNamesSchema.optional(),
   whatsappNumber: z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 number such as +34600000001').nullable().optional().describe('For staff notifications.'),
   isActive: z.boolean().optional(),
   serviceIds: z.array(uuidSchema).max(200).optional().describe('Services they perform (replaces the list).'),
@@ -43,6 +45,7 @@ export const updateStaffBodySchema = z
 export const staffSchema = z.object({
   id: z.string(),
   name: z.string(),
+  names: z.record(z.string(), z.string()),
   whatsappNumber: z.string().nullable(),
   isActive: z.boolean(),
   serviceIds: z.array(z.string()),
@@ -95,6 +98,7 @@ function toStaffDto(row: StaffView): z.infer<typeof staffSchema> {
   return {
     id: row.id,
     name: row.name,
+    names: toLocalizedDto(row.names),
     whatsappNumber: row.whatsappNumber,
     isActive: row.isActive,
     serviceIds: row.services.map((s) => s.serviceId).sort(),

@@ -20,6 +20,8 @@ export interface ConversationBusiness {
   floodCooldownMinutes: number;
   emergencyKeywords: string[];
   emergencyText: string | null;
+  /** The emergency text per language ({ es: '…' }). */
+  emergencyTexts: Partial<Record<string, string>>;
   changeLockMinutes: number;
   phoneNumberId: string;
 }
@@ -109,7 +111,7 @@ function pendingInboxSql(limitParameter: string): string {
 /** The business (with the number its replies leave from) and customer $2 of business $1. */
 const PARTIES_SQL = `
       SELECT b.id, b.name, b.time_zone, b.default_locale, b.inactivity_timeout_minutes, b.handoff_timeout_minutes,
-             b.flood_messages_per_minute, b.flood_cooldown_minutes, b.emergency_keywords, b.emergency_text, b.change_lock_minutes,
+             b.flood_messages_per_minute, b.flood_cooldown_minutes, b.emergency_keywords, b.emergency_text, b.emergency_texts, b.change_lock_minutes,
              (SELECT w.phone_number_id FROM whatsapp_numbers w WHERE w.business_id = b.id ORDER BY w.created_at ASC LIMIT 1) AS phone_number_id,
              c.id AS customer_id, c.wa_id, c.name AS customer_name, c.locale
       FROM businesses b
@@ -162,6 +164,7 @@ function toParties(row: Record<string, unknown>): Pick<OpenedConversation, 'busi
       floodCooldownMinutes: row.flood_cooldown_minutes as number,
       emergencyKeywords: (row.emergency_keywords as string[] | null) ?? [],
       emergencyText: (row.emergency_text as string | null) ?? null,
+      emergencyTexts: (row.emergency_texts as Partial<Record<string, string>> | null) ?? {},
       changeLockMinutes: row.change_lock_minutes as number,
       phoneNumberId: row.phone_number_id as string,
     },

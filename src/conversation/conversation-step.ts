@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SnapshotFrom } from 'xstate';
-import type { ConversationEvent, Locale } from '../../machines/conversation-types';
-import { toConversationEvent } from '../../machines/conversation-events';
+import { LOCALES, type ConversationEvent, type Locale, type LocalizedNames } from '../../machines/conversation-types';
+import { parseReplyId, toConversationEvent } from '../../machines/conversation-events';
 import { CONVERSATION_MACHINE_VERSION, conversationMachine, toConversationEffects } from '../../machines/conversation.machine';
 import { createPureTransitions } from '../../machines/pure-transition';
 import { runSerializable, type BookingService } from '../booking';
@@ -41,6 +41,8 @@ import {
   type PendingInboxMessage,
 } from './conversation-repository';
 import { chooseLocale } from './locale';
+import { matchTypedChoice } from './match-choice';
+import { toLocalDate } from '../scheduling';
 import { executeEffect, queueForCustomer, SerializableStepRequired, type ConversationEventPayload, type EffectContext, type FlowSendingOptions } from './effect-executor';
 import { DEFAULT_EMERGENCY_KEYWORDS } from './classify-text';
 import { renderMessage } from './render-message';
@@ -105,17 +107,31 @@ function stateLabel(snapshot: ConversationSnapshot): string {
  * Restores the saved snapshot; one from an older machine version that no longer fits resets the
  * sender to a fresh machine (the caller apologises), never a crash.
  */
-function restoreSnapshot(row: ConversationRow, isFlowEnabled: boolean): ConversationSnapshot | undefined {
+function restoreSnapshot(row: ConversationRow, isFlowEnabled: boolean, emergencyTexts: LocalizedNames): ConversationSnapshot | undefined {
   if (row.machineVersion !== CONVERSATION_MACHINE_VERSION) return undefined;
   try {
     const saved = row.snapshot as { value: unknown; context: Record<string, unknown> };
     // The Flow setting follows the configuration, not the day the conversation started.
-    const context = { ...saved.context, isFlowEnabled };
+    const context = { ...saved.context, isFlowEnabled, emergencyTexts };
     const snapshot = conversationMachine.resolveState({ value: saved.value as never, context: context as never });
     return snapshot.status === 'active' ? snapshot : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The business's emergency text per language, as the machine reads it: the texts set per language,
+ * and the single text for the business's default language (it was written in that language).
+ */
+function resolveEmergencyTexts(business: ConversationBusiness): LocalizedNames {
+  const texts: LocalizedNames = {};
+  if (business.emergencyText?.trim()) texts[chooseLocale({ saved: null, businessDefault: business.defaultLocale })] = business.emergencyText;
+  for (const locale of LOCALES) {
+    const text = business.emergencyTexts[locale];
+    if (typeof text === 'string' && text.trim()) texts[locale] = text;
+  }
+  return texts;
 }
 
 /** The step's starting point: the parties and the conversation row (locked, or as last committed). */
@@ -139,10 +155,10 @@ async function startStep(deps: ConversationDeps, tx: Prisma.TransactionClient, o
     businessName: business.name,
     locale,
     ...(customer.name ? { customerName: customer.name } : {}),
-    ...(business.emergencyText ? { emergencyText: business.emergencyText } : {}),
+    emergencyTexts: resolveEmergencyTexts(business),
   };
   const [fresh, initialActions] = machineSteps.initialTransition(input);
-  const restored = isNew ? fresh : restoreSnapshot(row, isFlowEnabled);
+  const restored = isNew ? fresh : restoreSnapshot(row, isFlowEnabled, input.emergencyTexts);
   const ctx: EffectContext = {
     tx,
     isSerializable,
@@ -326,10 +342,22 @@ async function handlePending(deps: ConversationDeps, state: StepState, business:
     }
     // A business's own keywords add to the defaults: losing "chest pain" must never be a setting.
     const event = toConversationEvent(message, { emergencyKeywords: [...DEFAULT_EMERGENCY_KEYWORDS, ...business.emergencyKeywords] });
-    await runEvents(state, event);
+    await runEvents(state, toTypedChoice(state.snapshot, message, event, business, now) ?? event);
     const isHandoff = state.ctx.conversationChanges.isHandoff ?? state.ctx.conversation.isHandoff;
     handled(inbox.id, isHandoff ? 'handled_during_handoff' : 'processed');
   }
+}
+
+/**
+ * Free text that did not match a keyword may still answer the step on screen: a row number, a row
+ * or button title, a day ("tomorrow"). A hand-off has no step on screen: the text is for a person.
+ */
+function toTypedChoice(snapshot: ConversationSnapshot, message: InboundMessage, event: ConversationEvent, business: ConversationBusiness, now: Date): ConversationEvent | undefined {
+  if (message.type !== 'text' || event.type !== 'TEXT_UNRECOGNIZED' || snapshot.matches('handoff')) return undefined;
+  const { lastStep, locale } = snapshot.context;
+  if (!lastStep) return undefined;
+  const id = matchTypedChoice({ text: message.text, step: lastStep, locale, timeZone: business.timeZone, today: toLocalDate(now, business.timeZone) });
+  return id ? parseReplyId(id) : undefined;
 }
 
 /** Thrown inside an optimistic step by anything that needs the database: the turn runs locked instead. */

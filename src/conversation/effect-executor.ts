@@ -2,8 +2,10 @@
  * Executes the conversation machine's effects inside the step's transaction and turns their
  * outcome into answer events for the machine (SERVICES_LOADED, BOOKING_CONFIRMED, SLOT_TAKEN…).
  */
-import type { AnswerEvent, BookingSummary, ConversationEffect, SlotOption } from '../../machines/conversation-types';
+import { LOCALES, type AnswerEvent, type BookingSummary, type ConversationEffect, type LocalizedNames, type MessageDescriptor, type SlotOption } from '../../machines/conversation-types';
+import { toOpeningHours } from './opening-hours';
 import { SLOTS_PAGE_SIZE } from '../../machines/conversation.machine';
+import { DAYS_PAGE_SIZE } from '../../machines/conversation-messages';
 import { findBookingAddOns, findNearestSlots, type BookingRow, type BookingService, type StaffTimeClaim } from '../booking';
 import { buildBookingFlowMessage, buildBookingFlowTemplate, completeBookingFlow, issueFlowToken, type FlowCompletion } from '../flows';
 import { addJobInTransaction, removeJobInTransaction } from '../jobs';
@@ -104,9 +106,8 @@ function toStaffTimeClaim(businessId: string, effect: ConversationEffect): Staff
 }
 
 /** Effects whose correctness rests on the booking core's serializable re-check. */
-const BOOKING_CHANGING_EFFECTS = new Set(['confirmBooking', 'rescheduleBooking', 'cancelBooking', 'confirmPendingBooking', 'completeFlow']);
+const BOOKING_CHANGING_EFFECTS = new Set(['confirmBooking', 'holdSlot', 'rescheduleBooking', 'cancelBooking', 'confirmPendingBooking', 'completeFlow']);
 
-const MAX_DAYS = 10;
 
 /**
  * Queues a message to the step's customer, from the business's number. It is written when the
@@ -130,7 +131,8 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
   try {
     switch (effect.type) {
       case 'reply': {
-        const payload = renderMessage({ descriptor: effect.params.message, locale: effect.params.locale, to: customer.waId, timeZone: business.timeZone });
+        const descriptor = await fillOpeningHours(tx, business.id, effect.params.message);
+        const payload = renderMessage({ descriptor, locale: effect.params.locale, to: customer.waId, timeZone: business.timeZone });
         queueForCustomer(ctx, 'reply', payload);
         return undefined;
       }
@@ -143,7 +145,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
         });
         return {
           type: 'SERVICES_LOADED',
-          services: services.map((s) => ({ id: s.id, name: s.name, durationMinutes: s.durationMinutes, price: s.price.toFixed(2), currency: s.currency })),
+          services: services.map((s) => ({ id: s.id, name: s.name, ...namesOf(s.names), durationMinutes: s.durationMinutes, price: s.price.toFixed(2), currency: s.currency })),
         };
       }
       case 'loadStaff': {
@@ -152,7 +154,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
           orderBy: { name: 'asc' },
           take: 9,
         });
-        return { type: 'STAFF_LOADED', staff: staff.map((s) => ({ id: s.id, name: s.name })) };
+        return { type: 'STAFF_LOADED', staff: staff.map((s) => ({ id: s.id, name: s.name, ...namesOf(s.names) })) };
       }
       case 'loadDays': {
         const { slots } = await bookings.findSlots({
@@ -161,8 +163,11 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
           staffId: staffFilter(effect.params.staffId),
           exceptCustomerId: customer.id,
         });
-        const dates = [...new Set(slots.map((slot) => slot.localDate))].slice(0, MAX_DAYS);
-        return { type: 'DAYS_LOADED', days: dates.map((date) => ({ date })) };
+        // Every day of the booking window with a free time, one page at a time.
+        const all = [...new Set(slots.map((slot) => slot.localDate))];
+        const offset = effect.params.page * DAYS_PAGE_SIZE;
+        const dates = all.slice(offset, offset + DAYS_PAGE_SIZE);
+        return { type: 'DAYS_LOADED', days: dates.map((date) => ({ date })), hasMore: all.length > offset + DAYS_PAGE_SIZE };
       }
       case 'loadSlots': {
         const day = localDayRange(effect.params.date, business.timeZone);
@@ -176,7 +181,9 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
         });
         const offset = effect.params.page * SLOTS_PAGE_SIZE;
         const page = slots.slice(offset, offset + SLOTS_PAGE_SIZE);
-        return { type: 'SLOTS_LOADED', slots: page.map((slot) => toSlotOption(slot, effect.params.staffId)), hasMore: slots.length > offset + SLOTS_PAGE_SIZE };
+        const options = page.map((slot) => toSlotOption(slot, effect.params.staffId));
+        const shown = effect.params.preferredStaffId ? await nameServingStaff(ctx, page, options, effect.params.preferredStaffId) : options;
+        return { type: 'SLOTS_LOADED', slots: shown, hasMore: slots.length > offset + SLOTS_PAGE_SIZE };
       }
       case 'confirmBooking': {
         const { serviceId, staffId, start } = effect.params;
@@ -184,6 +191,17 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
           const result = await bookings.confirmSlot({ businessId: business.id, customerId: customer.id, serviceId, staffId: staffFilter(staffId), start: new Date(start), source: 'whatsapp', actor });
           if (!result.ok) return { type: 'SLOT_TAKEN', alternatives: result.alternatives.map((slot) => toSlotOption(slot, staffId)) };
           return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, result.booking, { withCalendarLink: true }) };
+        } catch (error) {
+          if (!isSlotGone(error)) throw error;
+          return slotTakenAfterAll(ctx, { serviceId, staffId, start });
+        }
+      }
+      case 'holdSlot': {
+        const { serviceId, staffId, start } = effect.params;
+        try {
+          const hold = await bookings.placeHold({ businessId: business.id, customerId: customer.id, serviceId, staffId: staffFilter(staffId), start: new Date(start) });
+          if (!hold.ok) return { type: 'SLOT_TAKEN', alternatives: hold.alternatives.map((slot) => toSlotOption(slot, staffId)) };
+          return { type: 'SLOT_HELD' };
         } catch (error) {
           if (!isSlotGone(error)) throw error;
           return slotTakenAfterAll(ctx, { serviceId, staffId, start });
@@ -335,9 +353,10 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
 async function toFlowAnswer(ctx: EffectContext, outcome: FlowCompletion): Promise<AnswerEvent> {
   switch (outcome.kind) {
     case 'booked':
-      return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, outcome.booking, { withCalendarLink: true }) };
     case 'rescheduled':
-      return { type: 'BOOKING_RESCHEDULED', booking: await toSummary(ctx, outcome.booking, { withCalendarLink: true }) };
+      if (outcome.isReplay) return { type: 'BOOKING_ALREADY_DONE', booking: await toSummary(ctx, outcome.booking) };
+      if (outcome.kind === 'rescheduled') return { type: 'BOOKING_RESCHEDULED', booking: await toSummary(ctx, outcome.booking, { withCalendarLink: true }) };
+      return { type: 'BOOKING_CONFIRMED', booking: await toSummary(ctx, outcome.booking, { withCalendarLink: true }) };
     case 'change_locked':
       return { type: 'CHANGE_LOCKED', booking: await toSummary(ctx, outcome.booking) };
     case 'rejected':
@@ -389,6 +408,43 @@ async function scheduleEvent(ctx: EffectContext, type: ConversationEventPayload[
   await addJobInTransaction(ctx.tx, CONVERSATION_EVENT_TASK, payload, { runAt: deadline, jobKey, maxAttempts: 25 });
 }
 
+/** A row's `names` column as option data: only the languages with a text; nothing when there are none. */
+function namesOf(raw: unknown): { names?: LocalizedNames } {
+  if (!raw || typeof raw !== 'object') return {};
+  const names: LocalizedNames = {};
+  for (const locale of LOCALES) {
+    const value = (raw as Record<string, unknown>)[locale];
+    if (typeof value === 'string' && value.trim()) names[locale] = value;
+  }
+  return Object.keys(names).length > 0 ? { names } : {};
+}
+
+/**
+ * Names the staff member who would serve each "any available" time: the preferred one (a moved
+ * booking keeps its staff member when free, as the booking core does), else the first free.
+ */
+async function nameServingStaff(ctx: EffectContext, slots: Slot[], options: SlotOption[], preferredStaffId: string): Promise<SlotOption[]> {
+  const serving = slots.map((slot) => (slot.staffIds.includes(preferredStaffId) ? preferredStaffId : slot.staffIds[0]));
+  const ids = [...new Set(serving.filter((id): id is string => id !== undefined))];
+  const staff = await ctx.tx.staff.findMany({ where: { businessId: ctx.business.id, id: { in: ids } }, select: { id: true, name: true, names: true } });
+  return options.map((option, index) => {
+    const member = staff.find((s) => s.id === serving[index]);
+    if (!member) return option;
+    const { names } = namesOf(member.names);
+    return { ...option, staffName: member.name, ...(names ? { staffNames: names } : {}) };
+  });
+}
+
+/** Fills the business's opening hours into a hand-off notice (the machine does not know them). */
+async function fillOpeningHours(tx: Prisma.TransactionClient, businessId: string, message: MessageDescriptor): Promise<MessageDescriptor> {
+  const params = message.params;
+  if (!params || !Object.values(params).some((param) => typeof param === 'object' && param.kind === 'openingHours' && !param.hours)) return message;
+  const ranges = await tx.workingHours.findMany({ where: { businessId, staff: { isActive: true } }, select: { weekday: true, startMinute: true, endMinute: true } });
+  const hours = toOpeningHours(ranges);
+  const filled = Object.fromEntries(Object.entries(params).map(([name, param]) => [name, typeof param === 'object' && param.kind === 'openingHours' ? { ...param, hours } : param]));
+  return { ...message, params: filled } as MessageDescriptor;
+}
+
 function staffFilter(staffId: string): string | undefined {
   return staffId === 'any' ? undefined : staffId;
 }
@@ -411,16 +467,24 @@ async function findOwnedBooking(ctx: EffectContext, bookingId: string): Promise<
 
 async function toSummary(ctx: EffectContext, row: { id: string; uid: string; serviceId: string; staffId: string; startsAt: Date; endsAt: Date; timeZone: string; price: Prisma.Decimal; currency: string; status: string }, options: { withCalendarLink?: boolean } = {}): Promise<BookingSummary> {
   // Sequential: a transaction's one connection runs one query at a time (pg deprecates overlapping them).
-  const service = await ctx.tx.service.findUnique({ where: { id: row.serviceId }, select: { name: true } });
-  const staff = await ctx.tx.staff.findUnique({ where: { id: row.staffId }, select: { name: true } });
+  const service = await ctx.tx.service.findUnique({ where: { id: row.serviceId }, select: { name: true, names: true } });
+  const staff = await ctx.tx.staff.findUnique({ where: { id: row.staffId }, select: { name: true, names: true } });
   // Add-ons travel in the service's name ("Consultation + Blood test"), so every message that names the service shows them.
   const addOns = await findBookingAddOns(ctx.tx, { businessId: ctx.business.id, bookingId: row.id });
+  const withAddOns = (name: string) => [name, ...addOns.map((addOn) => addOn.name)].join(' + ');
+  const localServiceNames = namesOf(service?.names).names;
+  const serviceNames = localServiceNames
+    ? (Object.fromEntries(Object.entries(localServiceNames).map(([locale, name]) => [locale, withAddOns(name)])) as LocalizedNames)
+    : undefined;
+  const staffNames = namesOf(staff?.names).names;
   return {
     id: row.uid,
     serviceId: row.serviceId,
-    serviceName: [service?.name ?? '', ...addOns.map((addOn) => addOn.name)].join(' + '),
+    serviceName: withAddOns(service?.name ?? ''),
+    ...(serviceNames ? { serviceNames } : {}),
     staffId: row.staffId,
     staffName: staff?.name ?? '',
+    ...(staffNames ? { staffNames } : {}),
     start: row.startsAt.toISOString(),
     end: row.endsAt.toISOString(),
     timeZone: row.timeZone,

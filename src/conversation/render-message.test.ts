@@ -23,7 +23,7 @@ describe('renderMessage', () => {
       type: 'interactive',
       interactive: {
         type: 'button',
-        body: { text: '¡Hola! Te damos la bienvenida a Clínica Sol. ¿Qué te gustaría hacer?' },
+        body: { text: '¡Hola! Te damos la bienvenida. Estás hablando con Clínica Sol. ¿Qué te gustaría hacer?' },
         action: {
           buttons: [
             { type: 'reply', reply: { id: 'menu:book', title: 'Reservar cita' } },

@@ -7,6 +7,7 @@ import type { ListRowDescriptor, Locale, MessageDescriptor, MessageParam, Messag
 import { buildListMessage, buildReplyButtonsMessage, buildTextMessage, type OutboundMessage } from '../whatsapp';
 import { findCatalogText } from './catalog';
 import { formatDateTime, formatDayLabel, formatDayTimeLabel, formatTimeLabel, formatZoneLabel } from './format-time';
+import { formatOpeningHours } from './opening-hours';
 
 /** Input of renderMessage. */
 export interface RenderMessageInput {
@@ -97,6 +98,12 @@ export function renderParam(param: MessageParam, options: RenderTextOptions): st
       return renderText(param.key, undefined, options);
     case 'calendarLink':
       return param.url ? `\n\n${renderText('book.addToCalendar', { url: param.url }, options)}` : '';
+    case 'name':
+      return param.names?.[locale]?.trim() || param.name;
+    case 'openingHours':
+      return param.hours && param.hours.length > 0
+        ? renderText('handoff.hoursKnown', { hours: formatOpeningHours(param.hours, locale) }, options)
+        : renderText('handoff.hoursUnknown', undefined, options);
   }
 }
 
@@ -133,7 +140,7 @@ function renderRow(row: ListRowDescriptor, options: RenderTextOptions): { id: st
 }
 
 function renderRowTitle(row: ListRowDescriptor, options: RenderTextOptions): string {
-  if (row.label?.trim()) return row.label;
+  if (row.label?.trim()) return row.labels?.[options.locale]?.trim() || row.label;
   if (row.labelKey) return renderText(row.labelKey, row.params, options);
   if (row.slotStart) {
     const zone = row.timeZone ?? options.timeZone;

@@ -29,7 +29,7 @@ import type { Db } from '../platform/database';
 import { querySql, type SqlTarget } from '../platform/sql';
 import { addLocalDays, generateSlots, toLocalDate, type DateOverride, type Slot } from '../scheduling';
 import type { BusyChangeListener } from './busy-change-listener';
-import type { FlowService } from './flow-repository';
+import { toNames, type FlowService } from './flow-repository';
 import { buildUnusedFlowTokenSql, type FlowTokenCheck } from './flow-tokens';
 
 /** An add-on a customer may pick with a service in the Flow. */
@@ -110,13 +110,14 @@ async function readCatalog(db: Db, businessId: string, now: Date): Promise<Busin
       select: {
         id: true,
         name: true,
+        names: true,
         durationMinutes: true,
         bufferBeforeMinutes: true,
         bufferAfterMinutes: true,
         price: true,
         currency: true,
         sortOrder: true,
-        staff: { where: { staff: { isActive: true } }, select: { staff: { select: { id: true, name: true, workingHours: { select: { weekday: true, startMinute: true, endMinute: true } } } } } },
+        staff: { where: { staff: { isActive: true } }, select: { staff: { select: { id: true, name: true, names: true, workingHours: { select: { weekday: true, startMinute: true, endMinute: true } } } } } },
         addOns: {
           where: { addOn: { isActive: true } },
           select: { addOn: { select: { id: true, name: true, durationMinutes: true, bufferBeforeMinutes: true, bufferAfterMinutes: true, price: true, sortOrder: true } } },
@@ -136,6 +137,7 @@ async function readCatalog(db: Db, businessId: string, now: Date): Promise<Busin
         return {
           id: service.id,
           name: service.name,
+          names: toNames(service.names),
           durationMinutes: service.durationMinutes,
           bufferBeforeMinutes: service.bufferBeforeMinutes,
           bufferAfterMinutes: service.bufferAfterMinutes,
@@ -153,7 +155,7 @@ async function readCatalog(db: Db, businessId: string, now: Date): Promise<Busin
               bufferAfterMinutes: addOn.bufferAfterMinutes,
               price: addOn.price.toFixed(2),
             })),
-          staff: staff.map((member) => ({ id: member.id, name: member.name })),
+          staff: staff.map((member) => ({ id: member.id, name: member.name, names: toNames(member.names) })),
           schedules: staff.map((member) => ({ staffId: member.id, weeklyHours: member.workingHours, overrides: overridesOf(member.id) })),
         };
       }),

@@ -8,10 +8,26 @@ import type { Db } from '../platform/database';
 export interface FlowService {
   id: string;
   name: string;
+  /** The name in other languages (the `names` column). */
+  names?: Partial<Record<string, string>>;
   durationMinutes: number;
   price: string;
   currency: string;
-  staff: Array<{ id: string; name: string }>;
+  staff: Array<{ id: string; name: string; names?: Partial<Record<string, string>> }>;
+}
+
+/**
+ * A service or staff name in the form's language: its translation when it has one.
+ * @example toLocalName({ name: 'Consultation', names: { es: 'Consulta' } }, 'es') // 'Consulta'
+ */
+export function toLocalName(item: { name: string; names?: Partial<Record<string, string>> }, locale: string): string {
+  return item.names?.[locale]?.trim() || item.name;
+}
+
+/** A `names` JSON column as a plain map of non-empty texts. */
+export function toNames(raw: unknown): Partial<Record<string, string>> {
+  if (!raw || typeof raw !== 'object') return {};
+  return Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== ''));
 }
 
 /** The booking a reschedule token moves. */

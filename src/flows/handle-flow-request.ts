@@ -16,6 +16,7 @@ import { handleSubmitDetails } from './details-screen';
 import type { FlowAvailability } from './flow-availability';
 import { findFlowBooking } from './flow-repository';
 import { FlowRequestError, resolveFlowService, type FlowScreenAnswer, type FlowSession } from './flow-session';
+import { fitBookingScreenAnswer } from './fit-flow-data';
 import { FLOW_TEXTS, toFlowLocale, type FlowLocale } from './flow-texts';
 import { FlowTokenUsedError, resolveFlowToken, type FlowTokenCache, type FlowTokenCheck, type FlowTokenRow } from './flow-tokens';
 import { buildServiceScreen, handleChooseService } from './service-screen';
@@ -138,12 +139,13 @@ async function answerStep(
   if (!opened.ok) return tokenRefused(token.locale, opened.reason);
   const session = opened.session;
   try {
-    if (request.action === 'INIT' || request.action === 'BACK') return encrypted(await buildEntryScreen(session));
+    if (request.action === 'INIT' || request.action === 'BACK') return encrypted(fitBookingScreenAnswer(await buildEntryScreen(session)));
     const screenAction = typeof data.screen_action === 'string' ? SCREEN_ACTIONS.get(data.screen_action) : undefined;
     if (!screenAction) {
       return { kind: 'plain', status: 400, code: 'unknown_screen_action', message: `Unknown screen_action ${JSON.stringify(data.screen_action)}; see flows/README.md.` };
     }
-    return encrypted(await screenAction(session, data));
+    // Names and texts from the business can be longer than the component they land in allows.
+    return encrypted(fitBookingScreenAnswer(await screenAction(session, data)));
   } catch (error) {
     if (error instanceof FlowRequestError) return { kind: 'plain', status: 400, code: 'invalid_flow_request', message: error.message };
     throw error;

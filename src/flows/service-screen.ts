@@ -6,6 +6,7 @@ import { buildDateScreen } from './date-screen';
 import { formatFlowDuration, formatFlowPrice, shortenText } from './flow-format';
 import { findCatalogService, readString, type FlowScreenAnswer, type FlowSession } from './flow-session';
 import { buildStaffScreen } from './staff-screen';
+import { toLocalName } from './flow-repository';
 
 // RadioButtonsGroup: 1–20 options, titles ≤ 30 characters (WHATSAPP.md §3.7).
 const MAX_SERVICES = 20;
@@ -22,7 +23,7 @@ export function buildServiceScreen(session: FlowSession, errorMessage?: string):
       service_label: texts.serviceLabel,
       services: services.map((service) => ({
         id: service.id,
-        title: shortenText(service.name, TITLE_MAX),
+        title: shortenText(toLocalName(service, session.locale), TITLE_MAX),
         description: `${formatFlowDuration(service.durationMinutes)} · ${formatFlowPrice(service.price, service.currency, locale)}`,
       })),
       footer_label: texts.continueLabel,

@@ -4,6 +4,7 @@
  */
 import { buildDateScreen } from './date-screen';
 import { shortenText } from './flow-format';
+import { toLocalName } from './flow-repository';
 import type { ScheduledService } from './flow-availability';
 import { ANY_STAFF, resolveFlowService, type FlowScreenAnswer, type FlowSession } from './flow-session';
 
@@ -21,7 +22,7 @@ export function buildStaffScreen(session: FlowSession, service: ScheduledService
       staff_label: texts.staffLabel,
       staff: [
         { id: ANY_STAFF, title: shortenText(texts.anyStaff, TITLE_MAX) },
-        ...service.staff.slice(0, MAX_STAFF).map((member) => ({ id: member.id, title: shortenText(member.name, TITLE_MAX) })),
+        ...service.staff.slice(0, MAX_STAFF).map((member) => ({ id: member.id, title: shortenText(toLocalName(member, session.locale), TITLE_MAX) })),
       ],
       footer_label: texts.continueLabel,
       service_id: service.id,

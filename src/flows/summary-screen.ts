@@ -5,7 +5,7 @@
 import { addUpPrice } from '../booking';
 import { toLocalDate } from '../scheduling';
 import { formatFlowDay, formatFlowPrice, formatFlowTime, formatFlowZone } from './flow-format';
-import type { FlowService } from './flow-repository';
+import { toLocalName, type FlowService } from './flow-repository';
 import type { FlowScreenAnswer, FlowSession } from './flow-session';
 import type { ChosenSlot } from './details-screen';
 import { fillText } from './flow-texts';
@@ -26,14 +26,15 @@ export function buildSummaryScreen(session: FlowSession, input: { service: FlowS
   const price = addUpPrice(service.price, addOns);
   const start = new Date(chosen.slotStart);
   const end = new Date(start.getTime() + minutes * 60_000);
-  const staffName = service.staff.find((member) => member.id === chosen.staffId)?.name ?? '';
+  const member = service.staff.find((candidate) => candidate.id === chosen.staffId);
+  const staffName = member ? toLocalName(member, locale) : '';
   const isReschedule = session.booking !== null;
   const date = formatFlowDay(toLocalDate(start, business.timeZone), locale, { withYear: true });
   return {
     screen: 'SUMMARY',
     data: {
       heading: isReschedule ? texts.rescheduleSummaryHeading : texts.summaryHeading,
-      service_text: service.name,
+      service_text: toLocalName(service, locale),
       has_add_ons: addOns.length > 0,
       add_ons_text: addOns.length > 0 ? fillText(texts.addOnsSummary, { addOns: addOns.map((addOn) => addOn.name).join(', ') }) : '',
       staff_text: fillText(texts.summaryStaff, { staff: staffName }),

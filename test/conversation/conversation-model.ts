@@ -50,12 +50,16 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   { type: 'STAFF_CHOSEN', staffId: 'any' }, { type: 'STAFF_CHOSEN', staffId: 'ANA' },
   { type: 'DAY_CHOSEN', date: 'D1' },
   { type: 'SLOT_CHOSEN', start: T1, staffId: 'any' },
-  { type: 'MORE_SLOTS' }, { type: 'CONFIRM' }, { type: 'CHANGE' },
+  { type: 'MORE_SLOTS' }, { type: 'MORE_DAYS' }, { type: 'EARLIER_DAYS' }, { type: 'CONFIRM' }, { type: 'CHANGE' },
   { type: 'BOOKING_CHOSEN', bookingId: 'B_UP' }, { type: 'BOOKING_CHOSEN', bookingId: 'B_LOCKED' },
   { type: 'RESCHEDULE' }, { type: 'CANCEL' }, { type: 'BACK' }, { type: 'CANCEL_YES' }, { type: 'CANCEL_KEEP' },
   { type: 'REMINDER_CONFIRM', bookingId: 'B_UP' }, { type: 'REMINDER_RESCHEDULE', bookingId: 'B_UP' }, { type: 'REMINDER_CANCEL', bookingId: 'B_UP' },
-  { type: 'GREETING' }, { type: 'TEXT_UNRECOGNIZED' }, { type: 'UNSUPPORTED_MESSAGE' }, { type: 'REACTION_RECEIVED' },
+  { type: 'GREETING', isMenuKeyword: true }, { type: 'TEXT_UNRECOGNIZED' }, { type: 'UNSUPPORTED_MESSAGE' }, { type: 'REACTION_RECEIVED' },
   { type: 'INTENT_HANDOFF' }, { type: 'INTENT_EMERGENCY' }, { type: 'INTENT_OPT_OUT' }, { type: 'INTENT_OPT_IN' },
+  // Free text that gives its language away: a Spanish question, a Spanish emergency, "Hola, quiero una cita".
+  { type: 'TEXT_UNRECOGNIZED', detectedLocale: 'es' }, { type: 'INTENT_EMERGENCY', locale: 'es' }, { type: 'MENU_BOOK', locale: 'es' },
+  // The way back from a hand-off ("menu" asks first).
+  { type: 'HANDOFF_LEAVE' }, { type: 'HANDOFF_STAY' },
   { type: 'INTENT_LANGUAGE', locale: 'pt' },
   // A Flow reply that is not our booking form (no flow token): the demo business has no booking Flow.
   { type: 'FLOW_COMPLETED', response: {} },
@@ -63,10 +67,12 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   // Answers, as the real demo business gives them.
   { type: 'SERVICES_LOADED', services: [S_CONS, S_PHYSIO] },
   { type: 'STAFF_LOADED', staff: STAFF_OF.S_CONS! }, { type: 'STAFF_LOADED', staff: STAFF_OF.S_PHYSIO! },
-  { type: 'DAYS_LOADED', days: [{ date: 'D1' }, { date: 'D2' }] },
+  // The demo's 60-day window always has more than one page of days.
+  { type: 'DAYS_LOADED', days: [{ date: 'D1' }, { date: 'D2' }], hasMore: true },
   { type: 'SLOTS_LOADED', slots: SLOTS, hasMore: true },
   { type: 'BOOKING_CONFIRMED', booking: summary('B_NEW') },
   { type: 'SLOT_TAKEN', alternatives: SLOTS.slice(1, 4) },
+  { type: 'SLOT_HELD' },
   { type: 'APPOINTMENTS_LOADED', bookings: [B_UP, B_LOCKED] }, { type: 'APPOINTMENTS_LOADED', bookings: [] },
   { type: 'BOOKING_LOADED', booking: B_UP }, { type: 'BOOKING_LOADED', booking: B_LOCKED }, { type: 'BOOKING_LOADED', booking: B_CANCELLED },
   { type: 'BOOKING_CANCELLED', booking: B_UP }, { type: 'BOOKING_RESCHEDULED', booking: B_UP },
@@ -86,7 +92,9 @@ export const FLOW_MODEL_EVENTS: ConversationEvent[] = [
   { type: 'SLOT_CHOSEN', start: SLOTS[1]!.start, staffId: 'ANA' },
   { type: 'CONFIRM' },
   // Answers.
+  { type: 'SLOT_HELD' },
   { type: 'BOOKING_CONFIRMED', booking: summary('B_NEW') },
+  { type: 'BOOKING_ALREADY_DONE', booking: summary('B_NEW') },
   { type: 'BOOKING_RESCHEDULED', booking: B_UP },
   {
     type: 'FLOW_SLOT_TAKEN', mode: 'book', staffId: 'ANA', date: 'D1', alternatives: SLOTS.slice(1, 4).map((slot) => ({ ...slot, staffId: 'ANA' })),
@@ -98,20 +106,20 @@ export const FLOW_MODEL_EVENTS: ConversationEvent[] = [
 /** What a completion with this symbolic token can come to: a used token only replays its booking or is refused. */
 export function isRealisticFlowAnswer(trigger: ConversationEvent, answer: ConversationEvent): boolean {
   if (trigger.type !== 'FLOW_COMPLETED') return true;
-  return trigger.flowToken === 'T_USED' ? answer.type === 'BOOKING_CONFIRMED' || answer.type === 'FLOW_REJECTED' : answer.type !== 'FLOW_REJECTED';
+  return trigger.flowToken === 'T_USED' ? answer.type === 'BOOKING_ALREADY_DONE' || answer.type === 'FLOW_REJECTED' : answer.type !== 'FLOW_REJECTED' && answer.type !== 'BOOKING_ALREADY_DONE';
 }
 
 // Waiting states live only inside one processing step (the runtime answers before it commits),
 // so nothing else can arrive in them.
-const TRANSIENT = /"(loading\w*|completing\w*|confirming|rescheduling|cancelling|confirmingAttendance)"/;
+const TRANSIENT = /"(loading\w*|completing\w*|holding\w*|confirming|rescheduling|cancelling|confirmingAttendance)"/;
 
 /** The runtime's answers to effects: they arrive only inside the step that asked for them. */
 export const ANSWER_TYPES = new Set([
-  'SERVICES_LOADED', 'STAFF_LOADED', 'DAYS_LOADED', 'SLOTS_LOADED', 'BOOKING_CONFIRMED', 'SLOT_TAKEN', 'APPOINTMENTS_LOADED',
+  'SERVICES_LOADED', 'STAFF_LOADED', 'DAYS_LOADED', 'SLOTS_LOADED', 'BOOKING_CONFIRMED', 'SLOT_TAKEN', 'SLOT_HELD', 'BOOKING_ALREADY_DONE', 'APPOINTMENTS_LOADED',
   'BOOKING_LOADED', 'BOOKING_CANCELLED', 'BOOKING_RESCHEDULED', 'CHANGE_LOCKED', 'OPERATION_FAILED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED',
 ]);
 /** The answers to a completed booking Flow (booking.completingFlow). */
-const FLOW_ANSWER_TYPES = new Set(['BOOKING_CONFIRMED', 'BOOKING_RESCHEDULED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED', 'CHANGE_LOCKED']);
+const FLOW_ANSWER_TYPES = new Set(['BOOKING_CONFIRMED', 'BOOKING_ALREADY_DONE', 'BOOKING_RESCHEDULED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED', 'CHANGE_LOCKED']);
 
 /** Whether the runtime commits in this state (false for the waiting states inside one step). */
 export const isPersistable = (state: Snapshot): boolean => !TRANSIENT.test(JSON.stringify(state.value));
@@ -154,6 +162,8 @@ export function serializeState(snapshot: Snapshot): string {
     hasStaffChoice: isBooking && context.hasStaffChoice,
     // An alternatives list has no "Later times" row: MORE_SLOTS there is a stale tap.
     hasMoreSlots: snapshot.matches({ booking: 'choosingSlot' }) && context.offered.hasMoreSlots === true,
+    // A later page of days has an "Earlier dates" row (what page exactly does not change what comes next).
+    isLaterDayPage: (snapshot.matches({ booking: 'choosingDay' }) || snapshot.matches({ booking: 'loadingDays' })) && (context.dayPage ?? 0) > 0,
     // The booking in hand matters once chosen (locked or not, what cancelling answers); the list
     // of appointments and the menu replace it, so there it would only multiply equal states.
     booking: isBooking ? (context.mode === 'reschedule' ? (context.booking?.id ?? null) : null)

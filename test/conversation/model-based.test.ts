@@ -98,7 +98,7 @@ const shortestPaths = conversationModel
 // runtime's answer (BOOKING_CONFIRMED / _RESCHEDULED / _CANCELLED) is appended to the path.
 const FOCUSED_TYPES = new Set([
   'MENU_BOOK', 'SERVICES_LOADED', 'SERVICE_CHOSEN', 'STAFF_LOADED', 'STAFF_CHOSEN', 'DAYS_LOADED', 'DAY_CHOSEN', 'SLOTS_LOADED',
-  'MORE_SLOTS', 'SLOT_CHOSEN', 'CONFIRM', 'CHANGE', 'MENU_APPOINTMENTS', 'APPOINTMENTS_LOADED', 'BOOKING_CHOSEN', 'RESCHEDULE', 'CANCEL', 'CANCEL_YES', 'BACK',
+  'MORE_SLOTS', 'SLOT_CHOSEN', 'SLOT_HELD', 'CONFIRM', 'CHANGE', 'MENU_APPOINTMENTS', 'APPOINTMENTS_LOADED', 'BOOKING_CHOSEN', 'RESCHEDULE', 'CANCEL', 'CANCEL_YES', 'BACK',
 ]);
 const focusedModel = createConversationModel(
   MODEL_EVENTS.filter((event) => FOCUSED_TYPES.has(event.type) && !(event.type === 'APPOINTMENTS_LOADED' && event.bookings.length === 0) && !(event.type === 'BOOKING_CHOSEN' && event.bookingId === 'B_LOCKED')),
@@ -157,6 +157,9 @@ const STATE_IDS = (() => {
 /** State node ids a snapshot is in ('booking' and 'booking.choosingSlot'). */
 const toStateIds = (snapshot: Snapshot): string[] =>
   typeof snapshot.value === 'string' ? [snapshot.value] : Object.entries(snapshot.value).flatMap(([parent, child]) => [parent, `${parent}.${String(child)}`]);
+
+/** An emergency keyword in each language (the classifier answers in the language it is written in). */
+const EMERGENCY_TEXTS: Record<'en' | 'es' | 'pt', string> = { en: 'chest pain', es: 'Tengo dolor en el pecho', pt: 'Estou com dor no peito' };
 
 // States this model cannot reach, and why (printed with the coverage, never dropped silently).
 const UNREACHABLE_STATES: Record<string, string> = {};
@@ -326,12 +329,27 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
     };
     if (event.type === 'FLOW_COMPLETED' && event.flowToken && first) world.flowReply = await arrangeFlowReply(world, event.flowToken, first);
     if (event.type === 'CONFIRM' && first?.type === 'SLOT_TAKEN') {
-      // Someone else books the chosen time with every staff member first.
+      // The customer's hold ran out while they read the summary, and someone else booked the time
+      // with every staff member (while the hold lasts, nobody else can).
+      await db.prisma.slotHold.deleteMany({ where: { customerId: world.customerId! } });
       const context = await readContext(world);
       const [other] = await demo.createCustomers(1, `3469${String(customerCounter).padStart(3, '0')}`);
       for (const staffId of [demo.staff.ana, demo.staff.ben, demo.staff.carla]) {
         const result = await bookingService()
           .confirmSlot({ businessId: demo.businessId, customerId: other!, serviceId: context.service!.id, staffId, start: new Date(context.slot!.start), source: 'api', actor: 'test' })
+          .catch(() => undefined);
+        if (result?.ok) world.blockers.push(result.booking.uid);
+      }
+    }
+    if (event.type === 'SLOT_CHOSEN' && first?.type === 'SLOT_TAKEN') {
+      // Someone else books the time the customer is about to tap, with every staff member, before the hold.
+      const context = await readContext(world);
+      const tapped = pickRow(world, 'slot:', 0);
+      const start = tapped.slice('slot:'.length, tapped.lastIndexOf('|'));
+      const [other] = await demo.createCustomers(1, `3468${String(customerCounter).padStart(3, '0')}`);
+      for (const staffId of [demo.staff.ana, demo.staff.ben, demo.staff.carla]) {
+        const result = await bookingService()
+          .confirmSlot({ businessId: demo.businessId, customerId: other!, serviceId: context.service!.id, staffId, start: new Date(start), source: 'api', actor: 'test' })
           .catch(() => undefined);
         if (result?.ok) world.blockers.push(result.booking.uid);
       }
@@ -373,7 +391,7 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
     if (symbol === 'T_USED') {
       const token = await issue('book');
       // Completed before: with a booking (sent again, it answers with that booking) or with a time that was gone.
-      const booked = outcome.type === 'BOOKING_CONFIRMED' ? await createBooking(world, 'upcoming') : undefined;
+      const booked = outcome.type === 'BOOKING_ALREADY_DONE' ? await createBooking(world, 'upcoming') : undefined;
       await markUsed(token, booked ? (await db.prisma.booking.findUniqueOrThrow({ where: { uid: booked } })).id : null);
       return { token, answer: answerAt(slots[0]!.start) };
     }
@@ -405,10 +423,10 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
         return toReplyId({ type: 'STAFF_CHOSEN', staffId: realStaffId(event.staffId) });
       case 'DAY_CHOSEN':
         // Never a day of the real list when the model offers none: a tap on an old list.
-        return model.context.offered.dates?.includes(event.date) ? pickRow(world, 'day:', 0) : toReplyId({ type: 'DAY_CHOSEN', date: '2030-01-07' });
+        return model.matches({ booking: 'choosingDay' }) && model.context.offered.dates?.includes(event.date) ? pickRow(world, 'day:', 0) : toReplyId({ type: 'DAY_CHOSEN', date: '2030-01-07' });
       case 'SLOT_CHOSEN':
         // The model's alternatives never hold T1: the customer taps a time from an older list (T1 lies in 2030).
-        return model.context.offered.slots?.some((slot) => slot.start === event.start) ? pickRow(world, 'slot:', 0) : toReplyId(event);
+        return model.matches({ booking: 'choosingSlot' }) && model.context.offered.slots?.some((slot) => slot.start === event.start) ? pickRow(world, 'slot:', 0) : toReplyId(event);
       case 'REMINDER_CONFIRM':
       case 'REMINDER_RESCHEDULE':
       case 'REMINDER_CANCEL':
@@ -427,11 +445,17 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
     switch (event.type) {
       // "menu" greets in no particular language ("hi" would also switch the chat to English).
       case 'GREETING': await text('menu'); return;
-      case 'TEXT_UNRECOGNIZED': await text('qwerty zxcv plonk'); return;
+      // Spanish that names no option on any list ("consulta" would pick the Consultation row, in Spanish "Consulta").
+      case 'TEXT_UNRECOGNIZED': await text(event.detectedLocale === 'es' ? 'cuánto cuesta aparcar aquí' : 'qwerty zxcv plonk'); return;
+      case 'MENU_BOOK':
+        if (event.locale === 'es') await text('Hola, quiero una cita');
+        else await reply(toRealReply(world, event, model));
+        return;
       case 'UNSUPPORTED_MESSAGE': await post(world, { type: 'image', image: { id: 'media-1', mime_type: 'image/jpeg' } }); return;
       case 'REACTION_RECEIVED': await post(world, { type: 'reaction', reaction: { message_id: 'wamid.any', emoji: '👍' } }); return;
       case 'INTENT_HANDOFF': await text('human please'); return;
-      case 'INTENT_EMERGENCY': await text('chest pain'); return;
+      // The keyword gives its language away: without one in the model's event, the conversation's own.
+      case 'INTENT_EMERGENCY': await text(EMERGENCY_TEXTS[event.locale ?? model.context.locale]); return;
       case 'INTENT_OPT_OUT': await text('STOP'); return;
       case 'INTENT_OPT_IN': await text('START'); return;
       case 'INTENT_LANGUAGE': await text('português'); return;
@@ -590,7 +614,7 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
 
     it('the Flow model reaches completingFlow with every answer it can give', () => {
       expect(new Set(flowGraph.edges.filter(isThroughCompletingFlow).map((edge) => edge.answers[0]!.type))).toEqual(
-        new Set(['BOOKING_CONFIRMED', 'BOOKING_RESCHEDULED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED']),
+        new Set(['BOOKING_CONFIRMED', 'BOOKING_ALREADY_DONE', 'BOOKING_RESCHEDULED', 'FLOW_SLOT_TAKEN', 'FLOW_REJECTED']),
       );
       const tourIds = new Set(flowTourWalks.flat().map((edge) => edge.id));
       expect(flowGraph.edges.filter((edge) => !tourIds.has(edge.id)).map(describeEdge)).toEqual([]);

@@ -122,6 +122,8 @@ describe('Flows data-exchange endpoint', () => {
     expect(service).toMatchObject({ heading: 'Reservar una cita', footer_label: 'Continuar' });
     // Intl puts a no-break space before the euro sign.
     expect(service.services[0].description).toMatch(/^30 min · 60,00\s€$/);
+    // The services' Spanish names (demo seed), not the English ones.
+    expect(service.services.map((s: { title: string }) => s.title)).toEqual(['Consulta', 'Revisión', 'Sesión de fisioterapia']);
     const time = expectScreen(await postFlow(flow.app, exchange(token, 'DATE', { screen_action: 'choose_date', date: tuesday, service_id: demo.services.consultation, staff_id: 'any' })), 'TIME');
     expect(time.heading).toMatch(/^Martes, \d+ de \w+ \(hora de Madrid, CES?T\)$/);
   });

@@ -14,6 +14,9 @@ export interface DemoHandles {
 /** Seeds the demo business into an empty test database and returns its ids. */
 export async function setupDemo(prisma: PrismaClient): Promise<DemoHandles> {
   await seedDemoBusinessIfEmpty(prisma);
+  // The seed's staff alert number would queue a staff message at every booking and hand-off, timed
+  // by the tests' future clocks (so never due): tests that look at staff alerts set a number themselves.
+  await prisma.staff.updateMany({ where: { whatsappNumber: DEMO.staffAlertNumber }, data: { whatsappNumber: null } });
   const business = await prisma.business.findFirstOrThrow({ where: { name: DEMO.businessName }, include: { services: true, staff: true } });
   const service = (uid: string) => business.services.find((s) => s.uid === uid)!.id;
   const staff = (name: string) => business.staff.find((s) => s.name === name)!.id;

@@ -9,7 +9,7 @@ const BUTTON_KEYS = [
   'book.confirmButton', 'book.changeButton', 'manage.bookingsButton', 'manage.rescheduleButton', 'manage.cancelButton', 'manage.backButton',
   'manage.cancelYes', 'manage.cancelKeep',
 ] as const;
-const ROW_KEYS = ['book.anyStaff', 'book.laterTimes'] as const;
+const ROW_KEYS = ['book.anyStaff', 'book.laterTimes', 'book.laterDates', 'book.earlierDates'] as const;
 
 describe('message catalog', () => {
   it('en, es and pt have identical key sets', () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import nock from 'nock';
 import { runDoctor, runDoctorCli, type DoctorCheck } from '../../src/admin';
 import { generateFlowsKeyPair } from '../../src/flows';
+import { DEFAULT_RULES } from '../../src/reminders/reminder-rule';
 import { loadConfig, MIGRATIONS_DIR } from '../../src/platform';
 import { sealSecret } from '../../src/platform/secret-box';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -32,6 +33,9 @@ beforeAll(async () => {
   const business = await db.prisma.business.create({ data: { name: 'Clinica Sol', timeZone: 'Europe/Lisbon' } });
   await db.prisma.whatsAppNumber.create({ data: { businessId: business.id, phoneNumberId: NUMBER_ID } });
   await db.prisma.whatsAppNumber.create({ data: { businessId: business.id, phoneNumberId: OWN_TOKEN_NUMBER_ID, accessTokenEncrypted: sealSecret(KEY, 'own-number-token') } });
+  const service = await db.prisma.service.create({ data: { businessId: business.id, uid: 'consult', name: 'Consultation', durationMinutes: 30, price: 50, currency: 'EUR' } });
+  // The default rules: reminders with appointment_reminder/en, the rating follow-up with visit_rating/en.
+  await db.prisma.reminderRule.createMany({ data: DEFAULT_RULES.map((rule) => ({ ...rule, templateParameters: [...rule.templateParameters], businessId: business.id, serviceId: service.id, isActive: true })) });
 });
 afterEach(() => nock.cleanAll());
 afterAll(async () => {
@@ -53,13 +57,15 @@ function liveEnv(overrides: Record<string, string | undefined> = {}): NodeJS.Pro
     FLOWS_PRIVATE_KEY_PASSPHRASE: PASSPHRASE,
     BOOKING_FLOW_ID: FLOW_ID,
     DATA_ENCRYPTION_KEY: KEY.toString('base64'),
+    BOOKING_FLOW_TEMPLATE_NAME: 'book_appointment',
+    BOOKING_FLOW_TEMPLATE_LANGUAGE: 'en',
     ...overrides,
   };
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)) as NodeJS.ProcessEnv;
 }
 
 /** Meta as it answers for a complete set-up; `overrides` replace single answers by path. */
-function fakeMeta(overrides: Partial<Record<'account' | 'number' | 'ownNumber' | 'apps' | 'key' | 'ownKey' | 'flow', [number, Record<string, unknown>]>> = {}) {
+function fakeMeta(overrides: Partial<Record<'account' | 'number' | 'ownNumber' | 'apps' | 'key' | 'ownKey' | 'flow' | 'reminderTemplate', [number, Record<string, unknown>]>> = {}) {
   const answer = (name: keyof typeof overrides, fallback: [number, Record<string, unknown>]) => overrides[name] ?? fallback;
   const env = nock(ORIGIN, { reqheaders: { authorization: 'Bearer env-token' } });
   env.get('/v25.0/waba1/phone_numbers').query(true).reply(...answer('account', [200, { data: [{ id: NUMBER_ID, display_phone_number: '+351 21 000 0000', verified_name: 'Clinica Sol' }] }]));
@@ -67,6 +73,10 @@ function fakeMeta(overrides: Partial<Record<'account' | 'number' | 'ownNumber' |
   env.get('/v25.0/waba1/subscribed_apps').reply(...answer('apps', [200, { data: [{ whatsapp_business_api_data: { id: '55', name: 'Tapbook Clinic' } }] }]));
   env.get(`/v25.0/${NUMBER_ID}/whatsapp_business_encryption`).reply(...answer('key', [200, { data: [{ business_public_key: publicKeyPem, business_public_key_signature_status: 'VALID' }] }]));
   env.get(`/v25.0/${FLOW_ID}`).query({ fields: 'status,name' }).reply(...answer('flow', [200, { id: FLOW_ID, name: 'tapbook_booking', status: 'PUBLISHED' }]));
+  const template = (name: string, status = 'APPROVED') => [200, { data: [{ name, language: 'en', status }, { name, language: 'pt_BR', status: 'PENDING' }] }] as [number, Record<string, unknown>];
+  env.get('/v25.0/waba1/message_templates').query((query) => query.name === 'book_appointment').reply(...template('book_appointment'));
+  env.get('/v25.0/waba1/message_templates').query((query) => query.name === 'appointment_reminder').reply(...answer('reminderTemplate', template('appointment_reminder')));
+  env.get('/v25.0/waba1/message_templates').query((query) => query.name === 'visit_rating').reply(...template('visit_rating'));
   const own = nock(ORIGIN, { reqheaders: { authorization: 'Bearer own-number-token' } });
   own.get(`/v25.0/${OWN_TOKEN_NUMBER_ID}`).query(true).reply(...answer('ownNumber', [200, { display_phone_number: '+351 21 000 0001', verified_name: 'Clinica Sol Porto' }]));
   own.get(`/v25.0/${OWN_TOKEN_NUMBER_ID}/whatsapp_business_encryption`).reply(...answer('ownKey', [200, { data: [{ business_public_key: publicKeyPem, business_public_key_signature_status: 'VALID' }] }]));
@@ -101,6 +111,9 @@ describe('npm run doctor', () => {
     expect(report).toMatch(new RegExp(`^PASS  flows key of ${NUMBER_ID}: .*matches`, 'm'));
     expect(report).toMatch(new RegExp(`^PASS  flows key of ${OWN_TOKEN_NUMBER_ID}: .*matches`, 'm'));
     expect(report).toMatch(/^PASS {2}booking flow: .*PUBLISHED/m);
+    expect(report).toMatch(/^PASS {2}template book_appointment \(en\): APPROVED \(used by BOOKING_FLOW_TEMPLATE_NAME\)$/m);
+    expect(report).toMatch(/^PASS {2}template appointment_reminder \(en\): APPROVED \(used by reminder and follow-up rules\)$/m);
+    expect(report).toMatch(/^PASS {2}template visit_rating \(en\): APPROVED/m);
     expect(report).toMatch(/^PASS {2}public base url:/m);
     expect(report).toMatch(/^PASS {2}data encryption key:/m);
     expect(report).not.toMatch(/^FAIL/m);
@@ -177,6 +190,16 @@ describe('npm run doctor', () => {
     fakeMeta();
     const unset = await runDoctor({ config: loadConfig(liveEnv({ BOOKING_FLOW_ID: undefined })) });
     expect(line(unset, 'booking flow')).toMatchObject({ status: 'warn', detail: expect.stringMatching(/BOOKING_FLOW_ID is not set/) });
+  });
+
+  it('fails a template that is not approved, or missing in the configured language', async () => {
+    fakeMeta({ reminderTemplate: [200, { data: [{ name: 'appointment_reminder', language: 'en', status: 'REJECTED' }] }] });
+    const rejected = await runDoctor({ config: loadConfig(liveEnv()) });
+    expect(line(rejected, 'template appointment_reminder (en)')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/REJECTED, not APPROVED/), fix: expect.stringMatching(/Message templates/) });
+    nock.cleanAll();
+    fakeMeta();
+    const otherLanguage = await runDoctor({ config: loadConfig(liveEnv({ BOOKING_FLOW_TEMPLATE_LANGUAGE: 'es' })) });
+    expect(line(otherLanguage, 'template book_appointment (es)')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/no such template in this language/) });
   });
 
   it('fails a PUBLIC_BASE_URL that is not https', async () => {

@@ -28,6 +28,8 @@ interface NumberRow {
 interface DatabaseFacts {
   numbers: NumberRow[];
   storedSecrets: number;
+  /** Templates active reminder and follow-up rules send outside the 24-hour window. */
+  ruleTemplates: Array<{ name: string; language: string }>;
 }
 
 const NEW_TOKEN_FIX = 'Make a new system-user token (Business Settings → System users → Generate new token, permissions whatsapp_business_messaging and whatsapp_business_management, expiry Never) and put it in WHATSAPP_ACCESS_TOKEN (docs/DEPLOY.md §6.4).';
@@ -42,6 +44,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
   checks.push(...(await checkWebhookSubscription(config)));
   checks.push(...(await checkFlowsKey(config, tokens)));
   checks.push(await checkBookingFlow(config));
+  checks.push(...(await checkTemplates(config, facts)));
   checks.push(checkPublicBaseUrl(config));
   checks.push(checkEncryptionKey(config, facts));
   return checks;
@@ -99,7 +102,11 @@ async function checkDatabase(config: AppConfig, migrationsDir: string, checks: D
       'SELECT w.phone_number_id, w.access_token_encrypted, b.name AS business_name FROM whatsapp_numbers w JOIN businesses b ON b.id = w.business_id ORDER BY w.created_at, w.phone_number_id',
     );
     const calendars = await client.query<{ count: string }>('SELECT count(*)::text AS count FROM external_calendars');
+    const templates = await client.query<{ template_name: string; template_language: string }>(
+      'SELECT DISTINCT template_name, template_language FROM reminder_rules WHERE is_active AND template_name IS NOT NULL AND template_language IS NOT NULL ORDER BY template_name, template_language',
+    );
     return {
+      ruleTemplates: templates.rows.map((row) => ({ name: row.template_name, language: row.template_language })),
       numbers: numbers.rows.map((row) => ({ phoneNumberId: row.phone_number_id, businessName: row.business_name, sealedToken: row.access_token_encrypted })),
       storedSecrets: numbers.rows.filter((row) => row.access_token_encrypted).length + Number(calendars.rows[0]?.count ?? 0),
     };
@@ -288,6 +295,41 @@ async function checkBookingFlow(config: AppConfig): Promise<DoctorCheck> {
   const status = String(answer.json.status ?? 'unknown');
   if (status === 'PUBLISHED') return { status: 'pass', name: 'booking flow', detail: `Flow ${flowId} "${String(answer.json.name ?? '')}" is PUBLISHED` };
   return { status: 'fail', name: 'booking flow', detail: `Flow ${flowId} is ${status}, not PUBLISHED: customers cannot open it`, fix: status === 'DRAFT' ? publishFix : 'See the Flow in WhatsApp Manager → Flows for why Meta blocked or throttled it, fix that, and publish a new version.' };
+}
+
+async function checkTemplates(config: AppConfig, facts: DatabaseFacts | undefined): Promise<DoctorCheck[]> {
+  const wanted = new Map<string, { name: string; language: string; usedBy: string }>();
+  if (config.flows.templateName) {
+    wanted.set(`${config.flows.templateName}/${config.flows.templateLanguage}`, { name: config.flows.templateName, language: config.flows.templateLanguage, usedBy: 'BOOKING_FLOW_TEMPLATE_NAME' });
+  }
+  for (const template of facts?.ruleTemplates ?? []) {
+    const key = `${template.name}/${template.language}`;
+    if (!wanted.has(key)) wanted.set(key, { ...template, usedBy: 'reminder and follow-up rules' });
+  }
+  if (wanted.size === 0) {
+    return [{ status: 'warn', name: 'templates', detail: 'no template is configured: outside the 24-hour window no reminder and no booking invitation can be sent', fix: 'Submit the templates of docs/DEPLOY.md §6.9 and name them in BOOKING_FLOW_TEMPLATE_NAME and the reminder rules.' }];
+  }
+  const waba = config.flows.businessAccountId;
+  const token = config.whatsapp.accessToken;
+  if (!waba || !token) {
+    return [{ status: 'warn', name: 'templates', detail: `not checked (${[...wanted.values()].map((t) => `${t.name}/${t.language}`).join(', ')}): needs WHATSAPP_BUSINESS_ACCOUNT_ID and WHATSAPP_ACCESS_TOKEN`, fix: 'Set both, then run the doctor again.' }];
+  }
+  const checks: DoctorCheck[] = [];
+  for (const template of wanted.values()) {
+    const name = `template ${template.name} (${template.language})`;
+    const submitFix = `Submit "${template.name}" in language ${template.language} in WhatsApp Manager → Message templates and wait for approval (docs/DEPLOY.md §6.9), or change ${template.usedBy} to an approved template.`;
+    const answer = await graphGet(config.whatsapp.graphUrl, token, `${encodeURIComponent(waba)}/message_templates?name=${encodeURIComponent(template.name)}&fields=name,language,status&limit=100`);
+    if (!answer.ok) {
+      checks.push({ status: 'fail', name, detail: `the templates of WhatsApp Business Account ${waba} could not be read (${answer.message})`, fix: graphFix(answer, 'Check WHATSAPP_BUSINESS_ACCOUNT_ID and the token\'s whatsapp_business_management permission.') });
+      continue;
+    }
+    const rows = Array.isArray(answer.json.data) ? (answer.json.data as Array<{ name?: unknown; language?: unknown; status?: unknown }>) : [];
+    const match = rows.find((row) => row.name === template.name && row.language === template.language);
+    if (!match) checks.push({ status: 'fail', name, detail: `used by ${template.usedBy}, but WhatsApp Business Account ${waba} has no such template in this language`, fix: submitFix });
+    else if (match.status !== 'APPROVED') checks.push({ status: 'fail', name, detail: `used by ${template.usedBy}, but its status is ${String(match.status)}, not APPROVED`, fix: submitFix });
+    else checks.push({ status: 'pass', name, detail: `APPROVED (used by ${template.usedBy})` });
+  }
+  return checks;
 }
 
 function checkPublicBaseUrl(config: AppConfig): DoctorCheck {

@@ -141,6 +141,12 @@ describe('npm run doctor', () => {
     expect(line(checks, 'database')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^cannot connect/), fix: expect.stringMatching(/DATABASE_URL/) });
   });
 
+  it('fails without DATABASE_URL: production runs on its own PostgreSQL', async () => {
+    fakeMeta();
+    const checks = await runDoctor({ config: loadConfig(liveEnv({ DATABASE_URL: undefined })) });
+    expect(line(checks, 'database')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/DATABASE_URL is not set/), fix: expect.stringMatching(/DEPLOY\.md §2/) });
+  });
+
   it('fails without the app secret, verify token and access token (sandbox mode)', async () => {
     const checks = await runDoctor({ config: loadConfig(liveEnv({ WHATSAPP_APP_SECRET: undefined, WHATSAPP_VERIFY_TOKEN: undefined, WHATSAPP_ACCESS_TOKEN: undefined, BOOKING_FLOW_ID: undefined })) });
     expect(line(checks, 'app secret')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/App secret/) });

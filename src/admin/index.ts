@@ -10,3 +10,5 @@ export { runUserCli, ensureDemoAdmin, DEMO_ADMIN_EMAIL, UserUsageError } from '.
 // Internal, exported for tests
 export { CONSOLE_CSP } from './http/security-headers';
 export { SESSION_POLICY, SIGN_IN_THROTTLE } from './auth/accounts';
+// For `npm run doctor`
+export { runDoctor, runDoctorCli, formatDoctorReport, doctorExitCode, type DoctorCheck, type DoctorStatus } from './doctor';

@@ -64,7 +64,9 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       }
       counter += 1;
       const messageId = `wamid.fake.${counter}`;
-      const answer = () => res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: messageId }] }));
+      // Meta echoes the address it was given: a phone comes back as wa_id, a BSUID (`recipient`) as user_id.
+      const contact = body.to === undefined ? { input: body.recipient, user_id: body.recipient } : { input: body.to, wa_id: body.to };
+      const answer = () => res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: messageId }] }));
       if (!options.beforeAnswer) return answer();
       // The sender may be gone by the time the hook returns: its socket closed, the answer goes nowhere.
       void Promise.resolve(options.beforeAnswer(received, messageId)).finally(answer);

@@ -37,7 +37,8 @@ export async function linkCustomerIdentities(prisma: PrismaClient, businessId: s
 /**
  * $2 sender keys, $3 phones (null when the webhook has none), $4 BSUIDs, $5 parent BSUIDs, $6 usernames.
  * `renamed` gives a BSUID-only record its phone (when no phone record exists); `tagged` stores the
- * BSUIDs and username on the other records whose address is the sender's phone or BSUID; the SELECT
+ * BSUIDs and username on the other records whose address is the sender's phone or BSUID; `created`
+ * makes the record of a sender no record knows by any identifier; the SELECT
  * answers, for BSUID-only senders, the address of the record holding that BSUID. The SELECT reads
  * the snapshot before both updates, which is what it needs: a renamed record's address is the phone.
  */
@@ -68,6 +69,17 @@ const LINK_IDENTITIES_SQL: SqlStatement = {
               OR c.parent_user_id IS DISTINCT FROM COALESCE(i.parent_user_id, c.parent_user_id))
          AND c.id NOT IN (SELECT id FROM renamed)
       RETURNING c.id
+    ), created AS (
+      -- A new sender's record carries its identifiers from the start; the inbox upsert then finds it.
+      INSERT INTO customers (business_id, wa_id, phone_e164, user_id, parent_user_id, username)
+      SELECT $1::uuid, i.sender_key, CASE WHEN i.phone IS NULL THEN NULL ELSE '+' || i.phone END, i.user_id, i.parent_user_id, i.username
+        FROM input i
+       WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.business_id = $1::uuid
+               AND (c.wa_id IN (i.sender_key, i.user_id) OR c.user_id = i.user_id
+                    OR (i.parent_user_id IS NOT NULL AND (c.wa_id = i.parent_user_id OR c.parent_user_id = i.parent_user_id))))
+      ORDER BY i.sender_key
+      ON CONFLICT (business_id, wa_id) DO NOTHING
+      RETURNING id
     )
     SELECT i.sender_key, COALESCE(
              (SELECT c.wa_id FROM customers c WHERE c.business_id = $1::uuid AND c.wa_id = i.sender_key),

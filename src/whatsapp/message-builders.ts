@@ -168,10 +168,6 @@ export function isBusinessScopedUserId(address: string): boolean {
   return BSUID_PATTERN.test(address);
 }
 
-/** The address a `/messages` body is sent to: `to` (phone/wa_id) or else `recipient` (BSUID). */
-export function outboundAddress(body: { to?: string; recipient?: string }): string | undefined {
-  return body.to ?? body.recipient;
-}
 
 function buildTextParts(input: InteractiveTextInput): InteractiveTextParts {
   return omitUndefined({

@@ -2,7 +2,7 @@
  * Clients known only by a WhatsApp business-scoped user id (username, no phone): created, found
  * and booked for through the REST API.
  */
-import { createApiTestContext, type ApiTestContext } from './api-test-kit';
+import { createApiTestContext, NOW, type ApiTestContext } from './api-test-kit';
 
 const BSUID = 'US.13491208655302741918';
 
@@ -10,7 +10,7 @@ describe('/v1/clients for username-only customers', () => {
   let ctx: ApiTestContext;
 
   beforeAll(async () => {
-    ctx = await createApiTestContext();
+    ctx = await createApiTestContext({ withJobQueue: true });
   });
   afterAll(async () => ctx.db.drop());
 
@@ -46,5 +46,22 @@ describe('/v1/clients for username-only customers', () => {
     const res = await ctx.api('post', '/v1/appointments').send({ clientId: client.id, serviceId: 'consultation', date: '2026-03-31', time: '09:00' });
     expect(res.status).toBe(201);
     expect(res.body.client).toMatchObject({ id: client.id, phone: null });
+  });
+
+  it('a staff reply to a username-only client goes to `recipient` with no `to`; the transcript names the username', async () => {
+    const prisma = ctx.db.prisma;
+    const businessId = ctx.demo.businessId;
+    const userId = 'BR.55000000000000000001';
+    const customer = await prisma.customer.create({ data: { businessId, waId: userId, userId, username: '@rita', lastInboundAt: new Date(NOW) } });
+    const conversation = await prisma.conversation.create({
+      data: { businessId, customerId: customer.id, machineVersion: 1, snapshot: {}, stateValue: 'handoff', isHandoff: true, handoffReason: 'asked', lastActivityAt: new Date(NOW) },
+    });
+    const res = await ctx.api('post', `/v1/conversations/${conversation.id}/reply`, ctx.keys.frontDesk).send({ text: 'Hi Rita' });
+    expect(res.status).toBe(202);
+    const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: res.body.messageId } });
+    expect(row.payload).toMatchObject({ type: 'text', recipient: userId, text: { body: 'Hi Rita' } });
+    expect(row.payload).not.toHaveProperty('to');
+    const transcript = await ctx.api('get', `/v1/conversations/${conversation.id}/transcript`, ctx.keys.readOnly);
+    expect(transcript.body.client).toStrictEqual({ id: customer.id, fullName: null, phone: null, userId, username: '@rita' });
   });
 });

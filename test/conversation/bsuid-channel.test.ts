@@ -134,4 +134,19 @@ describe('a username-only customer (business-scoped user id) end to end', () => 
     expect(rows[0]!.lastError).toMatch(/known only by their WhatsApp username/);
     expect(channel.graph.messages().filter((body) => body.recipient === from).length).toBe(rows.length);
   });
+
+  it('stores the BSUID Meta names in its answer to a send, so a later username-only message finds the phone record', async () => {
+    const phone = '34611000088';
+    const BSUID = 'ES.88000000000000000088';
+    channel.graph.userIds.set(phone, BSUID);
+    await channel.send(phone, text('hi'));
+    const customer = await db.prisma.customer.findUniqueOrThrow({ where: { businessId_waId: { businessId: demo.businessId, waId: phone } } });
+    expect(customer.userId).toBe(BSUID);
+    const before = channel.graph.messages().length;
+    await channel.send(BSUID, text('hi again'));
+    expect(await db.prisma.customer.count({ where: { businessId: demo.businessId, OR: [{ waId: BSUID }, { userId: BSUID }] } })).toBe(1);
+    const replies = channel.graph.messages().slice(before);
+    expect(replies.length).toBeGreaterThan(0);
+    for (const body of replies) expect([body.to, body.recipient]).toStrictEqual([phone, undefined]);
+  });
 });

@@ -54,8 +54,9 @@ const LINK_IDENTITIES_SQL: SqlStatement = {
          SET wa_id = i.phone, phone_e164 = COALESCE(c.phone_e164, '+' || i.phone), user_id = i.user_id,
              parent_user_id = COALESCE(i.parent_user_id, c.parent_user_id), username = COALESCE(i.username, c.username), updated_at = now()
         FROM input i
-       WHERE c.business_id = $1::uuid AND i.phone IS NOT NULL
-         AND (c.wa_id = i.user_id OR (i.parent_user_id IS NOT NULL AND c.wa_id = i.parent_user_id))
+       WHERE c.business_id = $1::uuid AND i.phone IS NOT NULL AND c.wa_id ~ '^[A-Z]{2}\.'
+         AND (c.wa_id = i.user_id OR c.user_id = i.user_id
+              OR (i.parent_user_id IS NOT NULL AND (c.wa_id = i.parent_user_id OR c.parent_user_id = i.parent_user_id)))
          AND NOT EXISTS (SELECT 1 FROM customers p WHERE p.business_id = $1::uuid AND p.wa_id = i.phone)
       RETURNING c.id
     ), tagged AS (

@@ -149,4 +149,25 @@ describe('a username-only customer (business-scoped user id) end to end', () => 
     expect(replies.length).toBeGreaterThan(0);
     for (const body of replies) expect([body.to, body.recipient]).toStrictEqual([phone, undefined]);
   });
+
+  it('links by the parent BSUID: a later message with a phone and another BSUID of the same parent keeps the record', async () => {
+    const parent = 'US.ENT.99000000000000000099';
+    const message = (id: string, extra: Record<string, unknown>, contact: Record<string, unknown>) =>
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [{ id: 'waba', changes: [{ field: 'messages', value: {
+          messaging_product: 'whatsapp',
+          metadata: { display_phone_number: '34600000001', phone_number_id: DEMO.phoneNumberId },
+          contacts: [{ profile: { name: 'Pia' }, parent_user_id: parent, ...contact }],
+          messages: [{ id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'hi' }, from_parent_user_id: parent, ...extra }],
+        } }] }],
+      });
+    expect((await post(message('wamid.parent.1', { from_user_id: 'US.99000000000000000001' }, { user_id: 'US.99000000000000000001' }))).status).toBe(200);
+    await channel.settle();
+    expect((await post(message('wamid.parent.2', { from: '14155550199', from_user_id: 'US.99000000000000000002' }, { wa_id: '14155550199', user_id: 'US.99000000000000000002' }))).status).toBe(200);
+    await channel.settle();
+    const records = await db.prisma.customer.findMany({ where: { businessId: demo.businessId, parentUserId: parent } });
+    expect(records.map((c) => [c.waId, c.userId])).toStrictEqual([['14155550199', 'US.99000000000000000002']]);
+    expect(await db.prisma.inboxMessage.count({ where: { customerId: records[0]!.id } })).toBe(2);
+  });
 });

@@ -17,6 +17,8 @@ const CLIENT_SELECT = {
   name: true,
   phoneE164: true,
   waId: true,
+  userId: true,
+  username: true,
   locale: true,
   timeZone: true,
   isOptedOut: true,
@@ -35,7 +37,15 @@ export async function listClients(db: Db, params: { businessId: string; search?:
     businessId: params.businessId,
     waId: { not: DELETED_CLIENT_WA_ID },
     ...(params.search
-      ? { OR: [{ name: { contains: params.search, mode: 'insensitive' } }, ...(digits.length >= 3 ? [{ waId: { contains: digits } }] : [])] }
+      ? {
+          OR: [
+            { name: { contains: params.search, mode: 'insensitive' } },
+            { username: { contains: params.search, mode: 'insensitive' } },
+            { userId: params.search },
+            { parentUserId: params.search },
+            ...(digits.length >= 3 ? [{ waId: { contains: digits } }] : []),
+          ],
+        }
       : {}),
   };
   const [rows, total] = await Promise.all([
@@ -53,6 +63,11 @@ export async function findClient(db: Db, businessId: string, clientId: string): 
 /** Finds a client by WhatsApp id. */
 export async function findClientByWaId(db: Db, businessId: string, waId: string): Promise<ClientRow | null> {
   return db.customer.findUnique({ where: { businessId_waId: { businessId, waId } }, select: CLIENT_SELECT });
+}
+
+/** Finds a client by business-scoped user id, whether it is their address or linked to their phone. */
+export async function findClientByUserId(db: Db, businessId: string, userId: string): Promise<ClientRow | null> {
+  return db.customer.findFirst({ where: { businessId, OR: [{ waId: userId }, { userId }] }, select: CLIENT_SELECT, orderBy: { createdAt: 'asc' } });
 }
 
 /** Inserts a client. */

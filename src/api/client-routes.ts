@@ -8,6 +8,7 @@ import {
   countUpcomingActiveBookings,
   eraseClient,
   findClient,
+  findClientByUserId,
   findClientByWaId,
   insertClient,
   listClients,
@@ -21,14 +22,26 @@ import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition
 
 const localeSchema = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language tag such as es or pt-BR');
 
-/** Body of POST /v1/clients. */
-export const createClientBodySchema = z.object({
-  fullName: z.string().trim().min(1).max(200),
-  countryCode: z.string().regex(/^\+?\d{1,4}$/, 'must be a country calling code such as +34'),
-  phone: z.string().regex(/^[\d\s()-]{4,20}$/, 'must be a phone number of digits (spaces, dashes and brackets allowed)'),
-  locale: localeSchema.optional(),
-  timeZone: timeZoneSchema.optional(),
-});
+/** A WhatsApp business-scoped user id as Meta sends it: `<ISO country>.<alphanumerics>`. */
+const userIdSchema = z
+  .string()
+  .max(128)
+  .regex(/^[A-Z]{2}\.[A-Za-z0-9.]+$/, 'must be a WhatsApp business-scoped user id such as US.13491208655302741918')
+  .describe('Business-scoped user id of a customer known by their WhatsApp username (no phone number).');
+
+/** Body of POST /v1/clients: a phone number (countryCode + phone) or a business-scoped user id. */
+export const createClientBodySchema = z
+  .object({
+    fullName: z.string().trim().min(1).max(200),
+    countryCode: z.string().regex(/^\+?\d{1,4}$/, 'must be a country calling code such as +34').optional(),
+    phone: z.string().regex(/^[\d\s()-]{4,20}$/, 'must be a phone number of digits (spaces, dashes and brackets allowed)').optional(),
+    userId: userIdSchema.optional(),
+    locale: localeSchema.optional(),
+    timeZone: timeZoneSchema.optional(),
+  })
+  .refine((body) => (body.countryCode !== undefined && body.phone !== undefined && body.userId === undefined) || (body.userId !== undefined && body.countryCode === undefined && body.phone === undefined), {
+    message: 'give countryCode and phone, or userId (a customer known only by their WhatsApp username), not both',
+  });
 
 /** Body of PATCH /v1/clients/{id}. */
 export const updateClientBodySchema = z
@@ -45,7 +58,9 @@ export const clientSchema = z.object({
   id: z.string(),
   fullName: z.string().nullable(),
   phone: z.string().nullable(),
-  waId: z.string(),
+  waId: z.string().describe('The address messages go to: the phone number when known, else the business-scoped user id.'),
+  userId: z.string().nullable().describe('WhatsApp business-scoped user id, once known.'),
+  username: z.string().nullable().describe('WhatsApp username, when the customer has one.'),
   locale: z.string().nullable(),
   timeZone: z.string().nullable(),
   isOptedOut: z.boolean(),
@@ -60,6 +75,8 @@ function toClientDto(row: ClientRow): z.infer<typeof clientSchema> {
     fullName: row.name,
     phone: row.phoneE164,
     waId: row.waId,
+    userId: row.userId,
+    username: row.username,
     locale: row.locale,
     timeZone: row.timeZone,
     isOptedOut: row.isOptedOut,
@@ -84,7 +101,7 @@ export function buildClientRoutes(deps: { prisma: PrismaClient; clock: Clock }):
       path: '/v1/clients',
       family: 'clients',
       summary: 'List clients',
-      query: z.object({ ...paginationQueryShape, search: z.string().trim().min(1).max(100).optional().describe('Part of the name or phone number.') }),
+      query: z.object({ ...paginationQueryShape, search: z.string().trim().min(1).max(100).optional().describe('Part of the name, phone number or WhatsApp username, or a whole business-scoped user id.') }),
       status: 200,
       response: toPageSchema(clientSchema),
       async handle({ query, auth }) {
@@ -110,14 +127,21 @@ export function buildClientRoutes(deps: { prisma: PrismaClient; clock: Clock }):
       path: '/v1/clients',
       family: 'clients',
       summary: 'Add a client',
-      description: 'A client with the same WhatsApp number already exists → 409 with its id in details.',
+      description: 'Identify the client by countryCode + phone, or by userId for a customer known only by their WhatsApp username. A client with the same number or user id already exists → 409 with its id in details.',
       body: createClientBodySchema,
       bodyExample: { fullName: 'Maria Lopez', countryCode: '+34', phone: '611 222 333', locale: 'es' },
       status: 201,
       response: clientSchema,
       errors: [409],
       async handle({ body, auth }) {
-        const number = toE164(body);
+        if (body.userId !== undefined) {
+          const existing = await findClientByUserId(prisma, auth.businessId, body.userId);
+          if (existing) throw new ApiError(409, 'conflict', `A client with WhatsApp user id ${body.userId} already exists. Update it instead.`, { clientId: existing.id });
+          return toClientDto(
+            await insertClient(prisma, { businessId: auth.businessId, waId: body.userId, userId: body.userId, name: body.fullName, locale: body.locale ?? null, timeZone: body.timeZone ?? null }),
+          );
+        }
+        const number = toE164({ countryCode: body.countryCode!, phone: body.phone! });
         if (!number) {
           throw new ApiError(400, 'invalid_request', 'The request is not valid; see details for each field.', [
             { in: 'body', field: 'phone', message: 'countryCode + phone must make an international number of 8–15 digits' },

@@ -20,10 +20,23 @@ export const CONVERSATION_EVENT_TASK = 'conversation_event';
 const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 const TRANSCRIPT_LIMIT = 200;
 
+/** Who the conversation is with; a customer known by WhatsApp username may have no phone. */
+const conversationClientSchema = z.object({
+  id: z.string(),
+  fullName: z.string().nullable(),
+  phone: z.string().nullable(),
+  userId: z.string().nullable().describe('WhatsApp business-scoped user id, once known.'),
+  username: z.string().nullable().describe('WhatsApp username, when the customer has one.'),
+});
+
+function toClientSummary(customer: { id: string; name: string | null; phoneE164: string | null; userId: string | null; username: string | null }): z.infer<typeof conversationClientSchema> {
+  return { id: customer.id, fullName: customer.name, phone: customer.phoneE164, userId: customer.userId, username: customer.username };
+}
+
 /** A conversation as the API shows it. */
 export const conversationSchema = z.object({
   id: z.string(),
-  client: z.object({ id: z.string(), fullName: z.string().nullable(), phone: z.string().nullable() }),
+  client: conversationClientSchema,
   state: z.string().describe('The step the conversation is at, e.g. "menu", "handoff" or "booking.choosingSlot".'),
   waitingForPerson: z.boolean(),
   handoffReason: z.string().nullable(),
@@ -35,6 +48,7 @@ export const conversationSchema = z.object({
 
 const transcriptSchema = z.object({
   conversationId: z.string(),
+  client: conversationClientSchema,
   messages: z.array(
     z.object({
       id: z.string(),
@@ -79,7 +93,7 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
   const isWithinWindow = (row: ConversationView) => row.customer.lastInboundAt !== null && clock.now().getTime() - row.customer.lastInboundAt.getTime() < SERVICE_WINDOW_MS;
   const toDto = (row: ConversationView): z.infer<typeof conversationSchema> => ({
     id: row.id,
-    client: { id: row.customer.id, fullName: row.customer.name, phone: row.customer.phoneE164 },
+    client: toClientSummary(row.customer),
     state: toStateName(row.stateValue),
     waitingForPerson: row.isHandoff,
     handoffReason: row.handoffReason,
@@ -138,7 +152,7 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
       async handle({ params, auth }) {
         const row = await requireConversation(auth.businessId, params.id);
         const messages = await findMessagesOfCustomer(prisma, { businessId: auth.businessId, customerId: row.customerId, limit: TRANSCRIPT_LIMIT });
-        return { conversationId: row.id, messages: buildTranscript(messages) };
+        return { conversationId: row.id, client: toClientSummary(row.customer), messages: buildTranscript(messages) };
       },
     }),
     defineRoute({

@@ -31,6 +31,8 @@ export interface ConversationCustomer {
   id: string;
   waId: string;
   name: string | null;
+  /** WhatsApp username, when the customer has one. */
+  username: string | null;
   locale: string | null;
 }
 
@@ -113,7 +115,7 @@ const PARTIES_SQL = `
       SELECT b.id, b.name, b.time_zone, b.default_locale, b.inactivity_timeout_minutes, b.handoff_timeout_minutes,
              b.flood_messages_per_minute, b.flood_cooldown_minutes, b.emergency_keywords, b.emergency_text, b.emergency_texts, b.change_lock_minutes,
              (SELECT w.phone_number_id FROM whatsapp_numbers w WHERE w.business_id = b.id ORDER BY w.created_at ASC LIMIT 1) AS phone_number_id,
-             c.id AS customer_id, c.wa_id, c.name AS customer_name, c.locale
+             c.id AS customer_id, c.wa_id, c.name AS customer_name, c.username AS customer_username, c.locale
       FROM businesses b
       JOIN customers c ON c.business_id = b.id AND c.id = $2::uuid
       WHERE b.id = $1::uuid`;
@@ -172,6 +174,7 @@ function toParties(row: Record<string, unknown>): Pick<OpenedConversation, 'busi
       id: row.customer_id as string,
       waId: row.wa_id as string,
       name: (row.customer_name as string | null) ?? null,
+      username: (row.customer_username as string | null) ?? null,
       locale: (row.locale as string | null) ?? null,
     },
   };

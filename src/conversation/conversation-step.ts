@@ -165,7 +165,7 @@ async function startStep(deps: ConversationDeps, tx: Prisma.TransactionClient, o
     clock: deps.clock,
     bookings: deps.bookings,
     business,
-    customer: { id: customer.id, waId: customer.waId, name: customer.name },
+    customer: { id: customer.id, waId: customer.waId, name: customer.name, username: customer.username },
     conversation: row,
     conversationChanges: {},
     outbound: [],

@@ -51,7 +51,8 @@ export interface EffectContext {
   clock: Clock;
   bookings: BookingService;
   business: ConversationBusiness;
-  customer: { id: string; waId: string; name?: string | null };
+  /** `username` (WhatsApp username) greets a customer who shared no profile name. */
+  customer: { id: string; waId: string; name?: string | null; username?: string | null };
   conversation: ConversationRow;
   /** Booking Flow settings; absent → no Flow is sent. */
   flows?: FlowSendingOptions;
@@ -320,7 +321,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
           flowToken,
           locale: effect.params.locale,
           businessName: business.name,
-          customerName: customer.name,
+          customerName: customer.name?.trim() ? customer.name : customer.username,
           ...(effect.params.mode === 'reschedule' ? { rescheduleServiceName: effect.params.serviceName ?? '' } : {}),
         });
         // Interactive messages need the 24-hour window; outside it the sender swaps in the approved template.

@@ -42,6 +42,16 @@ describe('createGraphClient().sendMessage', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('returns the BSUID Meta names for the recipient (contacts[0].user_id), and ignores one that is not a string', async () => {
+    const bsuidMessage = buildTextMessage({ to: 'US.13491208655302741918', text: 'Hi' });
+    nock(ORIGIN)
+      .post(`/v25.0/${PHONE_NUMBER_ID}/messages`, (body: unknown) => JSON.stringify(body) === JSON.stringify(bsuidMessage))
+      .reply(200, { messaging_product: 'whatsapp', contacts: [{ input: 'US.13491208655302741918', user_id: 'US.13491208655302741918' }], messages: [{ id: 'wamid.B1' }] });
+    await expect(client().sendMessage(PHONE_NUMBER_ID, bsuidMessage)).resolves.toStrictEqual({ messageId: 'wamid.B1', userId: 'US.13491208655302741918' });
+    nock(ORIGIN).post(`/v25.0/${PHONE_NUMBER_ID}/messages`).reply(200, { contacts: [{ input: '+34600111222', user_id: 42 }], messages: [{ id: 'wamid.B2' }] });
+    await expect(client().sendMessage(PHONE_NUMBER_ID, message)).resolves.toStrictEqual({ messageId: 'wamid.B2' });
+  });
+
   it('ignores a trailing slash in the base URL', async () => {
     const scope = nock(ORIGIN).post(`/v25.0/${PHONE_NUMBER_ID}/messages`).reply(200, { messages: [{ id: 'wamid.OUT2' }] });
     await createGraphClient({ baseUrl: `${BASE_URL}/`, accessToken: TOKEN }).sendMessage(PHONE_NUMBER_ID, message);

@@ -20,8 +20,11 @@ export interface GraphClientOptions {
 
 /** The sending side of the Cloud API. */
 export interface GraphClient {
-  /** Sends one message; resolves with the wamid Meta assigned (accepted, not yet delivered). */
-  sendMessage(phoneNumberId: string, body: OutboundMessage): Promise<{ messageId: string }>;
+  /**
+   * Sends one message; resolves with the wamid Meta assigned (accepted, not yet delivered) and the
+   * recipient's business-scoped user id when Meta's answer names one (`contacts[0].user_id`).
+   */
+  sendMessage(phoneNumberId: string, body: OutboundMessage): Promise<{ messageId: string; userId?: string }>;
   /** Marks an inbound message (and the earlier ones of the thread) as read. */
   markRead(phoneNumberId: string, messageId: string): Promise<void>;
 }
@@ -101,7 +104,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       if (!messageId) {
         throw new WhatsAppApiError(`WhatsApp ${SEND_METHOD} answered 2xx without messages[0].id; treat the send as unknown`, 200, undefined, SEND_METHOD, body);
       }
-      return { messageId };
+      const userId = readContactUserId(json);
+      return userId === undefined ? { messageId } : { messageId, userId };
     },
     async markRead(phoneNumberId, messageId) {
       await postMessages(phoneNumberId, buildMarkReadMessage(messageId));
@@ -133,6 +137,13 @@ function parseRetryAfter(value: string | null): number | undefined {
 function readMessageId(json: unknown): string | undefined {
   const first = isRecord(json) && Array.isArray(json.messages) ? json.messages[0] : undefined;
   return isRecord(first) && typeof first.id === 'string' && first.id !== '' ? first.id : undefined;
+}
+
+/** The BSUID Meta names in a send answer; anything but a short string is ignored (it is stored). */
+function readContactUserId(json: unknown): string | undefined {
+  const first = isRecord(json) && Array.isArray(json.contacts) ? json.contacts[0] : undefined;
+  const userId = isRecord(first) ? first.user_id : undefined;
+  return typeof userId === 'string' && userId !== '' && userId.length <= 128 ? userId : undefined;
 }
 
 function parseJson(text: string): unknown {

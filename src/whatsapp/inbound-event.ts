@@ -36,7 +36,12 @@ export interface InboundMessageEvent {
   /** Stable key of the sender: the wa_id/phone when present, else the business-scoped user id (BSUID). */
   senderKey: string;
   waId?: string;
+  /** Business-scoped user id (BSUID) of the sender. */
   userId?: string;
+  /** Parent BSUID, shared by the business portfolio's linked apps. */
+  parentUserId?: string;
+  /** WhatsApp username (contacts[].profile.username), cut to 100 characters. */
+  username?: string;
   profileName?: string;
   timestamp: Date;
   /** The message of ours it answers (button/list/flow taps carry it). */

@@ -22,6 +22,7 @@ export {
   buildListMessage,
   buildFlowMessage,
   buildMarkReadMessage,
+  isBusinessScopedUserId,
   type RecipientInput,
   type InteractiveTextInput,
   type ReplyButtonInput,

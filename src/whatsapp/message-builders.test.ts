@@ -318,3 +318,39 @@ describe('buildMarkReadMessage', () => {
     expect(validateOutboundMessage(buildMarkReadMessage('wamid.IN'))).toStrictEqual([]);
   });
 });
+
+describe('recipient of every body (customers known only by a business-scoped user id)', () => {
+  const BSUID = 'US.13491208655302741918';
+  const builders = (to: string) => [
+    buildTextMessage({ to, text: 'Hi' }),
+    buildReplyButtonsMessage({ to, body: 'Pick', buttons: [{ id: 'a', title: 'A' }] }),
+    buildListMessage({ to, body: 'Pick', buttonLabel: 'Open', sections: [{ rows: [{ id: 'r', title: 'R' }] }] }),
+    buildFlowMessage({ to, body: 'Book', flowId: '1', flowCta: 'Book' }),
+    buildTemplateMessage({ to, name: 'reminder', languageCode: 'es' }),
+  ];
+
+  it('puts a BSUID in `recipient` and leaves `to` out, in every kind of message', () => {
+    for (const body of builders(BSUID)) {
+      expect(body).toMatchObject({ recipient: BSUID });
+      expect(body).not.toHaveProperty('to');
+      expect(validateOutboundMessage(body)).toStrictEqual([]);
+    }
+  });
+
+  it('keeps a phone number (or wa_id) in `to` with no `recipient`, as Meta recommends when the phone is known', () => {
+    for (const address of [TO, '34600111222']) {
+      for (const body of builders(address)) {
+        expect(body).toMatchObject({ to: address });
+        expect(body).not.toHaveProperty('recipient');
+      }
+    }
+  });
+
+  it('sends a parent BSUID in `recipient` too', () => {
+    expect(buildTextMessage({ to: 'US.ENT.11815799212886844830', text: 'Hi' })).toMatchObject({ recipient: 'US.ENT.11815799212886844830' });
+  });
+
+  it('flags a body carrying both `to` and `recipient`, since `to` would win', () => {
+    expect(validateOutboundMessage({ ...buildTextMessage({ to: TO, text: 'Hi' }), recipient: BSUID })).toStrictEqual(['send either `to` (phone) or `recipient` (BSUID), not both']);
+  });
+});

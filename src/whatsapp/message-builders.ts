@@ -19,7 +19,7 @@ import { measureText, truncateText } from './text-length';
 
 /** Recipient and optional quoted message, common to every builder. */
 export interface RecipientInput {
-  /** Phone number with `+` and country code, or a wa_id. */
+  /** The customer's address: phone number with `+` and country code, a wa_id, or a business-scoped user id (BSUID). */
   to: string;
   /** Quote this inbound message (wamid) in the reply. */
   replyToMessageId?: string;
@@ -148,12 +148,26 @@ export function buildMarkReadMessage(messageId: string): MarkReadBody {
   return { messaging_product: 'whatsapp', status: 'read', message_id: messageId };
 }
 
-/** Common envelope; exported for the template builder. */
+/**
+ * Common envelope; exported for the template builder. The one place a body gets its recipient:
+ * a phone/wa_id goes in `to`, a BSUID (customer known only by username) in `recipient` with no
+ * `to`, because Meta lets `to` win when both are present.
+ */
 export function buildEnvelope({ to, replyToMessageId }: RecipientInput): OutboundEnvelope {
   ensure(to.trim() !== '', 'message needs a recipient (`to`)');
-  const envelope: OutboundEnvelope = { messaging_product: 'whatsapp', recipient_type: 'individual', to };
+  const address = isBusinessScopedUserId(to) ? { recipient: to } : { to };
+  const envelope: OutboundEnvelope = { messaging_product: 'whatsapp', recipient_type: 'individual', ...address };
   return replyToMessageId ? { ...envelope, context: { message_id: replyToMessageId } } : envelope;
 }
+
+/** BSUIDs are `<ISO country>.<alphanumerics>` (parents `<ISO>.ENT.<…>`); phones and wa_ids are digits. */
+const BSUID_PATTERN = /^[A-Z]{2}\.[A-Za-z0-9.]+$/;
+
+/** Whether a customer address is a business-scoped user id rather than a phone number or wa_id. */
+export function isBusinessScopedUserId(address: string): boolean {
+  return BSUID_PATTERN.test(address);
+}
+
 
 function buildTextParts(input: InteractiveTextInput): InteractiveTextParts {
   return omitUndefined({

@@ -29,7 +29,9 @@ export const messagesValueSchema = z.object({
 export const contactSchema = z.object({
   wa_id: z.string().optional(),
   user_id: z.string().optional(),
-  profile: z.object({ name: z.string().optional() }).optional(),
+  parent_user_id: z.string().optional(),
+  // A username of another type is dropped, never a reason to lose the contact's name.
+  profile: z.object({ name: z.string().optional(), username: z.unknown().optional() }).optional(),
 });
 
 /** Error object used by messages, statuses and value-level errors. */
@@ -51,6 +53,7 @@ export const messageBaseSchema = z.object({
   from: z.string().optional(),
   from_user_id: z.string().optional(),
   user_id: z.string().optional(),
+  from_parent_user_id: z.string().optional(),
   timestamp: timestampSchema,
   context: z.object({ id: z.string().optional() }).optional(),
   errors: z.array(z.unknown()).optional(),

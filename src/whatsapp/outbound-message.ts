@@ -3,14 +3,16 @@
  * snake_case shape: build them with message-builders.ts, send them with the graph client.
  */
 
+/** Who a message goes to: a phone number/wa_id in `to`, or only a business-scoped user id in `recipient`. */
+export type OutboundAddress = { to: string; recipient?: never } | { recipient: string; to?: never };
+
 /** Fields shared by every message we send to one customer. */
-export interface OutboundEnvelope {
+export type OutboundEnvelope = OutboundAddress & {
   messaging_product: 'whatsapp';
   recipient_type: 'individual';
-  to: string;
   /** Shows our message as a quoted reply to the customer's message. */
   context?: { message_id: string };
-}
+};
 
 /** Optional text header/footer of an interactive message. */
 export interface InteractiveTextParts {
@@ -64,22 +66,22 @@ export type TemplateComponent =
     };
 
 /** `type: "text"` message. */
-export interface TextMessageBody extends OutboundEnvelope {
+export type TextMessageBody = OutboundEnvelope & {
   type: 'text';
   text: { body: string; preview_url: boolean };
-}
+};
 
 /** `type: "interactive"` message (buttons, list or Flow). */
-export interface InteractiveMessageBody extends OutboundEnvelope {
+export type InteractiveMessageBody = OutboundEnvelope & {
   type: 'interactive';
   interactive: InteractiveButtons | InteractiveList | InteractiveFlow;
-}
+};
 
 /** `type: "template"` message; the only kind allowed outside the 24 h window. */
-export interface TemplateMessageBody extends OutboundEnvelope {
+export type TemplateMessageBody = OutboundEnvelope & {
   type: 'template';
   template: { name: string; language: { code: string }; components?: TemplateComponent[] };
-}
+};
 
 /** Read receipt for an inbound message (same endpoint, no recipient). */
 export interface MarkReadBody {

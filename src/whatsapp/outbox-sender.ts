@@ -22,7 +22,7 @@ import type { Clock } from '../platform/clock';
 import { inPgTransaction, poolOf, type PgClient, type PrismaClient } from '../platform/database';
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
-import { querySql } from '../platform/sql';
+import { querySql, type SqlStatement } from '../platform/sql';
 import { isPossiblyDelivered, type GraphClient } from './graph-client';
 import { maskPhone } from './mask';
 import { noteSuccessfulSend, recordSendConfigurationFailure } from './number-send-status';
@@ -77,6 +77,14 @@ function recordAnswerTime(graph: GraphClient, ms: number): void {
   if (answers) answers.smoothedMs += (ms - answers.smoothedMs) * 0.2;
   else answerTimes.set(graph, { smoothedMs: ms });
 }
+
+/** Stores the BSUID of a send's answer on the customer of the outbox row, when it is new to them. */
+const STORE_RECIPIENT_USER_ID_SQL: SqlStatement = {
+  name: 'outbox-store-recipient-user-id',
+  text: `UPDATE customers c SET user_id = $2, updated_at = now()
+           FROM outbox_messages o
+          WHERE o.id = $1::uuid AND c.id = o.customer_id AND c.business_id = o.business_id AND c.user_id IS DISTINCT FROM $2`,
+};
 
 /**
  * The send_outbox job: sends everything queued for one recipient, oldest first; reschedules
@@ -290,13 +298,16 @@ async function sendRow(
     const clockMs = () => (deps.isGateOnClock ? deps.clock.now().getTime() : performance.now());
     const postedAt = clockMs();
     let messageId: string | null = null;
+    let userId: string | undefined;
     if ((payload as { status?: string }).status === 'read') {
       await graph.markRead(row.phone_number_id, (payload as unknown as { message_id: string }).message_id);
     } else {
-      messageId = (await graph.sendMessage(row.phone_number_id, payload)).messageId;
+      ({ messageId, userId } = await graph.sendMessage(row.phone_number_id, payload));
     }
     recordAnswerTime(graph, clockMs() - postedAt);
     await querySql(client, ACCEPT_SQL, [row.id, messageId, deps.clock.now()]);
+    // Meta names the customer's BSUID in its answer: kept, so their username-only messages find this record.
+    if (userId !== undefined) await querySql(client, STORE_RECIPIENT_USER_ID_SQL, [row.id, userId]);
     deps.onSettled?.({ id: row.id, status: 'accepted' });
     // For staff only: a failure to note it must not fail a send that has happened.
     await noteSuccessfulSend(deps.prisma, client, row.phone_number_id, deps.clock.now()).catch((noteError: unknown) =>

@@ -170,6 +170,7 @@ describe('parseWebhookPayload details from real payloads', () => {
         senderKey: '972987654321',
         waId: '972987654321',
         userId: 'US.13491208655302741918',
+        parentUserId: 'US.ENT.11815799212886844830',
         profileName: 'Test Name',
         timestamp: new Date('2023-10-25T20:45:30.000Z'),
         contextMessageId: 'wamid.xyzxyz',
@@ -300,6 +301,21 @@ describe('parseWebhookPayload edge cases', () => {
         message: { type: 'text', text: 'hola' },
       },
     ]);
+  });
+
+  it('reads the username and parent BSUID of a username-only sender; a non-text username is dropped, not the message', () => {
+    const parse = (username: unknown) =>
+      expectOk(
+        parseWebhookPayload(
+          envelopeWith({
+            contacts: [{ profile: { name: 'Ana', username }, user_id: 'ES.8812345678', parent_user_id: 'ES.ENT.77' }],
+            messages: [{ from_user_id: 'ES.8812345678', from_parent_user_id: 'ES.ENT.77', id: 'wamid.U', timestamp: '1782898200', type: 'text', text: { body: 'hola' } }],
+          }),
+        ),
+      ).events[0];
+    expect(parse('  @ana.g ')).toMatchObject({ senderKey: 'ES.8812345678', userId: 'ES.8812345678', parentUserId: 'ES.ENT.77', username: '@ana.g', profileName: 'Ana' });
+    expect(parse(42)).not.toHaveProperty('username');
+    expect(parse(42)).toMatchObject({ profileName: 'Ana' });
   });
 
   it('accepts a message-level user_id when both from and from_user_id are missing', () => {

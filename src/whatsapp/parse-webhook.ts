@@ -38,7 +38,7 @@ type Contact = z.output<typeof contactSchema>;
 type Context = { phoneNumberId: string; contacts: Contact[]; fallbackTime: Date; problems: WebhookInputProblem[]; report: SanitizeReport };
 
 /** Column sizes of what a message stores (prisma/schema.prisma): a longer id cannot be a key, so its message is skipped. */
-export const INBOUND_COLUMN_LIMITS = { messageId: 200, senderKey: 128, profileName: 200 } as const;
+export const INBOUND_COLUMN_LIMITS = { messageId: 200, senderKey: 128, profileName: 200, username: 100 } as const;
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
 
@@ -112,13 +112,18 @@ function toMessageEvent(raw: unknown, context: Context): InboundMessageEvent | u
   if (senderKey.length > INBOUND_COLUMN_LIMITS.senderKey) return skip(context, 'sender id (from / user_id) longer than 128 characters');
   const errorCode = toInboundErrors(base.errors, context)[0]?.code;
   const profileName = contact?.profile?.name;
+  const rawUsername = contact?.profile?.username;
+  const username = typeof rawUsername === 'string' && rawUsername.trim() !== '' ? [...rawUsername.trim()].slice(0, INBOUND_COLUMN_LIMITS.username).join('') : undefined;
+  const parentUserId = base.from_parent_user_id ?? contact?.parent_user_id;
   return omitUndefined({
     kind: 'message' as const,
     phoneNumberId: context.phoneNumberId,
     messageId: base.id,
     senderKey,
     waId,
-    userId,
+    userId: userId !== undefined && userId.length <= INBOUND_COLUMN_LIMITS.senderKey ? userId : undefined,
+    parentUserId: parentUserId !== undefined && parentUserId.length <= INBOUND_COLUMN_LIMITS.senderKey ? parentUserId : undefined,
+    username,
     // Cut by code points, so a cut never splits an emoji's surrogate pair.
     profileName: profileName === undefined ? undefined : [...profileName].slice(0, INBOUND_COLUMN_LIMITS.profileName).join(''),
     timestamp: toEventTime(base.timestamp, context, 'message'),

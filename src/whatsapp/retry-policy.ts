@@ -29,6 +29,7 @@ export const META_ERROR_CODES = {
   reEngagement: 131047,
   pairRateLimit: 131056,
   wabaRateLimit: 80007,
+  bsuidRecipientUnsupported: 131062,
 } as const;
 
 /** App- and WABA-level limits are windowed over minutes to an hour; retrying sooner only burns calls. */
@@ -75,6 +76,9 @@ function classify(error: unknown, attempt: number, random: () => number, policy:
     case META_ERROR_CODES.appRateLimit:
     case META_ERROR_CODES.wabaRateLimit:
       return waitFor(WINDOWED_RATE_LIMIT_DELAY_MS);
+  }
+  if (code === META_ERROR_CODES.bsuidRecipientUnsupported) {
+    return { action: 'fail', reason: 'this message cannot be sent to a customer known only by their WhatsApp username (Meta error 131062, business-scoped user id recipients not supported for it); not retried' };
   }
   if (status === 429) return waitFor(WINDOWED_RATE_LIMIT_DELAY_MS);
   if (code !== undefined && AUTH_CODES.has(code)) return { action: 'fail', reason: `access token rejected (code ${code}); renew the WhatsApp access token` };

@@ -16,7 +16,10 @@ export function validateOutboundMessage(body: unknown): string[] {
     checkText(v, 'message_id', body.message_id, Infinity);
     return v;
   }
-  checkText(v, 'to', body.to, Infinity);
+  // Meta lets `to` win when both are present: a BSUID-only customer needs `recipient` alone.
+  if (body.to !== undefined && body.recipient !== undefined) v.push('send either `to` (phone) or `recipient` (BSUID), not both');
+  else if (body.recipient !== undefined) checkText(v, 'recipient', body.recipient, Infinity);
+  else checkText(v, 'to', body.to, Infinity);
   switch (body.type) {
     case 'text':
       checkText(v, 'text.body', get(body, 'text', 'body'), L.textBody);

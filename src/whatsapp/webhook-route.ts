@@ -12,6 +12,7 @@ import type { Logger } from '../platform/logger';
 import { sendError } from '../platform/http-errors';
 import type { InboundMessageEvent, InboundStatusEvent } from './inbound-event';
 import { applyStatusUpdates, findBusinessIdByPhoneNumberId } from './inbox-repository';
+import { linkCustomerIdentities } from './customer-identity';
 import { createInboxWriter } from './inbox-writer';
 import { maskPhone } from './mask';
 import { parseWebhookPayload } from './parse-webhook';
@@ -86,7 +87,8 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
         log.warn({ phoneNumberId, messages: group.messages.length }, 'webhook for a phone_number_id no business owns; ignored');
         continue;
       }
-      const stored = await inbox.store({ businessId, events: group.messages, receivedAt });
+      const messages = await linkCustomerIdentities(deps.prisma, businessId, group.messages);
+      const stored = await inbox.store({ businessId, events: messages, receivedAt });
       nudgeJobRunners(stored);
       const updated = await applyStatusUpdates(deps.prisma, { businessId, events: group.statuses });
       log.debug(

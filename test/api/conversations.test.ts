@@ -53,7 +53,7 @@ describe('/v1/conversations', () => {
     expect(res.body.data).toEqual([
       expect.objectContaining({
         id: waiting.conversationId,
-        client: { id: waiting.customerId, fullName: 'Client 34655000001', phone: '+34655000001' },
+        client: { id: waiting.customerId, fullName: 'Client 34655000001', phone: '+34655000001', userId: null, username: null },
         waitingForPerson: true,
         handoffReason: 'asked',
         isWithinCustomerServiceWindow: true,

@@ -179,7 +179,7 @@ export async function startFlowChannel(db: TestDatabase, now: Date, extra: Recor
       const before = graph.messages().length;
       await post(from, message, options.name);
       await settle();
-      return graph.messages().slice(before).filter((m) => m.to === from);
+      return graph.messages().slice(before).filter((m) => (m.to ?? m.recipient) === from);
     },
     async sendAll(messages) {
       await Promise.all(messages.map(({ from, message }) => post(from, message)));

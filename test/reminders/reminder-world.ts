@@ -62,7 +62,7 @@ export async function createReminderWorld(db: TestDatabase, options: { now: stri
   const graphClient: GraphClient = {
     async sendMessage(phoneNumberId, body) {
       const result = await real.sendMessage(phoneNumberId, body);
-      sent.push({ at: clock.now().toISOString(), to: body.to, type: body.type, body: body as unknown as Record<string, unknown> });
+      sent.push({ at: clock.now().toISOString(), to: body.to ?? body.recipient, type: body.type, body: body as unknown as Record<string, unknown> });
       return result;
     },
     markRead: (phoneNumberId, messageId) => real.markRead(phoneNumberId, messageId),

@@ -10,7 +10,7 @@ import { createBookingListeners } from '../../src/reminders';
 import { migrateJobQueue, startJobRunner, type JobRunner } from '../../src/jobs';
 import { createFixedClock, createLogger, loadConfig } from '../../src/platform';
 import { buildTaskList } from '../../src/tasks';
-import { createGraphClient, signBody } from '../../src/whatsapp';
+import { createGraphClient, isBusinessScopedUserId, signBody } from '../../src/whatsapp';
 import { DEMO } from '../../prisma/seed';
 import { startFakeGraph, type FakeGraph } from './fake-graph';
 import type { TestDatabase } from './test-database';
@@ -40,16 +40,17 @@ export interface ChannelHarness {
 
 let messageCounter = 0;
 
-/** Builds Meta's webhook envelope around one message. */
+/** Builds Meta's webhook envelope around one message; a BSUID `from` gives a username-only sender (no phone, as Meta sends). */
 export function buildWebhook(from: string, message: Record<string, unknown>, name = 'Test Customer'): string {
   messageCounter += 1;
+  const isUserId = isBusinessScopedUserId(from);
   return JSON.stringify({
     object: 'whatsapp_business_account',
     entry: [{ id: 'waba', changes: [{ field: 'messages', value: {
       messaging_product: 'whatsapp',
       metadata: { display_phone_number: '34600000001', phone_number_id: DEMO.phoneNumberId },
-      contacts: [{ profile: { name }, wa_id: from }],
-      messages: [{ from, id: `wamid.test.${process.pid}.${Date.now()}.${messageCounter}`, timestamp: String(Math.floor(Date.now() / 1000) + messageCounter), ...message }],
+      contacts: [isUserId ? { profile: { name }, user_id: from } : { profile: { name }, wa_id: from }],
+      messages: [{ ...(isUserId ? { from_user_id: from } : { from }), id: `wamid.test.${process.pid}.${Date.now()}.${messageCounter}`, timestamp: String(Math.floor(Date.now() / 1000) + messageCounter), ...message }],
     } }] }],
   });
 }
@@ -107,7 +108,7 @@ export async function startChannel(db: TestDatabase, options: { now?: Date; poll
       const res = await request(app).post('/webhook').set('content-type', 'application/json').set('x-hub-signature-256', signBody(SECRET, body)).send(body);
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${JSON.stringify(res.body)}`);
       await settle();
-      return graph.messages().slice(before).filter((m) => m.to === from);
+      return graph.messages().slice(before).filter((m) => (m.to ?? m.recipient) === from);
     },
     async stop() {
       await runner.stop();

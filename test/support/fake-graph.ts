@@ -18,6 +18,8 @@ export interface FakeGraphRequest {
 export interface FakeGraph {
   baseUrl: string;
   requests: FakeGraphRequest[];
+  /** BSUIDs by phone: a send to one of these phones is answered with `contacts[0].user_id`, as Meta does. */
+  userIds: Map<string, string>;
   /** Messages (not read receipts) received, in order. */
   messages(): Array<Record<string, unknown>>;
   /** The next n requests answer with this status and Meta error body. */
@@ -42,6 +44,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
   const failures: Array<{ status: number; error: { code: number; message: string } }> = [];
   const messageFailures: typeof failures = [];
   let counter = 0;
+  const userIds = new Map<string, string>();
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -64,7 +67,10 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
       }
       counter += 1;
       const messageId = `wamid.fake.${counter}`;
-      const answer = () => res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: messageId }] }));
+      // Meta echoes the address it was given: a phone comes back as wa_id, a BSUID (`recipient`) as user_id.
+      const known = typeof body.to === 'string' ? userIds.get(body.to) : undefined;
+      const contact = body.to === undefined ? { input: body.recipient, user_id: body.recipient } : { input: body.to, wa_id: body.to, ...(known ? { user_id: known } : {}) };
+      const answer = () => res.end(JSON.stringify({ messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: messageId }] }));
       if (!options.beforeAnswer) return answer();
       // The sender may be gone by the time the hook returns: its socket closed, the answer goes nowhere.
       void Promise.resolve(options.beforeAnswer(received, messageId)).finally(answer);
@@ -75,6 +81,7 @@ export async function startFakeGraph(options: FakeGraphOptions = {}): Promise<Fa
   return {
     baseUrl: `http://127.0.0.1:${port}/v25.0`,
     requests,
+    userIds,
     messages: () => requests.filter((r) => r.body.status !== 'read').map((r) => r.body),
     failNext: (count, status, error) => {
       for (let i = 0; i < count; i += 1) failures.push({ status, error });

@@ -67,6 +67,9 @@ async function main(): Promise<void> {
     await ensureDatabaseExists(database.adminUrl, 'tapbook_bench');
     await applyMigrations(url);
     await seedDemoBusinessIfEmpty(prisma);
+    // The seed's staff alert number would queue a staff message at every booking, timed by the
+    // bench's future clock (so never due) and never drained: this bench measures customers only.
+    await prisma.staff.updateMany({ where: { whatsappNumber: DEMO.staffAlertNumber }, data: { whatsappNumber: null } });
     await migrateJobQueue(url);
     const business = await prisma.business.findFirstOrThrow({ where: { name: DEMO.businessName }, include: { services: true, staff: true } });
     const consultation = business.services.find((service) => service.uid === DEMO.services.consultation.uid)!.id;

@@ -18,13 +18,13 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 const SECRET = 'fuzz-app-secret';
 const RUNS = 2500;
-const FIXTURE_DIRS = [path.join(__dirname, '..', 'fixtures', 'webhooks'), '/work/shared/fixtures/webhooks'];
+const FIXTURE_DIRS = [path.join(__dirname, '..', 'fixtures', 'webhooks')];
 
-/** Every JSON payload of the fixture folders (the shared folder only when it exists on this machine). */
+/** Every JSON payload of the fixture folders (copies of real Meta and library payloads). */
 function loadFixtures(): unknown[] {
   const seen = new Set<string>();
   const payloads: unknown[] = [];
-  for (const root of FIXTURE_DIRS.filter((dir) => fs.existsSync(dir))) {
+  for (const root of FIXTURE_DIRS) {
     for (const sub of fs.readdirSync(root).filter((name) => fs.statSync(path.join(root, name)).isDirectory())) {
       for (const file of fs.readdirSync(path.join(root, sub)).filter((name) => name.endsWith('.json') && !name.startsWith('_'))) {
         const text = fs.readFileSync(path.join(root, sub, file), 'utf8');

@@ -6,6 +6,7 @@
 import { poolOf, type PrismaClient } from '../platform/database';
 import { querySql, type SqlStatement } from '../platform/sql';
 import type { InboundMessageEvent } from './inbound-event';
+import { mergeCustomers } from './merge-customers';
 
 /**
  * Links the identifiers of a webhook's senders to their customer records and returns the events
@@ -14,12 +15,14 @@ import type { InboundMessageEvent } from './inbound-event';
  *   its address (so replies use `to`, as Meta recommends), unless a record with the phone exists;
  *   the phone record then keeps the BSUID, so later username-only messages find it;
  * - BSUID only: a record that holds this BSUID (or parent BSUID) under a phone address is used.
+ * - phone and BSUID when both a phone record and another record holding the BSUID exist (the
+ *   person wrote once as a username, once by phone): the other record is merged into the phone one.
  * The username and BSUIDs are stored on the record. Messages without a BSUID cost nothing here.
  */
 export async function linkCustomerIdentities(prisma: PrismaClient, businessId: string, events: InboundMessageEvent[]): Promise<InboundMessageEvent[]> {
   const withUserId = events.filter((event) => event.userId !== undefined);
   if (withUserId.length === 0) return events;
-  const rows = await querySql<{ sender_key: string; wa_id: string }>(poolOf(prisma), LINK_IDENTITIES_SQL, [
+  const rows = await querySql<{ sender_key: string; wa_id: string; keep_id: string | null; twin_ids: string[] | null }>(poolOf(prisma), LINK_IDENTITIES_SQL, [
     businessId,
     withUserId.map((event) => event.senderKey),
     withUserId.map((event) => (event.waId && /^\d{6,15}$/.test(event.waId) ? event.waId : null)),
@@ -27,6 +30,9 @@ export async function linkCustomerIdentities(prisma: PrismaClient, businessId: s
     withUserId.map((event) => event.parentUserId ?? null),
     withUserId.map((event) => event.username ?? null),
   ]);
+  for (const row of rows) {
+    if (row.keep_id && row.twin_ids && row.twin_ids.length > 0) await mergeCustomers(prisma, businessId, { keepId: row.keep_id, dropIds: row.twin_ids });
+  }
   const addressOf = new Map(rows.map((row) => [row.sender_key, row.wa_id]));
   return events.map((event) => {
     const address = addressOf.get(event.senderKey);
@@ -87,6 +93,11 @@ const LINK_IDENTITIES_SQL: SqlStatement = {
              (SELECT c.wa_id FROM customers c WHERE c.business_id = $1::uuid AND i.phone IS NULL
                 AND (c.user_id = i.user_id OR (i.parent_user_id IS NOT NULL AND c.parent_user_id = i.parent_user_id))
               ORDER BY c.created_at LIMIT 1),
-             i.sender_key) AS wa_id
+             i.sender_key) AS wa_id,
+           -- A phone record and, apart from it, records holding this BSUID: one person, to merge.
+           (SELECT p.id FROM customers p WHERE p.business_id = $1::uuid AND i.phone IS NOT NULL AND p.wa_id = i.phone) AS keep_id,
+           (SELECT array_agg(c.id) FROM customers c WHERE c.business_id = $1::uuid AND i.phone IS NOT NULL AND c.wa_id <> i.phone
+               AND (c.wa_id = i.user_id OR c.user_id = i.user_id
+                    OR (i.parent_user_id IS NOT NULL AND (c.wa_id = i.parent_user_id OR c.parent_user_id = i.parent_user_id)))) AS twin_ids
       FROM input i`,
 };

@@ -69,6 +69,7 @@ describe('toConversationEvent', () => {
     [{ type: 'media', mediaType: 'voice', mediaId: 'm2' }, { type: 'UNSUPPORTED_MESSAGE' }],
     [{ type: 'location', latitude: 40.4, longitude: -3.7 }, { type: 'UNSUPPORTED_MESSAGE' }],
     [{ type: 'contacts', count: 1 }, { type: 'UNSUPPORTED_MESSAGE' }],
+    [{ type: 'contacts', count: 1, sharedPhone: '34611000001' }, { type: 'CONTACT_SHARED' }],
     [{ type: 'unsupported', originalType: 'order' }, { type: 'UNSUPPORTED_MESSAGE' }],
     [{ type: 'reaction', emoji: '👍', reactedMessageId: 'wamid.1' }, { type: 'REACTION_RECEIVED' }],
     [{ type: 'flow_reply', flowToken: 'ft-1', response: { date: '2026-03-30' } }, { type: 'FLOW_COMPLETED', flowToken: 'ft-1', response: { date: '2026-03-30' } }],

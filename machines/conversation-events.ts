@@ -152,8 +152,9 @@ export function toConversationEvent(message: InboundMessage, options: ClassifyTe
       return toMediaEvent(message.caption, options);
     case 'reaction':
       return { type: 'REACTION_RECEIVED' };
-    case 'location':
     case 'contacts':
+      return message.sharedPhone === undefined ? { type: 'UNSUPPORTED_MESSAGE' } : { type: 'CONTACT_SHARED' };
+    case 'location':
     case 'unsupported':
       return { type: 'UNSUPPORTED_MESSAGE' };
   }

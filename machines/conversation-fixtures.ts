@@ -112,6 +112,7 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   { type: 'HANDOFF_STAY' },
   { type: 'UNSUPPORTED_MESSAGE' },
   { type: 'REACTION_RECEIVED' },
+  { type: 'CONTACT_SHARED' },
   { type: 'INTENT_HANDOFF' },
   { type: 'INTENT_EMERGENCY' },
   { type: 'INTENT_OPT_OUT' },

@@ -243,6 +243,8 @@ export type CustomerEvent =
   | { type: 'HANDOFF_LEAVE' }
   | { type: 'HANDOFF_STAY' }
   | { type: 'UNSUPPORTED_MESSAGE' }
+  /** The customer shared their phone number at our request (request_contact_info); the runtime stored it. */
+  | { type: 'CONTACT_SHARED' }
   /** An emoji reaction: never answered (a 👍 to a confirmation needs no reply). */
   | { type: 'REACTION_RECEIVED' }
   | { type: 'INTENT_HANDOFF'; locale?: Locale }

@@ -82,6 +82,7 @@ const ROWS: Row[] = [
   ['a stale list tap at the menu says it expired, with the menu', [], { type: 'SERVICE_CHOSEN', serviceId: 'svc-cut' }, 'idle', ['reply:menu.expired']],
   ['media at the menu: text and buttons only, then the menu', [], { type: 'UNSUPPORTED_MESSAGE' }, 'idle', ['reply:unsupported.note', 'reply:menu.prompt']],
   ['a reaction is never answered', [], { type: 'REACTION_RECEIVED' }, 'idle', []],
+  ['the phone shared at our request is thanked for, then the menu', [], { type: 'CONTACT_SHARED' }, 'idle', ['reply:contact.saved', 'reply:menu.prompt']],
   ['a completed Flow shows the menu for now', [], { type: 'FLOW_COMPLETED', response: {} }, 'idle', ['reply:menu.prompt']],
   ['session timeout at the menu is ignored', [], { type: 'SESSION_TIMED_OUT' }, 'idle', []],
 
@@ -168,6 +169,7 @@ const ROWS: Row[] = [
   ['hand-off: free text is not answered', HANDOFF, { type: 'TEXT_UNRECOGNIZED' }, 'handoff', []],
   ['hand-off: menu buttons are not answered', HANDOFF, { type: 'MENU_BOOK' }, 'handoff', []],
   ['hand-off: media is not answered', HANDOFF, { type: 'UNSUPPORTED_MESSAGE' }, 'handoff', []],
+  ['hand-off: a shared phone is for the staff, the bot stays silent', HANDOFF, { type: 'CONTACT_SHARED' }, 'handoff', []],
   ['hand-off: language switches are not answered', HANDOFF, { type: 'INTENT_LANGUAGE', locale: 'es' }, 'handoff', []],
   ['hand-off: reminder replies wait for the person', HANDOFF, { type: 'REMINDER_CONFIRM', bookingId: 'bk-1' }, 'handoff', []],
   ['hand-off: session timeouts are ignored', HANDOFF, { type: 'SESSION_TIMED_OUT' }, 'handoff', []],

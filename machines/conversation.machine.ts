@@ -431,6 +431,7 @@ function buildAssistantHandlers(isInPath: boolean) {
     INTENT_HANDOFF: withLocaleSwitch({ target: '#conversation.handoff', actions: [replyHandoffNotice('handoff.started'), startHandoff('requested')] }),
     INTENT_LANGUAGE: { actions: ['rememberLocale' as const, setLocale, replyText('language.changed'), replyStep, ...keepAlive] },
     UNSUPPORTED_MESSAGE: { actions: [replyText('unsupported.note'), replyStep, ...keepAlive] },
+    CONTACT_SHARED: { actions: [replyText('contact.saved'), replyStep, ...keepAlive] },
     FLOW_COMPLETED: [
       { guard: 'isBookingFlowCompletion' as const, target: '#conversation.booking.completingFlow', actions: [completeFlow] },
       // Another Flow (or an address message): nothing to book.

@@ -93,8 +93,10 @@ describe('conversation machine model (xstate/graph)', () => {
     );
     expect(violations).toEqual([]);
     // Every catalog text is sent somewhere, except the business's own emergency text (needs input)
-    // and the runtime's own notices (flooding, reset after a machine update), sent outside the machine.
+    // and the runtime's own notices (flooding, reset after a machine update), sent outside the machine,
+    // and the staff's request for a phone number (sent by staff through the API).
     expect([...Object.keys(CATALOGS.en)].filter((key) => !keys.has(key) && !USED_AS_LABELS.has(key))).toEqual([
+      'contact.request',
       'emergency.custom',
       'system.floodNotice',
       'system.resetApology',

@@ -3,7 +3,7 @@ import type { Db, Prisma } from '../platform/database';
 
 /** A conversation with its customer. */
 export const CONVERSATION_INCLUDE = {
-  customer: { select: { id: true, name: true, phoneE164: true, waId: true, userId: true, username: true, lastInboundAt: true } },
+  customer: { select: { id: true, name: true, phoneE164: true, waId: true, userId: true, username: true, locale: true, lastInboundAt: true } },
 } satisfies Prisma.ConversationInclude;
 
 /** The row behind a conversation's JSON. */

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { addJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
-import { buildTextMessage, enqueueOutbound } from '../whatsapp';
+import { renderText } from '../conversation';
+import { LOCALES, type Locale } from '../../machines/conversation-types';
+import { buildRequestContactMessage, buildTextMessage, enqueueOutbound, isBusinessScopedUserId } from '../whatsapp';
 import { ApiError } from './api-error';
 import { paginationQueryShape, queryBooleanSchema, toPageSchema, toPagination, uuidParamsSchema } from './common-schemas';
 import { findConversation, findMessagesOfCustomer, findSendingNumber, listConversations, type ConversationView } from './conversation-repository';
@@ -84,6 +86,9 @@ export function toStateName(stateValue: string): string {
   return names.length === 0 ? stateValue : names.join(',');
 }
 
+/** Body of POST /v1/conversations/{id}/request-phone: the staff's own wording, else the bot's in the client's language. */
+export const requestPhoneBodySchema = z.object({ text: z.string().trim().min(1).max(1024).optional() }).optional();
+
 /** Body of POST /v1/conversations/{id}/reply. */
 export const replyBodySchema = z.object({ text: z.string().trim().min(1).max(4096) });
 
@@ -102,6 +107,22 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
     lastMessageAt: row.customer.lastInboundAt?.toISOString() ?? null,
     isWithinCustomerServiceWindow: isWithinWindow(row),
   });
+  const requireWindow = (row: ConversationView) => {
+    if (isWithinWindow(row)) return;
+    throw new ApiError(
+      409,
+      'outside_customer_service_window',
+      'The client’s last message is more than 24 hours old, so WhatsApp only accepts approved templates now. Wait for the client to write again.',
+      { lastMessageAt: row.customer.lastInboundAt?.toISOString() ?? null },
+    );
+  };
+  const queueStaffMessage = async (row: ConversationView, payload: Parameters<typeof enqueueOutbound>[1]['payload'], businessId: string) => {
+    const number = await findSendingNumber(prisma, businessId);
+    if (!number) throw new ApiError(409, 'no_whatsapp_number', 'This business has no WhatsApp number to send from. Register one first.');
+    return prisma.$transaction((tx) =>
+      enqueueOutbound(tx, { businessId, customerId: row.customerId, phoneNumberId: number.phoneNumberId, recipient: row.customer.waId, kind: 'reply', payload }),
+    );
+  };
   const requireConversation = async (businessId: string, id: string) => {
     const row = await findConversation(prisma, businessId, id);
     if (!row) throw new ApiError(404, 'not_found', `No conversation "${id}" in this business. List conversations to find valid ids.`);
@@ -169,26 +190,35 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
       errors: [404, 409],
       async handle({ params, body, auth }) {
         const row = await requireConversation(auth.businessId, params.id);
-        if (!isWithinWindow(row)) {
-          throw new ApiError(
-            409,
-            'outside_customer_service_window',
-            'The client’s last message is more than 24 hours old, so WhatsApp only accepts approved templates now. Wait for the client to write again.',
-            { lastMessageAt: row.customer.lastInboundAt?.toISOString() ?? null },
-          );
+        requireWindow(row);
+        const messageId = await queueStaffMessage(row, buildTextMessage({ to: row.customer.waId, text: body.text }), auth.businessId);
+        return new RouteResponse(202, { messageId, status: 'queued' });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/conversations/{id}/request-phone',
+      family: 'conversations',
+      summary: 'Ask a client known only by their WhatsApp username to share their phone number',
+      description:
+        'Sends WhatsApp’s request_contact_info message (a “Share contact info” button WhatsApp labels itself). When the client taps it, their number is stored on the same client record and later messages go to it. 409 phone_already_known when the number is known; 409 outside_customer_service_window after 24 hours.',
+      params: uuidParamsSchema,
+      body: requestPhoneBodySchema,
+      bodyExample: { text: 'Hi Maria, Ana from the front desk here. Could you share your number so I can call you about your results?' },
+      status: 202,
+      response: z.object({ messageId: z.string(), status: z.literal('queued') }),
+      errors: [404, 409],
+      async handle({ params, body, auth }) {
+        const row = await requireConversation(auth.businessId, params.id);
+        if (row.customer.phoneE164 !== null || !isBusinessScopedUserId(row.customer.waId)) {
+          throw new ApiError(409, 'phone_already_known', 'We already have this client’s phone number; call or message them on it.', { phone: row.customer.phoneE164 });
         }
-        const number = await findSendingNumber(prisma, auth.businessId);
-        if (!number) throw new ApiError(409, 'no_whatsapp_number', 'This business has no WhatsApp number to send from. Register one first.');
-        const messageId = await prisma.$transaction((tx) =>
-          enqueueOutbound(tx, {
-            businessId: auth.businessId,
-            customerId: row.customerId,
-            phoneNumberId: number.phoneNumberId,
-            recipient: row.customer.waId,
-            kind: 'reply',
-            payload: buildTextMessage({ to: row.customer.waId, text: body.text }),
-          }),
-        );
+        requireWindow(row);
+        const business = await prisma.business.findUniqueOrThrow({ where: { id: auth.businessId }, select: { defaultLocale: true } });
+        const wanted = row.customer.locale ?? business.defaultLocale;
+        const locale: Locale = (LOCALES as readonly string[]).includes(wanted) ? (wanted as Locale) : 'en';
+        const text = body?.text ?? renderText('contact.request', undefined, { locale, timeZone: 'UTC' });
+        const messageId = await queueStaffMessage(row, buildRequestContactMessage({ to: row.customer.waId, body: text }), auth.businessId);
         return new RouteResponse(202, { messageId, status: 'queued' });
       },
     }),

@@ -19,8 +19,11 @@ export type InboundMessage =
   | { type: 'template_button'; payload: string; text: string }
   | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string }
   | { type: 'media'; mediaType: InboundMediaType; mediaId: string; mimeType?: string; caption?: string }
-  /** Shared contact cards; only the count matters to the bot. */
-  | { type: 'contacts'; count: number }
+  /**
+   * Shared contact cards. `sharedPhone` (digits, no +) is set only when the customer answered our
+   * request for their number (request_contact_info): then it is their own WhatsApp number.
+   */
+  | { type: 'contacts'; count: number; sharedPhone?: string }
   /** Reaction to an earlier message; `emoji` is absent when the reaction was removed. */
   | { type: 'reaction'; emoji?: string; reactedMessageId: string }
   /** Anything else (orders, system notices, edits, revokes, malformed messages). */

@@ -23,6 +23,7 @@ export {
   buildFlowMessage,
   buildMarkReadMessage,
   isBusinessScopedUserId,
+  buildRequestContactMessage,
   type RecipientInput,
   type InteractiveTextInput,
   type ReplyButtonInput,

@@ -9,6 +9,7 @@ import type {
   InteractiveFlow,
   InteractiveList,
   InteractiveMessageBody,
+  InteractiveRequestContact,
   InteractiveTextParts,
   MarkReadBody,
   OutboundEnvelope,
@@ -65,6 +66,16 @@ export type FlowMessageInput = InteractiveTextInput &
 export function buildTextMessage(input: RecipientInput & { text: string; previewUrl?: boolean }): TextMessageBody {
   ensure(input.text.trim() !== '', 'text message needs non-empty text');
   return { ...buildEnvelope(input), type: 'text', text: { body: truncateText(input.text, L.textBody), preview_url: input.previewUrl ?? false } };
+}
+
+/**
+ * Builds the request for the customer's phone number (for customers known only by their
+ * username); their answer arrives as a `contacts` message with `origin: contact_request`.
+ */
+export function buildRequestContactMessage(input: RecipientInput & { body: string }): InteractiveMessageBody {
+  ensure(input.body.trim() !== '', 'contact request needs a body text');
+  const interactive: InteractiveRequestContact = { type: 'request_contact_info', body: { text: truncateText(input.body, L.interactiveBody) }, action: { name: 'request_contact_info' } };
+  return { ...buildEnvelope(input), type: 'interactive', interactive };
 }
 
 /** Builds a reply-buttons message (1–3 buttons with unique ids; titles shortened to 20). */

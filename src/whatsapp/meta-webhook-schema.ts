@@ -99,6 +99,11 @@ export const payloadSchemas = {
     voice: z.boolean().optional(),
   }),
   contacts: z.array(z.unknown()),
+  /** A shared contact card; `origin: contact_request` marks the answer to our request_contact_info button. */
+  sharedContact: z.object({
+    origin: z.string().optional(),
+    phones: z.array(z.object({ wa_id: z.string().optional(), phone: z.string().optional() }).passthrough()).optional(),
+  }),
   reaction: z.object({ message_id: z.string().min(1), emoji: z.string().optional() }),
   unsupported: z.object({ type: z.string() }),
 } as const;

@@ -74,8 +74,15 @@ export type TextMessageBody = OutboundEnvelope & {
 /** `type: "interactive"` message (buttons, list or Flow). */
 export type InteractiveMessageBody = OutboundEnvelope & {
   type: 'interactive';
-  interactive: InteractiveButtons | InteractiveList | InteractiveFlow;
+  interactive: InteractiveButtons | InteractiveList | InteractiveFlow | InteractiveRequestContact;
 };
+
+/** Asks the customer to share their phone number; WhatsApp draws the button with its own fixed, localized label. */
+export interface InteractiveRequestContact {
+  type: 'request_contact_info';
+  body: { text: string };
+  action: { name: 'request_contact_info' };
+}
 
 /** `type: "template"` message; the only kind allowed outside the 24 h window. */
 export type TemplateMessageBody = OutboundEnvelope & {

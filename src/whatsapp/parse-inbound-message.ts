@@ -38,7 +38,9 @@ export function toInboundMessage(raw: Record<string, unknown>, type: string | un
     }
     case 'contacts': {
       const contacts = parse(payloadSchemas.contacts, raw.contacts);
-      return contacts ? { type: 'contacts', count: contacts.length } : unsupported();
+      if (!contacts) return unsupported();
+      const sharedPhone = findRequestedPhone(contacts[0]);
+      return sharedPhone ? { type: 'contacts', count: contacts.length, sharedPhone } : { type: 'contacts', count: contacts.length };
     }
     case 'reaction': {
       const reaction = parse(payloadSchemas.reaction, raw.reaction);
@@ -54,6 +56,18 @@ export function toInboundMessage(raw: Record<string, unknown>, type: string | un
       if (isMediaType(type)) return toMediaMessage(type, raw[type]) ?? unsupported();
       return unsupported();
   }
+}
+
+/**
+ * The customer's own WhatsApp number, when this card answers our request_contact_info button
+ * (`origin: contact_request`, set by WhatsApp). A card forwarded from the address book is someone
+ * else's number and never taken as the customer's.
+ */
+function findRequestedPhone(card: unknown): string | undefined {
+  const contact = parse(payloadSchemas.sharedContact, card);
+  if (contact?.origin !== 'contact_request') return undefined;
+  const phone = contact.phones?.map((entry) => entry.wa_id ?? entry.phone?.replace(/[^\d]/g, '')).find((digits) => digits !== undefined && /^\d{6,15}$/.test(digits));
+  return phone;
 }
 
 function toInteractiveMessage(value: unknown, sanitizeJson: SanitizeJson): InboundMessage | undefined {

@@ -111,6 +111,10 @@ function toMessageEvent(raw: unknown, context: Context): InboundMessageEvent | u
   if (base.id.length > INBOUND_COLUMN_LIMITS.messageId) return skip(context, 'message id longer than 200 characters');
   if (senderKey.length > INBOUND_COLUMN_LIMITS.senderKey) return skip(context, 'sender id (from / user_id) longer than 128 characters');
   const errorCode = toInboundErrors(base.errors, context)[0]?.code;
+  const message = toInboundMessage(raw as Record<string, unknown>, base.type, errorCode, (value) => sanitizeInput(value, context.report));
+  // The customer shared their number at our request: from now on they are known by it as well
+  // (the identity linking then gives their username record this phone).
+  const sharedPhone = message.type === 'contacts' && waId === undefined && userId !== undefined ? message.sharedPhone : undefined;
   const profileName = contact?.profile?.name;
   const rawUsername = contact?.profile?.username;
   const username = typeof rawUsername === 'string' && rawUsername.trim() !== '' ? [...rawUsername.trim()].slice(0, INBOUND_COLUMN_LIMITS.username).join('') : undefined;
@@ -119,8 +123,8 @@ function toMessageEvent(raw: unknown, context: Context): InboundMessageEvent | u
     kind: 'message' as const,
     phoneNumberId: context.phoneNumberId,
     messageId: base.id,
-    senderKey,
-    waId,
+    senderKey: sharedPhone ?? senderKey,
+    waId: sharedPhone ?? waId,
     userId: userId !== undefined && userId.length <= INBOUND_COLUMN_LIMITS.senderKey ? userId : undefined,
     parentUserId: parentUserId !== undefined && parentUserId.length <= INBOUND_COLUMN_LIMITS.senderKey ? parentUserId : undefined,
     username,
@@ -128,7 +132,7 @@ function toMessageEvent(raw: unknown, context: Context): InboundMessageEvent | u
     profileName: profileName === undefined ? undefined : [...profileName].slice(0, INBOUND_COLUMN_LIMITS.profileName).join(''),
     timestamp: toEventTime(base.timestamp, context, 'message'),
     contextMessageId: base.context?.id,
-    message: toInboundMessage(raw as Record<string, unknown>, base.type, errorCode, (value) => sanitizeInput(value, context.report)),
+    message,
   });
 }
 

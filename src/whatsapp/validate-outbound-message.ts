@@ -44,7 +44,9 @@ function checkInteractive(v: string[], interactive: Json): void {
   if (interactive.type === 'button') checkButtons(v, action);
   else if (interactive.type === 'list') checkList(v, action);
   else if (interactive.type === 'flow') checkFlow(v, action);
-  else v.push(`interactive.type ${JSON.stringify(interactive.type)} is not button, list or flow`);
+  else if (interactive.type === 'request_contact_info') {
+    if (action.name !== 'request_contact_info') v.push('interactive.action.name must be "request_contact_info"');
+  } else v.push(`interactive.type ${JSON.stringify(interactive.type)} is not button, list, flow or request_contact_info`);
 }
 
 function checkButtons(v: string[], action: Json): void {

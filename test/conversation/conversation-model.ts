@@ -54,7 +54,7 @@ export const MODEL_EVENTS: ConversationEvent[] = [
   { type: 'BOOKING_CHOSEN', bookingId: 'B_UP' }, { type: 'BOOKING_CHOSEN', bookingId: 'B_LOCKED' },
   { type: 'RESCHEDULE' }, { type: 'CANCEL' }, { type: 'BACK' }, { type: 'CANCEL_YES' }, { type: 'CANCEL_KEEP' },
   { type: 'REMINDER_CONFIRM', bookingId: 'B_UP' }, { type: 'REMINDER_RESCHEDULE', bookingId: 'B_UP' }, { type: 'REMINDER_CANCEL', bookingId: 'B_UP' },
-  { type: 'GREETING', isMenuKeyword: true }, { type: 'TEXT_UNRECOGNIZED' }, { type: 'UNSUPPORTED_MESSAGE' }, { type: 'REACTION_RECEIVED' },
+  { type: 'GREETING', isMenuKeyword: true }, { type: 'TEXT_UNRECOGNIZED' }, { type: 'UNSUPPORTED_MESSAGE' }, { type: 'REACTION_RECEIVED' }, { type: 'CONTACT_SHARED' },
   { type: 'INTENT_HANDOFF' }, { type: 'INTENT_EMERGENCY' }, { type: 'INTENT_OPT_OUT' }, { type: 'INTENT_OPT_IN' },
   // Free text that gives its language away: a Spanish question, a Spanish emergency, "Hola, quiero una cita".
   { type: 'TEXT_UNRECOGNIZED', detectedLocale: 'es' }, { type: 'INTENT_EMERGENCY', locale: 'es' }, { type: 'MENU_BOOK', locale: 'es' },

@@ -453,6 +453,8 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
         return;
       case 'UNSUPPORTED_MESSAGE': await post(world, { type: 'image', image: { id: 'media-1', mime_type: 'image/jpeg' } }); return;
       case 'REACTION_RECEIVED': await post(world, { type: 'reaction', reaction: { message_id: 'wamid.any', emoji: '👍' } }); return;
+      // The card WhatsApp sends when the customer taps our request_contact_info button.
+      case 'CONTACT_SHARED': await post(world, { type: 'contacts', contacts: [{ origin: 'contact_request', name: { formatted_name: 'Model' }, phones: [{ phone: `+${world.from}`, wa_id: world.from, type: 'CELL' }] }] }); return;
       case 'INTENT_HANDOFF': await text('human please'); return;
       // The keyword gives its language away: without one in the model's event, the conversation's own.
       case 'INTENT_EMERGENCY': await text(EMERGENCY_TEXTS[event.locale ?? model.context.locale]); return;

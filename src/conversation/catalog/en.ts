@@ -64,6 +64,8 @@ export const en = {
 
   'step.pickOption': "Sorry, I didn't get that. Please pick one of these options:",
   'unsupported.note': 'I can only read text and buttons. Please use these options:',
+  'contact.saved': 'Thank you, we have saved your phone number.',
+  'contact.request': 'So that our team can call you, please share your phone number.',
   'language.changed': "OK, I'll write in English from now on.",
   'optOut.confirmed': "Done: you won't get reminders or news from {businessName} any more. Write START to turn them back on. You can still book here.",
   'optIn.confirmed': "Welcome back! You'll get reminders from {businessName} again. Write STOP to turn them off.",

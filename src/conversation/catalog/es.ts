@@ -64,6 +64,8 @@ export const es: Catalog = {
 
   'step.pickOption': 'Perdona, no lo entendí. Elige una de estas opciones, por favor:',
   'unsupported.note': 'Solo puedo leer texto y botones. Usa estas opciones, por favor:',
+  'contact.saved': 'Gracias, hemos guardado tu número de teléfono.',
+  'contact.request': 'Para que nuestro equipo pueda llamarte, comparte tu número de teléfono, por favor.',
   'language.changed': 'De acuerdo, a partir de ahora te escribo en español.',
   'optOut.confirmed': 'Hecho: ya no recibirás recordatorios ni novedades por aquí ({businessName}). Escribe ALTA para volver a recibirlos. Puedes seguir reservando por aquí.',
   'optIn.confirmed': '¡Qué bien tenerte de vuelta! Volverás a recibir recordatorios por aquí ({businessName}). Escribe BAJA para dejar de recibirlos.',

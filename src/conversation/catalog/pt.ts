@@ -64,6 +64,8 @@ export const pt: Catalog = {
 
   'step.pickOption': 'Desculpe, não entendi. Escolha uma destas opções, por favor:',
   'unsupported.note': 'Só consigo ler texto e botões. Use estas opções, por favor:',
+  'contact.saved': 'Obrigado, salvamos o seu número de telefone.',
+  'contact.request': 'Para que nossa equipe possa ligar para você, compartilhe seu número de telefone, por favor.',
   'language.changed': 'Certo, a partir de agora falo com você em português.',
   'optOut.confirmed': 'Pronto: você não vai mais receber lembretes nem novidades por aqui ({businessName}). Escreva VOLTAR para recebê-los de novo. Você ainda pode agendar por aqui.',
   'optIn.confirmed': 'Que bom ter você de volta! Você voltará a receber lembretes por aqui ({businessName}). Escreva PARAR para não recebê-los.',

@@ -24,6 +24,7 @@ const SETTINGS_SELECT = {
   emergencyKeywords: true,
   emergencyText: true,
   emergencyTexts: true,
+  notifyCustomerOnStaffChanges: true,
 } satisfies Prisma.BusinessSelect;
 
 /** Body of PATCH /v1/settings. */
@@ -48,6 +49,9 @@ export const updateSettingsBodySchema = z
     emergencyKeywords: z.array(z.string().trim().min(1).max(50)).max(50),
     emergencyText: z.string().trim().min(1).max(1000).nullable().describe('Sent on an emergency keyword to customers writing in the default language.'),
     emergencyTexts: localizedTextsSchema,
+    notifyCustomerOnStaffChanges: z
+      .boolean()
+      .describe('true (default) → a booking created, moved or cancelled by staff (console or API) sends the customer a WhatsApp message, within 24 hours of their last message.'),
   })
   .partial()
   .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one field to change');
@@ -72,6 +76,7 @@ export const settingsSchema = z.object({
   emergencyKeywords: z.array(z.string()),
   emergencyText: z.string().nullable(),
   emergencyTexts: z.record(z.string(), z.string()),
+  notifyCustomerOnStaffChanges: z.boolean(),
 });
 
 /** Reads the settings of a business. */

@@ -4,6 +4,7 @@
  */
 import express, { Router } from 'express';
 import type { ApiOperations } from '../../../api';
+import type { Clock } from '../../../platform/clock';
 import { requireAction, requireCsrfToken } from '../console-session';
 import { createBusinessSettingsRoutes } from './business-settings-routes';
 import { createLocationSettingsRoutes } from './location-settings-routes';
@@ -19,7 +20,7 @@ export function createSettingsBodyParser(): express.RequestHandler {
 }
 
 /** Builds the settings routes (behind requireSignedIn). */
-export function createSettingsRoutes(deps: { operations: ApiOperations }): Router {
+export function createSettingsRoutes(deps: { operations: ApiOperations; clock: Clock }): Router {
   const router = Router();
   router.use('/admin/settings', requireAction('manage_settings'), requireCsrfToken());
   router.use(createBusinessSettingsRoutes(deps));

@@ -6,6 +6,7 @@
 import { formatInTimeZone } from 'date-fns-tz';
 import { Router, type Response } from 'express';
 import type { ApiOperations } from '../../../api';
+import type { Clock } from '../../../platform/clock';
 import { toWeeklySchedule } from '../../../api/working-hours-format';
 import type { ConsoleUser } from '../../auth/accounts';
 import { createTranslate } from '../../i18n';
@@ -24,7 +25,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type PageState = Omit<Parameters<typeof renderStaffPage>[0], 'user' | 't' | 'staff' | 'services' | 'grid' | 'overrides' | 'calendars'> & { grid?: HoursGrid };
 
 /** Builds the staff settings routes (behind the settings guard). */
-export function createStaffSettingsRoutes(deps: { operations: ApiOperations }): Router {
+export function createStaffSettingsRoutes(deps: { operations: ApiOperations; clock: Clock }): Router {
   const router = Router();
   const run = (res: Response, method: Parameters<typeof runAs>[2], path: string, input?: Parameters<typeof runAs>[4]) => runAs(deps.operations, consoleUserOf(res), method, path, input);
 
@@ -40,7 +41,7 @@ export function createStaffSettingsRoutes(deps: { operations: ApiOperations }): 
     const staff = UUID.test(staffId) ? await run(res, 'get', '/v1/staff/{id}', { params: { id: staffId } }) : null;
     if (!staff?.ok) return sendSettingsNotFound(res);
     const params = { id: staffId };
-    const today = formatInTimeZone(new Date(), user.timeZone, 'yyyy-MM-dd');
+    const today = formatInTimeZone(deps.clock.now(), user.timeZone, 'yyyy-MM-dd');
     const [hours, overrides, calendars] = await Promise.all([
       run(res, 'get', '/v1/staff/{id}/working-hours', { params }),
       run(res, 'get', '/v1/staff/{id}/date-overrides', { params, query: { from: today } }),

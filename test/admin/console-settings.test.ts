@@ -80,9 +80,9 @@ describe('staff console: settings', () => {
     // A second range on Wednesday in its blank row, then save.
     await page.getByLabel('Wednesday from (range 3)').fill('19:00');
     await page.getByLabel('Wednesday until (range 3)').fill('21:00');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'staff-hours.png'), fullPage: true });
     await page.getByRole('button', { name: 'Save hours' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'staff-hours.png'), fullPage: true });
     expect(await page.getByLabel('Tuesday until (range 1)').inputValue()).toBe('24:00');
     expect(await page.getByLabel('Tuesday from (range 2)').inputValue()).toBe('');
 

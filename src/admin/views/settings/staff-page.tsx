@@ -183,7 +183,7 @@ function HoursGridForm(props: { user: ConsoleUser; t: Translate; staffId: string
                         autocomplete="off"
                         size="5"
                         maxlength="5"
-                        placeholder={side === 'start' ? '09:00' : '17:00'}
+                        placeholder="hh:mm"
                         pattern={TIME_PATTERN}
                         aria-invalid={errors[name] ? 'true' : undefined}
                         aria-describedby={errors[name] ? `${id}-error` : 'hours-hint'}

@@ -350,9 +350,6 @@ describe('staff console: settings', () => {
       expect({ url, fits: widths.scroll <= widths.inner }).toEqual({ url, fits: true });
       expect({ url, violations: await findSeriousAxeViolations(page) }).toEqual({ url, violations: [] });
     }
-    await page.goto(`/admin/settings/staff/${kit.demo.staff.ana}`);
-    await page.getByRole('heading', { name: 'Weekly hours' }).scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'staff-hours-phone.png') });
     await context.close();
   });
 });

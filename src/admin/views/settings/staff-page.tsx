@@ -293,8 +293,8 @@ export function renderStaffPage(props: {
                 </span>
                 <FieldError id="override-kind" error={overrideErrors.isClosed} />
               </fieldset>
-              <Field id="override-start" name="startTime" label={t('settings.overrides.start')} value={override.startTime} error={overrideErrors.startTime} inputmode="numeric" placeholder="09:00" />
-              <Field id="override-end" name="endTime" label={t('settings.overrides.end')} value={override.endTime} error={overrideErrors.endTime} inputmode="numeric" placeholder="14:00" />
+              <Field id="override-start" name="startTime" label={t('settings.overrides.start')} value={override.startTime} error={overrideErrors.startTime} inputmode="numeric" placeholder="hh:mm" />
+              <Field id="override-end" name="endTime" label={t('settings.overrides.end')} value={override.endTime} error={overrideErrors.endTime} inputmode="numeric" placeholder="hh:mm" />
               <Field id="override-note" name="note" label={t('settings.overrides.note')} value={override.note} error={overrideErrors.note} />
               <div>
                 <button type="submit">{t('settings.overrides.add')}</button>

@@ -27,6 +27,9 @@ const SETTINGS_SELECT = {
   notifyCustomerOnStaffChanges: true,
 } satisfies Prisma.BusinessSelect;
 
+/** The start-time steps a business may use (minutes). */
+export const SLOT_STEPS = [5, 10, 15, 20, 30, 60] as const;
+
 /** Body of PATCH /v1/settings. */
 export const updateSettingsBodySchema = z
   .object({
@@ -34,7 +37,10 @@ export const updateSettingsBodySchema = z
     timeZone: timeZoneSchema,
     defaultLocale: z.enum(['en', 'es', 'pt']),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
-    slotStepMinutes: z.number().int().refine((value) => [5, 10, 15, 20, 30, 60].includes(value), 'must be 5, 10, 15, 20, 30 or 60'),
+    slotStepMinutes: z
+      .number()
+      .int()
+      .refine((value) => (SLOT_STEPS as readonly number[]).includes(value), 'must be 5, 10, 15, 20, 30 or 60'),
     minimumNoticeMinutes: z.number().int().min(0).max(30 * 24 * 60),
     maxAdvanceDays: z.number().int().min(1).max(365),
     fillGapsAfterBusy: z

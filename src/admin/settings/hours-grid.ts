@@ -4,11 +4,12 @@
  * PUT /v1/staff/{id}/working-hours (the API checks the ranges), and maps the API's issues back to
  * the grid's fields. Blank rows are skipped, so a row is removed by clearing it.
  */
+import { MAX_RANGES_PER_DAY } from '../../api/staff-routes';
 import { WEEKDAY_NAMES, type TimeRange, type WeekdayName } from '../../api/working-hours-format';
 import type { FormBody } from './form-values';
 
 /** The most ranges per weekday (the API's limit). */
-export const MAX_ROWS_PER_DAY = 10;
+export const MAX_ROWS_PER_DAY = MAX_RANGES_PER_DAY;
 
 /** Weekdays in the order a week is shown (Monday first). */
 export const GRID_WEEKDAYS: readonly WeekdayName[] = [...WEEKDAY_NAMES.slice(1), WEEKDAY_NAMES[0]];

@@ -1,4 +1,5 @@
 /** Settings → Business: booking rules, hand-off timeout, emergency keywords and texts, customer notices of staff changes. */
+import { SLOT_STEPS } from '../../../api/settings-routes';
 import type { ConsoleUser } from '../../auth/accounts';
 import type { Translate } from '../../i18n';
 import type { FieldErrors } from '../../settings/operations';
@@ -18,8 +19,6 @@ export interface BusinessSettingsValues {
   notifyCustomerOnStaffChanges: boolean;
 }
 
-/** The slot steps the API accepts. */
-export const SLOT_STEPS = [5, 10, 15, 20, 30, 60] as const;
 
 const LANGUAGES = ['en', 'es', 'pt'] as const;
 

@@ -52,6 +52,19 @@ export function isWithinServiceWindow(lastInboundAt: Date | null, now: Date): bo
   return lastInboundAt !== null && now.getTime() - lastInboundAt.getTime() < SERVICE_WINDOW_MS;
 }
 
+/** Whether a staff change messages the customer now, and if not, why. */
+export type StaffChangeNotice = 'told' | 'outside_window' | 'setting_off';
+
+/** What a staff change to this customer's booking does now: message them, or not (setting off, or outside the 24-hour window). */
+export async function findStaffChangeNotice(db: Db, params: { businessId: string; customerId: string; now: Date }): Promise<StaffChangeNotice> {
+  const customer = await db.customer.findFirst({
+    where: { id: params.customerId, businessId: params.businessId },
+    select: { lastInboundAt: true, business: { select: { notifyCustomerOnStaffChanges: true } } },
+  });
+  if (!customer?.business.notifyCustomerOnStaffChanges) return 'setting_off';
+  return isWithinServiceWindow(customer.lastInboundAt, params.now) ? 'told' : 'outside_window';
+}
+
 /** Staff changes (console or API) message the customer when the business's setting says so. */
 export function createCustomerNoticeListener(deps: { clock: Clock }): BookingChangeListener {
   return async (tx, change) => {

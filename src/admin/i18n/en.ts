@@ -269,6 +269,7 @@ export const en = {
   'settings.rules.addReminder': 'Add reminder',
   'settings.rules.addFollowUp': 'Add follow-up',
   'settings.rules.removeOne': 'Remove the rule {title}',
+  'booking.customerNotToldSetting': 'The customer was not messaged: the business\'s setting for staff changes is off (Settings → Business).',
   // ── end of Settings: business, services, staff, locations ──
 } as const;
 

@@ -272,5 +272,6 @@ export const es: Record<ConsoleTextKey, string> = {
   'settings.rules.addReminder': 'Añadir recordatorio',
   'settings.rules.addFollowUp': 'Añadir seguimiento',
   'settings.rules.removeOne': 'Quitar la regla {title}',
+  'booking.customerNotToldSetting': 'No se envió mensaje al cliente: el ajuste del negocio para cambios del personal está desactivado (Ajustes → Negocio).',
   // ── end of Settings: business, services, staff, locations ──
 };

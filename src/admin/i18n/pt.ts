@@ -272,5 +272,6 @@ export const pt: Record<ConsoleTextKey, string> = {
   'settings.rules.addReminder': 'Adicionar lembrete',
   'settings.rules.addFollowUp': 'Adicionar seguimento',
   'settings.rules.removeOne': 'Remover a regra {title}',
+  'booking.customerNotToldSetting': 'O cliente não recebeu mensagem: a definição do negócio para alterações da equipa está desligada (Definições → Negócio).',
   // ── end of Settings: business, services, staff, locations ──
 };

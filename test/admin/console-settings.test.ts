@@ -169,6 +169,14 @@ describe('staff console: settings', () => {
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
     const rules = await api().get(`/v1/services/${kit.demo.services.physio}/reminder-rules`).set('x-api-key', apiKey);
     expect(rules.body).toEqual(expect.arrayContaining([expect.objectContaining({ title: 'Day before', text: 'See you on {when}.', offsetDays: 1 })]));
+    // Edit it: two days and three hours before.
+    const rule = page.getByRole('form', { name: 'Rule: Day before' });
+    await rule.getByLabel('Days').fill('2');
+    await rule.getByLabel('Hours').fill('3');
+    await rule.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const edited = await api().get(`/v1/services/${kit.demo.services.physio}/reminder-rules`).set('x-api-key', apiKey);
+    expect(edited.body).toEqual(expect.arrayContaining([expect.objectContaining({ title: 'Day before', offsetDays: 2, offsetHours: 3, isActive: true })]));
 
     // An add-on of the consultation.
     await page.goto('/admin/settings/services');

@@ -7,8 +7,8 @@ import { checkDatabase, type AppConfig, type Clock, type Logger, type OutboundPo
 import { sendError, toHttpError } from './platform/http-errors';
 import { createSecurityHeaders } from './platform/security-headers';
 import { createWebhookRouter } from './whatsapp';
-import { createConsoleRouter, createCustomerNoticeListener, createSandboxRouter } from './admin';
-import { createApiRouter } from './api';
+import { createConsoleRouter, createSandboxRouter } from './admin';
+import { createApiOperations, createApiRouter, type ApiRouterDeps } from './api';
 import { createFlowsRouter } from './flows';
 import { createBookingService } from './booking';
 import { createBookingListeners } from './reminders';
@@ -52,15 +52,21 @@ export function createApp(deps: AppDeps): Express {
     else res.status(503).json({ status: 'error', database: 'unavailable', reason: database.reason, tzdata });
   });
 
-  // The staff console (/admin, and / redirects there). Its booking core also messages the customer
-  // when a console user books, moves or cancels (inside the same transaction).
-  const consoleBookings = createBookingService({
+  // What the API and the console's settings pages share: the booking core, the encryption key of
+  // stored secrets and the policy of URLs the server calls.
+  const apiDeps: ApiRouterDeps = {
     prisma: deps.prisma,
+    logger: deps.logger,
     clock: deps.clock,
-    listeners: [...createBookingListeners({ clock: deps.clock }), createCustomerNoticeListener({ clock: deps.clock })],
-    signal: deps.shutdownSignal,
-  });
-  app.use(createConsoleRouter({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: consoleBookings }));
+    bookings,
+    encryptionKey: deps.config.dataEncryptionKey,
+    allowsLoopbackUrls: deps.outbound?.allowsLoopback === true,
+    ...(deps.outbound?.resolveHost ? { resolveHost: deps.outbound.resolveHost } : {}),
+  };
+
+  // The staff console (/admin, and / redirects there): the same booking core as the API, so a
+  // staff change messages the customer by the business's setting whichever way it was made.
+  app.use(createConsoleRouter({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings, operations: createApiOperations(apiDeps) }));
 
   app.use(
     createWebhookRouter({
@@ -72,17 +78,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  app.use(
-    createApiRouter({
-      prisma: deps.prisma,
-      logger: deps.logger,
-      clock: deps.clock,
-      bookings,
-      encryptionKey: deps.config.dataEncryptionKey,
-      allowsLoopbackUrls: deps.outbound?.allowsLoopback === true,
-      ...(deps.outbound?.resolveHost ? { resolveHost: deps.outbound.resolveHost } : {}),
-    }),
-  );
+  app.use(createApiRouter(apiDeps));
 
   if (deps.config.whatsapp.isSandbox) app.use(createSandboxRouter({ prisma: deps.prisma }));
 

@@ -1,9 +1,10 @@
 /**
  * The staff console: server-rendered pages under /admin (sign-in, calendar, booking panel,
- * inbox, customers, console users). It calls the domain components directly (booking core, repositories), never the HTTP
+ * inbox, customers, settings). It calls the domain components directly (booking core, repositories), never the HTTP
  * API. Only /admin paths (and the `/` redirect) pass through its middleware.
  */
 import express, { Router } from 'express';
+import type { ApiOperations } from '../api';
 import type { BookingService } from '../booking';
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
@@ -18,15 +19,17 @@ import { createInboxRoutes } from './http/inbox-routes';
 import { createNewBookingRoutes } from './http/new-booking-routes';
 import { setConsoleSecurityHeaders } from './http/security-headers';
 import { createUserRoutes } from './http/user-routes';
+import { createSettingsBodyParser, createSettingsRoutes } from './http/settings/settings-routes';
 import { createTranslate } from './i18n';
 import { renderMessagePage } from './views/message-page';
 
-/** What the console needs: the database, the clock, and a booking core whose listeners include the console's customer notices. */
+/** What the console needs: the database, the clock, the app's booking core, and the API's operations (settings pages). */
 export interface ConsoleRouterDeps {
   prisma: PrismaClient;
   clock: Clock;
   logger: Logger;
   bookings: BookingService;
+  operations: ApiOperations;
 }
 
 /** Builds the console router; mount it on the app before the 404 handler. */
@@ -35,6 +38,7 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   router.get('/', (_req, res) => res.redirect(303, '/admin'));
   router.use('/admin', setConsoleSecurityHeaders());
   router.use(createAssetRoutes());
+  router.use('/admin/settings/staff', createSettingsBodyParser());
   router.use('/admin', express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
   router.use(createAuthRoutes(deps));
   router.use('/admin', requireSignedIn(deps));
@@ -45,6 +49,8 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   router.use(createInboxRoutes(deps));
   router.use(createCustomerRoutes(deps));
   router.use(createUserRoutes(deps));
+  // Settings: business, services, staff, locations.
+  router.use(createSettingsRoutes(deps));
   router.use('/admin', (_req, res) => {
     const t = createTranslate(consoleUserOf(res).locale);
     res.status(404).type('html').send(renderMessagePage({ t, title: '404', message: t('error.notFound'), status: 404 }));

@@ -2,7 +2,6 @@
 // Used by app.ts
 export { createSandboxRouter } from './sandbox-route';
 export { createConsoleRouter, type ConsoleRouterDeps } from './console-router';
-export { createCustomerNoticeListener } from './bookings/customer-notices';
 // For the CLI, main.ts and the demo seed
 export { createStaffUser, resetStaffPassword } from './auth/accounts';
 export { STAFF_ROLES, isStaffRole, findStaffUserByEmail, type StaffRole } from './auth/staff-user-repository';

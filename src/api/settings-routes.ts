@@ -24,7 +24,11 @@ const SETTINGS_SELECT = {
   emergencyKeywords: true,
   emergencyText: true,
   emergencyTexts: true,
+  notifyCustomerOnStaffChanges: true,
 } satisfies Prisma.BusinessSelect;
+
+/** The start-time steps a business may use (minutes). */
+export const SLOT_STEPS = [5, 10, 15, 20, 30, 60] as const;
 
 /** Body of PATCH /v1/settings. */
 export const updateSettingsBodySchema = z
@@ -33,7 +37,10 @@ export const updateSettingsBodySchema = z
     timeZone: timeZoneSchema,
     defaultLocale: z.enum(['en', 'es', 'pt']),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
-    slotStepMinutes: z.number().int().refine((value) => [5, 10, 15, 20, 30, 60].includes(value), 'must be 5, 10, 15, 20, 30 or 60'),
+    slotStepMinutes: z
+      .number()
+      .int()
+      .refine((value) => (SLOT_STEPS as readonly number[]).includes(value), 'must be 5, 10, 15, 20, 30 or 60'),
     minimumNoticeMinutes: z.number().int().min(0).max(30 * 24 * 60),
     maxAdvanceDays: z.number().int().min(1).max(365),
     fillGapsAfterBusy: z
@@ -48,6 +55,9 @@ export const updateSettingsBodySchema = z
     emergencyKeywords: z.array(z.string().trim().min(1).max(50)).max(50),
     emergencyText: z.string().trim().min(1).max(1000).nullable().describe('Sent on an emergency keyword to customers writing in the default language.'),
     emergencyTexts: localizedTextsSchema,
+    notifyCustomerOnStaffChanges: z
+      .boolean()
+      .describe('true (default) → a booking created, moved or cancelled by staff (console or API) sends the customer a WhatsApp message, within 24 hours of their last message.'),
   })
   .partial()
   .refine((body) => Object.values(body).some((value) => value !== undefined), 'give at least one field to change');
@@ -72,6 +82,7 @@ export const settingsSchema = z.object({
   emergencyKeywords: z.array(z.string()),
   emergencyText: z.string().nullable(),
   emergencyTexts: z.record(z.string(), z.string()),
+  notifyCustomerOnStaffChanges: z.boolean(),
 });
 
 /** Reads the settings of a business. */

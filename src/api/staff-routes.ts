@@ -53,12 +53,15 @@ export const staffSchema = z.object({
   updatedAt: z.string(),
 });
 
+/** The most working-hour ranges of one weekday. */
+export const MAX_RANGES_PER_DAY = 10;
+
 const endTimeSchema = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time in the HH:mm format (00:00–24:00)');
 const rangeSchema = z.object({ start: localTimeSchema, end: endTimeSchema });
 
 /** Weekly hours: each weekday's HH:mm ranges; an end before the start crosses midnight. */
 export const weeklyHoursSchema = z.object(
-  Object.fromEntries(WEEKDAY_NAMES.map((name) => [name, z.array(rangeSchema).max(10).optional()])) as Record<WeekdayName, z.ZodOptional<z.ZodArray<typeof rangeSchema>>>,
+  Object.fromEntries(WEEKDAY_NAMES.map((name) => [name, z.array(rangeSchema).max(MAX_RANGES_PER_DAY).optional()])) as Record<WeekdayName, z.ZodOptional<z.ZodArray<typeof rangeSchema>>>,
 );
 const weeklyHoursResponseSchema = z.object(
   Object.fromEntries(WEEKDAY_NAMES.map((name) => [name, z.array(z.object({ start: z.string(), end: z.string() }))])) as Record<WeekdayName, z.ZodArray<z.ZodObject<{ start: z.ZodString; end: z.ZodString }>>>,

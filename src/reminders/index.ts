@@ -18,6 +18,15 @@ export { recordRatingReply, renderRatingThanks, type RatingReplyResult } from '.
 export { planRemindersForChange } from './plan-reminders';
 export { createReminderListener } from './reminder-listener';
 export { createBookingListeners } from './booking-listeners';
+export {
+  createCustomerNoticeListener,
+  findStaffChangeNotice,
+  isWithinServiceWindow,
+  isStaffActor,
+  CONSOLE_ACTOR_PREFIX,
+  API_ACTOR_PREFIX,
+  type StaffChangeNotice,
+} from './customer-notices';
 export { notifyStaffOfBookingChange, notifyStaffOfHandoff } from './staff-notifications';
 export { sendReminder, type SendReminderDeps, type SendReminderOutcome } from './send-reminder';
 export { startMeetingIfDue, endMeetingIfDue, AUTOMATION_ACTOR, type MeetingAutomationDeps, type MeetingOutcome } from './meeting-automation';

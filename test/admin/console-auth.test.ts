@@ -197,6 +197,7 @@ describe('staff console: signing in and what each user may do', () => {
   it('an admin creates a console user whose one-time password signs in; other roles cannot open the user settings', async () => {
     const { context, page } = await kit.newPage();
     await kit.signIn(page, kit.users.admin);
+    await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByLabel('Email').fill('new.desk@clinic.test');
     await page.getByLabel('Role').selectOption({ label: 'Front desk' });
@@ -209,7 +210,7 @@ describe('staff console: signing in and what each user may do', () => {
 
     const fresh = await kit.newPage();
     await kit.signIn(fresh.page, { email: 'new.desk@clinic.test', password });
-    expect(await fresh.page.getByRole('link', { name: 'Users' }).count()).toBe(0);
+    expect(await fresh.page.getByRole('link', { name: 'Settings' }).count()).toBe(0);
     expect((await fresh.page.goto('/admin/settings/users'))!.status()).toBe(403);
     const forged = await fresh.page.request.post('/admin/settings/users', { form: { email: 'evil@clinic.test', role: 'admin', _csrf: await readCsrfToken(fresh.page) } });
     expect(forged.status()).toBe(403);

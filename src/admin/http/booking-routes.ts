@@ -13,7 +13,7 @@ import { isDomainError } from '../../platform/errors';
 import { localDayRange, type Slot } from '../../scheduling';
 import type { ConsoleUser } from '../auth/accounts';
 import { findBookingDetail } from '../bookings/booking-detail-repository';
-import { CONSOLE_ACTOR_PREFIX, isWithinServiceWindow } from '../bookings/customer-notices';
+import { CONSOLE_ACTOR_PREFIX, findStaffChangeNotice, NOTICE_TEXT } from '../bookings/customer-notices';
 import { createTranslate, type ConsoleTextKey } from '../i18n';
 import { renderBookingPanel, type OfferedSlot, type PanelMessages } from '../views/booking-panel';
 import { renderCalendarFor } from './calendar-routes';
@@ -68,8 +68,8 @@ export function createBookingRoutes(deps: BookingRouteDeps): Router {
     const t = createTranslate(user.locale);
     if (!tellsCustomer) return t(key);
     const booking = await findBookingDetail(deps.prisma, { businessId: user.businessId, uid });
-    const told = booking ? isWithinServiceWindow(booking.customer.lastInboundAt, deps.clock.now()) : false;
-    return `${t(key)} ${t(told ? 'booking.customerTold' : 'booking.customerNotTold')}`;
+    const notice = booking ? await findStaffChangeNotice(deps.prisma, { businessId: user.businessId, customerId: booking.customer.id, now: deps.clock.now() }) : 'outside_window';
+    return `${t(key)} ${t(NOTICE_TEXT[notice])}`;
   };
 
   // Runs a core operation; a refusal (final state, change lock, validation) shows in the panel, not as a 500.

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { localDayRange, toLocalDate } from '../../scheduling';
 import type { ConsoleUser } from '../auth/accounts';
 import { findBookingChoices, findBookingUid, findOrCreateCustomer } from '../bookings/booking-detail-repository';
-import { isWithinServiceWindow } from '../bookings/customer-notices';
+import { findStaffChangeNotice, NOTICE_TEXT } from '../bookings/customer-notices';
 import { createTranslate } from '../i18n';
 import { renderNewBookingForm, type NewBookingValues } from '../views/new-booking-form';
 import { actorOf, sendBookingPanel, toOfferedSlots, type BookingRouteDeps } from './booking-routes';
@@ -74,9 +74,8 @@ export function createNewBookingRoutes(deps: BookingRouteDeps): Router {
       });
       if (!result.ok) return send(req, res, user, { ...values, error: t('booking.taken'), slots: toOfferedSlots(result.alternatives, user.timeZone, true) }, 409);
       const uid = (await findBookingUid(deps.prisma, { businessId: user.businessId, bookingId: result.booking.id }))!;
-      const customerRow = await deps.prisma.customer.findFirst({ where: { id: customer.id, businessId: user.businessId }, select: { lastInboundAt: true } });
-      const told = isWithinServiceWindow(customerRow?.lastInboundAt ?? null, deps.clock.now());
-      const notice = `${t('booking.done.created')} ${t(told ? 'booking.customerTold' : 'booking.customerNotTold')}`;
+      const told = await findStaffChangeNotice(deps.prisma, { businessId: user.businessId, customerId: customer.id, now: deps.clock.now() });
+      const notice = `${t('booking.done.created')} ${t(NOTICE_TEXT[told])}`;
       await sendBookingPanel(deps, req, res, uid, { notice });
     } catch (error) {
       const message = error instanceof Error && 'code' in error ? error.message : undefined;

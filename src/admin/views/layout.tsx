@@ -42,7 +42,7 @@ export function Layout(props: {
   user: ConsoleUser;
   t: Translate;
   title: string;
-  current: 'calendar' | 'inbox' | 'customers' | 'users';
+  current: 'calendar' | 'inbox' | 'customers' | 'users' | 'settings';
   /** Shown as "(n) " before the title (conversations waiting); console.js keeps it current. */
   titleCount?: number;
   baseTitle?: string;
@@ -73,9 +73,10 @@ export function Layout(props: {
               <a href="/admin/customers" aria-current={props.current === 'customers' ? 'page' : undefined}>
                 {t('nav.customers')}
               </a>
+              {/* Settings (admins): one entry; the settings pages carry their own section navigation. */}
               {canPerform(user.role, 'manage_settings') ? (
-                <a href="/admin/settings/users" aria-current={props.current === 'users' ? 'page' : undefined}>
-                  {t('nav.users')}
+                <a href="/admin/settings" aria-current={props.current === 'users' || props.current === 'settings' ? 'page' : undefined}>
+                  {t('nav.settings')}
                 </a>
               ) : (
                 ''

@@ -4,6 +4,7 @@ import type { ConsoleUser } from '../auth/accounts';
 import { STAFF_ROLES } from '../auth/staff-user-repository';
 import type { Translate } from '../i18n';
 import { Layout } from './layout';
+import { SettingsNav } from './settings/settings-frame';
 
 /** Renders the users page; `oneTimePassword` is shown once after a create or reset. */
 export function renderUsersPage(props: {
@@ -17,6 +18,7 @@ export function renderUsersPage(props: {
   const title = t('users.title');
   return (
     <Layout user={user} t={t} title={title} current="users">
+      <SettingsNav t={t} current="users" />
       <h1>{title}</h1>
       {props.oneTimePassword ? (
         <p class="notice" role="status">

@@ -10,7 +10,9 @@ import { scheduleExternalCalendarImport } from './calendar';
 import { ensureBootstrapAdminKey, findDefaultBusinessId } from './api';
 import { ensureDemoAdmin } from './admin';
 import { migrateJobQueue, startJobRunner } from './jobs';
-import { createLogger, createPrismaClient, disconnectPrisma, loadConfig, openDatabase, systemClock } from './platform';
+import { createLogger, createPrismaClient, disconnectPrisma, loadConfig, openDatabase, recordBuildInfo, setMetricsEnabled, systemClock } from './platform';
+import { createReadinessCheck, observeTurns, startMetricsServer } from './reports';
+import { version } from '../package.json';
 import { buildTaskList } from './tasks';
 import { createBookingService } from './booking';
 import { createBookingListeners } from './reminders';
@@ -21,6 +23,9 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // Before any component is built: the Graph clients and routes check it once, when they are made.
+  setMetricsEnabled(config.metrics.isEnabled);
+  recordBuildInfo({ version, role: config.processRole });
   const database = await openDatabase(config, logger);
   const prisma = createPrismaClient({
     url: database.url,
@@ -71,8 +76,22 @@ async function main(): Promise<void> {
     }),
     logger,
   });
+  // Turns processed and their latency, from the job runner's events.
+  if (runner) observeTurns(runner.runner.events);
+  let isRunnerAlive = runner !== undefined;
+  runner?.runner.promise.then(() => (isRunnerAlive = false), () => (isRunnerAlive = false));
+  const isJobRunnerAlive = runner ? () => isRunnerAlive && !stopping.signal.aborted : undefined;
 
-  const app = createApp({ config, prisma, logger, clock: systemClock, shutdownSignal: stopping.signal });
+  const app = createApp({ config, prisma, logger, clock: systemClock, shutdownSignal: stopping.signal, ...(isJobRunnerAlive ? { isJobRunnerAlive } : {}) });
+  // METRICS_PORT: /metrics, /livez and /readyz on a listener of their own (a worker-only process's only one).
+  const metricsServer = config.metrics.port === undefined ? undefined : await startMetricsServer({
+    host: config.metrics.host,
+    port: config.metrics.port,
+    prisma,
+    token: config.metrics.token,
+    isMetricsEnabled: config.metrics.isEnabled,
+    readiness: createReadinessCheck({ prisma, ...(isJobRunnerAlive ? { isJobRunnerAlive } : {}) }),
+  });
   const server: Server | undefined = !runsHttp
     ? undefined
     : await new Promise((resolve, reject) => {
@@ -105,6 +124,7 @@ async function main(): Promise<void> {
       });
     }
     logger.debug('http stopped');
+    await metricsServer?.close();
     await runner?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping workers failed'));
     logger.debug('workers stopped');
     await disconnectPrisma(prisma);

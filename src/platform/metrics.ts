@@ -31,6 +31,8 @@ const registers = [metricsRegistry];
 
 // Process CPU, memory, event-loop lag and GC, under our prefix like everything else here.
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'tapbook_' });
+// Gauges that prom-client names with _total, which Prometheus reserves for counters (promtool's lint).
+for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) metricsRegistry.removeSingleMetric(`tapbook_nodejs_${name}`);
 
 /** Version, Node and the IANA time-zone data inside Node (it decides every local time customers see). */
 export const buildInfo = new Gauge({

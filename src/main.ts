@@ -2,6 +2,8 @@
  * Starts Tapbook: configuration, database (embedded unless DATABASE_URL), migrations, demo seed,
  * job workers and the HTTP server; stops all of it cleanly on SIGINT/SIGTERM.
  */
+// First: with OTEL_EXPORTER_OTLP_ENDPOINT set, tracing must patch http, express and pg before they load.
+import './tracing-preload';
 import os from 'node:os';
 import type { Server } from 'node:http';
 import { seedDemoBusinessIfEmpty } from '../prisma/seed';
@@ -12,6 +14,7 @@ import { ensureDemoAdmin } from './admin';
 import { migrateJobQueue, startJobRunner } from './jobs';
 import { createLogger, createPrismaClient, disconnectPrisma, loadConfig, openDatabase, recordBuildInfo, setMetricsEnabled, systemClock } from './platform';
 import { createReadinessCheck, observeTurns, startMetricsServer } from './reports';
+import { stopTracing, traceTaskList } from './platform/tracing';
 import { version } from '../package.json';
 import { buildTaskList } from './tasks';
 import { createBookingService } from './booking';
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
     connectionString: database.url,
     concurrency: config.workerConcurrency,
     crontab: SWEEP_OUTBOX_CRONTAB,
-    tasks: buildTaskList({
+    tasks: traceTaskList(buildTaskList({
       prisma,
       logger,
       clock: systemClock,
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
       // Listeners: events + reminders/follow-ups/staff notifications in each booking's transaction.
       bookings: createBookingService({ prisma, clock: systemClock, listeners: createBookingListeners({ clock: systemClock }), signal: stopping.signal }),
       graph: config.whatsapp.accessToken ? createGraphClient({ baseUrl: config.whatsapp.graphUrl, accessToken: config.whatsapp.accessToken }) : undefined,
-    }),
+    })),
     logger,
   });
   // Turns processed and their latency, from the job runner's events.
@@ -127,6 +130,7 @@ async function main(): Promise<void> {
     await metricsServer?.close();
     await runner?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping workers failed'));
     logger.debug('workers stopped');
+    await stopTracing().catch((error: unknown) => logger.warn({ err: error }, 'flushing traces failed'));
     await disconnectPrisma(prisma);
     await database.stop();
     logger.debug('database stopped');

@@ -51,6 +51,7 @@ const envSchema = z.object({
   ),
   METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a port number (1–65535)' }).int().min(1, 'must be a port number (1–65535)').max(65535, 'must be a port number (1–65535)').optional()),
   METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  OTEL_SERVICE_NAME: optionalString,
   OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, message: 'must be an http(s) URL of an OTLP/HTTP receiver, e.g. http://127.0.0.1:4318' }).optional()),
   DATA_ENCRYPTION_KEY: z.preprocess(
     emptyToUndefined,
@@ -120,7 +121,7 @@ export interface AppConfig {
    */
   metrics: { isEnabled: boolean; token: string | undefined; port: number | undefined; host: string };
   /** OTLP/HTTP endpoint for traces (OTEL_EXPORTER_OTLP_ENDPOINT); unset → no tracing is loaded. */
-  tracing: { otlpEndpoint: string | undefined };
+  tracing: { otlpEndpoint: string | undefined; serviceName: string | undefined };
   /** AES-256-GCM key for secrets at rest (DATA_ENCRYPTION_KEY); undefined → routes that store a secret refuse. */
   dataEncryptionKey: Buffer | undefined;
 }
@@ -177,7 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       templateLanguage: e.BOOKING_FLOW_TEMPLATE_LANGUAGE,
     },
     metrics: { isEnabled: e.METRICS_ENABLED === 'true', token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
-    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT },
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     dataEncryptionKey: e.DATA_ENCRYPTION_KEY === undefined ? undefined : toEncryptionKey(e.DATA_ENCRYPTION_KEY),
   });
 }

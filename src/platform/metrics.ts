@@ -156,6 +156,14 @@ export function recordHoldsExpired(count: number): void {
   if (isEnabled && count > 0) holdsExpired.inc(count);
 }
 
+/** Slot holds by state; read from the database at scrape time. */
+export const slotHolds = new Gauge({
+  name: 'tapbook_slot_holds',
+  help: 'Slot holds stored, by state: active (still blocking the slot) or expired (ran out without a booking; kept until purged); read at scrape time.',
+  labelNames: ['state'] as const,
+  registers,
+});
+
 /** Conversations handed to a person. */
 export const handoffs = new Counter({
   name: 'tapbook_handoffs_total',

@@ -22,6 +22,14 @@ export async function countPendingOutbox(prisma: PrismaClient): Promise<Array<{ 
   return rows;
 }
 
+/** Slot holds still blocking their slot, and holds that ran out without becoming a booking (a confirmed hold is deleted). */
+export async function countSlotHolds(prisma: PrismaClient): Promise<{ active: number; expired: number }> {
+  const { rows } = await poolOf(prisma).query<{ active: number; expired: number }>(
+    'SELECT count(*) FILTER (WHERE expires_at > now())::int AS active, count(*) FILTER (WHERE expires_at <= now())::int AS expired FROM slot_holds',
+  );
+  return rows[0] ?? { active: 0, expired: 0 };
+}
+
 /** Jobs by task and state, through graphile-worker's public `jobs` view (never its private tables). */
 export async function countJobsByTask(prisma: PrismaClient): Promise<Array<{ task: string; state: string; count: number }>> {
   const { rows } = await poolOf(prisma).query<{ task: string; state: string; count: number }>(

@@ -99,6 +99,21 @@ describe('GET /metrics after a webhook turn and Flows requests', () => {
     expect(families.get('tapbook_process_cpu_seconds_total')?.type).toBe('counter');
   });
 
+  it('shows active and expired slot holds', async () => {
+    const bookings = createBookingService({ prisma: db.prisma, clock: createFixedClock(now) });
+    const { slots } = await bookings.findSlots({ businessId: demo.businessId, serviceId: demo.services.consultation, staffId: demo.staff.ben });
+    const [active, abandoned] = await demo.createCustomers(2, '3468888');
+    const later = slots.find((slot) => slot.start.getTime() >= slots[0]!.end.getTime() + 3_600_000)!;
+    expect((await bookings.placeHold({ businessId: demo.businessId, customerId: active!, serviceId: demo.services.consultation, staffId: demo.staff.ben, start: slots[0]!.start })).ok).toBe(true);
+    expect((await bookings.placeHold({ businessId: demo.businessId, customerId: abandoned!, serviceId: demo.services.consultation, staffId: demo.staff.ben, start: later.start })).ok).toBe(true);
+    // The test's clock is fixed; the gauge reads the database's: date the holds around the real now.
+    await db.prisma.slotHold.updateMany({ where: { customerId: active! }, data: { expiresAt: new Date(Date.now() + 600_000) } });
+    await db.prisma.slotHold.updateMany({ where: { customerId: abandoned! }, data: { expiresAt: new Date(Date.now() - 60_000) } });
+    const { families } = await scrape();
+    expect(sumOf(families, 'tapbook_slot_holds', 'tapbook_slot_holds', { state: 'expired' })).toBe(1);
+    expect(sumOf(families, 'tapbook_slot_holds', 'tapbook_slot_holds', { state: 'active' })).toBe(1);
+  });
+
   it('counts outbox rows not yet accepted by Meta, by kind and status', async () => {
     const customer = await db.prisma.customer.findFirstOrThrow({ where: { waId: CUSTOMER } });
     await db.prisma.outboxMessage.create({

@@ -13,7 +13,9 @@
  * "all": one process doing both), BENCH_RATE (offer this many messages/s instead of as many as
  * the server acknowledges: the sustained turn rate and its ack → reply latency; the report is
  * then written to bench/results/webhook-at-<rate>.md), BENCH_PG_STATS=1 (load pg_stat_statements and print the
- * statements that took the most database time, with calls per processed turn, and the row writes per table).
+ * statements that took the most database time, with calls per processed turn, and the row writes per table),
+ * BENCH_METRICS ("on": Prometheus metrics recorded and every process scraped every 5 s, three times
+ * Prometheus' usual rate; "off": METRICS_ENABLED=false, to measure what metrics cost per turn).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -38,6 +40,8 @@ const SEND_RATE = Number(process.env.BENCH_SEND_RATE ?? 1000);
 // Offered load in messages/s (autocannon's overallRate); unset = as fast as the server answers.
 const OFFERED_RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 const ROOT = path.resolve(__dirname, '..');
+const METRICS = process.env.BENCH_METRICS === 'off' ? 'off' : 'on';
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
 
 
@@ -91,8 +95,9 @@ async function main(): Promise<void> {
   step('database ready');
   const graph = await startFakeGraph();
   const port = await findFreePort();
+  const metricsPorts = await Promise.all(ROLES.map(() => findFreePort()));
 
-  const servers = ROLES.map((role) =>
+  const servers = ROLES.map((role, index) =>
     spawn(path.join(ROOT, 'node_modules/.bin/node'), ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
       env: {
@@ -108,6 +113,9 @@ async function main(): Promise<void> {
         WHATSAPP_GRAPH_URL: graph.url,
         WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '8',
         DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '20',
+        METRICS_ENABLED: METRICS === 'on' ? 'true' : 'false',
+        METRICS_TOKEN,
+        METRICS_PORT: String(metricsPorts[index]),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     }),
@@ -152,6 +160,10 @@ async function main(): Promise<void> {
   const machineSpeed = measureMachineSpeed();
   const machineTime = startMachineTimeMeter();
   const started = performance.now();
+  // Every process's own registry, scraped like Prometheus would (each scrape also reads the queue and outbox gauges).
+  const scraper = METRICS === 'off' ? undefined : setInterval(() => {
+    for (const metricsPort of metricsPorts) void fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((res) => res.text()).catch(() => undefined);
+  }, 5_000);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/webhook`,
     connections: CONNECTIONS,
@@ -188,6 +200,7 @@ async function main(): Promise<void> {
   const hasWorkers = ROLES.some((role) => role !== 'web');
   while (hasWorkers && graph.total() < acked && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 200));
   const finished = performance.now();
+  if (scraper) clearInterval(scraper);
   const machineShares = machineTime.stop();
 
   // Replies to one sender arrive in the order of that sender's messages: pair them by position.
@@ -231,7 +244,7 @@ async function main(): Promise<void> {
     '',
     describeMachine(),
     '',
-    `Load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s, ${OFFERED_RATE ? `offered at ${OFFERED_RATE} messages/s` : 'as fast as acknowledged'}, signed single-message "hi" webhooks from ${SENDERS} senders; server = src/main.ts as child processes with roles [${ROLES.join(', ')}] (${process.env.WORKER_CONCURRENCY ?? 8} workers, pool ${process.env.DATABASE_POOL_SIZE ?? 20} each); PostgreSQL 18 embedded; Graph API faked on loopback; the number's send rate set to ${SEND_RATE} messages/s (Meta's highest tier). Baseline: the targets of issue 3.`,
+    `Load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s, ${OFFERED_RATE ? `offered at ${OFFERED_RATE} messages/s` : 'as fast as acknowledged'}, signed single-message "hi" webhooks from ${SENDERS} senders; server = src/main.ts as child processes with roles [${ROLES.join(', ')}] (${process.env.WORKER_CONCURRENCY ?? 8} workers, pool ${process.env.DATABASE_POOL_SIZE ?? 20} each); PostgreSQL 18 embedded; Graph API faked on loopback; the number's send rate set to ${SEND_RATE} messages/s (Meta's highest tier); Prometheus metrics ${METRICS === 'on' ? 'on, every process scraped every 5 s' : 'off (BENCH_METRICS=off)'}. Baseline: the targets of issue 3.`,
     '',
     '| measure | value | target | ratio to target |',
     '|---|---:|---:|---:|',

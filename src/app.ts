@@ -12,6 +12,8 @@ import { createApiOperations, createApiRouter, type ApiRouterDeps } from './api'
 import { createFlowsRouter } from './flows';
 import { createBookingService } from './booking';
 import { createBookingListeners } from './reminders';
+import { createOperatorRouter, createReadinessCheck, timePostResponses } from './reports';
+import { flowsEndpointDuration, webhookAckDuration } from './platform/metrics';
 
 /** Everything the HTTP app needs from the outside. */
 export interface AppDeps {
@@ -26,6 +28,8 @@ export interface AppDeps {
    * suite's loopback receivers through. The running server passes nothing: public addresses only.
    */
   outbound?: OutboundPolicy;
+  /** In a process that also runs job workers: whether its job runner still runs (for /readyz). */
+  isJobRunnerAlive?: () => boolean;
 }
 
 /** Builds the Express app: routes, JSON errors, 404s. */
@@ -38,6 +42,9 @@ export function createApp(deps: AppDeps): Express {
   // outgoing events and alert staff inside each booking's transaction.
   const bookings = createBookingService({ prisma: deps.prisma, clock: deps.clock, listeners: createBookingListeners({ clock: deps.clock }), signal: deps.shutdownSignal });
   app.set('trust proxy', 'loopback');
+  // Answer latencies of the two routes Meta waits on, by status (before their routers, to see every answer).
+  if (deps.config.metrics.isEnabled) app.use(deps.config.flows.endpointPath, timePostResponses(flowsEndpointDuration));
+  if (deps.config.metrics.isEnabled) app.use('/webhook', timePostResponses(webhookAckDuration));
 
   // First: the Flows endpoint is the app's latency-critical route (WhatsApp waits on it while the customer
   // looks at a spinner), and it only claims POST on its own path, so the routers after it see the same requests.
@@ -51,6 +58,12 @@ export function createApp(deps: AppDeps): Express {
     if (database.ok) res.json({ status: 'ok', database: 'ok', tzdata });
     else res.status(503).json({ status: 'error', database: 'unavailable', reason: database.reason, tzdata });
   });
+  // /livez, /readyz and (with METRICS_TOKEN) /metrics.
+  app.use(createOperatorRouter({
+    prisma: deps.prisma,
+    readiness: createReadinessCheck({ prisma: deps.prisma, ...(deps.isJobRunnerAlive ? { isJobRunnerAlive: deps.isJobRunnerAlive } : {}) }),
+    ...(deps.config.metrics.isEnabled ? { metrics: { token: deps.config.metrics.token, listener: 'main' as const } } : {}),
+  }));
 
   // What the API and the console's settings pages share: the booking core, the encryption key of
   // stored secrets and the policy of URLs the server calls.

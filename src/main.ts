@@ -2,6 +2,8 @@
  * Starts Tapbook: configuration, database (embedded unless DATABASE_URL), migrations, demo seed,
  * job workers and the HTTP server; stops all of it cleanly on SIGINT/SIGTERM.
  */
+// First: with OTEL_EXPORTER_OTLP_ENDPOINT set, tracing must patch http, express and pg before they load.
+import './tracing-preload';
 import os from 'node:os';
 import type { Server } from 'node:http';
 import { seedDemoBusinessIfEmpty } from '../prisma/seed';
@@ -10,7 +12,10 @@ import { scheduleExternalCalendarImport } from './calendar';
 import { ensureBootstrapAdminKey, findDefaultBusinessId } from './api';
 import { ensureDemoAdmin } from './admin';
 import { migrateJobQueue, startJobRunner } from './jobs';
-import { createLogger, createPrismaClient, disconnectPrisma, loadConfig, openDatabase, systemClock } from './platform';
+import { createLogger, createPrismaClient, disconnectPrisma, loadConfig, openDatabase, recordBuildInfo, setMetricsEnabled, systemClock } from './platform';
+import { createReadinessCheck, observeTurns, startMetricsServer } from './reports';
+import { stopTracing, traceTaskList } from './platform/tracing';
+import { version } from '../package.json';
 import { buildTaskList } from './tasks';
 import { createBookingService } from './booking';
 import { createBookingListeners } from './reminders';
@@ -21,6 +26,9 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // Before any component is built: the Graph clients and routes check it once, when they are made.
+  setMetricsEnabled(config.metrics.isEnabled);
+  recordBuildInfo({ version, role: config.processRole });
   const database = await openDatabase(config, logger);
   const prisma = createPrismaClient({
     url: database.url,
@@ -60,7 +68,7 @@ async function main(): Promise<void> {
     connectionString: database.url,
     concurrency: config.workerConcurrency,
     crontab: SWEEP_OUTBOX_CRONTAB,
-    tasks: buildTaskList({
+    tasks: traceTaskList(buildTaskList({
       prisma,
       logger,
       clock: systemClock,
@@ -68,11 +76,25 @@ async function main(): Promise<void> {
       // Listeners: events + reminders/follow-ups/staff notifications in each booking's transaction.
       bookings: createBookingService({ prisma, clock: systemClock, listeners: createBookingListeners({ clock: systemClock }), signal: stopping.signal }),
       graph: config.whatsapp.accessToken ? createGraphClient({ baseUrl: config.whatsapp.graphUrl, accessToken: config.whatsapp.accessToken }) : undefined,
-    }),
+    })),
     logger,
   });
+  // Turns processed and their latency, from the job runner's events.
+  if (runner) observeTurns(runner.runner.events);
+  let isRunnerAlive = runner !== undefined;
+  runner?.runner.promise.then(() => (isRunnerAlive = false), () => (isRunnerAlive = false));
+  const isJobRunnerAlive = runner ? () => isRunnerAlive && !stopping.signal.aborted : undefined;
 
-  const app = createApp({ config, prisma, logger, clock: systemClock, shutdownSignal: stopping.signal });
+  const app = createApp({ config, prisma, logger, clock: systemClock, shutdownSignal: stopping.signal, ...(isJobRunnerAlive ? { isJobRunnerAlive } : {}) });
+  // METRICS_PORT: /metrics, /livez and /readyz on a listener of their own (a worker-only process's only one).
+  const metricsServer = config.metrics.port === undefined ? undefined : await startMetricsServer({
+    host: config.metrics.host,
+    port: config.metrics.port,
+    prisma,
+    token: config.metrics.token,
+    isMetricsEnabled: config.metrics.isEnabled,
+    readiness: createReadinessCheck({ prisma, ...(isJobRunnerAlive ? { isJobRunnerAlive } : {}) }),
+  });
   const server: Server | undefined = !runsHttp
     ? undefined
     : await new Promise((resolve, reject) => {
@@ -105,8 +127,10 @@ async function main(): Promise<void> {
       });
     }
     logger.debug('http stopped');
+    await metricsServer?.close();
     await runner?.stop().catch((error: unknown) => logger.error({ err: error }, 'stopping workers failed'));
     logger.debug('workers stopped');
+    await stopTracing().catch((error: unknown) => logger.warn({ err: error }, 'flushing traces failed'));
     await disconnectPrisma(prisma);
     await database.stop();
     logger.debug('database stopped');

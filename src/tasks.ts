@@ -6,7 +6,7 @@ import type { Task, TaskList } from 'graphile-worker';
 import type { BookingService } from './booking';
 import { IMPORT_EXTERNAL_CALENDARS_TASK, runImportExternalCalendarsTask, type ImportExternalCalendarsPayload } from './calendar';
 import { CONVERSATION_EVENT_TASK, deliverSystemEvent, processInbox, type ConversationEventPayload } from './conversation';
-import type { AppConfig, Clock, Logger, OutboundPolicy, PrismaClient } from './platform';
+import { recordHoldsExpired, type AppConfig, type Clock, type Logger, type OutboundPolicy, type PrismaClient } from './platform';
 import { buildReminderTasks } from './reminders';
 import { findAccessTokenForNumber } from './api';
 import {
@@ -69,7 +69,7 @@ export function buildTaskList(deps: TaskDeps): TaskList {
     },
     // Expired holds are already invisible to availability; this only keeps the table small.
     purge_expired_holds: async () => {
-      await deps.prisma.slotHold.deleteMany({ where: { expiresAt: { lt: deps.clock.now() } } });
+      recordHoldsExpired((await deps.prisma.slotHold.deleteMany({ where: { expiresAt: { lt: deps.clock.now() } } })).count);
     },
     // Reminders, follow-ups, meeting start/end and event deliveries (src/reminders, src/events).
     ...buildReminderTasks({

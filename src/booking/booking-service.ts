@@ -9,6 +9,7 @@ import type { Clock } from '../platform/clock';
 import { poolOf, Prisma, type Db, type PrismaClient } from '../platform/database';
 import type { SqlTarget } from '../platform/sql';
 import { toDomainError, type DomainErrorCode } from '../platform/errors';
+import { recordBookingResult } from '../platform/metrics';
 import { explainSlot, generateSlots, toLocalDate, type Slot, type SlotVerdict } from '../scheduling';
 import { findBookingAddOns, insertBookingAddOns, type AddOnRow } from './add-on-repository';
 import { addUpPrice, extendSpan, resolveAddOns } from './add-ons';
@@ -256,7 +257,7 @@ export function createBookingService(deps: BookingServiceDeps) {
      */
     async confirmSlot(raw: ConfirmSlotInput): Promise<SlotResult> {
       const input = parseInput(confirmSlotSchema, raw);
-      return run(
+      return recordBookingResult(input.source, run(
         async (tx) => {
           const now = deps.clock.now();
           const business = await requireBusiness(tx, input.businessId);
@@ -305,7 +306,7 @@ export function createBookingService(deps: BookingServiceDeps) {
           return { ok: true as const, booking, isReplay: false };
         },
         OVERLAP_IS_RETRYABLE,
-      );
+      ));
     },
 
     /** Moves a booking to a new slot (re-checked like a new booking); count +1, reason and history kept. */

@@ -12,6 +12,7 @@ import { addJobInTransaction, removeJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
 import type { Prisma } from '../platform/database';
 import { isDomainError } from '../platform/errors';
+import { recordHandoff } from '../platform/metrics';
 import { localDayRange, toLocalDate, type Slot } from '../scheduling';
 import type { MessagesRequestBody, TemplateMessageBody } from '../whatsapp';
 import type { ConversationBusiness, ConversationChanges, ConversationRow, StepOutbound } from './conversation-repository';
@@ -264,6 +265,7 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
         await removeJobInTransaction(tx, inactivityJobKey(ctx.conversation.id));
         await scheduleEvent(ctx, 'HANDOFF_TIMED_OUT', deadline, handoffJobKey(ctx.conversation.id));
         await notifyStaffOfHandoff(tx, { businessId: business.id, customerId: customer.id, now });
+        recordHandoff(effect.params.reason);
         return undefined;
       }
       case 'endHandoff': {

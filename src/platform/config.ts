@@ -41,6 +41,18 @@ const envSchema = z.object({
   WHATSAPP_BUSINESS_ACCOUNT_ID: optionalString,
   BOOKING_FLOW_TEMPLATE_NAME: optionalString,
   BOOKING_FLOW_TEMPLATE_LANGUAGE: z.preprocess(emptyToUndefined, z.string().default('en')),
+  METRICS_ENABLED: z.preprocess(emptyToUndefined, z.enum(['true', 'false'], { message: 'must be "true" or "false"' }).default('true')),
+  METRICS_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[\x21-\x7e]{16,512}$/, 'must be 16–512 printable characters without spaces (for example the output of `openssl rand -hex 32`); Prometheus sends it as "Authorization: Bearer <token>"')
+      .optional(),
+  ),
+  METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a port number (1–65535)' }).int().min(1, 'must be a port number (1–65535)').max(65535, 'must be a port number (1–65535)').optional()),
+  METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  OTEL_SERVICE_NAME: optionalString,
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, message: 'must be an http(s) URL of an OTLP/HTTP receiver, e.g. http://127.0.0.1:4318' }).optional()),
   DATA_ENCRYPTION_KEY: z.preprocess(
     emptyToUndefined,
     z
@@ -102,6 +114,14 @@ export interface AppConfig {
     templateName: string | undefined;
     templateLanguage: string;
   };
+  /**
+   * Prometheus metrics and probes. `token`: GET /metrics on the main port needs it as a bearer
+   * token (unset → 404 there); `port`: a second listener on `host` (default 127.0.0.1) serving
+   * /metrics, /livez and /readyz (the only way to scrape a worker-only process).
+   */
+  metrics: { isEnabled: boolean; token: string | undefined; port: number | undefined; host: string };
+  /** OTLP/HTTP endpoint for traces (OTEL_EXPORTER_OTLP_ENDPOINT); unset → no tracing is loaded. */
+  tracing: { otlpEndpoint: string | undefined; serviceName: string | undefined };
   /** AES-256-GCM key for secrets at rest (DATA_ENCRYPTION_KEY); undefined → routes that store a secret refuse. */
   dataEncryptionKey: Buffer | undefined;
 }
@@ -119,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     throw new Error(
       'Invalid configuration. WHATSAPP_ACCESS_TOKEN is set, so WHATSAPP_APP_SECRET is required to verify the signature of every webhook Meta sends.',
     );
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    throw new Error(`Invalid configuration. METRICS_PORT (${e.METRICS_PORT}) must differ from PORT: it is a second listener for Prometheus (leave it unset to serve /metrics on PORT with METRICS_TOKEN).`);
   }
   const dataDir = path.resolve(cwd, e.DATA_DIR);
   return Object.freeze({
@@ -154,6 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       templateName: e.BOOKING_FLOW_TEMPLATE_NAME,
       templateLanguage: e.BOOKING_FLOW_TEMPLATE_LANGUAGE,
     },
+    metrics: { isEnabled: e.METRICS_ENABLED === 'true', token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     dataEncryptionKey: e.DATA_ENCRYPTION_KEY === undefined ? undefined : toEncryptionKey(e.DATA_ENCRYPTION_KEY),
   });
 }

@@ -8,6 +8,18 @@ export { applyMigrations, diffSchemas, MIGRATIONS_DIR } from './migrations';
 export { openSecret } from './secret-box';
 export { SANDBOX_APP_SECRET } from './config';
 export { loadEsm } from './load-esm';
+export {
+  metricsRegistry,
+  setMetricsEnabled,
+  areMetricsEnabled,
+  recordBuildInfo,
+  recordGraphCall,
+  recordBookingResult,
+  recordHoldsExpired,
+  recordHandoff,
+  recordReminderLateness,
+  type GraphCallOutcome,
+} from './metrics';
 export * from './errors';
 export { createSecurityHeaders, CONTENT_SECURITY_POLICY_DIRECTIVES } from './security-headers';
 export {

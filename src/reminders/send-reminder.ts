@@ -22,6 +22,7 @@ import { addJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
 import { inPgTransaction, poolOf, type PgClient, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
+import { recordReminderLateness } from '../platform/metrics';
 import {
   queueOutboundWithPg,
   SEND_OUTBOX_TASK,
@@ -81,6 +82,7 @@ export async function sendReminder(deps: SendReminderDeps, job: SendReminderPayl
       }
       const outcome = await sendRow(deps, client, row, now, (lock) => (held = lock));
       if (outcome.outcome === 'sent') await deps.beforeCommit?.(row.reminder.id);
+      if (outcome.outcome === 'sent') recordReminderLateness(row.reminder.dueAt, now);
       return outcome;
     });
     if (result.outcome === 'sent' && held && deps.sender) {

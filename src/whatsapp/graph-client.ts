@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
+import { withGraphMetrics } from './graph-metrics';
 import { buildMarkReadMessage } from './message-builders';
 import type { MessagesRequestBody, OutboundMessage } from './outbound-message';
 import { describeAccessTokenProblem, SendConfigurationError } from './send-configuration-error';
@@ -97,7 +98,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     return json;
   }
 
-  return {
+  return withGraphMetrics({
     async sendMessage(phoneNumberId, body) {
       const json = await postMessages(phoneNumberId, body);
       const messageId = readMessageId(json);
@@ -110,7 +111,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     async markRead(phoneNumberId, messageId) {
       await postMessages(phoneNumberId, buildMarkReadMessage(messageId));
     },
-  };
+  });
 }
 
 /** Maps Meta's `{error:{message,type,code,error_subcode,error_data,fbtrace_id}}` envelope to WhatsAppApiError. */

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
         PROCESS_ROLE: role,
         ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
         DATABASE_URL: db.urlFor('bench'),
+        MIGRATE_ON_START: 'true',
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'error',

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   if (command === 'apply') {
-    const db = await openDatabase(config, logger);
+    const db = await openDatabase(config, logger, { migrate: true });
     console.log(db.appliedMigrations.length ? `Applied: ${db.appliedMigrations.join(', ')}` : 'Database is up to date.');
     await db.stop();
     return;
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     if (!name) throw new Error('Give the migration a name: npm run db:migration -- add_reminders');
     const committed = readCommittedSchema();
     const working = fs.readFileSync(SCHEMA_PATH, 'utf8');
-    const db = await openDatabase(config, logger);
+    const db = await openDatabase(config, logger, { migrate: true });
     try {
       const sql = await diffSchemas({ from: committed, to: working, url: db.url });
       if (!sql.trim() || /^-- This is an empty migration\.?\s*$/m.test(sql.trim())) {

@@ -24,6 +24,7 @@ const envSchema = z.object({
   EMBEDDED_POSTGRES_PORT: z.preprocess(emptyToUndefined, port.default(54329)),
   DATABASE_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(200).default(10)),
   SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true')),
+  MIGRATE_ON_START: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
   WHATSAPP_APP_SECRET: optionalString,
   WHATSAPP_VERIFY_TOKEN: optionalString,
   WHATSAPP_ACCESS_TOKEN: optionalString,
@@ -80,6 +81,8 @@ export interface AppConfig {
     url: string | undefined;
     poolSize: number;
     embedded: { dataDir: string; port: number };
+    /** Apply pending migrations at start (MIGRATE_ON_START; default: only with the embedded database), else refuse to start on an older schema. */
+    migrateOnStart: boolean;
   };
   seedDemo: boolean;
   whatsapp: {
@@ -152,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       url: e.DATABASE_URL,
       poolSize: e.DATABASE_POOL_SIZE,
       embedded: { dataDir: path.join(dataDir, 'postgres'), port: e.EMBEDDED_POSTGRES_PORT },
+      // A shared server is migrated on purpose (`npm run db:migrate`), not by whichever process starts first.
+      migrateOnStart: e.MIGRATE_ON_START === undefined ? !e.DATABASE_URL : e.MIGRATE_ON_START === 'true',
     },
     seedDemo: e.SEED_DEMO === 'true',
     whatsapp: {

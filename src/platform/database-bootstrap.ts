@@ -1,12 +1,13 @@
 /**
  * Finds or starts the database the app runs on: DATABASE_URL when set, else the embedded
- * PostgreSQL in DATA_DIR (creating the `tapbook` database on first start), then applies migrations.
+ * PostgreSQL in DATA_DIR (creating the `tapbook` database on first start), then applies pending
+ * migrations (MIGRATE_ON_START) or refuses a schema older than the code.
  */
 import { Client } from 'pg';
 import type { AppConfig } from './config';
 import { startEmbeddedDatabase } from './embedded-database';
 import type { Logger } from './logger';
-import { applyMigrations } from './migrations';
+import { applyMigrations, findPendingMigrations, PendingMigrationsError } from './migrations';
 
 const EMBEDDED_DATABASE_NAME = 'tapbook';
 
@@ -19,8 +20,13 @@ export interface OpenedDatabase {
   stop(): Promise<void>;
 }
 
-/** Connects to (or starts) the configured database and brings its schema up to date. */
-export async function openDatabase(config: AppConfig, logger: Logger): Promise<OpenedDatabase> {
+/**
+ * Connects to (or starts) the configured database and brings its schema up to date, or, when
+ * migrating is off (MIGRATE_ON_START=false, the default with DATABASE_URL), throws
+ * PendingMigrationsError naming what `npm run db:migrate` would apply. `migrate` overrides the config.
+ */
+export async function openDatabase(config: AppConfig, logger: Logger, options: { migrate?: boolean } = {}): Promise<OpenedDatabase> {
+  const migrate = options.migrate ?? config.database.migrateOnStart;
   let url = config.database.url;
   let stop: () => Promise<void> = async () => undefined;
   if (!url) {
@@ -34,7 +40,11 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<O
     stop = () => embedded.stop();
   }
   try {
-    const appliedMigrations = await applyMigrations(url);
+    if (!migrate) {
+      const pending = await findPendingMigrations(url);
+      if (pending.length) throw new PendingMigrationsError(pending);
+    }
+    const appliedMigrations = migrate ? await applyMigrations(url) : [];
     return { url, isEmbedded: !config.database.url, appliedMigrations, stop };
   } catch (error) {
     await stop();

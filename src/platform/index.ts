@@ -4,7 +4,7 @@ export { createLogger, type Logger } from './logger';
 export { systemClock, createFixedClock, type Clock } from './clock';
 export { createPrismaClient, disconnectPrisma, closeWithPrisma, poolOf, inPgTransaction, checkDatabase, Prisma, PrismaClient, type Db, type PgClient } from './database';
 export { openDatabase, ensureDatabaseExists, type OpenedDatabase } from './database-bootstrap';
-export { applyMigrations, diffSchemas, MIGRATIONS_DIR } from './migrations';
+export { applyMigrations, diffSchemas, findPendingMigrations, PendingMigrationsError, MIGRATIONS_DIR } from './migrations';
 export { openSecret } from './secret-box';
 export { SANDBOX_APP_SECRET } from './config';
 export { loadEsm } from './load-esm';

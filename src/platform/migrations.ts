@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 import { loadEsm } from './load-esm';
 
@@ -104,6 +104,43 @@ export async function applyMigrations(url: string, migrationsDir: string = MIGRA
     const result = await engine.applyMigrations({ migrationsList: readMigrationsList(migrationsDir), filters: NO_FILTER });
     return result.appliedMigrationNames;
   });
+}
+
+/**
+ * The migrations of migrationsDir (folders with a migration.sql, in order) that the database at
+ * url has not recorded as applied in `_prisma_migrations`: every one on an empty database, none
+ * when the schema matches this code. A failed or rolled-back attempt counts as pending. Read-only,
+ * so startup (MIGRATE_ON_START=false), readiness checks and the doctor can all ask it.
+ */
+export async function findPendingMigrations(url: string, migrationsDir: string = MIGRATIONS_DIR): Promise<string[]> {
+  const expected = readMigrationsList(migrationsDir)
+    .migrationDirectories.filter((directory) => directory.migrationFile.content.tag === 'ok')
+    .map((directory) => directory.path);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    // to_regclass follows the connection's search_path, the schema the engine records migrations in.
+    const { rows: table } = await client.query<{ exists: boolean }>(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS exists`);
+    if (!table[0]?.exists) return expected;
+    const { rows } = await client.query<{ migration_name: string }>(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const applied = new Set(rows.map((row) => row.migration_name));
+    return expected.filter((name) => !applied.has(name));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Thrown at start when MIGRATE_ON_START is off and the schema is older than the code. */
+export class PendingMigrationsError extends Error {
+  constructor(readonly pending: string[]) {
+    super(
+      `the database is missing ${pending.length} migration${pending.length === 1 ? '' : 's'} this code needs (${pending.join(', ')}). ` +
+        'Run `npm run db:migrate` with the same environment, then start again (or set MIGRATE_ON_START=true to apply pending migrations at every start).',
+    );
+    this.name = 'PendingMigrationsError';
+  }
 }
 
 /**

@@ -1,10 +1,8 @@
-/** Jest global teardown: stops the run's embedded PostgreSQL and removes its folder. */
-import fs from 'node:fs';
-import type { EmbeddedDatabase } from '../../src/platform/embedded-database';
+/** Jest global teardown: stops the run's PostgreSQL server and removes its folder. */
+import type { TestServerState } from './global-setup';
 
 export default async function globalTeardown(): Promise<void> {
-  const state = (globalThis as Record<string, unknown>).__TAPBOOK_TEST_DB__ as { db: EmbeddedDatabase; dataDir: string } | undefined;
+  const state = (globalThis as Record<string, unknown>).__TAPBOOK_TEST_DB__ as TestServerState | undefined;
   if (!state) return;
-  await state.db.stop();
-  fs.rmSync(state.dataDir, { recursive: true, force: true });
+  await state.stop();
 }

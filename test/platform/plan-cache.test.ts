@@ -8,7 +8,7 @@ import { INBOX_PENDING_SQL } from '../../src/conversation/conversation-step';
 import { createPrismaClient, disconnectPrisma, poolOf } from '../../src/platform';
 import { APPLY_STATUSES_SQL } from '../../src/whatsapp/inbox-repository';
 import { ACCEPT_SQL } from '../../src/whatsapp/outbox-recovery';
-import { CLAIM_SQL } from '../../src/whatsapp/send-gate-claims';
+import { CLAIM_SQL } from '../../src/whatsapp/send-gate';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('app pool: prepared statements are planned once per connection', () => {

@@ -14,6 +14,10 @@
  * the server acknowledges: the sustained turn rate and its ack → reply latency; the report is
  * then written to bench/results/webhook-at-<rate>.md), BENCH_PG_STATS=1 (load pg_stat_statements and print the
  * statements that took the most database time, with calls per processed turn, and the row writes per table).
+ *
+ * Before that load, a realistic one (bench/lib/realistic-load.ts) measures the latency a customer
+ * feels: BENCH_REAL_NUMBERS (200) numbers at Meta's default tier, BENCH_REAL_CUSTOMERS (5) customers
+ * each writing every 10 s, for BENCH_REAL_SECONDS (30; 0 skips it). BENCH_REPORT names the report file.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +30,7 @@ import { Client } from 'pg';
 import { DEMO } from '../prisma/seed';
 import { startEmbeddedDatabase } from '../src/platform/embedded-database';
 import { PROCESS_INBOX_TASK, signBody } from '../src/whatsapp';
+import { addNumbers, describeRealisticLoad, runRealisticLoad, type RealisticLoad } from './lib/realistic-load';
 import { describeMachine, describeMachineSpeed, describeMachineTime, measureMachineSpeed, pickPercentile, startMachineTimeMeter, writeBenchReport } from './lib/report';
 import { findFreePort } from '../test/support/free-port';
 
@@ -38,11 +43,17 @@ const SEND_RATE = Number(process.env.BENCH_SEND_RATE ?? 1000);
 // Offered load in messages/s (autocannon's overallRate); unset = as fast as the server answers.
 const OFFERED_RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 const ROOT = path.resolve(__dirname, '..');
+const REALISTIC: RealisticLoad = {
+  numbers: Number(process.env.BENCH_REAL_NUMBERS ?? 200),
+  customersPerNumber: Number(process.env.BENCH_REAL_CUSTOMERS ?? 5),
+  periodSeconds: 10,
+  seconds: Number(process.env.BENCH_REAL_SECONDS ?? 30),
+};
 
 
 
 /** Fake Graph API: answers like Meta and records when each reply (not read receipt) arrived, per recipient. */
-async function startFakeGraph(): Promise<{ url: string; replies: Map<string, number[]>; total: () => number; close: () => Promise<void> }> {
+async function startFakeGraph(): Promise<{ url: string; replies: Map<string, number[]>; total: () => number; reset: () => void; close: () => Promise<void> }> {
   const replies = new Map<string, number[]>();
   let total = 0;
   let counter = 0;
@@ -68,7 +79,11 @@ async function startFakeGraph(): Promise<{ url: string; replies: Map<string, num
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
-  return { url: `http://127.0.0.1:${port}/v25.0`, replies, total: () => total, close: () => new Promise((r) => server.close(() => r())) };
+  const reset = () => {
+    replies.clear();
+    total = 0;
+  };
+  return { url: `http://127.0.0.1:${port}/v25.0`, replies, total: () => total, reset, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 async function main(): Promise<void> {
@@ -122,6 +137,15 @@ async function main(): Promise<void> {
     });
   }
   step('server ready');
+  const hasWorkers = ROLES.some((role) => role !== 'web');
+  let realisticTable: string[] = [];
+  if (REALISTIC.seconds > 0 && hasWorkers) {
+    const phoneNumberIds = await addNumbers(db.urlFor('bench'), REALISTIC.numbers);
+    const realistic = await runRealisticLoad({ port, secret: SECRET, phoneNumberIds, load: REALISTIC, replies: graph.replies });
+    realisticTable = describeRealisticLoad(REALISTIC, realistic);
+    step(`realistic load done: ${JSON.stringify(realistic)}`);
+    graph.reset();
+  }
   // Every post passes the number's send gate (Meta's throughput limit, 80 messages/s by default).
   // This bench measures the server, not Meta's tier: give the demo number the highest tier Meta
   // grants (1,000 messages/s), else replies and read receipts alone would cap turns at ~40/s.
@@ -185,7 +209,6 @@ async function main(): Promise<void> {
 
   // Let the workers finish every acknowledged message (each "hi" gets exactly one menu reply).
   const drainDeadline = Date.now() + 10 * 60_000;
-  const hasWorkers = ROLES.some((role) => role !== 'web');
   while (hasWorkers && graph.total() < acked && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 200));
   const finished = performance.now();
   const machineShares = machineTime.stop();
@@ -255,9 +278,10 @@ async function main(): Promise<void> {
     describeMachineTime(machineShares),
     describeMachineSpeed(machineSpeed),
     '',
+    ...realisticTable,
   ].join('\n');
   const name = ROLES.join('-') === 'web-worker' ? 'webhook' : `webhook-${ROLES.join('-')}`;
-  writeBenchReport(OFFERED_RATE ? `${name}-at-${OFFERED_RATE}` : name, markdown);
+  writeBenchReport(process.env.BENCH_REPORT ?? (OFFERED_RATE ? `${name}-at-${OFFERED_RATE}` : name), markdown);
 }
 
 /**

@@ -18,7 +18,7 @@ export function createPrismaClient(options: {
   poolSize: number;
   onIdleClientError?: (error: Error) => void;
 }): PrismaClient {
-  const pool = new Pool({ connectionString: options.url, max: options.poolSize });
+  const pool = new Pool({ ...withSsdCostModel(options.url), max: options.poolSize });
   // An idle pooled connection that the server drops (restart, admin command) emits 'error' on
   // the pool; without a listener Node would crash the whole process.
   pool.on('error', options.onIdleClientError ?? (() => undefined));
@@ -37,6 +37,29 @@ const pools = new WeakMap<PrismaClient, Pool>();
 
 /** Interactive transactions wait up to 10 s for a connection and may run up to 30 s. */
 const TRANSACTION_DEFAULTS = { maxWait: 10_000, timeout: 30_000 } as const;
+
+/**
+ * Every pooled connection plans with `random_page_cost = 1.1`, the usual value for SSDs (PostgreSQL's
+ * 4.0 models spinning disks). Why: a plan PostgreSQL keeps for a prepared statement is made with the
+ * table sizes of that moment; made while the inbox and outbox were nearly empty (a new install, the
+ * start of a load), the hot statements' plans scanned those whole tables until the next ANALYZE.
+ * test/platform/plan-cache.test.ts checks those plans. Sent as the startup packet's `options`; a URL
+ * with its own `options` keeps them (node-postgres lets the URL's value win, so ours are appended there).
+ */
+const SSD_COST_MODEL = '-c random_page_cost=1.1';
+
+function withSsdCostModel(url: string): { connectionString: string; options: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { connectionString: url, options: SSD_COST_MODEL };
+  }
+  const own = parsed.searchParams.get('options');
+  if (own === null) return { connectionString: url, options: SSD_COST_MODEL };
+  parsed.searchParams.set('options', `${own} ${SSD_COST_MODEL}`);
+  return { connectionString: parsed.toString(), options: SSD_COST_MODEL };
+}
 
 /**
  * The node-postgres pool under a client made by createPrismaClient. Hot paths (the Flows

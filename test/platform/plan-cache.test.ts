@@ -1,7 +1,8 @@
 /**
  * The hot paths' prepared statements may be run on a generic plan (PostgreSQL switches to one after
  * a few runs when it looks no dearer), and such a plan, even made while the tables were empty,
- * reads the growing tables by their keys; the app's pool honours the options a DATABASE_URL sets.
+ * reads the growing tables by their keys (database.ts: the SSD cost model); the app's pool honours
+ * the options a DATABASE_URL sets.
  */
 import { CLOSE_STEP_SQL, CREATE_STEP_SQL } from '../../src/conversation/conversation-repository';
 import { INBOX_PENDING_SQL } from '../../src/conversation/conversation-step';
@@ -37,13 +38,18 @@ describe('app pool: prepared statements and their plans', () => {
     expect(plan).not.toMatch(new RegExp(`Seq Scan on ${table}`));
   });
 
-  it('keeps the options a DATABASE_URL sets for itself', async () => {
+  it('gives Prisma’s own connections the SSD cost model', async () => {
+    const rows = await db.prisma.$queryRawUnsafe<Array<{ cost: string }>>(`SELECT current_setting('random_page_cost') AS cost`);
+    expect(rows).toEqual([{ cost: '1.1' }]);
+  });
+
+  it('keeps the options a DATABASE_URL sets for itself and adds the SSD cost model to them', async () => {
     const url = new URL(db.url);
     url.searchParams.set('options', '-c statement_timeout=4321');
     const prisma = createPrismaClient({ url: url.toString(), poolSize: 1 });
     try {
-      const { rows } = await poolOf(prisma).query<{ timeout: string }>(`SELECT current_setting('statement_timeout') AS timeout`);
-      expect(rows).toEqual([{ timeout: '4321ms' }]);
+      const { rows } = await poolOf(prisma).query<{ timeout: string; cost: string }>(`SELECT current_setting('statement_timeout') AS timeout, current_setting('random_page_cost') AS cost`);
+      expect(rows).toEqual([{ timeout: '4321ms', cost: '1.1' }]);
     } finally {
       await disconnectPrisma(prisma);
     }

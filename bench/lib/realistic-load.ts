@@ -37,7 +37,7 @@ export async function addNumbers(url: string, count: number): Promise<string[]> 
     const ids = Array.from({ length: count - 1 }, (_, index) => `bench-number-${index + 1}`);
     await client.query(
       `INSERT INTO whatsapp_numbers (business_id, phone_number_id, display_phone, send_rate_per_second)
-       SELECT business_id, id, '+3490000' || lpad(n::text, 4, '0'), 80 FROM whatsapp_numbers, unnest($2::text[]) WITH ORDINALITY AS u(id, n)
+       SELECT business_id, u.phone_id, '+3490000' || lpad(u.n::text, 4, '0'), 80 FROM whatsapp_numbers, unnest($2::text[]) WITH ORDINALITY AS u(phone_id, n)
         WHERE phone_number_id = $1`,
       [DEMO.phoneNumberId, ids],
     );

@@ -11,7 +11,9 @@
  *    fire late in a burst;
  *  - the late-slot rule: a sender that wakes up late (CPU starved, GC, a slow statement) by half a
  *    slot or more (never less than LATE_FLOOR_MS) throws its slot away and claims a fresh one, so
- *    a missed slot is a pause, never a burst.
+ *    a missed slot is a pause, never a burst. The fresh slot is booked at least twice that lateness
+ *    ahead of now: a sender is late by at least its claim's own round trip, and under load a slot
+ *    claimed for "now" would be missed again and again.
  * So sends leave within half a slot after their slots: at most `rate` + 1 in any 1-s window at
  * Meta's default tier. Above 100 messages/s half a slot is shorter than a busy event loop's timer
  * jitter, so the floor lets a sender be up to LATE_FLOOR_MS late there (rate × 1.005 + 1 at most).
@@ -30,6 +32,8 @@ export const MAX_WAIT_MS = 2_000;
 const LATE_SLOT_FRACTION = 0.5;
 /** …but never less than this: at high rates half a slot is within ordinary timer jitter. */
 const LATE_FLOOR_MS = 5;
+/** The most a fresh claim after a missed slot books ahead of now. */
+const MAX_LEAD_MS = 1_000;
 
 /** What the gate needs: a way to wait, and optionally a clock that replaces the database's. */
 export interface SendGateDeps {
@@ -69,6 +73,7 @@ export function waitOnTimer(ms: number): Promise<void> {
  */
 export async function passSendGate(deps: SendGateDeps, client: PgClient, row: GateRow): Promise<SendGateResult> {
   let isMarked = false;
+  let leadMs = 0;
   for (;;) {
     // Time is measured from before the claim: a slow answer (a wait for the cursor's row lock) is
     // time already spent, so the wait is shorter by it and lateness is never underestimated.
@@ -78,6 +83,7 @@ export async function passSendGate(deps: SendGateDeps, client: PgClient, row: Ga
       row.phoneNumberId,
       deps.clock?.now() ?? null,
       MAX_WAIT_MS / 1000,
+      leadMs / 1000,
       row.id,
       expected.status,
       expected.attempts,
@@ -91,7 +97,9 @@ export async function passSendGate(deps: SendGateDeps, client: PgClient, row: Ga
       // Come back when the slot we would get is about half the in-process wait away.
       return { pass: false, retryAfterMs: Math.max(0, claim!.cursor_ms! - claim!.now_ms - MAX_WAIT_MS / 2) };
     }
-    if (await waitForSlot(deps, claim!, sentAt)) return { pass: true };
+    const lateMs = await waitForSlot(deps, claim!, sentAt);
+    if (lateMs === null) return { pass: true };
+    leadMs = Math.min(MAX_LEAD_MS, 2 * lateMs);
   }
 }
 
@@ -108,18 +116,18 @@ interface ClaimAnswer {
 
 /**
  * Waits until the claimed slot (database clock; `now_ms` was the database's clock at the claim,
- * `sentAt` the local time just before it) and says whether the sender is still on time for it.
+ * `sentAt` the local time just before it): null when the sender is on time for it, else how late it is.
  */
-async function waitForSlot(deps: SendGateDeps, claim: ClaimAnswer, sentAt: number): Promise<boolean> {
+async function waitForSlot(deps: SendGateDeps, claim: ClaimAnswer, sentAt: number): Promise<number | null> {
   // A simulated clock only moves when the test's `wait` moves it.
   const elapsed = () => (deps.clock ? deps.clock.now().getTime() - claim.now_ms : performance.now() - sentAt);
   const slot = claim.slot_ms!;
   const waitMs = slot - claim.now_ms - elapsed();
   if (waitMs > 0) await deps.wait(waitMs);
   const lateMs = elapsed() + claim.now_ms - slot;
-  if (lateMs < Math.max(LATE_FLOOR_MS, (1000 / claim.rate!) * LATE_SLOT_FRACTION)) return true;
+  if (lateMs < Math.max(LATE_FLOOR_MS, (1000 / claim.rate!) * LATE_SLOT_FRACTION)) return null;
   deps.onSlotMissed?.();
-  return false;
+  return lateMs;
 }
 
 // A late sender's second claim found the number booked up: the row goes back to how it was, so
@@ -134,25 +142,25 @@ async function unmark(client: PgClient, row: GateRow): Promise<void> {
 
 /**
  * The claim (exported for the plan test): checks the row is still as read, moves the number's
- * cursor one slot on from max(cursor, now) unless it is more than the maximum wait ahead, and
+ * cursor one slot on from max(cursor, now + lead) unless it is more than the maximum wait ahead, and
  * marks the row `sending`, only when a slot was booked (or the number is not paced at all).
  * GREATEST ignores NULL: a number that never sent starts at now.
  */
 export const CLAIM_SQL: SqlStatement = {
   name: 'send-gate-claim',
   text: `WITH clock AS (SELECT COALESCE($2::timestamptz, clock_timestamp()) AS now),
-           found AS (SELECT 1 FROM outbox_messages WHERE id = $4::uuid AND status = $5 AND attempts = $6),
+           found AS (SELECT 1 FROM outbox_messages WHERE id = $5::uuid AND status = $6 AND attempts = $7),
            gate AS (
              UPDATE whatsapp_numbers
-                SET pace_cursor_at = GREATEST(pace_cursor_at, (SELECT now FROM clock)) + make_interval(secs => 1.0 / send_rate_per_second)
+                SET pace_cursor_at = GREATEST(pace_cursor_at, (SELECT now FROM clock) + make_interval(secs => $4::double precision)) + make_interval(secs => 1.0 / send_rate_per_second)
               WHERE phone_number_id = $1 AND (pace_cursor_at IS NULL OR pace_cursor_at <= (SELECT now FROM clock) + make_interval(secs => $3::double precision))
                 AND EXISTS (SELECT 1 FROM found)
              RETURNING pace_cursor_at - make_interval(secs => 1.0 / send_rate_per_second) AS slot, send_rate_per_second AS rate),
            number AS (SELECT pace_cursor_at AS cursor FROM whatsapp_numbers WHERE phone_number_id = $1),
            mark AS (
              -- attempted_at is on the gate's clock (the database's, but for a test that simulates time): recovery's grace period runs on it.
-             UPDATE outbox_messages SET status = 'sending', attempts = $7, attempted_at = (SELECT now FROM clock), updated_at = now()
-              WHERE id = $4::uuid AND EXISTS (SELECT 1 FROM found) AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
+             UPDATE outbox_messages SET status = 'sending', attempts = $8, attempted_at = (SELECT now FROM clock), updated_at = now()
+              WHERE id = $5::uuid AND EXISTS (SELECT 1 FROM found) AND (EXISTS (SELECT 1 FROM gate) OR NOT EXISTS (SELECT 1 FROM number))
              RETURNING id)
          SELECT EXISTS (SELECT 1 FROM found) AS is_current, EXISTS (SELECT 1 FROM mark) AS is_marked, EXISTS (SELECT 1 FROM number) AS is_paced,
                 extract(epoch FROM (SELECT now FROM clock))::float8 * 1000 AS now_ms,

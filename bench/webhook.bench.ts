@@ -16,6 +16,10 @@
  * statements that took the most database time, with calls per processed turn, and the row writes per table),
  * BENCH_METRICS ("on": Prometheus metrics recorded and every process scraped every 5 s, three times
  * Prometheus' usual rate; "off": METRICS_ENABLED=false, to measure what metrics cost per turn).
+ *
+ * Before that load, a realistic one (bench/lib/realistic-load.ts) measures the latency a customer
+ * feels: BENCH_REAL_NUMBERS (200) numbers at Meta's default tier, BENCH_REAL_CUSTOMERS (5) customers
+ * each writing every 10 s, for BENCH_REAL_SECONDS (30; 0 skips it). BENCH_REPORT names the report file.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,6 +32,7 @@ import { Client } from 'pg';
 import { DEMO } from '../prisma/seed';
 import { startEmbeddedDatabase } from '../src/platform/embedded-database';
 import { PROCESS_INBOX_TASK, signBody } from '../src/whatsapp';
+import { addNumbers, describeRealisticLoad, runRealisticLoad, type RealisticLoad } from './lib/realistic-load';
 import { describeMachine, describeMachineSpeed, describeMachineTime, measureMachineSpeed, pickPercentile, startMachineTimeMeter, writeBenchReport } from './lib/report';
 import { findFreePort } from '../test/support/free-port';
 
@@ -42,11 +47,17 @@ const OFFERED_RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : u
 const ROOT = path.resolve(__dirname, '..');
 const METRICS = process.env.BENCH_METRICS === 'off' ? 'off' : 'on';
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
+const REALISTIC: RealisticLoad = {
+  numbers: Number(process.env.BENCH_REAL_NUMBERS ?? 200),
+  customersPerNumber: Number(process.env.BENCH_REAL_CUSTOMERS ?? 5),
+  periodSeconds: 10,
+  seconds: Number(process.env.BENCH_REAL_SECONDS ?? 30),
+};
 
 
 
 /** Fake Graph API: answers like Meta and records when each reply (not read receipt) arrived, per recipient. */
-async function startFakeGraph(): Promise<{ url: string; replies: Map<string, number[]>; total: () => number; close: () => Promise<void> }> {
+async function startFakeGraph(): Promise<{ url: string; replies: Map<string, number[]>; total: () => number; reset: () => void; close: () => Promise<void> }> {
   const replies = new Map<string, number[]>();
   let total = 0;
   let counter = 0;
@@ -72,7 +83,11 @@ async function startFakeGraph(): Promise<{ url: string; replies: Map<string, num
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
-  return { url: `http://127.0.0.1:${port}/v25.0`, replies, total: () => total, close: () => new Promise((r) => server.close(() => r())) };
+  const reset = () => {
+    replies.clear();
+    total = 0;
+  };
+  return { url: `http://127.0.0.1:${port}/v25.0`, replies, total: () => total, reset, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 async function main(): Promise<void> {
@@ -131,6 +146,15 @@ async function main(): Promise<void> {
     });
   }
   step('server ready');
+  const hasWorkers = ROLES.some((role) => role !== 'web');
+  let realisticTable: string[] = [];
+  if (REALISTIC.seconds > 0 && hasWorkers) {
+    const phoneNumberIds = await addNumbers(db.urlFor('bench'), REALISTIC.numbers);
+    const realistic = await runRealisticLoad({ port, secret: SECRET, phoneNumberIds, load: REALISTIC, replies: graph.replies });
+    realisticTable = describeRealisticLoad(REALISTIC, realistic);
+    step(`realistic load done: ${JSON.stringify(realistic)}`);
+    graph.reset();
+  }
   // Every post passes the number's send gate (Meta's throughput limit, 80 messages/s by default).
   // This bench measures the server, not Meta's tier: give the demo number the highest tier Meta
   // grants (1,000 messages/s), else replies and read receipts alone would cap turns at ~40/s.
@@ -198,7 +222,6 @@ async function main(): Promise<void> {
 
   // Let the workers finish every acknowledged message (each "hi" gets exactly one menu reply).
   const drainDeadline = Date.now() + 10 * 60_000;
-  const hasWorkers = ROLES.some((role) => role !== 'web');
   while (hasWorkers && graph.total() < acked && Date.now() < drainDeadline) await new Promise((resolve) => setTimeout(resolve, 200));
   const finished = performance.now();
   if (scraper) clearInterval(scraper);
@@ -269,9 +292,10 @@ async function main(): Promise<void> {
     describeMachineTime(machineShares),
     describeMachineSpeed(machineSpeed),
     '',
+    ...realisticTable,
   ].join('\n');
   const name = ROLES.join('-') === 'web-worker' ? 'webhook' : `webhook-${ROLES.join('-')}`;
-  writeBenchReport(OFFERED_RATE ? `${name}-at-${OFFERED_RATE}` : name, markdown);
+  writeBenchReport(process.env.BENCH_REPORT ?? (OFFERED_RATE ? `${name}-at-${OFFERED_RATE}` : name), markdown);
 }
 
 /**

@@ -6,8 +6,10 @@ import type { AvailabilityInput, DateOverride } from '../scheduling';
 import { addLocalDays, toLocalDate } from '../scheduling';
 import type { Db } from '../platform/database';
 import { toDomainError } from '../platform/errors';
+import type { SqlTarget } from '../platform/sql';
 import {
   findBlockedIntervals,
+  type BlockedInterval,
   findBusinessOverrides,
   findServiceWithSchedules,
   type BusinessSettings,
@@ -63,42 +65,72 @@ export async function loadAvailability(
       { serviceId: service.id, staffIds: service.staff.map((staff) => staff.id) },
     );
   }
-  const staffIds = service.staff.map((staff) => staff.id);
-  // Buffers reach beyond the slot; widen the busy window so a neighbour's buffer is seen.
-  const margin = (service.bufferBeforeMinutes + service.bufferAfterMinutes + service.durationMinutes + 24 * 60) * 60_000;
   // One after the other: `db` is often a transaction, whose one connection runs one query at a time anyway.
   const businessOverrides = await findBusinessOverrides(db, { businessId: business.id, fromDate, toDate });
-  const busy = await findBlockedIntervals(db, {
+  const busy = await loadBusyForSpan(db, {
     businessId: business.id,
-    staffIds,
+    staffIds: service.staff.map((staff) => staff.id),
+    span: service,
+    from: params.from,
+    to: params.to,
+    now: params.now,
+    exceptCustomerId: params.exceptCustomerId,
+    exceptBookingId: params.exceptBookingId,
+  });
+  const input = toEngineInput(business, service, { businessOverrides, busy, staffId: params.staffId, from: params.from, to: params.to, now: params.now });
+  return { service, input };
+}
+
+/** The pure engine's input from the loaded rows. */
+function toEngineInput(
+  business: BusinessSettings,
+  service: ServiceWithSchedules,
+  loaded: { businessOverrides: Parameters<typeof groupOverrides>[0]; busy: BlockedInterval[]; staffId: string | undefined; from: Date; to: Date; now: Date },
+): AvailabilityInput {
+  return {
+    now: loaded.now,
+    timeZone: business.timeZone,
+    service: { durationMinutes: service.durationMinutes, bufferBeforeMinutes: service.bufferBeforeMinutes, bufferAfterMinutes: service.bufferAfterMinutes },
+    rules: {
+      stepMinutes: business.slotStepMinutes,
+      minimumNoticeMinutes: business.minimumNoticeMinutes,
+      maxAdvanceDays: business.maxAdvanceDays,
+      fillGapsAfterBusy: business.fillGapsAfterBusy,
+    },
+    staff: service.staff.map((staff) => ({ staffId: staff.id, weeklyHours: staff.weeklyHours, overrides: groupOverrides(staff.overrides) })),
+    businessOverrides: groupOverrides(loaded.businessOverrides),
+    busy: loaded.busy,
+    staffIds: loaded.staffId ? [loaded.staffId] : undefined,
+    from: loaded.from,
+    to: loaded.to,
+  };
+}
+
+/** A visit's length and buffers: what decides how far around a window busy times can matter. */
+export interface VisitSpan {
+  durationMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+}
+
+/**
+ * What blocks `staffIds` for visits of `span` starting in [from, to): the one reading of "blocked"
+ * (findBlockedIntervals), over the window widened by the visit and its buffers plus a day, so a
+ * neighbour's buffer is seen. The booking core and the Flows endpoint both read busy times here.
+ */
+export function loadBusyForSpan(
+  db: SqlTarget,
+  params: { businessId: string; staffIds: string[]; span: VisitSpan; from: Date; to: Date; now: Date; exceptCustomerId?: string; exceptBookingId?: string },
+): Promise<BlockedInterval[]> {
+  const { span } = params;
+  const margin = (span.bufferBeforeMinutes + span.bufferAfterMinutes + span.durationMinutes + 24 * 60) * 60_000;
+  return findBlockedIntervals(db, {
+    businessId: params.businessId,
+    staffIds: params.staffIds,
     from: new Date(params.from.getTime() - margin),
     to: new Date(params.to.getTime() + margin),
     now: params.now,
     exceptCustomerId: params.exceptCustomerId,
     exceptBookingId: params.exceptBookingId,
   });
-  return {
-    service,
-    input: {
-      now: params.now,
-      timeZone: business.timeZone,
-      service: {
-        durationMinutes: service.durationMinutes,
-        bufferBeforeMinutes: service.bufferBeforeMinutes,
-        bufferAfterMinutes: service.bufferAfterMinutes,
-      },
-      rules: {
-        stepMinutes: business.slotStepMinutes,
-        minimumNoticeMinutes: business.minimumNoticeMinutes,
-        maxAdvanceDays: business.maxAdvanceDays,
-        fillGapsAfterBusy: business.fillGapsAfterBusy,
-      },
-      staff: service.staff.map((staff) => ({ staffId: staff.id, weeklyHours: staff.weeklyHours, overrides: groupOverrides(staff.overrides) })),
-      businessOverrides: groupOverrides(businessOverrides),
-      busy,
-      staffIds: params.staffId ? [params.staffId] : undefined,
-      from: params.from,
-      to: params.to,
-    },
-  };
 }

@@ -129,7 +129,8 @@ export async function findBusinessOverrides(db: Db, params: { businessId: string
  * Intervals that block the given staff in [from, to): active bookings (minus one being moved),
  * live holds of other customers, and busy times imported from the staff's external calendars.
  * Buffers are already part of blocked_from/blocked_until. One round trip; the booking core, the
- * conversation and the Flows endpoint all read availability through here, so they agree.
+ * conversation and the Flows endpoint all read availability through here (availability-loader.ts),
+ * so they agree.
  */
 export async function findBlockedIntervals(db: SqlTarget, params: BlockedIntervalsQuery): Promise<BlockedInterval[]> {
   if (params.staffIds.length === 0) return [];
@@ -145,15 +146,6 @@ export interface BlockedIntervalsQuery {
   now: Date;
   exceptCustomerId?: string;
   exceptBookingId?: string;
-}
-
-/**
- * findBlockedIntervals' SQL (parameters $1–$8, columns "staffId", "start", "end") and its values, for a
- * statement that embeds it as a subquery and adds parameters from $9 on (the Flows endpoint checks its
- * token in the same round trip); the reading of "blocked" stays this one.
- */
-export function buildBlockedIntervalsSql(params: BlockedIntervalsQuery): { text: string; values: unknown[] } {
-  return { text: BLOCKED_INTERVALS_SQL.text, values: toBlockedIntervalsValues(params) };
 }
 
 function toBlockedIntervalsValues(params: BlockedIntervalsQuery): unknown[] {
@@ -185,50 +177,6 @@ const BLOCKED_INTERVALS_SQL: SqlStatement = {
     SELECT staff_id::text, starts_at, ends_at FROM external_busy_blocks
      WHERE business_id = $1::uuid AND staff_id = ANY($2::uuid[])
        AND starts_at < $5::timestamptz AND ends_at > $4::timestamptz`,
-};
-
-/**
- * One blocking row of a business, with what findBlockedIntervals' filters look at, for a per-process
- * copy of a whole business's busy time (src/flows/flow-availability.ts): a hold has its customer and
- * expiry, a booking its id; the copy's reader applies staff, range, expiry and customer itself.
- */
-export interface BusinessBlockedRow {
-  staffId: string;
-  start: Date;
-  end: Date;
-  /** The booking's id (null for holds and external busy blocks). */
-  bookingId: string | null;
-  /** The holding customer (null for bookings and external busy blocks). */
-  holdCustomerId: string | null;
-  /** When the hold stops blocking (null for bookings and external busy blocks). */
-  holdExpiresAt: Date | null;
-}
-
-/**
- * Every row that blocks any staff member of the business in [from, to), holds unexpired at `now`:
- * the same three sources and conditions as BLOCKED_INTERVALS_SQL (keep the two in step), minus the
- * per-request filters.
- */
-export async function findBusinessBlockedRows(db: SqlTarget, params: { businessId: string; from: Date; to: Date; now: Date }): Promise<BusinessBlockedRow[]> {
-  return querySql<BusinessBlockedRow>(db, BUSINESS_BLOCKED_ROWS_SQL, [params.businessId, [...ACTIVE_BOOKING_STATUSES], params.from, params.to, params.now]);
-}
-
-const BUSINESS_BLOCKED_ROWS_SQL: SqlStatement = {
-  name: 'find_business_blocked_rows',
-  text: `
-    SELECT staff_id::text AS "staffId", blocked_from AS "start", blocked_until AS "end", id::text AS "bookingId",
-           NULL::text AS "holdCustomerId", NULL::timestamptz AS "holdExpiresAt"
-      FROM bookings
-     WHERE business_id = $1::uuid AND status::text = ANY($2::text[])
-       AND blocked_from < $4::timestamptz AND blocked_until > $3::timestamptz
-    UNION ALL
-    SELECT staff_id::text, blocked_from, blocked_until, NULL, customer_id::text, expires_at FROM slot_holds
-     WHERE business_id = $1::uuid
-       AND expires_at > $5::timestamptz AND blocked_from < $4::timestamptz AND blocked_until > $3::timestamptz
-    UNION ALL
-    SELECT staff_id::text, starts_at, ends_at, NULL, NULL, NULL FROM external_busy_blocks
-     WHERE business_id = $1::uuid
-       AND starts_at < $4::timestamptz AND ends_at > $3::timestamptz`,
 };
 
 /** The row shape of a booking as the rest of the app sees it. */

@@ -109,9 +109,16 @@ function describeKeyLoadFailure(error: unknown, isEncrypted: boolean): string {
   return `Flows private key could not be read (${detail}). Paste the whole PEM, including its BEGIN/END lines.`;
 }
 
+/** Unwraps a request's AES key on the calling thread: RSA-OAEP-SHA256 with the endpoint's private key. */
+export function createKeyUnwrapper(privateKey: crypto.KeyObject): (encryptedKey: Buffer) => Promise<Buffer> {
+  const options = { key: privateKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' };
+  return async (encryptedKey) => crypto.privateDecrypt(options, encryptedKey);
+}
+
 /**
- * Decrypts a Flows request: RSA-OAEP-SHA256 unwraps the AES key (through `unwrapKey`, normally
- * createKeyUnwrapThreads's, off the event loop), then AES-128-GCM with the 16-byte IV and appended tag.
+ * Decrypts a Flows request: RSA-OAEP-SHA256 unwraps the AES key (through `unwrapKey`:
+ * createKeyUnwrapper's, or createKeyUnwrapThreads's off the event loop), then AES-128-GCM with the
+ * 16-byte IV and appended tag.
  * Throws FlowDecryptError (HTTP 421, or 400 for a body that is not the envelope) with the reason.
  */
 export async function decryptRequest({ body, unwrapKey }: { body: unknown; unwrapKey: (encryptedKey: Buffer) => Promise<Buffer> }): Promise<DecryptedFlowRequest> {

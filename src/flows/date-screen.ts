@@ -31,7 +31,6 @@ export async function buildDateScreen(session: FlowSession, service: ScheduledSe
     to: windowEnd,
     now,
     exceptCustomerId: session.customer.id,
-    usedCheck: session.usedCheck,
   });
   const freeDates = new Set(slots.map((slot) => slot.localDate));
   const unavailableDates: string[] = [];

@@ -87,8 +87,6 @@ async function holdWithAddOns(session: FlowSession, service: ScheduledService, c
     if ((await session.bookings.placeHold({ ...hold, addOnServiceIds: addOns.map((addOn) => addOn.id) })).ok) return true;
   } catch (error) {
     if (!isDomainError(error) || !(error.code.startsWith('slot_') || error.code === 'add_on_not_available')) throw error;
-  } finally {
-    session.availability.markBusyChanged(business.id);
   }
   await session.bookings.placeHold(hold).catch((error: unknown) => {
     if (!isDomainError(error)) throw error;

@@ -12,12 +12,10 @@ import type { Clock } from '../platform/clock';
 import { closeWithPrisma, poolOf, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { verifySignature } from '../whatsapp';
-import { busyChangeListenerOf } from './busy-change-listener';
-import { decryptRequest, encryptResponse, FlowDecryptError, loadPrivateKey } from './crypto';
+import { createKeyUnwrapper, decryptRequest, encryptResponse, FlowDecryptError, loadPrivateKey } from './crypto';
 import { createKeyUnwrapThreads } from './key-unwrap-threads';
 import { createFlowAvailability } from './flow-availability';
-import { createFlowTokenCache } from './flow-tokens';
-import { handleFlowRequest } from './handle-flow-request';
+import { handleFlowRequest, type FlowEndpointDeps } from './handle-flow-request';
 
 /** What the endpoint router needs. */
 export interface FlowsRouterDeps {
@@ -58,85 +56,95 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
   const path = deps.config.flows.endpointPath;
   const privateKey = readFlowsPrivateKey(deps.config.flows);
   if (!privateKey) {
-    router.post(path, (_req, res) => {
-      res.status(503).json({
-        error: {
-          code: 'flows_not_configured',
-          message:
-            'The WhatsApp Flows endpoint has no private key. Set FLOWS_PRIVATE_KEY (PEM text) or FLOWS_PRIVATE_KEY_FILE (path to the PEM), ' +
-            'plus FLOWS_PRIVATE_KEY_PASSPHRASE when the key is encrypted. `npm run flows -- keys` generates a key pair.',
-        },
-      });
-    });
+    router.post(path, (_req, res) => answerNotConfigured(res));
     return router;
   }
-  // The RSA threads end with the app's database client, like the endpoint's LISTEN connection.
-  const unwrapThreads = createKeyUnwrapThreads(privateKey);
-  closeWithPrisma(deps.prisma, unwrapThreads.close);
-  const unwrapKey = unwrapThreads.unwrap;
   const bookings = deps.bookings ?? createBookingService({ prisma: deps.prisma, clock: deps.clock });
-  const { whatsapp } = deps.config;
+  const { whatsapp, flows } = deps.config;
+  const unwrapKey = flows.isKeyUnwrapOnThreads ? startKeyUnwrapThreads(deps.prisma, privateKey) : createKeyUnwrapper(privateKey);
   // The statements every request runs go straight to the pg pool as prepared statements (see poolOf).
   const liveReads = poolOf(deps.prisma);
-  // Shared by every router on this Prisma client and closed with it; it connects on the first request,
-  // so a worker-only process that assembles the app never opens it.
-  const busyChanges = busyChangeListenerOf(deps.prisma, (error) =>
-    deps.logger.warn({ err: error.message }, 'busy-change listener lost its connection: Flows busy times are read live until it is back'),
-  );
   const handlerDeps = {
     prisma: deps.prisma,
     clock: deps.clock,
     logger: deps.logger,
     bookings,
     tokenReads: liveReads,
-    tokenCache: createFlowTokenCache(),
-    busyChanges,
-    availability: createFlowAvailability({ db: deps.prisma, liveReads, busyChanges }),
+    availability: createFlowAvailability({ db: deps.prisma, liveReads, catalogTtlMs: flows.catalogCacheSeconds * 1000 }),
   };
 
-  router.post(path, express.raw({ type: () => true, limit: BODY_LIMIT }), async (req: Request, res: Response) => {
-    busyChanges.start();
-    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const header = req.get('x-hub-signature-256');
-    // Sandbox mode's simulator may post unsigned requests; a signature that is sent is always checked.
-    if ((header !== undefined || !whatsapp.isSandbox) && !verifySignature({ appSecret: whatsapp.appSecret, rawBody, header })) {
-      sendPlainError(res, 432, 'invalid_signature', 'X-Hub-Signature-256 does not match the request body and the app secret.');
-      return;
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      sendPlainError(res, 400, 'invalid_json', 'The request body is not JSON.');
-      return;
-    }
-    let decrypted;
-    try {
-      decrypted = await decryptRequest({ body, unwrapKey });
-    } catch (error) {
-      if (!(error instanceof FlowDecryptError)) throw error;
-      if (error.reason === 'invalid_body') {
-        sendPlainError(res, 400, 'invalid_flow_envelope', error.message);
-        return;
-      }
-      deps.logger.warn({ reason: error.reason }, 'Flows request could not be decrypted');
-      sendPlainError(res, error.statusCode, 'decryption_failed', error.message);
-      return;
-    }
-    try {
-      const result = await handleFlowRequest(handlerDeps, decrypted.payload);
-      if (result.kind === 'plain') {
-        sendPlainError(res, result.status, result.code, result.message);
-        return;
-      }
-      sendEncrypted(res, result.status, encryptResponse({ response: result.response, aesKey: decrypted.aesKey, iv: decrypted.iv }));
-    } catch (error) {
-      // Only our own failures (database down…) get here; WhatsApp shows a generic error and retries later.
-      deps.logger.error({ err: error }, 'Flows request failed');
-      sendPlainError(res, 500, 'internal_error', 'Something went wrong on our side.');
-    }
-  });
+  const endpoint = { whatsapp, logger: deps.logger, unwrapKey, handlerDeps };
+  router.post(path, express.raw({ type: () => true, limit: BODY_LIMIT }), (req: Request, res: Response) => answerEndpointRequest(endpoint, req, res));
   return router;
+}
+
+/** What one endpoint request needs: the app secret, the key unwrapper and the request handler's deps. */
+interface EndpointContext {
+  whatsapp: AppConfig['whatsapp'];
+  logger: Logger;
+  unwrapKey: (encryptedKey: Buffer) => Promise<Buffer>;
+  handlerDeps: FlowEndpointDeps;
+}
+
+/** Signature (432) → body JSON (400) → decryption (421) → the request's answer, encrypted. */
+async function answerEndpointRequest({ whatsapp, logger, unwrapKey, handlerDeps }: EndpointContext, req: Request, res: Response): Promise<void> {
+  const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const header = req.get('x-hub-signature-256');
+  // Sandbox mode's simulator may post unsigned requests; a signature that is sent is always checked.
+  if ((header !== undefined || !whatsapp.isSandbox) && !verifySignature({ appSecret: whatsapp.appSecret, rawBody, header })) {
+    sendPlainError(res, 432, 'invalid_signature', 'X-Hub-Signature-256 does not match the request body and the app secret.');
+    return;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    sendPlainError(res, 400, 'invalid_json', 'The request body is not JSON.');
+    return;
+  }
+  let decrypted;
+  try {
+    decrypted = await decryptRequest({ body, unwrapKey });
+  } catch (error) {
+    if (!(error instanceof FlowDecryptError)) throw error;
+    if (error.reason === 'invalid_body') {
+      sendPlainError(res, 400, 'invalid_flow_envelope', error.message);
+      return;
+    }
+    logger.warn({ reason: error.reason }, 'Flows request could not be decrypted');
+    sendPlainError(res, error.statusCode, 'decryption_failed', error.message);
+    return;
+  }
+  try {
+    const result = await handleFlowRequest(handlerDeps, decrypted.payload);
+    if (result.kind === 'plain') {
+      sendPlainError(res, result.status, result.code, result.message);
+      return;
+    }
+    sendEncrypted(res, result.status, encryptResponse({ response: result.response, aesKey: decrypted.aesKey, iv: decrypted.iv }));
+  } catch (error) {
+    // Only our own failures (database down…) get here; WhatsApp shows a generic error and retries later.
+    logger.error({ err: error }, 'Flows request failed');
+    sendPlainError(res, 500, 'internal_error', 'Something went wrong on our side.');
+  }
+}
+
+function answerNotConfigured(res: Response): void {
+  res.status(503).json({
+    error: {
+      code: 'flows_not_configured',
+      message:
+        'The WhatsApp Flows endpoint has no private key. Set FLOWS_PRIVATE_KEY (PEM text) or FLOWS_PRIVATE_KEY_FILE (path to the PEM), ' +
+        'plus FLOWS_PRIVATE_KEY_PASSPHRASE when the key is encrypted. `npm run flows -- keys` generates a key pair.',
+    },
+  });
+}
+
+/** The option of unwrapping on threads; they end with the app's database client. */
+function startKeyUnwrapThreads(prisma: PrismaClient, privateKey: KeyObject): (encryptedKey: Buffer) => Promise<Buffer> {
+  const threads = createKeyUnwrapThreads(privateKey);
+  closeWithPrisma(prisma, threads.close);
+  return threads.unwrap;
 }
 
 // res.send would hash the body for an ETag nobody revalidates (a POST answer encrypted with a one-time key);

@@ -6,7 +6,7 @@
 import { extendSpan, type BookingService, type BusinessSettings } from '../booking';
 import type { Db } from '../platform/database';
 import type { BusinessCatalog, FlowAvailability, ScheduledService } from './flow-availability';
-import type { FlowTokenCheck, FlowTokenRow } from './flow-tokens';
+import type { FlowTokenRow } from './flow-tokens';
 import { isUuid, type FlowBooking } from './flow-repository';
 import type { FlowLocale, FlowTexts } from './flow-texts';
 
@@ -15,7 +15,7 @@ export interface FlowSession {
   db: Db;
   bookings: BookingService;
   availability: FlowAvailability;
-  /** The business's cached settings, services and schedules. */
+  /** The business's settings, services and schedules. */
   catalog: BusinessCatalog;
   now: Date;
   token: FlowTokenRow;
@@ -25,8 +25,6 @@ export interface FlowSession {
   texts: FlowTexts;
   /** The booking a reschedule token moves; null in book mode. */
   booking: FlowBooking | null;
-  /** For a token taken from the cache: "still unused?", answered by the step's first live read (findFreeSlots). */
-  usedCheck: FlowTokenCheck | null;
 }
 
 /** A screen answer: the next (or same) screen and all of its data fields. */

@@ -10,7 +10,6 @@ import type { PrismaClient } from '../platform/database';
 import { findUnsafeInput } from '../platform/input-safety';
 import type { Logger } from '../platform/logger';
 import type { SqlTarget } from '../platform/sql';
-import type { BusyChangeListener } from './busy-change-listener';
 import { buildDateScreen, handleChooseDate } from './date-screen';
 import { handleSubmitDetails } from './details-screen';
 import type { FlowAvailability } from './flow-availability';
@@ -18,7 +17,7 @@ import { findFlowBooking } from './flow-repository';
 import { FlowRequestError, resolveFlowService, type FlowScreenAnswer, type FlowSession } from './flow-session';
 import { fitBookingScreenAnswer } from './fit-flow-data';
 import { FLOW_TEXTS, toFlowLocale, type FlowLocale } from './flow-texts';
-import { FlowTokenUsedError, resolveFlowToken, type FlowTokenCache, type FlowTokenCheck, type FlowTokenRow } from './flow-tokens';
+import { resolveFlowToken, type FlowTokenRow } from './flow-tokens';
 import { buildServiceScreen, handleChooseService } from './service-screen';
 import { buildStaffScreen, handleChooseStaff } from './staff-screen';
 import { handleChooseTime } from './time-screen';
@@ -29,14 +28,10 @@ export interface FlowEndpointDeps {
   clock: Clock;
   logger: Logger;
   bookings: BookingService;
-  /** Cached settings and schedules plus live busy times (createFlowAvailability). */
+  /** Settings, schedules and busy times (createFlowAvailability). */
   availability: FlowAvailability;
   /** Where the per-request token lookup runs (a pg pool on the hot path); defaults to `prisma`. */
   tokenReads?: SqlTarget;
-  /** Tokens read before (createFlowTokenCache); read-only steps then check theirs inside the live read. */
-  tokenCache?: FlowTokenCache;
-  /** Reports changes of busy times and tokens per business: cached tokens of an unchanged business need no check. */
-  busyChanges?: BusyChangeListener;
 }
 
 /** The answer: a JSON to encrypt (200 or 427), or a plain error for a request we cannot read (400). */
@@ -95,47 +90,19 @@ export async function handleFlowRequest(deps: FlowEndpointDeps, payload: unknown
     return encrypted({ data: { acknowledged: true } });
   }
   const now = deps.clock.now();
-  const tokenReads = deps.tokenReads ?? deps.prisma;
-  const resolved = await resolveFlowToken(tokenReads, request.flow_token ?? '', now, {
-    cache: deps.tokenCache,
-    mayDeferUsedCheck: isReadOnlyStep(request.action, data),
-    busyChanges: deps.busyChanges,
-  });
+  const resolved = await resolveFlowToken(deps.tokenReads ?? deps.prisma, request.flow_token ?? '', now);
   if (!resolved.ok) return tokenRefused(resolved.token?.locale, 'errorTokenInvalid');
-  const { token, usedCheck } = resolved;
-  try {
-    // A used token is refused as such before a reschedule's booking is judged.
-    if (usedCheck && token.mode === 'reschedule') await usedCheck.settleAlone(tokenReads);
-    const result = await answerStep(deps, request, data, token, usedCheck, now);
-    // A step that made no live read (SERVICE, a request refused with 400…) asks before its answer leaves.
-    await usedCheck?.settleAlone(tokenReads);
-    return result;
-  } catch (error) {
-    if (error instanceof FlowTokenUsedError) return tokenRefused(token.locale, 'errorTokenInvalid');
-    throw error;
-  }
+  return answerStep(deps, request, data, resolved.token, now);
 }
-
-/**
- * Steps that only show screens: they may take a cached token and check it in passing. Holding a time
- * and submitting details write, so they read the token fresh before doing anything.
- */
-function isReadOnlyStep(action: FlowRequest['action'], data: Record<string, unknown>): boolean {
-  if (action === 'INIT' || action === 'BACK') return true;
-  return action === 'data_exchange' && typeof data.screen_action === 'string' && READ_ONLY_SCREEN_ACTIONS.has(data.screen_action);
-}
-
-const READ_ONLY_SCREEN_ACTIONS = new Set(['choose_service', 'choose_staff', 'choose_date']);
 
 async function answerStep(
   deps: FlowEndpointDeps,
   request: FlowRequest,
   data: Record<string, unknown>,
   token: FlowTokenRow,
-  usedCheck: FlowTokenCheck | null,
   now: Date,
 ): Promise<FlowEndpointResult> {
-  const opened = await openSession(deps, token, usedCheck, now);
+  const opened = await openSession(deps, token, now);
   if (!opened.ok) return tokenRefused(token.locale, opened.reason);
   const session = opened.session;
   try {
@@ -165,7 +132,6 @@ async function buildEntryScreen(session: FlowSession): Promise<FlowScreenAnswer>
 async function openSession(
   deps: FlowEndpointDeps,
   token: FlowTokenRow,
-  usedCheck: FlowTokenCheck | null,
   now: Date,
 ): Promise<{ ok: true; session: FlowSession } | { ok: false; reason: 'errorTokenInvalid' | 'errorBookingNotChangeable' }> {
   const catalog = await deps.availability.loadCatalog(token.businessId, now);
@@ -182,7 +148,7 @@ async function openSession(
   const locale = toFlowLocale(token.locale);
   return {
     ok: true,
-    session: { db: deps.prisma, bookings: deps.bookings, availability: deps.availability, catalog, now, token, business, customer, locale, texts: FLOW_TEXTS[locale], booking, usedCheck },
+    session: { db: deps.prisma, bookings: deps.bookings, availability: deps.availability, catalog, now, token, business, customer, locale, texts: FLOW_TEXTS[locale], booking },
   };
 }
 

@@ -1,19 +1,14 @@
 /**
- * RSA-OAEP-SHA256 key unwrapping on worker threads of our own. Every Flows request carries a fresh
- * AES key wrapped with the endpoint's RSA-2048 public key, and unwrapping it is a private-key
- * operation of ~0.8 ms of CPU (OpenSSL's own `openssl speed rsa2048` here: 0.80 ms), about half of
- * a request.
+ * RSA-OAEP-SHA256 key unwrapping on worker threads of our own, an option (FLOWS_KEY_UNWRAP_THREADS,
+ * off by default). Every Flows request carries a fresh AES key wrapped with the endpoint's RSA-2048
+ * public key, and unwrapping it is a private-key operation, about half of a request's CPU.
+ * Trade-off: the threads take that work off the event loop and onto the other cores, which only
+ * pays at hundreds of Flows requests per second, at the price of threads per process and a message
+ * hop per request. Node's synchronous privateDecrypt runs in the threads, not WebCrypto, whose
+ * per-call overhead on the event loop is most of what the threads save (bench/results/design-measurements.md).
  *
- * Why not WebCrypto on libuv's pool (the earlier way): measured on this 2-core machine with 32
- * requests in flight, WebCrypto cost the event loop ~0.3 ms per unwrap (algorithm normalisation,
- * WebIDL checks, promise plumbing), capping a process at ~1,080 unwraps/s, and now and then one
- * unwrap waited 0.4–0.9 s while later ones went by (p99 37 ms, max 894 ms). Two worker threads
- * running Node's synchronous privateDecrypt, fed by the main thread: ~0.13 ms of event loop per
- * unwrap, 1,720 unwraps/s, p99 28 ms, max 124 ms, on the same test. The libuv pool also stays free
- * for file and DNS work, which could otherwise stall an unwrap behind them.
- *
- * The threads start with the first unwrap (a process that never serves Flows starts none), are
- * unref'd (they never keep a process alive), and close() ends them.
+ * The threads start with the first unwrap, are unref'd (they never keep a process alive), and
+ * close() ends them.
  */
 import type { KeyObject } from 'node:crypto';
 import os from 'node:os';
@@ -57,12 +52,9 @@ interface UnwrapThread {
 
 /**
  * Unwraps one thread holds at a time. One queue feeds all threads, so an unwrap goes to whichever
- * thread frees up first: a thread the OS takes off the core (2 cores shared with the event loop,
- * PostgreSQL and the rest) holds back a few requests, not a queue of its own that others pass.
- * Measured with bench:flows, interleaved, 2 runs each against queues per thread: 6 per thread gave
- * p99 28/29 ms against 34/34 at the same throughput (1,794/1,768 against 1,751/1,745 requests/s);
- * 2 or 3 per thread left the threads idle while their answers waited for the event loop (−7 to −12 %
- * requests/s, CPU 6–8 % idle).
+ * thread frees up first: a thread the OS takes off the core holds back a few requests, not a queue
+ * of its own that others pass. Fewer per thread left the threads idle while their answers waited
+ * for the event loop; more lengthened the tail.
  */
 const UNWRAPS_PER_THREAD = 6;
 

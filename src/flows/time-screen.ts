@@ -29,7 +29,6 @@ export async function findTimesOfDay(session: FlowSession, service: ScheduledSer
     to: day.end,
     now: session.now,
     exceptCustomerId: session.customer.id,
-    usedCheck: session.usedCheck,
   });
   return slots.slice(0, MAX_TIMES);
 }
@@ -68,9 +67,6 @@ export async function handleChooseTime(session: FlowSession, data: Record<string
   } catch (error) {
     // In the past, too soon, off the grid…: for the customer that time is simply no longer there.
     if (!isDomainError(error) || !error.code.startsWith('slot_')) throw error;
-  } finally {
-    // Our own hold (placed, moved or released) must show in the next answer at once, not when its notification arrives.
-    session.availability.markBusyChanged(business.id);
   }
   if (!isHeld) {
     const date = toLocalDate(start, business.timeZone);

@@ -18,7 +18,7 @@ export function createPrismaClient(options: {
   poolSize: number;
   onIdleClientError?: (error: Error) => void;
 }): PrismaClient {
-  const pool = new Pool({ ...withPlannerSettings(options.url), max: options.poolSize });
+  const pool = new Pool({ ...withSsdCostModel(options.url), max: options.poolSize });
   // An idle pooled connection that the server drops (restart, admin command) emits 'error' on
   // the pool; without a listener Node would crash the whole process.
   pool.on('error', options.onIdleClientError ?? (() => undefined));
@@ -39,53 +39,32 @@ const pools = new WeakMap<PrismaClient, Pool>();
 const TRANSACTION_DEFAULTS = { maxWait: 10_000, timeout: 30_000 } as const;
 
 /**
- * Every pooled connection starts with `plan_cache_mode = force_generic_plan`: a prepared statement
- * keeps one generic plan.
- *
- * Why: the hot paths' named statements are planned each time PostgreSQL chooses a custom plan, and
- * for some it kept choosing one (a parameter array's length makes the custom estimate look cheaper):
- * in bench:webhook the send gate's claim was planned at 0.62 plans per call, ~0.9 ms a plan, and the
- * conversation's save at every call, ~0.5 ms; together ~a quarter of the database's time per turn.
- * With a generic plan they are planned once per connection. Prisma's own statements are unnamed, so
- * they are still planned at each call, only without the parameter values; the full test suite and
- * bench:flows (the availability reads) showed no change from that.
- *
- * A kept plan is made with the table sizes of that moment and stays until PostgreSQL drops it (an
- * autovacuum or ANALYZE of a table it reads). Made while the inbox and the outbox were empty or
- * nearly (a new install, the start of a benchmark), the step's save and the send gate's claim
- * scanned those whole tables while they grew: in bench:webhook, the first ~15 s of load, ~14 s of
- * database time. Two things keep those plans on the indexes: `random_page_cost = 1.1` (PostgreSQL's
- * 4.0 models spinning disks; 1.1 is the usual value for SSDs) and, in those statements, the ids also
- * named as `= ANY($n)`, an index condition. auto_explain over the first seconds of bench:webhook
- * showed scans of the inbox and outbox with either one alone and none with both. Measured with both
- * (five interleaved pairs): 697–726 turns/s against 618–678, PostgreSQL CPU per turn 0.99–1.08 ms
- * against 1.16–1.33.
- *
- * Sent as the startup packet's `options`, so no statement runs before the caller's first one. A URL
- * that has its own `options` keeps them: node-postgres lets the URL's value win, so ours are appended there.
+ * Every pooled connection plans with `random_page_cost = 1.1`, the usual value for SSDs (PostgreSQL's
+ * 4.0 models spinning disks). Why: a plan PostgreSQL keeps for a prepared statement is made with the
+ * table sizes of that moment; made while the inbox and outbox were nearly empty (a new install, the
+ * start of a load), the hot statements' plans scanned those whole tables until the next ANALYZE.
+ * test/platform/plan-cache.test.ts checks those plans. Sent as the startup packet's `options`; a URL
+ * with its own `options` keeps them (node-postgres lets the URL's value win, so ours are appended there).
  */
-const PLANNER_SETTINGS = { plan_cache_mode: 'force_generic_plan', random_page_cost: '1.1' } as const;
+const SSD_COST_MODEL = '-c random_page_cost=1.1';
 
-function withPlannerSettings(url: string): { connectionString: string; options: string } {
-  const setting = Object.entries(PLANNER_SETTINGS)
-    .map(([name, value]) => `-c ${name}=${value}`)
-    .join(' ');
+function withSsdCostModel(url: string): { connectionString: string; options: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return { connectionString: url, options: setting };
+    return { connectionString: url, options: SSD_COST_MODEL };
   }
   const own = parsed.searchParams.get('options');
-  if (own === null) return { connectionString: url, options: setting };
-  parsed.searchParams.set('options', `${own} ${setting}`);
-  return { connectionString: parsed.toString(), options: setting };
+  if (own === null) return { connectionString: url, options: SSD_COST_MODEL };
+  parsed.searchParams.set('options', `${own} ${SSD_COST_MODEL}`);
+  return { connectionString: parsed.toString(), options: SSD_COST_MODEL };
 }
 
 /**
  * The node-postgres pool under a client made by createPrismaClient. Hot paths (the Flows
- * endpoint, the webhook, the send loop) run their few statements on it directly: a Prisma call
- * costs ~0.4–0.6 ms of CPU on this machine against ~0.1 ms for a prepared pg statement.
+ * endpoint, the webhook, the send loop) run their few statements on it directly: a prepared pg
+ * statement costs several times less CPU than a Prisma call.
  */
 export function poolOf(prisma: PrismaClient): Pool {
   const pool = pools.get(prisma);

@@ -6,7 +6,7 @@ import { toDomainError } from '../platform/errors';
 import { mergeMsRanges, type MsRange } from './date-range';
 import { addLocalDays, createZoneClock, type ZoneClock } from './time-zone';
 import { expandStaffRanges, groupOverridesByDate, type OverridesByDate } from './working-hours';
-import type { AvailabilityInput, BusyInterval, DateOverride, StaffSchedule } from './types';
+import type { AvailabilityInput, BusyInterval, StaffSchedule } from './types';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -32,8 +32,6 @@ export interface AvailabilityContext {
   /** Staff passing the filter, sorted by id so per-start staff lists come out sorted. */
   staff: StaffSchedule[];
   businessOverrides: OverridesByDate;
-  /** The input's override list, by identity: the key under which expanded ranges are remembered. */
-  businessOverridesSource: readonly DateOverride[];
   /** First local date whose ranges are expanded; also anchors the grid of ranges chained across midnight. */
   firstDate: string;
 }
@@ -76,38 +74,16 @@ export function buildAvailabilityContext(input: AvailabilityInput): Availability
     gapRoundingMs: Math.min(rules.stepMinutes, MAX_GAP_ROUNDING_MINUTES) * MINUTE_MS,
     staff,
     businessOverrides: groupOverridesByDate(input.businessOverrides),
-    businessOverridesSource: input.businessOverrides,
     // Yesterday's ranges can run past midnight into today (22:00–02:00), so they are expanded too.
     firstDate: addLocalDays(clock.toLocal(nowMs).localDate, -1),
   };
 }
 
-// Expanded ranges per (business overrides, staff schedule) object pair, then zone and date span.
-// The expansion walks every day from yesterday to the asked date (ranges chained across midnight
-// keep their grid anchor), ~1 µs per staff-day: a Flow asking for a day six weeks out repeated it
-// for ~45 days × every staff member on every request. Callers that keep their schedule objects
-// (the Flows catalog cache) get the walk once; the objects are read-only by contract (AvailabilityInput),
-// and callers building fresh objects per call simply miss, the entries going with their objects.
-const expandedRanges = new WeakMap<readonly DateOverride[], WeakMap<StaffSchedule, Map<string, readonly MsRange[]>>>();
-// Distinct (zone, first date, last date) spans kept per pair: a day's worth of booking-window dates and then some.
-const MAX_SPANS_PER_SCHEDULE = 200;
-
 /** Merged UTC working ranges of one staff member from the context's first date to the local date of `untilMs` (+1 day). */
 export function expandRangesUntil(context: AvailabilityContext, schedule: StaffSchedule, untilMs: number): readonly MsRange[] {
   // One extra day so a range ending at midnight merges with one starting at midnight, as it would in a longer window.
   const lastDate = addLocalDays(context.clock.toLocal(untilMs).localDate, 1);
-  let bySchedule = expandedRanges.get(context.businessOverridesSource);
-  if (bySchedule === undefined) expandedRanges.set(context.businessOverridesSource, (bySchedule = new WeakMap()));
-  let bySpan = bySchedule.get(schedule);
-  if (bySpan === undefined) bySchedule.set(schedule, (bySpan = new Map()));
-  const spanKey = `${context.clock.timeZone}|${context.firstDate}|${lastDate}`;
-  let ranges = bySpan.get(spanKey);
-  if (ranges === undefined) {
-    ranges = expandStaffRanges({ clock: context.clock, schedule, businessOverrides: context.businessOverrides, firstDate: context.firstDate, lastDate });
-    if (bySpan.size >= MAX_SPANS_PER_SCHEDULE) bySpan.clear();
-    bySpan.set(spanKey, ranges);
-  }
-  return ranges;
+  return expandStaffRanges({ clock: context.clock, schedule, businessOverrides: context.businessOverrides, firstDate: context.firstDate, lastDate });
 }
 
 /** Busy intervals per staff id (only ids in `staffIds`), each list sorted and merged so a forward-only cursor can sweep it. */

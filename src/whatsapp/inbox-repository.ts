@@ -190,7 +190,7 @@ export const APPLY_STATUSES_SQL: SqlStatement = {
     ranked AS (
       SELECT o.id, s.*, array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], o.status) AS current_rank
       FROM outbox_messages o JOIN incoming s ON o.provider_message_id = s.message_id
-      -- The ANY on the ids makes every plan read the outbox by its keys (see database.ts, PLANNER_SETTINGS).
+      -- The ANY on the ids makes every plan, generic ones too, read the outbox by its keys.
       WHERE o.provider_message_id = ANY ($2::text[]) AND o.business_id = $1::uuid),
     updated AS (
       UPDATE outbox_messages o

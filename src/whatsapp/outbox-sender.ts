@@ -19,19 +19,19 @@
 import { randomUUID } from 'node:crypto';
 import { addJobInTransaction } from '../jobs';
 import type { Clock } from '../platform/clock';
-import { inPgTransaction, poolOf, type PgClient, type PrismaClient } from '../platform/database';
+import { poolOf, type PgClient, type PrismaClient } from '../platform/database';
 import { NetworkError, WhatsAppApiError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { querySql, type SqlStatement } from '../platform/sql';
-import { isPossiblyDelivered, type GraphClient } from './graph-client';
+import type { GraphClient } from './graph-client';
 import { maskPhone } from './mask';
-import { noteSuccessfulSend, recordSendConfigurationFailure } from './number-send-status';
+import { noteSuccessfulSend } from './number-send-status';
 import { ACCEPT_SQL, recoverUnfinishedAttempt, RESEND_GRACE_MS } from './outbox-recovery';
 import type { OutboundMessage } from './outbound-message';
 import { recipientLockKey, SEND_OUTBOX_TASK, sendJobKey, unlockRecipient, type SendOutboxPayload } from './outbox-repository';
-import { decideRetry, isAccessTokenRejected } from './retry-policy';
+import { failForConfiguration, handleSendError, SEND_JOB_OPTIONS } from './outbox-send-failures';
 import { SendConfigurationError } from './send-configuration-error';
-import { LATE_FLOOR_MS, passSendGate, unmarkReservation, waitOnTimer, type GateRow, type SlotReservation } from './send-gate';
+import { passSendGate, waitOnTimer, type GateRow } from './send-gate';
 
 /**
  * What the sender needs. `graph` is the client for the configured access token (undefined →
@@ -56,28 +56,6 @@ export interface OutboxSenderDeps {
 }
 
 const BATCH = 50;
-const JOB_OPTIONS = { maxAttempts: 50 } as const;
-
-/**
- * How long each Graph client takes to answer a post, smoothed; unknown until its first answer.
- * A claim books the next row's slot too only while answers come back within LATE_FLOOR_MS: the
- * next row is ready once this row's answer is in, and a booked slot it misses is lost to every
- * sender of the number. Over the internet Meta takes far longer than a slot (1–12.5 ms), so each
- * row then claims its own slot when it is ready; a fast endpoint (a loopback fake) gets the pair.
- */
-const answerTimes = new WeakMap<GraphClient, { smoothedMs: number }>();
-
-function answersInTimeForNextSlot(graph: GraphClient): boolean {
-  const answers = answerTimes.get(graph);
-  return answers !== undefined && answers.smoothedMs < LATE_FLOOR_MS;
-}
-
-function recordAnswerTime(graph: GraphClient, ms: number): void {
-  const answers = answerTimes.get(graph);
-  if (answers) answers.smoothedMs += (ms - answers.smoothedMs) * 0.2;
-  else answerTimes.set(graph, { smoothedMs: ms });
-}
-
 /** Stores the BSUID of a send's answer on the customer of the outbox row, when it is new to them. */
 const STORE_RECIPIENT_USER_ID_SQL: SqlStatement = {
   name: 'outbox-store-recipient-user-id',
@@ -98,7 +76,7 @@ export async function sendQueuedForRecipient(deps: OutboxSenderDeps, job: SendOu
     const first = await lockAndReadBatch(client, job);
     if (!first.isLocked) {
       // Infrastructure wait, measured by the database's clock (not the app's, which tests may move).
-      await addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAfterMs: 500, ...JOB_OPTIONS });
+      await addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAfterMs: 500, ...SEND_JOB_OPTIONS });
       return;
     }
     try {
@@ -115,7 +93,8 @@ export async function sendQueuedForRecipient(deps: OutboxSenderDeps, job: SendOu
   }
 }
 
-interface OutboxRow {
+/** An unsent outbox row as the sender reads it. */
+export interface OutboxRow {
   id: string;
   phone_number_id: string;
   payload: unknown;
@@ -150,7 +129,7 @@ async function lockAndReadBatch(client: PgClient, job: SendOutboxPayload): Promi
  * After one row: go on, read again (the row now carries its template fallback, or it was sent by
  * someone else since it was read), stop (a job is scheduled), or come back later.
  */
-type SendResult = 'next' | 'again' | 'scheduled' | { retryAfterMs: number };
+export type SendResult = 'next' | 'again' | 'scheduled' | { retryAfterMs: number };
 
 /**
  * Sends the recipient's queued rows while the caller holds the recipient's lock on `client`
@@ -160,54 +139,30 @@ type SendResult = 'next' | 'again' | 'scheduled' | { retryAfterMs: number };
 export async function sendQueuedHoldingLock(deps: OutboxSenderDeps, client: PgClient, job: SendOutboxPayload, firstBatch?: OutboxRow[]): Promise<void> {
   const log = deps.logger.child({ component: 'outbox', recipient: maskPhone(job.recipient) });
   const reschedule = (when: { runAt: Date } | { runAfterMs: number }) =>
-    addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), ...when, ...JOB_OPTIONS });
+    addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), ...when, ...SEND_JOB_OPTIONS });
   let pending = firstBatch;
-  // A slot the previous row's claim booked for the row after it (one claim for a read receipt and its reply).
-  let reservation: SlotReservation | undefined;
-  const dropReservation = async () => {
-    const dropped = reservation;
-    reservation = undefined;
-    if (dropped) await unmarkReservation(client, dropped);
-  };
-  try {
-    for (;;) {
-      const rows =
-        pending ??
-        (await client.query<OutboxRow>({ name: 'outbox-batch', text: `SELECT ${OUTBOX_COLUMNS} ${UNSENT_OF_RECIPIENT}`, values: [job.businessId, job.recipient] })).rows;
-      pending = undefined;
-      let isAgain = false;
-      for (const [index, row] of rows.entries()) {
-        const now = deps.clock.now();
-        if (row.next_attempt_at && row.next_attempt_at > now) return reschedule({ runAt: row.next_attempt_at });
-        const reserved = reservation?.row.id === row.id ? reservation : undefined;
-        if (!reserved) await dropReservation();
-        reservation = undefined;
-        const following = rows[index + 1];
-        // An unfinished attempt is never booked ahead: its recovery reads the attempt's time, which a claim would move.
-        const isNextBookable = following && following.phone_number_id === row.phone_number_id && following.status !== 'sending' && !(following.next_attempt_at && following.next_attempt_at > now);
-        const next = isNextBookable ? toGateRow(following) : undefined;
-        const { result, granted } = await sendOne(deps, client, log, job, row, { next, reservation: reserved });
-        reservation = granted;
-        if (result === 'scheduled') return;
-        // The send gate is booked up that far ahead, or an unfinished attempt waits for Meta's status:
-        // later rows wait behind this one to keep the order. The wait is in the gate's clock: the
-        // database's, or the test's simulated one.
-        if (typeof result === 'object') {
-          return reschedule(deps.isGateOnClock ? { runAt: new Date(deps.clock.now().getTime() + result.retryAfterMs) } : { runAfterMs: result.retryAfterMs });
-        }
-        // The row now carries its template fallback, or changed since it was read: read the batch again.
-        if (result === 'again') {
-          await dropReservation();
-          isAgain = true;
-          break;
-        }
+  for (;;) {
+    const rows =
+      pending ?? (await client.query<OutboxRow>({ name: 'outbox-batch', text: `SELECT ${OUTBOX_COLUMNS} ${UNSENT_OF_RECIPIENT}`, values: [job.businessId, job.recipient] })).rows;
+    pending = undefined;
+    let isAgain = false;
+    for (const row of rows) {
+      if (row.next_attempt_at && row.next_attempt_at > deps.clock.now()) return reschedule({ runAt: row.next_attempt_at });
+      const result = await sendRow(deps, client, log, job, row);
+      if (result === 'scheduled') return;
+      // The send gate is booked up that far ahead, or an unfinished attempt waits for Meta's status:
+      // later rows wait behind this one to keep the order. The wait is in the gate's clock: the
+      // database's, or the test's simulated one.
+      if (typeof result === 'object') {
+        return reschedule(deps.isGateOnClock ? { runAt: new Date(deps.clock.now().getTime() + result.retryAfterMs) } : { runAfterMs: result.retryAfterMs });
       }
-      if (!isAgain && rows.length < BATCH) return;
+      // The row now carries its template fallback, or changed since it was read: read the batch again.
+      if (result === 'again') {
+        isAgain = true;
+        break;
+      }
     }
-  } finally {
-    // Leaving with a reserved row unsent (a retry is scheduled, an error): put it back as it was.
-    // If even that fails, the row stays marked and its next run sends it with a duplicate warning.
-    await dropReservation().catch(() => undefined);
+    if (!isAgain && rows.length < BATCH) return;
   }
 }
 
@@ -215,29 +170,8 @@ function toGateRow(row: OutboxRow): GateRow {
   return { id: row.id, phoneNumberId: row.phone_number_id, attempts: row.attempts + 1, previousStatus: row.status };
 }
 
-async function sendOne(
-  deps: OutboxSenderDeps,
-  client: PgClient,
-  log: Logger,
-  job: SendOutboxPayload,
-  row: OutboxRow,
-  slots: { next?: GateRow; reservation?: SlotReservation },
-): Promise<{ result: SendResult; granted?: SlotReservation }> {
-  let granted: SlotReservation | undefined;
-  const result = await sendRow(deps, client, log, job, row, slots, (reservation) => (granted = reservation));
-  return { result, ...(granted ? { granted } : {}) };
-}
-
-async function sendRow(
-  deps: OutboxSenderDeps,
-  client: PgClient,
-  log: Logger,
-  job: SendOutboxPayload,
-  row: OutboxRow,
-  slots: { next?: GateRow; reservation?: SlotReservation },
-  onGranted: (reservation: SlotReservation) => void,
-): Promise<SendResult> {
-  const attempts = row.attempts + 1;
+/** Sends one row: sandbox store, recovery of an unfinished attempt, then the gate and the post. */
+async function sendRow(deps: OutboxSenderDeps, client: PgClient, log: Logger, job: SendOutboxPayload, row: OutboxRow): Promise<SendResult> {
   let graph: GraphClient | undefined;
   try {
     graph = (await deps.graphForNumber?.(row.phone_number_id)) ?? deps.graph;
@@ -245,46 +179,18 @@ async function sendRow(
     if (error instanceof SendConfigurationError) return failForConfiguration(deps, client, log, row, error);
     throw error;
   }
-  if (!graph) {
-    // Sandbox: nothing leaves, so nothing passes the gate.
-    const stored = await client.query({
-      name: 'outbox-sandbox',
-      text: `UPDATE outbox_messages SET status = 'sandbox', attempts = $2, provider_message_id = $3, sent_at = $4, updated_at = now()
-              WHERE id = $1::uuid AND status = $5 AND attempts = $6`,
-      values: [row.id, attempts, `sandbox.${randomUUID()}`, deps.clock.now(), row.status, row.attempts],
-    });
-    if (stored.rowCount === 0) return 'again';
-    deps.onSettled?.({ id: row.id, status: 'sandbox' });
-    return 'next';
-  }
+  if (!graph) return storeInSandbox(deps, client, row);
   if (row.status === 'sending' && row.kind !== 'read_receipt') {
-    const recovery = await recoverUnfinishedAttempt(
-      client,
-      { id: row.id, attempts: row.attempts, businessId: job.businessId, phoneNumberId: row.phone_number_id, recipient: job.recipient },
-      { graceMs: RESEND_GRACE_MS, now: deps.isGateOnClock ? deps.clock.now() : null },
-    );
-    if (recovery.action === 'stale') return 'again';
-    if (recovery.action === 'wait') {
-      log.info({ outboxId: row.id, waitMs: recovery.waitMs }, 'previous send attempt ended without a stored message id; waiting for Meta\'s status before sending again');
-      return { retryAfterMs: recovery.waitMs };
-    }
-    if (recovery.action === 'adopted') {
-      log.warn({ outboxId: row.id, status: recovery.status }, 'previous send attempt ended without a stored message id; Meta\'s status for it had arrived: message id adopted, not sent again');
-      deps.onSettled?.({ id: row.id, status: recovery.status });
-      return 'next';
-    }
+    const recovered = await recoverBeforeResend(deps, client, log, job, row);
+    if (recovered !== undefined) return recovered;
   }
   const gateDeps = {
     wait: deps.wait ?? waitOnTimer,
     ...(deps.isGateOnClock ? { clock: deps.clock } : {}),
     ...(deps.onSlotMissed ? { onSlotMissed: deps.onSlotMissed } : {}),
   };
-  const gate = await passSendGate(gateDeps, client, toGateRow(row), {
-    ...(slots.reservation ? { reservation: slots.reservation } : {}),
-    ...(slots.next && answersInTimeForNextSlot(graph) ? { next: slots.next } : {}),
-  });
+  const gate = await passSendGate(gateDeps, client, toGateRow(row));
   if (!gate.pass) return 'isStale' in gate ? 'again' : { retryAfterMs: gate.retryAfterMs };
-  if (gate.reservation) onGranted(gate.reservation);
   if (row.status === 'sending') {
     // Logged only now: the claim has just confirmed that the row is still the unfinished attempt we read.
     log.warn(
@@ -292,11 +198,47 @@ async function sendRow(
       'previous send attempt ended without a stored message id and no status from Meta arrived within the grace period; sending again, a duplicate is possible',
     );
   }
+  return postRow(deps, client, log, job, row, graph);
+}
+
+/** Sandbox: nothing leaves, so nothing passes the gate; the row is stored as if sent. */
+async function storeInSandbox(deps: OutboxSenderDeps, client: PgClient, row: OutboxRow): Promise<SendResult> {
+  const stored = await client.query({
+    name: 'outbox-sandbox',
+    text: `UPDATE outbox_messages SET status = 'sandbox', attempts = $2, provider_message_id = $3, sent_at = $4, updated_at = now()
+            WHERE id = $1::uuid AND status = $5 AND attempts = $6`,
+    values: [row.id, row.attempts + 1, `sandbox.${randomUUID()}`, deps.clock.now(), row.status, row.attempts],
+  });
+  if (stored.rowCount === 0) return 'again';
+  deps.onSettled?.({ id: row.id, status: 'sandbox' });
+  return 'next';
+}
+
+/** An attempt that ended without a stored message id: adopt Meta's status for it, wait for one, or (undefined) send again. */
+async function recoverBeforeResend(deps: OutboxSenderDeps, client: PgClient, log: Logger, job: SendOutboxPayload, row: OutboxRow): Promise<SendResult | undefined> {
+  const recovery = await recoverUnfinishedAttempt(
+    client,
+    { id: row.id, attempts: row.attempts, businessId: job.businessId, phoneNumberId: row.phone_number_id, recipient: job.recipient },
+    { graceMs: RESEND_GRACE_MS, now: deps.isGateOnClock ? deps.clock.now() : null },
+  );
+  if (recovery.action === 'stale') return 'again';
+  if (recovery.action === 'wait') {
+    log.info({ outboxId: row.id, waitMs: recovery.waitMs }, 'previous send attempt ended without a stored message id; waiting for Meta\'s status before sending again');
+    return { retryAfterMs: recovery.waitMs };
+  }
+  if (recovery.action === 'adopted') {
+    log.warn({ outboxId: row.id, status: recovery.status }, 'previous send attempt ended without a stored message id; Meta\'s status for it had arrived: message id adopted, not sent again');
+    deps.onSettled?.({ id: row.id, status: recovery.status });
+    return 'next';
+  }
+  return undefined;
+}
+
+/** Posts a row that passed the gate and stores Meta's answer (or settles the failure). */
+async function postRow(deps: OutboxSenderDeps, client: PgClient, log: Logger, job: SendOutboxPayload, row: OutboxRow, graph: GraphClient): Promise<SendResult> {
+  const attempts = row.attempts + 1;
   try {
     const payload = row.payload as OutboundMessage;
-    // Timed on the gate's clock (a test's simulated one, or real time), the one its slots are in.
-    const clockMs = () => (deps.isGateOnClock ? deps.clock.now().getTime() : performance.now());
-    const postedAt = clockMs();
     let messageId: string | null = null;
     let userId: string | undefined;
     if ((payload as { status?: string }).status === 'read') {
@@ -304,7 +246,6 @@ async function sendRow(
     } else {
       ({ messageId, userId } = await graph.sendMessage(row.phone_number_id, payload));
     }
-    recordAnswerTime(graph, clockMs() - postedAt);
     await querySql(client, ACCEPT_SQL, [row.id, messageId, deps.clock.now()]);
     // Meta names the customer's BSUID in its answer: kept, so their username-only messages find this record.
     if (userId !== undefined) await querySql(client, STORE_RECIPIENT_USER_ID_SQL, [row.id, userId]);
@@ -321,77 +262,3 @@ async function sendRow(
   }
 }
 
-async function handleSendError(
-  deps: OutboxSenderDeps,
-  client: PgClient,
-  log: Logger,
-  job: SendOutboxPayload,
-  row: OutboxRow,
-  error: WhatsAppApiError | NetworkError,
-): Promise<SendResult> {
-  const decision = decideRetry({ error, attempt: row.attempts, random: deps.random ?? Math.random });
-  const code = error instanceof WhatsAppApiError ? error.code ?? error.status : undefined;
-  const settle = (status: string, fields: { payload?: unknown; nextAttemptAt?: Date; failedAt?: Date; lastError: string }) =>
-    client.query({
-      name: 'outbox-settle-error',
-      text: `UPDATE outbox_messages
-                SET status = $2, payload = COALESCE($3::jsonb, payload), next_attempt_at = COALESCE($4, next_attempt_at), failed_at = $5,
-                    error_code = $6, last_error = $7, updated_at = now()
-              WHERE id = $1::uuid`,
-      values: [row.id, status, fields.payload === undefined ? null : JSON.stringify(fields.payload), fields.nextAttemptAt ?? null, fields.failedAt ?? null, code ?? null, fields.lastError.slice(0, 1000)],
-    });
-  if (decision.action === 'retry') {
-    const nextAttemptAt = new Date(deps.clock.now().getTime() + decision.delayMs);
-    // A post that timed out may have been accepted: it stays an unfinished attempt, so its retry
-    // first looks for Meta's status of it, as after a crash (outbox-recovery.ts).
-    const status = isPossiblyDelivered(error) && row.kind !== 'read_receipt' ? 'sending' : 'queued';
-    await inPgTransaction(client, async () => {
-      await settle(status, { nextAttemptAt, lastError: error.message });
-      await addJobInTransaction(client, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), runAt: nextAttemptAt, ...JOB_OPTIONS });
-    });
-    log.info({ outboxId: row.id, code, delayMs: decision.delayMs, attempt: row.attempts }, 'send failed; retrying later (later messages to this recipient wait to keep order)');
-    return 'scheduled';
-  }
-  if (decision.action === 'template_fallback' && row.fallback_payload && !isSamePayload(row.payload, row.fallback_payload)) {
-    // Outside the 24-hour window only an approved template may be sent; switch and try again now.
-    await settle('queued', { payload: row.fallback_payload, lastError: 'outside the 24-hour window; sending the template instead' });
-    log.info({ outboxId: row.id }, 'outside the 24-hour window: falling back to the template');
-    return 'again';
-  }
-  if (isAccessTokenRejected(error)) {
-    return failForConfiguration(deps, client, log, row, new SendConfigurationError('access_token_rejected', `Meta refused the access token: ${error.message}. Renew the token and save it on the number.`));
-  }
-  const reason = decision.action === 'fail' ? decision.reason : 'outside the 24-hour customer-service window and no template is configured for this message';
-  await settle('failed', { failedAt: deps.clock.now(), lastError: reason });
-  log.warn({ outboxId: row.id, code, kind: row.kind }, `message failed: ${reason}`);
-  deps.onSettled?.({ id: row.id, status: 'failed' });
-  return 'next';
-}
-
-/**
- * A send that cannot succeed until the number's set-up is fixed: the row fails now (no retry loop),
- * the number's status records it, and the log says so at error. The row may have been read before
- * another sender sent it: only a row still unsent is failed.
- */
-async function failForConfiguration(deps: OutboxSenderDeps, client: PgClient, log: Logger, row: OutboxRow, error: SendConfigurationError): Promise<SendResult> {
-  const now = deps.clock.now();
-  const failed = await inPgTransaction(client, async () => {
-    const settled = await client.query({
-      name: 'outbox-fail-configuration',
-      text: `UPDATE outbox_messages SET status = 'failed', failed_at = $2, error_code = NULL, last_error = $3, updated_at = now()
-              WHERE id = $1::uuid AND status IN ('queued', 'sending') AND provider_message_id IS NULL`,
-      values: [row.id, now, `${error.code}: ${error.message}`.slice(0, 1000)],
-    });
-    if (settled.rowCount === 0) return false;
-    await recordSendConfigurationFailure(deps.prisma, client, row.phone_number_id, { code: error.code, message: error.message, at: now });
-    return true;
-  });
-  if (!failed) return 'again';
-  log.error({ outboxId: row.id, phoneNumberId: row.phone_number_id, code: error.code, kind: row.kind, reason: error.message }, 'message failed: the WhatsApp number\'s set-up prevents sending; fix it (see the number\'s status in the API)');
-  deps.onSettled?.({ id: row.id, status: 'failed' });
-  return 'next';
-}
-
-function isSamePayload(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}

@@ -9,7 +9,7 @@ import { addLocalDays, toLocalDate } from '../../src/scheduling';
 import { nextMondayMorning } from '../support/channel-harness';
 import { setupDemo, type DemoHandles } from '../support/demo';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { afterBusyChange, exchange, flowCompletion, init, issueToken, postFlow, startFlowChannel, type FlowChannel } from './flow-kit';
+import { exchange, flowCompletion, init, issueToken, postFlow, startFlowChannel, type FlowChannel } from './flow-kit';
 
 type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const text = (body: string) => ({ type: 'text', text: { body } });
@@ -79,7 +79,7 @@ describe('add-on services in the booking Flow', () => {
 
     const s = summary.body.data;
     const answer = { flow: 'booking', service_id: s.service_id, staff_id: s.staff_id, slot_start: s.slot_start, hold_id: s.hold_id, customer_name: s.customer_name, note: s.note, add_on_ids: s.add_on_ids };
-    const replies = await afterBusyChange(db, demo.businessId, () => channel.send(from, flowCompletion(token, answer)));
+    const replies = await channel.send(from, flowCompletion(token, answer));
     const confirmation = bodyOf(last(replies));
     expect(confirmation).toMatch(/^Booked! ✅/);
     expect(confirmation).toContain('*Consultation + Blood test*');

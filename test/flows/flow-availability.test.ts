@@ -24,7 +24,7 @@ describe('Flow form availability', () => {
   afterAll(async () => db.drop());
 
   async function anaStarts(exceptCustomerId: string): Promise<string[]> {
-    const availability = createFlowAvailability({ db: db.prisma, ttlMs: 0 });
+    const availability = createFlowAvailability({ db: db.prisma });
     const catalog = (await availability.loadCatalog(demo.businessId, NOW))!;
     const service = catalog.services.find((s) => s.id === demo.services.consultation)!;
     const slots = await availability.findFreeSlots({ catalog, service, staffId: demo.staff.ana, ...DAY, now: NOW, exceptCustomerId });

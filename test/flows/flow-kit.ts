@@ -13,7 +13,6 @@ import { createBookingService, type BookingService } from '../../src/booking';
 import { PROCESS_INBOX_TASK, type ProcessInboxPayload } from '../../src/whatsapp';
 import { processInbox, CONVERSATION_EVENT_TASK, deliverSystemEvent, type ConversationEventPayload } from '../../src/conversation';
 import { decryptResponseLikeWhatsApp, encryptRequestLikeWhatsApp, issueFlowToken, type FlowTokenMode } from '../../src/flows';
-import { busyChangeListenerOf } from '../../src/flows/busy-change-listener';
 import { migrateJobQueue, startJobRunner, type JobRunner } from '../../src/jobs';
 import { createFixedClock, createLogger, loadConfig, type AppConfig } from '../../src/platform';
 import { buildTaskList } from '../../src/tasks';
@@ -198,19 +197,6 @@ export function flowCompletion(token: string, answer: Record<string, unknown>): 
     type: 'interactive',
     interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: JSON.stringify({ ...answer, flow_token: token }) } },
   };
-}
-
-/**
- * Runs a write made outside the app under test (another process, as far as the app knows) and waits until
- * the app has heard of it: its busy-change listener reported a change of the business, or it is not
- * listening (then it reads live). The endpoint trusts cached tokens and busy times until that moment.
- */
-export async function afterBusyChange<T>(db: TestDatabase, businessId: string, write: () => Promise<T>): Promise<T> {
-  const listener = busyChangeListenerOf(db.prisma);
-  const before = listener.generationOf(businessId);
-  const result = await write();
-  await waitUntil(() => !listener.isListening || listener.generationOf(businessId) !== before, `the app hears of the change of business ${businessId}`);
-  return result;
 }
 
 export { waitUntil };

@@ -1,53 +1,24 @@
 /**
- * Every connection of the app's pool keeps one generic plan per prepared statement
- * (database.ts says why: re-planning the hot statements was ~a quarter of the database's time),
- * and those kept plans read the growing tables by their keys even when made on empty tables.
+ * The hot paths' prepared statements may be run on a generic plan (PostgreSQL switches to one after
+ * a few runs when it looks no dearer), and such a plan, even made while the tables were empty,
+ * reads the growing tables by their keys (database.ts: the SSD cost model); the app's pool honours
+ * the options a DATABASE_URL sets.
  */
 import { CLOSE_STEP_SQL, CREATE_STEP_SQL } from '../../src/conversation/conversation-repository';
 import { INBOX_PENDING_SQL } from '../../src/conversation/conversation-step';
 import { createPrismaClient, disconnectPrisma, poolOf } from '../../src/platform';
 import { APPLY_STATUSES_SQL } from '../../src/whatsapp/inbox-repository';
 import { ACCEPT_SQL } from '../../src/whatsapp/outbox-recovery';
-import { CLAIM_SQL } from '../../src/whatsapp/send-gate-claims';
+import { CLAIM_SQL } from '../../src/whatsapp/send-gate';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-describe('app pool: prepared statements are planned once per connection', () => {
+describe('app pool: prepared statements and their plans', () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
     db = await createTestDatabase({ poolSize: 2 });
   });
   afterAll(async () => db.drop());
-
-  it('runs a named statement with an array parameter ten times on one plan, never re-planned for its values', async () => {
-    const client = await poolOf(db.prisma).connect();
-    try {
-      // By default PostgreSQL plans the first five runs for their values and then compares costs; with
-      // an array parameter (the claim's shape) a custom plan knows the array's length, a generic one
-      // guesses ten rows, and the claim kept being re-planned. The arrays' lengths vary here as there.
-      for (let length = 1; length <= 10; length += 1) {
-        const ids = Array.from({ length }, (_, index) => `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`);
-        await client.query({
-          name: 'plan-cache-probe',
-          text: 'SELECT o.id FROM unnest($1::uuid[]) AS i(id) JOIN outbox_messages o ON o.id = i.id',
-          values: [ids],
-        });
-      }
-      const { rows } = await client.query<{ generic_plans: string; custom_plans: string }>(
-        `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'plan-cache-probe'`,
-      );
-      expect(rows).toEqual([{ generic_plans: '10', custom_plans: '0' }]);
-    } finally {
-      client.release();
-    }
-  });
-
-  it('gives Prisma’s own connections the same settings', async () => {
-    const rows = await db.prisma.$queryRawUnsafe<Array<{ mode: string; cost: string }>>(
-      `SELECT current_setting('plan_cache_mode') AS mode, current_setting('random_page_cost') AS cost`,
-    );
-    expect(rows).toEqual([{ mode: 'force_generic_plan', cost: '1.1' }]);
-  });
 
   // A kept plan made while the inbox and outbox were empty (a new install, the start of a load) is
   // used while they grow to thousands of rows: a scan of them there costs a whole table per call.
@@ -67,15 +38,18 @@ describe('app pool: prepared statements are planned once per connection', () => 
     expect(plan).not.toMatch(new RegExp(`Seq Scan on ${table}`));
   });
 
-  it('keeps the options a DATABASE_URL sets for itself and adds the planner settings to them', async () => {
+  it('gives Prisma’s own connections the SSD cost model', async () => {
+    const rows = await db.prisma.$queryRawUnsafe<Array<{ cost: string }>>(`SELECT current_setting('random_page_cost') AS cost`);
+    expect(rows).toEqual([{ cost: '1.1' }]);
+  });
+
+  it('keeps the options a DATABASE_URL sets for itself and adds the SSD cost model to them', async () => {
     const url = new URL(db.url);
     url.searchParams.set('options', '-c statement_timeout=4321');
     const prisma = createPrismaClient({ url: url.toString(), poolSize: 1 });
     try {
-      const { rows } = await poolOf(prisma).query<{ timeout: string; mode: string; cost: string }>(
-        `SELECT current_setting('statement_timeout') AS timeout, current_setting('plan_cache_mode') AS mode, current_setting('random_page_cost') AS cost`,
-      );
-      expect(rows).toEqual([{ timeout: '4321ms', mode: 'force_generic_plan', cost: '1.1' }]);
+      const { rows } = await poolOf(prisma).query<{ timeout: string; cost: string }>(`SELECT current_setting('statement_timeout') AS timeout, current_setting('random_page_cost') AS cost`);
+      expect(rows).toEqual([{ timeout: '4321ms', cost: '1.1' }]);
     } finally {
       await disconnectPrisma(prisma);
     }

@@ -5,7 +5,7 @@
  * given up for a fresh one. At the default 80/s the half-slot rule (6.25 ms) decides.
  */
 import { DEMO } from '../../prisma/seed';
-import { createFixedClock, poolOf } from '../../src/platform';
+import { createFixedClock, poolOf, type PgClient } from '../../src/platform';
 import { buildTextMessage, enqueueOutbound, passSendGate } from '../../src/whatsapp';
 import { setupDemo } from '../support/demo';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -55,5 +55,36 @@ describe('send gate: lateness', () => {
 
   it('at 80/s a sender 12 ms late (about a slot) gives its slot up', async () => {
     expect(await passWithFirstWaitLate(80, 12)).toBe(1);
+  });
+
+  it('a sender whose every claim takes longer to answer than half a slot (a loaded machine) books its fresh slot far enough ahead, and sends', async () => {
+    await db.prisma.whatsAppNumber.update({ where: { phoneNumberId: DEMO.phoneNumberId }, data: { sendRatePerSecond: 80, paceCursorAt: null } });
+    const recipient = '34677000002';
+    const id = await db.prisma.$transaction((tx) =>
+      enqueueOutbound(tx, { businessId, customerId: null, phoneNumberId: DEMO.phoneNumberId, recipient, kind: 'reply', payload: buildTextMessage({ to: recipient, text: 'hello' }) }),
+    );
+    // Simulated time: each claim's answer arrives 20 ms after it was sent (over half a slot at 80/s), waits take what they ask.
+    const clock = createFixedClock('2030-03-04T11:00:00.000Z');
+    const wait = async (ms: number) => clock.set(new Date(clock.now().getTime() + Math.max(0, ms)));
+    const pooled = await poolOf(db.prisma).connect();
+    let claims = 0;
+    const slowClaims = {
+      query: async (config: unknown, ...rest: unknown[]) => {
+        const isClaim = (config as { name?: string }).name === 'send-gate-claim';
+        if (isClaim && ++claims > 10) throw new Error('the sender keeps missing its slot');
+        const answer = await (pooled.query as (...args: unknown[]) => Promise<unknown>)(config, ...rest);
+        if (isClaim) clock.set(new Date(clock.now().getTime() + 20));
+        return answer;
+      },
+    } as unknown as PgClient;
+    let missed = 0;
+    try {
+      const result = await passSendGate({ clock, wait, onSlotMissed: () => (missed += 1) }, slowClaims, { id, phoneNumberId: DEMO.phoneNumberId, attempts: 1, previousStatus: 'queued' });
+      expect(result).toEqual({ pass: true });
+    } finally {
+      pooled.release();
+    }
+    // The first slot (claimed for "now") is missed by the answer's delay; the second, booked ahead, is not.
+    expect([claims, missed]).toEqual([2, 1]);
   });
 });

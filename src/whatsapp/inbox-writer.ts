@@ -11,7 +11,7 @@
 import { poolOf, type PrismaClient } from '../platform/database';
 import { querySql, type SqlStatement } from '../platform/sql';
 import type { InboundMessageEvent } from './inbound-event';
-import { PROCESS_INBOX_TASK, storableSentAt, storeInboundMessages } from './inbox-repository';
+import { INBOX_JOB_SPECS_SQL, PROCESS_INBOX_TASK, storableSentAt, storeInboundMessages } from './inbox-repository';
 
 /** Stores a webhook's messages with their jobs; resolves with how many were new, after the commit. */
 export interface InboxWriter {
@@ -127,7 +127,7 @@ function toInputRow(params: StoreParams, event: InboundMessageEvent, position: n
 
 // The single-webhook statement of inbox-repository.ts, for many rows: each sender upserted once
 // (ON CONFLICT DO UPDATE may touch a row only once per statement), rows locked in key order so two
-// processes' batches cannot deadlock, then the new messages and one job each (its id kept with the message).
+// processes' batches cannot deadlock, then the new messages and one job per sender.
 const STORE_INBOUND_BATCH_SQL: SqlStatement = {
   name: 'store_inbound_batch',
   text: `
@@ -144,15 +144,14 @@ const STORE_INBOUND_BATCH_SQL: SqlStatement = {
         SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name), updated_at = now()
       RETURNING id, business_id, wa_id
     ), inbox AS (
-      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at, job_id)
-      SELECT i.business_id, c.id, i.wa_message_id, i.type, i.message, i.sent_at, i.received_at, tapbook_jobs.next_job_id()
+      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at)
+      SELECT i.business_id, c.id, i.wa_message_id, i.type, i.message, i.sent_at, i.received_at
       FROM input i JOIN customer c ON c.business_id = i.business_id AND c.wa_id = i.wa_id
       ORDER BY i.wa_message_id
       ON CONFLICT (wa_message_id) DO NOTHING
-      RETURNING id, customer_id, business_id, wa_message_id, job_id
-    )
-    -- Without NOTIFY: the caller wakes the workers after the commit (src/jobs/quiet-jobs.ts says why).
-    SELECT inbox.wa_message_id,
-           tapbook_jobs.add_job_with_id_without_notify(inbox.job_id, $2::text, json_build_object('businessId', inbox.business_id::text, 'customerId', inbox.customer_id, 'inboxId', inbox.id), 25) AS job
-    FROM inbox`,
+      RETURNING id, customer_id, business_id, wa_message_id
+    ), specs AS (${INBOX_JOB_SPECS_SQL.replace('$TASK', '$2')}
+    ), jobs AS (SELECT graphile_worker.add_jobs(specs.specs, true) FROM specs WHERE specs.specs IS NOT NULL)
+    -- Referencing jobs is what runs it (a plain SELECT in WITH runs only when read).
+    SELECT inbox.wa_message_id FROM inbox WHERE (SELECT count(*) FROM jobs) >= 0`,
 };

@@ -6,8 +6,7 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { Clock } from '../platform/clock';
-import { createJobNudger } from '../jobs';
-import { poolOf, type PrismaClient } from '../platform/database';
+import type { PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { sendError } from '../platform/http-errors';
 import type { InboundMessageEvent, InboundStatusEvent } from './inbound-event';
@@ -34,7 +33,6 @@ export interface WebhookDeps {
 export function createWebhookRouter(deps: WebhookDeps): Router {
   const router = Router();
   const log = deps.logger.child({ component: 'webhook' });
-  const nudgeJobRunners = createJobNudger(poolOf(deps.prisma));
   // Webhooks arriving together commit together (group commit); each still answers after its commit.
   const inbox = createInboxWriter(deps.prisma);
 
@@ -89,7 +87,6 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
       }
       const messages = await linkCustomerIdentities(deps.prisma, businessId, group.messages);
       const stored = await inbox.store({ businessId, events: messages, receivedAt });
-      nudgeJobRunners(stored);
       const updated = await applyStatusUpdates(deps.prisma, { businessId, events: group.statuses });
       log.debug(
         { businessId, stored, duplicates: group.messages.length - stored, statuses: updated, senders: group.messages.map((m) => maskPhone(m.senderKey)) },

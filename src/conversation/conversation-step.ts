@@ -51,6 +51,8 @@ export interface Turn {
   snapshot: ConversationSnapshot;
   ctx: EffectContext;
   isSerializable: boolean;
+  /** True when the machine started fresh (first contact, or a reset): its snapshot must be saved. */
+  isFresh: boolean;
   /** Inbox messages this step handled, with their outcomes (written by the save). */
   processed: Array<{ inboxId: string; outcome: string }>;
 }
@@ -131,7 +133,7 @@ async function restoreTurn(deps: ConversationDeps, tx: Prisma.TransactionClient,
     ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
     ...(deps.onHandoff ? { onHandoff: deps.onHandoff } : {}),
   };
-  const turn: Turn = { snapshot: restored ?? fresh, ctx, isSerializable, processed: [] };
+  const turn: Turn = { snapshot: restored ?? fresh, ctx, isSerializable, isFresh: !restored, processed: [] };
   if (restored) return turn;
   for (const effect of toConversationEffects(initialActions)) await runEffect(ctx, effect);
   if (!opened.isNew) {
@@ -163,6 +165,8 @@ async function saveTurn(deps: ConversationDeps, turn: Turn, extra: ConversationC
 export interface TurnWork<T> {
   result: T;
   changes?: ConversationChanges;
+  /** Nothing happened (another step took the job's messages along): nothing to save, unless the machine started fresh. */
+  isIdle?: boolean;
 }
 
 /**
@@ -177,7 +181,8 @@ export async function runTurn<T>(deps: ConversationDeps, sender: { businessId: s
     const opened = await openConversation(tx, { ...sender, machineVersion: CONVERSATION_MACHINE_VERSION });
     if (!opened) return null;
     const turn = await restoreTurn(deps, tx, opened, isSerializable);
-    const { result, changes } = await work(turn);
+    const { result, changes, isIdle } = await work(turn);
+    if (isIdle && !turn.isFresh) return { result, sendTo: null };
     const sendTo = await saveTurn(deps, turn, changes ?? {});
     deps.logger.debug({ customer: maskPhone(opened.customer.waId), state: JSON.stringify(turn.snapshot.value).slice(0, 200), isSerializable }, 'conversation step');
     return { result, sendTo };

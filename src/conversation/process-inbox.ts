@@ -88,7 +88,7 @@ export async function processInbox(deps: ConversationDeps, params: ProcessInboxP
       const pending = await findPendingInbox(turn.ctx.tx, { ...params, limit: MAX_INBOX_PER_STEP });
       const now = deps.clock.now();
       await handlePending(turn, pending, now);
-      return { result: pending.length, changes: pending.length > 0 ? { lastActivityAt: now } : {} };
+      return { result: pending.length, changes: { lastActivityAt: now }, isIdle: pending.length === 0 };
     });
     total += handled ?? 0;
     if (handled === null || handled < MAX_INBOX_PER_STEP) return total;

@@ -57,10 +57,8 @@ describe('inbox writer (group commit)', () => {
     const inbox = await db.prisma.inboxMessage.findMany({ where: { waMessageId: { startsWith: 'wamid.burst.' } } });
     expect(inbox).toHaveLength(40);
     // One job per sender (its key collapses the sender's burst), naming the sender.
-    const jobs = await db.prisma.$queryRaw<Array<{ key: string; customer_id: string }>>`
-      SELECT key, payload->>'customerId' AS customer_id FROM graphile_worker.jobs WHERE task_identifier = 'process_inbox'`;
+    const jobs = await db.prisma.$queryRaw<Array<{ key: string }>>`SELECT key FROM graphile_worker.jobs WHERE task_identifier = 'process_inbox'`;
     const senders = [...new Set(inbox.map((row) => row.customerId))].sort();
-    expect(jobs.map((job) => job.customer_id).sort()).toEqual(senders);
     expect(jobs.map((job) => job.key).sort()).toEqual(senders.map((id) => `inbox:${id}`));
     const customers = await db.prisma.customer.findMany({ where: { waId: { startsWith: '3469900' } }, orderBy: { waId: 'asc' } });
     expect(customers).toHaveLength(10);

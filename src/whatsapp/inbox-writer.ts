@@ -1,9 +1,8 @@
 /**
  * Group commit for the webhook: webhooks that arrive while the previous write is in flight are
- * stored together, in one statement and one commit, each answered once that commit is durable.
- * Under load every webhook paid a round trip, a commit and its WAL flush of its own, which bounded
- * the intake; now a burst of webhooks costs one of each. Alone, a webhook is written at once
- * (no waiting for company), by the single-webhook statement of inbox-repository.ts.
+ * stored together, in one statement and one commit, each answered once that commit is durable, so
+ * a burst pays one round trip, commit and WAL flush instead of one per webhook. Alone, a webhook is
+ * written at once (no waiting for company), by the single-webhook statement of inbox-repository.ts.
  * A batch that fails is written again webhook by webhook, so one bad webhook fails only itself;
  * a webhook whose rows cannot even be built goes that way alone, and nothing a webhook holds can
  * leave the others of its batch unanswered.

@@ -94,6 +94,16 @@ describe('a step sends its messages itself', () => {
     expect(sent[0]!.body.message_id).toBe(newest.waMessageId);
   });
 
+  it('one job works through a backlog longer than one step takes, in further steps', async () => {
+    await clearJobs();
+    const from = '34612000011';
+    for (let i = 0; i < 25; i += 1) await post(from, `message ${i}`);
+    const queued = await jobs('process_inbox');
+    expect(queued).toHaveLength(1);
+    expect(await processInbox(deps, queued[0]!.payload as never)).toBe(25);
+    expect(await db.prisma.inboxMessage.count({ where: { customer: { waId: from }, processedAt: null } })).toBe(0);
+  });
+
   it('a message that arrives while its sender’s job runs gets a job of its own, which answers it', async () => {
     await clearJobs();
     const from = '34612000010';

@@ -56,17 +56,8 @@ export function buildTaskList(deps: TaskDeps): TaskList {
   };
   const sender = { graph: deps.graph, graphForNumber, ...(deps.onOutboxSettled ? { onSettled: deps.onOutboxSettled } : {}) };
   // A step sends its own messages right after its commit (no send_outbox job per turn).
-  const conversation = {
-    prisma: deps.prisma,
-    clock: deps.clock,
-    logger: deps.logger,
-    bookings: deps.bookings,
-    flows: deps.config.flows,
-    publicBaseUrl: deps.config.http.publicBaseUrl,
-    sender,
-    // The staff alert of a hand-off lives with the other staff notifications (reminders).
-    onHandoff: notifyStaffOfHandoff,
-  };
+  // The staff alert of a hand-off lives with the other staff notifications (reminders), injected here.
+  const conversation = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings, flows: deps.config.flows, publicBaseUrl: deps.config.http.publicBaseUrl, sender, onHandoff: notifyStaffOfHandoff };
   return {
     [PROCESS_INBOX_TASK]: typed<ProcessInboxPayload>((payload) => processInbox(conversation, payload)),
     [CONVERSATION_EVENT_TASK]: typed<ConversationEventPayload>((payload) => deliverSystemEvent(conversation, payload)),

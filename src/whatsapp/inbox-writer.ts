@@ -65,11 +65,7 @@ export function createInboxWriter(prisma: PrismaClient): InboxWriter {
       await Promise.all(batch.map(storeAlone));
       return;
     }
-    const counts = new Map<Waiting, number>();
-    for (const row of stored) {
-      const item = owner.get(row.wa_message_id);
-      if (item) counts.set(item, (counts.get(item) ?? 0) + 1);
-    }
+    const counts = countPerWebhook(stored, owner);
     for (const item of together) item.resolve(counts.get(item) ?? 0);
     await Promise.all(alone.map(storeAlone));
   }
@@ -96,6 +92,16 @@ export function createInboxWriter(prisma: PrismaClient): InboxWriter {
       });
     },
   };
+}
+
+/** How many of the stored rows each webhook owns. */
+function countPerWebhook(stored: Array<{ wa_message_id: string }>, owner: ReadonlyMap<string, Waiting>): Map<Waiting, number> {
+  const counts = new Map<Waiting, number>();
+  for (const row of stored) {
+    const item = owner.get(row.wa_message_id);
+    if (item) counts.set(item, (counts.get(item) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** One webhook's rows as JSON text by message id, leaving out ids an earlier webhook of the batch owns; positions continue from `start`. */

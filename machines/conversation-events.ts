@@ -3,7 +3,7 @@
  * (produced and parsed only here, so both ends agree) and free text through the keyword classifier.
  */
 import type { InboundMessage } from '../src/whatsapp';
-import { classifyText, type ClassifyTextOptions } from '../src/conversation/classify-text';
+import { classifyText, type ClassifyTextOptions } from './classify-text';
 import type { ConversationEvent, CustomerEvent, Locale } from './conversation-types';
 
 /** Customer events that a button, list row or template quick reply can carry. */
@@ -33,7 +33,8 @@ export type ReplyEvent = Extract<
       | 'HANDOFF_STAY'
       | 'REMINDER_CONFIRM'
       | 'REMINDER_RESCHEDULE'
-      | 'REMINDER_CANCEL';
+      | 'REMINDER_CANCEL'
+      | 'RATING_GIVEN';
   }
 >;
 
@@ -81,6 +82,8 @@ export function toReplyId(event: ReplyEvent): string {
       return `reminder:reschedule:${event.bookingId}`;
     case 'REMINDER_CANCEL':
       return `reminder:cancel:${event.bookingId}`;
+    case 'RATING_GIVEN':
+      return `rating:${event.rating}:${event.bookingUid}`;
     default:
       return FIXED_IDS[event.type];
   }
@@ -108,6 +111,8 @@ export function parseReplyId(id: string): ReplyEvent | undefined {
       return { type: 'BOOKING_CHOSEN', bookingId: rest };
     case 'reminder':
       return parseReminderId(rest);
+    case 'rating':
+      return parseRatingId(rest);
     default:
       return undefined;
   }
@@ -130,6 +135,12 @@ function parseReminderId(rest: string): ReplyEvent | undefined {
   if (action === 'reschedule') return { type: 'REMINDER_RESCHEDULE', bookingId };
   if (action === 'cancel') return { type: 'REMINDER_CANCEL', bookingId };
   return undefined;
+}
+
+// A follow-up's rating rows and quick replies: `rating:<1-5>:<booking uid>` (uids are at most 64 characters).
+function parseRatingId(rest: string): ReplyEvent | undefined {
+  const match = /^([1-5]):(.{1,64})$/.exec(rest);
+  return match ? { type: 'RATING_GIVEN', rating: Number(match[1]), bookingUid: match[2]! } : undefined;
 }
 
 /**

@@ -236,6 +236,8 @@ export type CustomerEvent =
   | { type: 'REMINDER_CONFIRM'; bookingId: string }
   | { type: 'REMINDER_RESCHEDULE'; bookingId: string }
   | { type: 'REMINDER_CANCEL'; bookingId: string }
+  /** A 1–5 tap on a follow-up's rating question (for the visit with public id `bookingUid`). */
+  | { type: 'RATING_GIVEN'; bookingUid: string; rating: number }
   /** "hi", "menu", "hola"…; `locale` when the greeting gives the language away; "menu"/"bot" alone is a menu keyword. */
   | { type: 'GREETING'; locale?: Locale; isMenuKeyword?: true }
   | { type: 'TEXT_UNRECOGNIZED'; detectedLocale?: Locale }
@@ -287,6 +289,9 @@ export type AnswerEvent =
   | { type: 'FLOW_SLOT_TAKEN'; alternatives: SlotOption[]; mode: BookingMode; service: ChosenService; staffId: string; date: string; booking?: BookingSummary }
   /** Answer of completeFlow for a token that is unknown, someone else's, expired or already used, or an unreadable answer. */
   | { type: 'FLOW_REJECTED'; reason: string }
+  /** Answers of recordRating: stored, or not (someone else's visit, or one that cannot be rated). */
+  | { type: 'RATING_RECORDED'; rating: number }
+  | { type: 'RATING_REFUSED' }
   /** Any effect that failed in a way the customer should hear about; `code` is a DomainErrorCode or similar. */
   | { type: 'OPERATION_FAILED'; code: string };
 
@@ -325,6 +330,8 @@ export interface ConversationEffectParams {
   sendBookingFlow: { mode: BookingMode; bookingId?: string; serviceName?: string; locale: Locale };
   /** Confirm a completed booking Flow inside the step's transaction. */
   completeFlow: { flowToken: string; response: Record<string, unknown> };
+  /** Store a follow-up's rating on the customer's visit. */
+  recordRating: { bookingUid: string; rating: number };
 }
 
 /** Names of the effects. */

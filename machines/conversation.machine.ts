@@ -93,6 +93,33 @@ const EMPTY_PATH = {
 } satisfies Partial<ConversationContext>;
 
 const noEffect = (): void => undefined;
+const effect = <K extends ConversationEffectType>() => (_: Args, _params: ConversationEffectParams[K]): void => undefined;
+
+/** Effects: no-ops here, run by the runtime from transition()'s action list (src/conversation/effects). */
+const EFFECT_ACTIONS = {
+  reply: effect<'reply'>(),
+  loadServices: noEffect,
+  loadStaff: effect<'loadStaff'>(),
+  loadDays: effect<'loadDays'>(),
+  loadSlots: effect<'loadSlots'>(),
+  confirmBooking: effect<'confirmBooking'>(),
+  holdSlot: effect<'holdSlot'>(),
+  loadAppointments: noEffect,
+  loadBooking: effect<'loadBooking'>(),
+  cancelBooking: effect<'cancelBooking'>(),
+  rescheduleBooking: effect<'rescheduleBooking'>(),
+  confirmPendingBooking: effect<'confirmPendingBooking'>(),
+  startHandoff: effect<'startHandoff'>(),
+  endHandoff: noEffect,
+  setOptOut: effect<'setOptOut'>(),
+  setLocale: effect<'setLocale'>(),
+  armInactivityTimer: noEffect,
+  disarmInactivityTimer: noEffect,
+  releaseHolds: noEffect,
+  sendBookingFlow: effect<'sendBookingFlow'>(),
+  completeFlow: effect<'completeFlow'>(),
+  recordRating: effect<'recordRating'>(),
+} satisfies Record<ConversationEffectType, unknown>;
 
 function toReply(context: ConversationContext, message: MessageDescriptor): ConversationEffectParams['reply'] {
   return { message, locale: context.locale };
@@ -245,28 +272,7 @@ const machineSetup = setup({
     isMenuKeyword: ({ event }) => event.type === 'GREETING' && event.isMenuKeyword === true,
   },
   actions: {
-    // Effects: no-ops here, executed by the runtime from transition()'s action list.
-    reply: (_: Args, _params: ConversationEffectParams['reply']) => undefined,
-    loadServices: noEffect,
-    loadStaff: (_: Args, _params: ConversationEffectParams['loadStaff']) => undefined,
-    loadDays: (_: Args, _params: ConversationEffectParams['loadDays']) => undefined,
-    loadSlots: (_: Args, _params: ConversationEffectParams['loadSlots']) => undefined,
-    confirmBooking: (_: Args, _params: ConversationEffectParams['confirmBooking']) => undefined,
-    holdSlot: (_: Args, _params: ConversationEffectParams['holdSlot']) => undefined,
-    loadAppointments: noEffect,
-    loadBooking: (_: Args, _params: ConversationEffectParams['loadBooking']) => undefined,
-    cancelBooking: (_: Args, _params: ConversationEffectParams['cancelBooking']) => undefined,
-    rescheduleBooking: (_: Args, _params: ConversationEffectParams['rescheduleBooking']) => undefined,
-    confirmPendingBooking: (_: Args, _params: ConversationEffectParams['confirmPendingBooking']) => undefined,
-    startHandoff: (_: Args, _params: ConversationEffectParams['startHandoff']) => undefined,
-    endHandoff: noEffect,
-    setOptOut: (_: Args, _params: ConversationEffectParams['setOptOut']) => undefined,
-    setLocale: (_: Args, _params: ConversationEffectParams['setLocale']) => undefined,
-    armInactivityTimer: noEffect,
-    disarmInactivityTimer: noEffect,
-    releaseHolds: noEffect,
-    sendBookingFlow: (_: Args, _params: ConversationEffectParams['sendBookingFlow']) => undefined,
-    completeFlow: (_: Args, _params: ConversationEffectParams['completeFlow']) => undefined,
+    ...EFFECT_ACTIONS,
 
     // Context updates.
     resetToMenu: assign(({ context }) => ({ ...EMPTY_PATH, lastStep: buildMenuMessage('menu.prompt', { businessName: context.businessName }) })),
@@ -518,6 +524,11 @@ export const conversationMachine = machineSetup.createMachine({
     INTENT_EMERGENCY: withLocaleSwitch({ target: '.handoff', actions: [replyEmergency, startHandoff('emergency')] }),
     INTENT_OPT_OUT: { actions: ['rememberOptOut', { type: 'setOptOut', params: { isOptedOut: true } }, replyText('optOut.confirmed')] },
     INTENT_OPT_IN: { actions: ['rememberOptOut', { type: 'setOptOut', params: { isOptedOut: false } }, replyText('optIn.confirmed')] },
+    // A follow-up's rating, whatever the step on screen: stored and thanked, the dialogue left where it was.
+    RATING_GIVEN: { actions: { type: 'recordRating', params: ({ event }) => ({ bookingUid: eventAs(event, 'RATING_GIVEN').bookingUid, rating: eventAs(event, 'RATING_GIVEN').rating }) } },
+    RATING_RECORDED: {
+      actions: { type: 'reply', params: ({ context, event }) => toReply(context, buildTextMessage('rating.thanks', { rating: String(eventAs(event, 'RATING_RECORDED').rating) })) },
+    },
   },
   states: {
     idle: {
@@ -779,30 +790,7 @@ export const conversationMachine = machineSetup.createMachine({
   },
 });
 
-const EFFECT_TYPES: ReadonlySet<string> = new Set<ConversationEffectType>([
-  'reply',
-  'loadServices',
-  'loadStaff',
-  'loadDays',
-  'loadSlots',
-  'confirmBooking',
-  'holdSlot',
-  'loadAppointments',
-  'loadBooking',
-  'cancelBooking',
-  'rescheduleBooking',
-  'confirmPendingBooking',
-  'startHandoff',
-  'endHandoff',
-  'setOptOut',
-  'setLocale',
-  'armInactivityTimer',
-  'disarmInactivityTimer',
-  'releaseHolds',
-  'sendBookingFlow',
-  'completeFlow',
-]);
-
+const EFFECT_TYPES: ReadonlySet<string> = new Set(Object.keys(EFFECT_ACTIONS));
 /**
  * The effects among the actions returned by `transition()`/`initialTransition()`, in order, as
  * plain `{ type, params }` (context updates and XState internals left out).

@@ -7,7 +7,7 @@ import type { BookingService } from './booking';
 import { IMPORT_EXTERNAL_CALENDARS_TASK, runImportExternalCalendarsTask, type ImportExternalCalendarsPayload } from './calendar';
 import { CONVERSATION_EVENT_TASK, deliverSystemEvent, processInbox, type ConversationEventPayload } from './conversation';
 import { recordHoldsExpired, type AppConfig, type Clock, type Logger, type OutboundPolicy, type PrismaClient } from './platform';
-import { buildReminderTasks } from './reminders';
+import { buildReminderTasks, notifyStaffOfHandoff } from './reminders';
 import { findAccessTokenForNumber } from './api';
 import {
   createGraphClient,
@@ -56,7 +56,8 @@ export function buildTaskList(deps: TaskDeps): TaskList {
   };
   const sender = { graph: deps.graph, graphForNumber, ...(deps.onOutboxSettled ? { onSettled: deps.onOutboxSettled } : {}) };
   // A step sends its own messages right after its commit (no send_outbox job per turn).
-  const conversation = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings, flows: deps.config.flows, publicBaseUrl: deps.config.http.publicBaseUrl, sender };
+  // The staff alert of a hand-off lives with the other staff notifications (reminders), injected here.
+  const conversation = { prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: deps.bookings, flows: deps.config.flows, publicBaseUrl: deps.config.http.publicBaseUrl, sender, onHandoff: notifyStaffOfHandoff };
   return {
     [PROCESS_INBOX_TASK]: typed<ProcessInboxPayload>((payload) => processInbox(conversation, payload)),
     [CONVERSATION_EVENT_TASK]: typed<ConversationEventPayload>((payload) => deliverSystemEvent(conversation, payload)),

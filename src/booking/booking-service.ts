@@ -37,18 +37,15 @@ import {
   insertBooking,
   insertBookingLog,
   lockBooking,
-  tryClaimStaffTime,
   tryLockStaffTime,
   waitForStaffTime,
-  waitForStaffTimeClaim,
   updateBooking,
   upsertHold,
   type BookingRow,
   type BusinessSettings,
   type StaffTime,
-  type StaffTimeClaim,
 } from './booking-repository';
-import { runSerializable, WaitAndRetry, type TransactionClaim } from './serializable';
+import { runSerializable, WaitAndRetry } from './serializable';
 
 /** What changed, handed to listeners inside the transaction. */
 export interface BookingChange {
@@ -435,11 +432,6 @@ export function createBookingService(deps: BookingServiceDeps) {
 
     /** How this core bounds its retries, for a caller that runs its own serializable transaction around it. */
     retryBounds: { signal: deps.signal, budgetMs: deps.transactionBudgetMs },
-
-    /** A claim on staff time for a caller's own serializable transaction that will book it (runSerializable's `claim`). */
-    claimStaffTime(claim: StaffTimeClaim): TransactionClaim {
-      return { wait: () => waitOutside((db) => waitForStaffTimeClaim(db, claim)), take: (tx) => tryClaimStaffTime(tx, claim) };
-    },
 
     /** The same operations, run inside the caller's transaction (the caller retries on 40001). */
     inTransaction(tx: Prisma.TransactionClient) {

@@ -67,22 +67,6 @@ export interface SerializableOptions {
   signal?: AbortSignal;
   /** Milliseconds clock for the budget (tests). */
   now?: () => number;
-  /** Locks this transaction queues for outside it, then holds from its first statement. */
-  claim?: TransactionClaim;
-}
-
-/**
- * Serialises whole transactions that would otherwise abort each other (conversation steps booking
- * one staff member's time). A SERIALIZABLE snapshot is fixed by the first statement, even one that
- * then waits for a lock, so a transaction that waited inside would not see the holder's commit.
- * Instead it waits outside (`wait`), then `take`s the locks as its first statement without
- * waiting; when another got there first, it starts again at `wait`.
- */
-export interface TransactionClaim {
-  /** Resolves once nobody holds the locks (outside any transaction), with the milliseconds it waited for them if known. */
-  wait(): Promise<number | void>;
-  /** Takes the locks in the transaction if all are free; false when another holds one. */
-  take(tx: Prisma.TransactionClient): Promise<boolean>;
 }
 
 /**
@@ -115,7 +99,6 @@ export async function runSerializable<T>(
   // Time spent inside attempts, pausing and waiting for locks; waiting for a pooled connection is
   // the pool's queue under load, not contention, and keeps its own bound (maxWait).
   let spentMs = 0;
-  const { claim } = options;
   for (let attempt = 1; ; attempt += 1) {
     if (signal?.aborted) throw new TransactionRetriesExhausted('The transaction was not started again: the process is stopping.', attempt - 1, { cause: signal.reason });
     // An attempt may not outlive the budget either (Prisma rolls it back); never less than a few
@@ -126,7 +109,6 @@ export async function runSerializable<T>(
       return await prisma.$transaction(
         async (tx) => {
           beganAt = now();
-          if (claim && !(await claim.take(tx))) throw new WaitAndRetry(claim.wait);
           return fn(tx);
         },
         { isolationLevel: Prisma.TransactionIsolationLevel.Serializable, maxWait: 30_000, timeout: attemptMs },

@@ -1,6 +1,12 @@
 /** The per-sender conversation runtime around machines/conversation.machine.ts. */
-export { processInbox, deliverSystemEvent, type ConversationDeps } from './conversation-step';
-export { CONVERSATION_EVENT_TASK, type ConversationEventPayload, inactivityJobKey, handoffJobKey } from './effect-executor';
+
+// For the job runner (src/tasks.ts).
+export { processInbox } from './process-inbox';
+export { deliverSystemEvent } from './system-event';
+export { type ConversationDeps } from './conversation-step';
+export { CONVERSATION_EVENT_TASK, type ConversationEventPayload, type HandoffListener, inactivityJobKey, handoffJobKey } from './effects';
+
+// Texts and formats for other components.
 export { renderMessage, renderText } from './render-message';
-export { classifyText, DEFAULT_EMERGENCY_KEYWORDS } from './classify-text';
+export { classifyText, DEFAULT_EMERGENCY_KEYWORDS } from '../../machines/classify-text';
 export { formatDateTime, formatDayLabel, formatTimeLabel } from './format-time';

@@ -6,7 +6,7 @@
  */
 import { parseReplyId } from '../../machines/conversation-events';
 import type { Locale, MessageDescriptor } from '../../machines/conversation-types';
-import { normalizeText } from './classify-text';
+import { normalizeText } from '../../machines/classify-text';
 import { renderMessage } from './render-message';
 
 /** Input of matchTypedChoice. */

@@ -123,14 +123,14 @@ export function startWorkerLiveness(options: { connectionString: string; logger:
   };
 }
 
-// The worker ids holding jobs or queues for over the grace period whose liveness lock can be
-// taken are dead (a 32-bit hash collision with a live id only errs towards "alive": the old 4-hour wait). The lock is transaction-level: held while their jobs are freed, then let go.
+// The worker ids holding jobs for over the grace period whose liveness lock can be taken are dead
+// (a 32-bit hash collision with a live id only errs towards "alive": the old 4-hour wait). A named
+// queue is locked only together with one of its jobs, by the same worker, so graphile-worker's
+// public jobs view names every holder. The lock is transaction-level: held while their jobs are freed, then let go.
 const DEAD_WORKERS_SQL = `
-  WITH holders AS (
-    SELECT locked_by FROM graphile_worker.jobs WHERE locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $2::double precision)
-    UNION
-    SELECT locked_by FROM graphile_worker._private_job_queues WHERE locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $2::double precision))
-  SELECT locked_by AS id FROM holders WHERE pg_try_advisory_xact_lock($1::int, hashtext(locked_by)) ORDER BY locked_by`;
+  SELECT id FROM (SELECT DISTINCT locked_by AS id FROM graphile_worker.jobs
+                    WHERE locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $2::double precision)) holders
+   WHERE pg_try_advisory_xact_lock($1::int, hashtext(id)) ORDER BY id`;
 
 /** Unlocks the jobs and queues of workers that are no longer alive; returns their ids. */
 export async function unlockJobsOfDeadWorkers(deps: { pool: Pool; logger: Logger; graceSeconds?: number }): Promise<string[]> {

@@ -10,7 +10,6 @@ import type { Db } from '../platform/database';
 import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
 import { loadEsm } from '../platform/load-esm';
 import { startWorkerLiveness, unlockJobsOfDeadWorkers, UNLOCK_DEAD_WORKERS_CRONTAB, UNLOCK_DEAD_WORKERS_TASK } from './dead-workers';
-import { installAddJobWithoutNotify } from './quiet-jobs';
 import type { Logger } from '../platform/logger';
 
 type GraphileWorker = typeof import('graphile-worker');
@@ -58,27 +57,11 @@ export async function removeJobInTransaction(db: Db, jobKey: string): Promise<vo
   await db.$executeRaw`SELECT graphile_worker.remove_job(${jobKey}::text)`;
 }
 
-/** Installs graphile-worker's own schema and our add_job_without_notify (idempotent) so jobs can be added before a runner starts. */
+/** Installs graphile-worker's schema (idempotent), so jobs can be added before a runner starts. */
 export async function migrateJobQueue(connectionString: string): Promise<void> {
   const { runMigrations } = loadEsm<GraphileWorker>('graphile-worker');
   await runMigrations({ connectionString, logger: silentGraphileLogger() });
-  await installAddJobWithoutNotify(connectionString);
-  const pool = new Pool({ connectionString, max: 1 });
-  try {
-    await pool.query(VACUUM_JOB_QUEUE_OFTEN_SQL);
-  } finally {
-    await pool.end();
-  }
 }
-
-// The job table is a queue: every job is inserted and deleted soon after. Fetching jobs walks an
-// index from its head, where the entries of completed jobs lie dead until a vacuum removes them;
-// by default autovacuum waits for 20 % of the table to be dead and then runs throttled. Under
-// bench:webhook graphile-worker's fetch read ~200 buffers (~6 ms) per call. Vacuum after every
-// 1,000 dead jobs instead, unthrottled: a vacuum of a small, hot table is cheap. (A storage
-// setting of graphile-worker's table; it survives graphile-worker's migrations.)
-const VACUUM_JOB_QUEUE_OFTEN_SQL = `ALTER TABLE graphile_worker._private_jobs
-  SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_cost_delay = 0)`;
 
 /** A started job runner; stop() lets running jobs finish, then closes its connections. */
 export interface JobRunner {

@@ -14,7 +14,6 @@ export {
 } from './reminder-rule';
 export { buildReminderMessage, buildPlaceholderValues, renderRuleText, isInsideServiceWindow, SERVICE_WINDOW_MS, type ReminderMessage, type PlaceholderValues } from './reminder-message';
 export { toRatingReplyId, parseRatingReplyId } from './rating-reply-id';
-export { recordRatingReply, renderRatingThanks, type RatingReplyResult } from './record-rating-reply';
 export { planRemindersForChange } from './plan-reminders';
 export { createReminderListener } from './reminder-listener';
 export { createBookingListeners } from './booking-listeners';

@@ -13,7 +13,6 @@ export interface ReminderLabels {
   cancel: string;
   rateButton: string;
   ratingRows: [string, string, string, string, string];
-  ratingThanks: string;
   staffNew: string;
   staffRescheduled: string;
   staffCancelled: string;
@@ -27,7 +26,6 @@ const LABELS: Record<LabelLocale, ReminderLabels> = {
     cancel: 'Cancel',
     rateButton: 'Rate',
     ratingRows: ['1 – Poor', '2 – Fair', '3 – Good', '4 – Very good', '5 – Excellent'],
-    ratingThanks: 'Thank you for your rating ({rating}/5)!',
     staffNew: 'New booking',
     staffRescheduled: 'Booking rescheduled',
     staffCancelled: 'Booking cancelled',
@@ -39,7 +37,6 @@ const LABELS: Record<LabelLocale, ReminderLabels> = {
     cancel: 'Cancelar',
     rateButton: 'Valorar',
     ratingRows: ['1 – Mala', '2 – Regular', '3 – Buena', '4 – Muy buena', '5 – Excelente'],
-    ratingThanks: '¡Gracias por tu valoración ({rating}/5)!',
     staffNew: 'Nueva reserva',
     staffRescheduled: 'Reserva cambiada',
     staffCancelled: 'Reserva cancelada',
@@ -51,7 +48,6 @@ const LABELS: Record<LabelLocale, ReminderLabels> = {
     cancel: 'Cancelar',
     rateButton: 'Avaliar',
     ratingRows: ['1 – Ruim', '2 – Regular', '3 – Boa', '4 – Muito boa', '5 – Excelente'],
-    ratingThanks: 'Obrigado pela sua avaliação ({rating}/5)!',
     staffNew: 'Nova reserva',
     staffRescheduled: 'Reserva remarcada',
     staffCancelled: 'Reserva cancelada',

@@ -16,12 +16,28 @@ export function storableSentAt(event: InboundMessageEvent, receivedAt: Date): Da
 /** The job that runs the conversation step for a sender's pending inbox messages. */
 export const PROCESS_INBOX_TASK = 'process_inbox';
 
-/** Payload of the process_inbox job. */
+/** Payload of the process_inbox job: one job per sender, whatever their number of pending messages. */
 export interface ProcessInboxPayload {
   businessId: string;
   customerId: string;
-  inboxId: string;
 }
+
+/**
+ * Key of a sender's process_inbox job. graphile-worker keeps one job per key: a burst updates the
+ * waiting job instead of adding one per message, and a message arriving while the job runs makes
+ * graphile-worker schedule a new one (the running job may have read the inbox already).
+ */
+export const inboxJobKey = (customerId: string) => `inbox:${customerId}`;
+
+/**
+ * The job specs (graphile_worker.job_spec, for add_jobs) of the senders in the CTE `inbox`:
+ * one per sender, since add_jobs cannot update one key twice in a call. Preserving run_at keeps
+ * a burst from pushing its own job back.
+ */
+export const INBOX_JOB_SPECS_SQL = `
+    SELECT array_agg(ROW($TASK::text, json_build_object('businessId', s.business_id::text, 'customerId', s.customer_id::text), NULL, NULL, 25,
+                         'inbox:' || s.customer_id::text, NULL, NULL)::graphile_worker.job_spec ORDER BY s.customer_id) AS specs
+      FROM (SELECT DISTINCT business_id, customer_id FROM inbox) s`;
 
 // Every webhook needs this lookup and numbers almost never move between businesses: keep found
 // answers for a short while. "Not ours" is never cached: a number added a moment ago must not
@@ -42,9 +58,8 @@ export async function findBusinessIdByPhoneNumberId(prisma: PrismaClient, phoneN
 
 /**
  * Stores new messages and enqueues their processing; returns how many were new. Each message is
- * one SQL statement (customer upsert → inbox insert → job), so a message and its job commit
- * together in a single round trip; a redelivered message id inserts nothing and adds no job.
- * The jobs are added without NOTIFY: call a JobNudger with the returned count once it resolves.
+ * one SQL statement (customer upsert → inbox insert → the sender's job), so a message and its job
+ * commit together in a single round trip; a redelivered message id inserts nothing and adds no job.
  */
 export async function storeInboundMessages(
   prisma: PrismaClient,
@@ -89,20 +104,14 @@ const STORE_INBOUND_SQL: SqlStatement = {
         SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name), updated_at = now()
       RETURNING id
     ), inbox AS (
-      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at, job_id)
-      SELECT $1::uuid, customer.id, $6, $7, $8::jsonb, $9::timestamptz, $5::timestamptz, tapbook_jobs.next_job_id()
+      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at)
+      SELECT $1::uuid, customer.id, $6, $7, $8::jsonb, $9::timestamptz, $5::timestamptz
       FROM customer
       ON CONFLICT (wa_message_id) DO NOTHING
-      RETURNING id, customer_id, job_id
-    )
-    -- Without NOTIFY: the caller wakes the workers after the commit (src/jobs/quiet-jobs.ts says why).
-    SELECT count(tapbook_jobs.add_job_with_id_without_notify(
-      inbox.job_id,
-      $10::text,
-      json_build_object('businessId', $1::text, 'customerId', inbox.customer_id, 'inboxId', inbox.id),
-      25
-    ))::int AS stored
-    FROM inbox`,
+      RETURNING id, business_id, customer_id
+    ), specs AS (${INBOX_JOB_SPECS_SQL.replace('$TASK', '$10')}
+    ), jobs AS (SELECT graphile_worker.add_jobs(specs.specs, true) FROM specs WHERE specs.specs IS NOT NULL)
+    SELECT (SELECT count(*) FROM inbox)::int AS stored, (SELECT count(*) FROM jobs)::int AS jobs`,
 };
 
 /** One outbox row's statuses from one webhook, folded: the furthest status and each status's time. */

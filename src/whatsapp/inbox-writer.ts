@@ -1,9 +1,8 @@
 /**
  * Group commit for the webhook: webhooks that arrive while the previous write is in flight are
- * stored together, in one statement and one commit, each answered once that commit is durable.
- * Under load every webhook paid a round trip, a commit and its WAL flush of its own, which bounded
- * the intake; now a burst of webhooks costs one of each. Alone, a webhook is written at once
- * (no waiting for company), by the single-webhook statement of inbox-repository.ts.
+ * stored together, in one statement and one commit, each answered once that commit is durable, so
+ * a burst pays one round trip, commit and WAL flush instead of one per webhook. Alone, a webhook is
+ * written at once (no waiting for company), by the single-webhook statement of inbox-repository.ts.
  * A batch that fails is written again webhook by webhook, so one bad webhook fails only itself;
  * a webhook whose rows cannot even be built goes that way alone, and nothing a webhook holds can
  * leave the others of its batch unanswered.
@@ -11,7 +10,7 @@
 import { poolOf, type PrismaClient } from '../platform/database';
 import { querySql, type SqlStatement } from '../platform/sql';
 import type { InboundMessageEvent } from './inbound-event';
-import { PROCESS_INBOX_TASK, storableSentAt, storeInboundMessages } from './inbox-repository';
+import { INBOX_JOB_SPECS_SQL, PROCESS_INBOX_TASK, storableSentAt, storeInboundMessages } from './inbox-repository';
 
 /** Stores a webhook's messages with their jobs; resolves with how many were new, after the commit. */
 export interface InboxWriter {
@@ -66,11 +65,7 @@ export function createInboxWriter(prisma: PrismaClient): InboxWriter {
       await Promise.all(batch.map(storeAlone));
       return;
     }
-    const counts = new Map<Waiting, number>();
-    for (const row of stored) {
-      const item = owner.get(row.wa_message_id);
-      if (item) counts.set(item, (counts.get(item) ?? 0) + 1);
-    }
+    const counts = countPerWebhook(stored, owner);
     for (const item of together) item.resolve(counts.get(item) ?? 0);
     await Promise.all(alone.map(storeAlone));
   }
@@ -97,6 +92,16 @@ export function createInboxWriter(prisma: PrismaClient): InboxWriter {
       });
     },
   };
+}
+
+/** How many of the stored rows each webhook owns. */
+function countPerWebhook(stored: Array<{ wa_message_id: string }>, owner: ReadonlyMap<string, Waiting>): Map<Waiting, number> {
+  const counts = new Map<Waiting, number>();
+  for (const row of stored) {
+    const item = owner.get(row.wa_message_id);
+    if (item) counts.set(item, (counts.get(item) ?? 0) + 1);
+  }
+  return counts;
 }
 
 /** One webhook's rows as JSON text by message id, leaving out ids an earlier webhook of the batch owns; positions continue from `start`. */
@@ -127,7 +132,7 @@ function toInputRow(params: StoreParams, event: InboundMessageEvent, position: n
 
 // The single-webhook statement of inbox-repository.ts, for many rows: each sender upserted once
 // (ON CONFLICT DO UPDATE may touch a row only once per statement), rows locked in key order so two
-// processes' batches cannot deadlock, then the new messages and one job each (its id kept with the message).
+// processes' batches cannot deadlock, then the new messages and one job per sender.
 const STORE_INBOUND_BATCH_SQL: SqlStatement = {
   name: 'store_inbound_batch',
   text: `
@@ -144,15 +149,14 @@ const STORE_INBOUND_BATCH_SQL: SqlStatement = {
         SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name), updated_at = now()
       RETURNING id, business_id, wa_id
     ), inbox AS (
-      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at, job_id)
-      SELECT i.business_id, c.id, i.wa_message_id, i.type, i.message, i.sent_at, i.received_at, tapbook_jobs.next_job_id()
+      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at)
+      SELECT i.business_id, c.id, i.wa_message_id, i.type, i.message, i.sent_at, i.received_at
       FROM input i JOIN customer c ON c.business_id = i.business_id AND c.wa_id = i.wa_id
       ORDER BY i.wa_message_id
       ON CONFLICT (wa_message_id) DO NOTHING
-      RETURNING id, customer_id, business_id, wa_message_id, job_id
-    )
-    -- Without NOTIFY: the caller wakes the workers after the commit (src/jobs/quiet-jobs.ts says why).
-    SELECT inbox.wa_message_id,
-           tapbook_jobs.add_job_with_id_without_notify(inbox.job_id, $2::text, json_build_object('businessId', inbox.business_id::text, 'customerId', inbox.customer_id, 'inboxId', inbox.id), 25) AS job
-    FROM inbox`,
+      RETURNING id, customer_id, business_id, wa_message_id
+    ), specs AS (${INBOX_JOB_SPECS_SQL.replace('$TASK', '$2')}
+    ), jobs AS (SELECT graphile_worker.add_jobs(specs.specs, true) FROM specs WHERE specs.specs IS NOT NULL)
+    -- Referencing jobs is what runs it (a plain SELECT in WITH runs only when read).
+    SELECT inbox.wa_message_id FROM inbox WHERE (SELECT count(*) FROM jobs) >= 0`,
 };

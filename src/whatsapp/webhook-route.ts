@@ -6,14 +6,13 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { Clock } from '../platform/clock';
-import { createJobNudger } from '../jobs';
-import { poolOf, type PrismaClient } from '../platform/database';
+import type { PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { sendError } from '../platform/http-errors';
 import type { InboundMessageEvent, InboundStatusEvent } from './inbound-event';
 import { applyStatusUpdates, findBusinessIdByPhoneNumberId } from './inbox-repository';
 import { linkCustomerIdentities } from './customer-identity';
-import { createInboxWriter } from './inbox-writer';
+import { createInboxWriter, type InboxWriter } from './inbox-writer';
 import { maskPhone } from './mask';
 import { parseWebhookPayload } from './parse-webhook';
 import { verifySignature } from './signature';
@@ -34,7 +33,6 @@ export interface WebhookDeps {
 export function createWebhookRouter(deps: WebhookDeps): Router {
   const router = Router();
   const log = deps.logger.child({ component: 'webhook' });
-  const nudgeJobRunners = createJobNudger(poolOf(deps.prisma));
   // Webhooks arriving together commit together (group commit); each still answers after its commit.
   const inbox = createInboxWriter(deps.prisma);
 
@@ -72,32 +70,36 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
     // Answered 200 all the same: Meta would redeliver a refused webhook for days, and the rest of it is good.
     for (const problem of parsed.problems) log.warn({ part: problem.part, action: problem.action, reason: problem.reason }, 'webhook input repaired or skipped');
 
-    const byNumber = new Map<string, { messages: InboundMessageEvent[]; statuses: InboundStatusEvent[] }>();
-    for (const event of parsed.events) {
-      const group = byNumber.get(event.phoneNumberId) ?? { messages: [], statuses: [] };
-      if (event.kind === 'message') group.messages.push(event);
-      else group.statuses.push(event);
-      byNumber.set(event.phoneNumberId, group);
-    }
-    const receivedAt = deps.clock.now();
-    for (const [phoneNumberId, group] of byNumber) {
-      const businessId = await findBusinessIdByPhoneNumberId(deps.prisma, phoneNumberId);
-      if (!businessId) {
-        // Meta retries non-200s for days; a number that is not ours will never become ours by retrying.
-        log.warn({ phoneNumberId, messages: group.messages.length }, 'webhook for a phone_number_id no business owns; ignored');
-        continue;
-      }
-      const messages = await linkCustomerIdentities(deps.prisma, businessId, group.messages);
-      const stored = await inbox.store({ businessId, events: messages, receivedAt });
-      nudgeJobRunners(stored);
-      const updated = await applyStatusUpdates(deps.prisma, { businessId, events: group.statuses });
-      log.debug(
-        { businessId, stored, duplicates: group.messages.length - stored, statuses: updated, senders: group.messages.map((m) => maskPhone(m.senderKey)) },
-        'webhook stored',
-      );
-    }
+    await storeEvents(deps, inbox, log, parsed.events);
     res.status(200).json({ status: 'ok' });
   });
 
   return router;
+}
+
+/** Stores a webhook's messages and applies its statuses, per business number; a number no business owns is logged and skipped. */
+async function storeEvents(deps: WebhookDeps, inbox: InboxWriter, log: Logger, events: Array<InboundMessageEvent | InboundStatusEvent>): Promise<void> {
+  const byNumber = new Map<string, { messages: InboundMessageEvent[]; statuses: InboundStatusEvent[] }>();
+  for (const event of events) {
+    const group = byNumber.get(event.phoneNumberId) ?? { messages: [], statuses: [] };
+    if (event.kind === 'message') group.messages.push(event);
+    else group.statuses.push(event);
+    byNumber.set(event.phoneNumberId, group);
+  }
+  const receivedAt = deps.clock.now();
+  for (const [phoneNumberId, group] of byNumber) {
+    const businessId = await findBusinessIdByPhoneNumberId(deps.prisma, phoneNumberId);
+    if (!businessId) {
+      // Meta retries non-200s for days; a number that is not ours will never become ours by retrying.
+      log.warn({ phoneNumberId, messages: group.messages.length }, 'webhook for a phone_number_id no business owns; ignored');
+      continue;
+    }
+    const messages = await linkCustomerIdentities(deps.prisma, businessId, group.messages);
+    const stored = await inbox.store({ businessId, events: messages, receivedAt });
+    const updated = await applyStatusUpdates(deps.prisma, { businessId, events: group.statuses });
+    log.debug(
+      { businessId, stored, duplicates: group.messages.length - stored, statuses: updated, senders: group.messages.map((m) => maskPhone(m.senderKey)) },
+      'webhook stored',
+    );
+  }
 }

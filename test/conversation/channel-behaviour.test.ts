@@ -167,13 +167,13 @@ describe('channel behaviour', () => {
     expect(afterB.sentAt).toEqual(new Date(1795000005_000));
   });
 
-  it('a burst from one sender (5 jobs, 4 workers) is handled one message at a time, in arrival order', async () => {
+  it('a burst from one sender (5 messages, 4 workers) is handled one message at a time, in arrival order', async () => {
     const from = '34622000013';
     await channel.send(from, text('hi'));
     const intents = ['STOP', 'START', 'STOP', 'START', 'STOP'];
     const bodies = intents.map((intent) => buildWebhook(from, text(intent)));
-    // Acknowledged back to back, before any is processed: five jobs for one sender compete for
-    // four workers, and the per-sender lock must still apply them in order.
+    // Acknowledged back to back: a message that arrives while the sender's job runs gets another
+    // job, which may run on another of the four workers; the per-sender lock still applies them in order.
     const before = channel.graph.messages().filter((m) => m.to === from).length;
     for (const body of bodies) {
       const res = await request(channel.app).post('/webhook').set('content-type', 'application/json').set('x-hub-signature-256', signBody('channel-test-secret', body)).send(body);

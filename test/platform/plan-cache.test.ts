@@ -4,8 +4,7 @@
  * reads the growing tables by their keys (database.ts: the SSD cost model); the app's pool honours
  * the options a DATABASE_URL sets.
  */
-import { CLOSE_STEP_SQL, CREATE_STEP_SQL } from '../../src/conversation/conversation-repository';
-import { INBOX_PENDING_SQL } from '../../src/conversation/conversation-step';
+import { STEP_WRITES_SQL } from '../../src/conversation/conversation-repository';
 import { createPrismaClient, disconnectPrisma, poolOf } from '../../src/platform';
 import { APPLY_STATUSES_SQL } from '../../src/whatsapp/inbox-repository';
 import { ACCEPT_SQL } from '../../src/whatsapp/outbox-recovery';
@@ -24,9 +23,7 @@ describe('app pool: prepared statements and their plans', () => {
   // used while they grow to thousands of rows: a scan of them there costs a whole table per call.
   // This test database was cloned from the migrated template: its tables are empty and were never vacuumed.
   it.each([
-    ['the step’s save on first contact', 'inbox_messages', CREATE_STEP_SQL],
-    ['the step’s save', 'inbox_messages', CLOSE_STEP_SQL],
-    ['a job’s check of its message and its sender’s others', 'inbox_messages', INBOX_PENDING_SQL],
+    ['the step’s save', 'inbox_messages', STEP_WRITES_SQL],
     ['the send gate’s claim', 'outbox_messages', CLAIM_SQL],
     ['the delivery statuses’ update', 'outbox_messages', APPLY_STATUSES_SQL],
     ['the save of an accepted send', 'outbox_messages', ACCEPT_SQL],

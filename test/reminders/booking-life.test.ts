@@ -5,7 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createWebhookSubscription, verifyEventSignature } from '../../src/events';
-import { parseRatingReplyId, recordRatingReply } from '../../src/reminders';
+import { CONVERSATION_EFFECTS, type EffectContext } from '../../src/conversation/effects';
+import { parseRatingReplyId } from '../../src/reminders';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { createReminderWorld, type ReminderWorld } from './reminder-world';
 
@@ -73,8 +74,9 @@ describe('a booking from creation to rating', () => {
       .find((component) => component.sub_type === 'quick_reply' && component.index === '4')!.parameters[0]!.payload!;
     expect(parseRatingReplyId(fiveStars)).toEqual({ rating: 5, bookingUid: uid });
     clock.set('2026-03-26T15:00:00.000Z');
-    const rated = await prisma.$transaction((tx) => recordRatingReply(tx, { bookings: world.bookings, businessId: demo.businessId, customerId: customerId!, replyId: fiveStars }));
-    expect(rated).toEqual({ status: 'recorded', bookingUid: uid, rating: 5 });
+    const ctx = (tx: unknown) => ({ tx, bookings: world.bookings, business: { id: demo.businessId }, customer: { id: customerId! } }) as unknown as EffectContext;
+    const rated = await prisma.$transaction((tx) => CONVERSATION_EFFECTS.recordRating.run(ctx(tx), parseRatingReplyId(fiveStars)!));
+    expect(rated).toEqual({ type: 'RATING_RECORDED', rating: 5 });
     await world.runJobsUntil('2026-03-26T15:00:00.000Z');
 
     const summary = world.sent.map((message) => ({

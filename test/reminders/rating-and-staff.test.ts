@@ -2,7 +2,9 @@
  * Rating replies (only the booking's own customer, only a completed visit), staff notifications
  * on hand-off, and the meeting jobs when the start job never ran.
  */
-import { endMeetingIfDue, notifyStaffOfHandoff, recordRatingReply, renderRatingThanks, toRatingReplyId } from '../../src/reminders';
+import { renderText } from '../../src/conversation';
+import { CONVERSATION_EFFECTS, type EffectContext } from '../../src/conversation/effects';
+import { endMeetingIfDue, notifyStaffOfHandoff, parseRatingReplyId, toRatingReplyId } from '../../src/reminders';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { createReminderWorld, type ReminderWorld } from './reminder-world';
 
@@ -31,18 +33,24 @@ describe('ratings, hand-off alerts, meeting end', () => {
     return { booking: result.booking, customerId: customerId!, otherId: otherId! };
   }
 
+  /** A rating tap as the conversation handles it: the reply id parsed, then the recordRating effect (its answer to the machine). */
   const rate = (customerId: string, replyId: string) =>
-    db.prisma.$transaction((tx) => recordRatingReply(tx, { bookings: world.bookings, businessId: world.demo.businessId, customerId, replyId }));
+    db.prisma.$transaction(async (tx) => {
+      const rating = parseRatingReplyId(replyId);
+      if (!rating) return { type: 'NOT_A_RATING' };
+      const ctx = { tx, bookings: world.bookings, business: { id: world.demo.businessId }, customer: { id: customerId } } as unknown as EffectContext;
+      return CONVERSATION_EFFECTS.recordRating.run(ctx, rating);
+    });
 
   it('stores a rating only from the booking’s customer and only for a completed visit', async () => {
     const { booking, customerId, otherId } = await book();
-    expect(await rate(customerId, toRatingReplyId(booking.uid, 4))).toStrictEqual({ status: 'not_ratable' });
+    expect(await rate(customerId, toRatingReplyId(booking.uid, 4))).toStrictEqual({ type: 'RATING_REFUSED' });
     await world.runJobsUntil('2026-03-25T09:31:00.000Z');
-    expect(await rate(otherId, toRatingReplyId(booking.uid, 1))).toStrictEqual({ status: 'booking_not_found' });
-    expect(await rate(customerId, 'reminder:confirm:x')).toStrictEqual({ status: 'not_a_rating' });
-    expect(await rate(customerId, toRatingReplyId(booking.uid, 4))).toStrictEqual({ status: 'recorded', bookingUid: booking.uid, rating: 4 });
+    expect(await rate(otherId, toRatingReplyId(booking.uid, 1))).toStrictEqual({ type: 'RATING_REFUSED' });
+    expect(await rate(customerId, 'reminder:confirm:x')).toStrictEqual({ type: 'NOT_A_RATING' });
+    expect(await rate(customerId, toRatingReplyId(booking.uid, 4))).toStrictEqual({ type: 'RATING_RECORDED', rating: 4 });
     expect((await db.prisma.booking.findUniqueOrThrow({ where: { id: booking.id } })).rating).toBe(4);
-    expect(renderRatingThanks('es', 4)).toBe('¡Gracias por tu valoración (4/5)!');
+    expect(renderText('rating.thanks', { rating: '4' }, { locale: 'es', timeZone: 'Europe/Madrid' })).toBe('¡Gracias por tu valoración (4/5)!');
     const log = await db.prisma.bookingLog.findFirstOrThrow({ where: { bookingId: booking.id, action: 'rated' } });
     expect(log.actor).toBe(`customer:${customerId}`);
   });

@@ -1,5 +1,6 @@
 /**
- * A conversation step sends its own messages right after its commit, in the same job: no
+ * A conversation step sends its own messages right after its commit, in the same job (one job per
+ * sender, keyed by graphile-worker's job key, answers all their pending messages): no
  * send_outbox job per turn. Messages a step committed but could not send (the process died, or
  * the send's bookkeeping failed) are found by the outbox sweep a minute later and handed to a
  * send job, so nothing committed is ever left unsent.
@@ -78,59 +79,60 @@ describe('a step sends its messages itself', () => {
     ]);
   });
 
-  it("a burst is handled by its first job, which completes the jobs of the others (taken already, they stop after one read and send nothing)", async () => {
+  it('a burst of one sender queues one job, which answers every message in one step', async () => {
     await clearJobs();
     const from = '34612000002';
     for (let i = 0; i < 3; i += 1) await post(from, 'hi');
     const queued = await jobs('process_inbox');
-    expect(queued).toHaveLength(3);
+    expect(queued).toHaveLength(1);
     const before = graph.requests.length;
     expect(await processInbox(deps, queued[0]!.payload as never)).toBe(3);
-    const afterFirst = graph.requests.length;
     const sent = graph.requests.slice(before);
     // One read receipt, for the newest message: WhatsApp marks the earlier ones read with it.
     expect(sent.map((r) => (r.body.status === 'read' ? 'read' : r.body.type))).toEqual(['read', 'interactive', 'interactive', 'interactive']);
     const newest = await db.prisma.inboxMessage.findFirstOrThrow({ where: { customer: { waId: from } }, orderBy: [{ sentAt: 'desc' }, { receivedAt: 'desc' }, { id: 'desc' }] });
     expect(sent[0]!.body.message_id).toBe(newest.waMessageId);
-    // The jobs of the two messages it took along are done with it: only the running job is left.
-    expect((await jobs('process_inbox')).map((job) => job.payload.inboxId)).toEqual([queued[0]!.payload.inboxId]);
-    // Had a worker taken them already, they stop after one read and send nothing.
-    expect(await processInbox(deps, queued[1]!.payload as never)).toBe(0);
-    expect(await processInbox(deps, queued[2]!.payload as never)).toBe(0);
-    expect(graph.requests.length).toBe(afterFirst);
   });
 
-  it('leaves the job of a message it took along alone when a worker has already taken that job', async () => {
+  it('one job works through a backlog longer than one step takes, in further steps', async () => {
+    await clearJobs();
+    const from = '34612000011';
+    for (let i = 0; i < 25; i += 1) await post(from, `message ${i}`);
+    const queued = await jobs('process_inbox');
+    expect(queued).toHaveLength(1);
+    expect(await processInbox(deps, queued[0]!.payload as never)).toBe(25);
+    expect(await db.prisma.inboxMessage.count({ where: { customer: { waId: from }, processedAt: null } })).toBe(0);
+  });
+
+  it('a message that arrives while its sender’s job runs gets a job of its own, which answers it', async () => {
     await clearJobs();
     const from = '34612000010';
     await post(from, 'hi');
-    await post(from, 'hi');
-    const queued = await jobs('process_inbox');
-    expect(queued).toHaveLength(2);
-    await db.prisma.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'another-worker'
-      WHERE payload->>'inboxId' = ${queued[1]!.payload.inboxId}`;
-    expect(await processInbox(deps, queued[0]!.payload as never)).toBe(2);
-    // Deleting a running job would lose graphile-worker's bookkeeping of it: it runs, finds nothing, and ends.
-    expect((await jobs('process_inbox')).map((job) => job.payload.inboxId)).toEqual(queued.map((job) => job.payload.inboxId));
-    expect(await processInbox(deps, queued[1]!.payload as never)).toBe(0);
-  });
-
-  it('a job whose message was answered still answers the messages its sender sent since, at once; their own jobs then send nothing', async () => {
-    await clearJobs();
-    const from = '34612000009';
-    await post(from, 'hi');
-    const [first] = await jobs('process_inbox');
-    expect(await processInbox(deps, first!.payload as never)).toBe(1);
+    const [running] = await jobs('process_inbox');
+    // A worker has taken the job (and may have read the inbox already): the next message must not ride on it.
+    await db.prisma.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'another-worker'`;
+    expect(await processInbox(deps, running!.payload as never)).toBe(1);
     await post(from, 'hola');
-    const [, second] = await jobs('process_inbox');
+    expect(await jobs('process_inbox')).toHaveLength(2);
     const before = graph.requests.length;
-    // The first message's job runs again (as a job of a message an earlier step took along does).
-    expect(await processInbox(deps, first!.payload as never)).toBe(1);
+    const [, next] = await jobs('process_inbox');
+    expect(await processInbox(deps, next!.payload as never)).toBe(1);
     const sent = graph.requests.slice(before);
     expect(sent.map((r) => (r.body.status === 'read' ? 'read' : r.body.type))).toEqual(['read', 'interactive']);
     expect(JSON.stringify(sent[1]!.body)).toMatch(/Reservar|cita/i);
-    expect(await processInbox(deps, second!.payload as never)).toBe(0);
-    expect(graph.requests.length).toBe(before + 2);
+  });
+
+  it('a job whose messages another step answered sends nothing and saves nothing', async () => {
+    await clearJobs();
+    const from = '34612000009';
+    await post(from, 'hi');
+    const [job] = await jobs('process_inbox');
+    expect(await processInbox(deps, job!.payload as never)).toBe(1);
+    const saved = await db.prisma.conversation.findFirstOrThrow({ where: { customer: { waId: from } } });
+    const before = graph.requests.length;
+    expect(await processInbox(deps, job!.payload as never)).toBe(0);
+    expect(graph.requests.length).toBe(before);
+    expect((await db.prisma.conversation.findFirstOrThrow({ where: { id: saved.id } })).version).toBe(saved.version);
   });
 
   it('a step that waited for the lock of a step that handled its message handles nothing again', async () => {
@@ -164,7 +166,7 @@ describe('a step sends its messages itself', () => {
     }
   });
 
-  it('an answer-only turn that loses a race to another step writes nothing, and the turn is answered once, locked', async () => {
+  it('a step waits for another step of its sender to commit, then answers once', async () => {
     await clearJobs();
     const from = '34612000006';
     await post(from, 'hi');
@@ -177,7 +179,7 @@ describe('a step sends its messages itself', () => {
     const outboxBefore = await db.prisma.outboxMessage.count({ where: { recipient: from } });
 
     // Another step of this sender (a timer, staff releasing a hand-off) holds the row and commits a
-    // new version without touching the inbox: the optimistic save must find its version stale.
+    // new version without touching the inbox: this step waits for it and answers on what it committed.
     const other = new Client({ connectionString: db.url });
     await other.connect();
     try {
@@ -188,7 +190,7 @@ describe('a step sends its messages itself', () => {
       await waitForLockWaiter();
       await other.query('COMMIT');
       expect(await handled).toBe(1);
-      // Exactly one read receipt and one menu: the stale save queued nothing.
+      // Exactly one read receipt and one menu.
       expect(graph.requests.slice(before).map((r) => (r.body.status === 'read' ? 'read' : r.body.type))).toEqual(['read', 'interactive']);
       expect(await db.prisma.outboxMessage.count({ where: { recipient: from } })).toBe(outboxBefore + 2);
       const inbox = await db.prisma.inboxMessage.findMany({ where: { customerId: customer.id }, select: { processedAt: true } });

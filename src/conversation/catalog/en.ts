@@ -80,6 +80,8 @@ export const en = {
   'handoff.stayed': 'OK, a person from the team will answer you here {hours}.',
   'system.floodNotice': "You're sending messages very quickly. I'll pause for {minutes} minutes, then I'm here again.",
   'system.resetApology': "Sorry, our assistant was updated and I lost track of where we were. Let's start again from the menu.",
+
+  'rating.thanks': 'Thank you for your rating ({rating}/5)!',
 } as const satisfies Record<string, string>;
 
 /** Every text key of the catalog. */

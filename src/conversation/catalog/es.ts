@@ -80,4 +80,6 @@ export const es: Catalog = {
   'handoff.stayed': 'De acuerdo, una persona del equipo te responderá por aquí {hours}.',
   'system.floodNotice': 'Estás enviando mensajes muy rápido. Haré una pausa de {minutes} minutos y luego seguiré aquí.',
   'system.resetApology': 'Lo siento, nuestro asistente se actualizó y perdí el hilo de la conversación. Empecemos de nuevo desde el menú.',
+
+  'rating.thanks': '¡Gracias por tu valoración ({rating}/5)!',
 };

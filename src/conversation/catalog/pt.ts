@@ -80,4 +80,6 @@ export const pt: Catalog = {
   'handoff.stayed': 'Certo, uma pessoa da equipe vai responder você por aqui {hours}.',
   'system.floodNotice': 'Você está enviando mensagens muito rápido. Vou fazer uma pausa de {minutes} minutos e depois continuo aqui.',
   'system.resetApology': 'Desculpe, nosso assistente foi atualizado e perdi o fio da conversa. Vamos recomeçar pelo menu.',
+
+  'rating.thanks': 'Obrigado pela sua avaliação ({rating}/5)!',
 };

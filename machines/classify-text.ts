@@ -2,7 +2,7 @@
  * Keyword classification of free text in English, Spanish and Portuguese. Deliberately small and
  * literal: a text that matches nothing is "unrecognized" and the bot shows the menu, it never guesses.
  */
-import type { Locale } from '../../machines/conversation-types';
+import type { Locale } from './conversation-types';
 
 /** Intent of a free-text message; `locale` is the language the text is clearly written in, when it is. */
 export type TextIntent =

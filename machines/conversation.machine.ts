@@ -260,6 +260,7 @@ const machineSetup = setup({
     confirmPendingBooking: (_: Args, _params: ConversationEffectParams['confirmPendingBooking']) => undefined,
     startHandoff: (_: Args, _params: ConversationEffectParams['startHandoff']) => undefined,
     endHandoff: noEffect,
+    takeOver: noEffect,
     setOptOut: (_: Args, _params: ConversationEffectParams['setOptOut']) => undefined,
     setLocale: (_: Args, _params: ConversationEffectParams['setLocale']) => undefined,
     armInactivityTimer: noEffect,
@@ -517,6 +518,8 @@ export const conversationMachine = machineSetup.createMachine({
     INTENT_EMERGENCY: withLocaleSwitch({ target: '.handoff', actions: [replyEmergency, startHandoff('emergency')] }),
     INTENT_OPT_OUT: { actions: ['rememberOptOut', { type: 'setOptOut', params: { isOptedOut: true } }, replyText('optOut.confirmed')] },
     INTENT_OPT_IN: { actions: ['rememberOptOut', { type: 'setOptOut', params: { isOptedOut: false } }, replyText('optIn.confirmed')] },
+    // Staff take over from any step (leaving a path releases its holds and timer): the bot falls silent without a word.
+    STAFF_TAKE_OVER: { target: '.handoff', actions: ['resetToMenu', 'takeOver'] },
   },
   states: {
     idle: {
@@ -773,6 +776,8 @@ export const conversationMachine = machineSetup.createMachine({
         HANDOFF_STAY: { actions: replyHandoffNotice('handoff.stayed') },
         HANDOFF_RELEASED: { target: 'idle', actions: ['endHandoff', ...replyMenu('menu.handoffEnded')] },
         HANDOFF_TIMED_OUT: { target: 'idle', actions: ['endHandoff', ...replyMenu('menu.handoffEnded')] },
+        // Already with a person: staff now own it; the reason changes, the waiting customer hears nothing new.
+        STAFF_TAKE_OVER: { actions: 'takeOver' },
       },
     },
   },
@@ -793,6 +798,7 @@ const EFFECT_TYPES: ReadonlySet<string> = new Set<ConversationEffectType>([
   'confirmPendingBooking',
   'startHandoff',
   'endHandoff',
+  'takeOver',
   'setOptOut',
   'setLocale',
   'armInactivityTimer',

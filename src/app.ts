@@ -60,7 +60,19 @@ export function createApp(deps: AppDeps): Express {
     listeners: [...createBookingListeners({ clock: deps.clock }), createCustomerNoticeListener({ clock: deps.clock })],
     signal: deps.shutdownSignal,
   });
-  app.use(createConsoleRouter({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: consoleBookings }));
+  app.use(
+    createConsoleRouter({
+      prisma: deps.prisma,
+      clock: deps.clock,
+      logger: deps.logger,
+      bookings: consoleBookings,
+      secrets: {
+        encryptionKey: deps.config.dataEncryptionKey,
+        allowsLoopbackUrls: deps.outbound?.allowsLoopback === true,
+        ...(deps.outbound?.resolveHost ? { resolveHost: deps.outbound.resolveHost } : {}),
+      },
+    }),
+  );
 
   app.use(
     createWebhookRouter({

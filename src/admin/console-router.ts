@@ -1,6 +1,6 @@
 /**
  * The staff console: server-rendered pages under /admin (sign-in, calendar, booking panel,
- * inbox, customers, console users). It calls the domain components directly (booking core, repositories), never the HTTP
+ * inbox, customers, console users, WhatsApp numbers, API keys, webhooks). It calls the domain components directly (booking core, repositories), never the HTTP
  * API. Only /admin paths (and the `/` redirect) pass through its middleware.
  */
 import express, { Router } from 'express';
@@ -15,6 +15,7 @@ import { createCalendarRoutes } from './http/calendar-routes';
 import { consoleUserOf, requireSignedIn } from './http/console-session';
 import { createCustomerRoutes } from './http/customer-routes';
 import { createInboxRoutes } from './http/inbox-routes';
+import { createIntegrationRoutes, type ConsoleSecretSettings } from './http/integration-routes';
 import { createNewBookingRoutes } from './http/new-booking-routes';
 import { setConsoleSecurityHeaders } from './http/security-headers';
 import { createUserRoutes } from './http/user-routes';
@@ -27,6 +28,8 @@ export interface ConsoleRouterDeps {
   clock: Clock;
   logger: Logger;
   bookings: BookingService;
+  /** DATA_ENCRYPTION_KEY and the outbound URL policy (Settings → webhooks); absent → secrets cannot be stored. */
+  secrets?: ConsoleSecretSettings;
 }
 
 /** Builds the console router; mount it on the app before the 404 handler. */
@@ -45,6 +48,8 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   router.use(createInboxRoutes(deps));
   router.use(createCustomerRoutes(deps));
   router.use(createUserRoutes(deps));
+  // Settings → WhatsApp numbers, API keys, webhook subscriptions.
+  router.use(createIntegrationRoutes(deps));
   router.use('/admin', (_req, res) => {
     const t = createTranslate(consoleUserOf(res).locale);
     res.status(404).type('html').send(renderMessagePage({ t, title: '404', message: t('error.notFound'), status: 404 }));

@@ -18,6 +18,7 @@ import type { ConversationBusiness, ConversationChanges, ConversationRow, StepOu
 import { notifyStaffOfHandoff } from '../reminders';
 import { ensureIcsToken } from '../calendar';
 import { renderMessage } from './render-message';
+import { executeTakeOver } from './take-over-effect';
 
 /** The job that delivers a system event (timeouts, release) to a conversation. */
 export const CONVERSATION_EVENT_TASK = 'conversation_event';
@@ -26,7 +27,7 @@ export const CONVERSATION_EVENT_TASK = 'conversation_event';
 export interface ConversationEventPayload {
   businessId: string;
   customerId: string;
-  event: { type: 'SESSION_TIMED_OUT' | 'HANDOFF_RELEASED' | 'HANDOFF_TIMED_OUT' };
+  event: { type: 'SESSION_TIMED_OUT' | 'HANDOFF_RELEASED' | 'HANDOFF_TIMED_OUT' | 'STAFF_TAKE_OVER' };
   /** For timeouts: the deadline the job was armed for; a later re-arm makes this job stale. */
   deadline?: string;
 }
@@ -266,6 +267,8 @@ export async function executeEffect(ctx: EffectContext, effect: ConversationEffe
         await notifyStaffOfHandoff(tx, { businessId: business.id, customerId: customer.id, now });
         return undefined;
       }
+      case 'takeOver':
+        return executeTakeOver(ctx);
       case 'endHandoff': {
         Object.assign(ctx.conversationChanges, { isHandoff: false, handoffReason: null, handoffAt: null });
         await removeJobInTransaction(tx, handoffJobKey(ctx.conversation.id));

@@ -4,6 +4,15 @@ import { canPerform } from '../auth/permissions';
 import { CONSOLE_LOCALES } from '../auth/staff-user-repository';
 import type { Translate } from '../i18n';
 
+/** Settings pages of the integrations (WhatsApp numbers, API keys, webhooks). */
+type IntegrationPage = 'whatsapp' | 'apiKeys' | 'webhooks';
+
+const INTEGRATION_LINKS: Array<{ page: IntegrationPage; href: string; label: 'nav.whatsapp' | 'nav.apiKeys' | 'nav.webhooks' }> = [
+  { page: 'whatsapp', href: '/admin/settings/whatsapp', label: 'nav.whatsapp' },
+  { page: 'apiKeys', href: '/admin/settings/api-keys', label: 'nav.apiKeys' },
+  { page: 'webhooks', href: '/admin/settings/webhooks', label: 'nav.webhooks' },
+];
+
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Español', pt: 'Português' };
 
 // htmx must not inject its indicator <style> (the CSP allows no inline style) nor eval anything.
@@ -42,7 +51,7 @@ export function Layout(props: {
   user: ConsoleUser;
   t: Translate;
   title: string;
-  current: 'calendar' | 'inbox' | 'customers' | 'users';
+  current: 'calendar' | 'inbox' | 'customers' | 'users' | IntegrationPage;
   /** Shown as "(n) " before the title (conversations waiting); console.js keeps it current. */
   titleCount?: number;
   baseTitle?: string;
@@ -80,6 +89,13 @@ export function Layout(props: {
               ) : (
                 ''
               )}
+              {canPerform(user.role, 'manage_settings')
+                ? INTEGRATION_LINKS.map((link) => (
+                    <a href={link.href} aria-current={props.current === link.page ? 'page' : undefined}>
+                      {t(link.label)}
+                    </a>
+                  ))
+                : ''}
             </nav>
             <form class="inline" method="post" action="/admin/account/language">
               <input type="hidden" name="_csrf" value={user.csrfToken} />

@@ -71,6 +71,7 @@ describe('staff console: WhatsApp numbers, API keys, webhooks', () => {
     await page.getByRole('status').filter({ hasText: 'API key revoked' }).waitFor();
     await page.getByRole('row', { name: /Reception tablet.*Revoked/ }).waitFor();
     expect((await restGet('/v1/conversations', key)).status).toBe(401);
+    expect(await findSeriousAxeViolations(page)).toEqual([]);
 
     const invalid = await page.request.post('/admin/settings/api-keys', { form: { name: '', role: 'owner', _csrf: await readCsrfToken(page) } });
     expect(invalid.status()).toBe(422);
@@ -99,6 +100,7 @@ describe('staff console: WhatsApp numbers, API keys, webhooks', () => {
     await page.goto('/admin/settings/webhooks');
     expect(await page.content()).not.toContain(secret);
     await page.getByRole('row', { name: /93\.184\.216\.34.*All events/ }).waitFor();
+    expect(await findSeriousAxeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Delete: https://93.184.216.34/tapbook' }).click();
     await page.getByRole('status').filter({ hasText: 'Subscription deleted.' }).waitFor();
     expect(await kit.db.prisma.webhookSubscription.count()).toBe(0);

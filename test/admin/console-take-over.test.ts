@@ -70,6 +70,7 @@ describe('staff console: take over, templates, usernames', () => {
     await page.getByText('WhatsApp only accepts approved templates now').waitFor();
     expect(await page.getByLabel('Reply').count()).toBe(0);
     const picker = page.getByRole('group', { name: 'appointment_reminder (en)' });
+    expect(await findSeriousAxeViolations(page)).toEqual([]);
     expect(await picker.getByLabel('{{1}} customer_name').inputValue()).toBe('Marta Vidal');
     await picker.getByLabel('{{2}} service').fill('Consultation');
     await picker.getByLabel('{{3}} when').fill('Tuesday 10:00');

@@ -258,8 +258,8 @@ export type CustomerEvent =
   /** A completed WhatsApp Flow; the Flows issue adds its booking path. */
   | { type: 'FLOW_COMPLETED'; flowToken?: string; response: Record<string, unknown> };
 
-/** Events sent by durable jobs at their deadline. */
-export type SystemEvent = { type: 'SESSION_TIMED_OUT' } | { type: 'HANDOFF_RELEASED' } | { type: 'HANDOFF_TIMED_OUT' };
+/** Events sent by durable jobs: timeouts at their deadline, and staff taking over or releasing a conversation. */
+export type SystemEvent = { type: 'SESSION_TIMED_OUT' } | { type: 'HANDOFF_RELEASED' } | { type: 'HANDOFF_TIMED_OUT' } | { type: 'STAFF_TAKE_OVER' };
 
 /** Answers the runtime feeds back after executing an effect, in the same processing step. */
 export type AnswerEvent =
@@ -299,7 +299,7 @@ export type AnswerEvent =
 export type ConversationEvent = CustomerEvent | SystemEvent | AnswerEvent;
 
 /** Reasons a conversation is handed to a person. */
-export type HandoffReason = 'requested' | 'emergency';
+export type HandoffReason = 'requested' | 'emergency' | 'staff';
 
 /** Params of each effect (named action) the runtime executes, by action type. */
 export interface ConversationEffectParams {
@@ -321,6 +321,8 @@ export interface ConversationEffectParams {
   confirmPendingBooking: { bookingId: string };
   startHandoff: { reason: HandoffReason };
   endHandoff: Record<string, never>;
+  /** Staff took the conversation over: hand-off with no staff alert and no timeout (it lasts until they hand back). */
+  takeOver: Record<string, never>;
   setOptOut: { isOptedOut: boolean };
   setLocale: { locale: Locale };
   armInactivityTimer: Record<string, never>;

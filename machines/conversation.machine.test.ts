@@ -177,6 +177,11 @@ const ROWS: Row[] = [
   ['hand-off: opt-out is confirmed', HANDOFF, { type: 'INTENT_OPT_OUT' }, 'handoff', ['setOptOut', 'reply:optOut.confirmed']],
   ['staff release the conversation', HANDOFF, { type: 'HANDOFF_RELEASED' }, 'idle', ['endHandoff', 'reply:menu.handoffEnded']],
   ['the hand-off times out', HANDOFF, { type: 'HANDOFF_TIMED_OUT' }, 'idle', ['endHandoff', 'reply:menu.handoffEnded']],
+  ['staff take over at the menu: silent hand-off', [], { type: 'STAFF_TAKE_OVER' }, 'handoff', ['takeOver']],
+  ['staff take over in a step: the path is left without a word', SUMMARY, { type: 'STAFF_TAKE_OVER' }, 'handoff', [...LEAVE, 'takeOver']],
+  ['staff take over a waiting conversation: no new message', HANDOFF, { type: 'STAFF_TAKE_OVER' }, 'handoff', ['takeOver']],
+  ['taken over: the customer is not answered', [{ type: 'STAFF_TAKE_OVER' }], { type: 'TEXT_UNRECOGNIZED' }, 'handoff', []],
+  ['taken over: staff hand back and the menu returns', [{ type: 'STAFF_TAKE_OVER' }], { type: 'HANDOFF_RELEASED' }, 'idle', ['endHandoff', 'reply:menu.handoffEnded']],
 
   // Emergency, consent, language (any state)
   ['an emergency at the menu answers and hands off', [], { type: 'INTENT_EMERGENCY' }, 'handoff', ['reply:emergency.default', 'startHandoff']],

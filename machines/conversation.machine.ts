@@ -111,6 +111,7 @@ const EFFECT_ACTIONS = {
   confirmPendingBooking: effect<'confirmPendingBooking'>(),
   startHandoff: effect<'startHandoff'>(),
   endHandoff: noEffect,
+  takeOver: noEffect,
   setOptOut: effect<'setOptOut'>(),
   setLocale: effect<'setLocale'>(),
   armInactivityTimer: noEffect,
@@ -529,6 +530,8 @@ export const conversationMachine = machineSetup.createMachine({
     RATING_RECORDED: {
       actions: { type: 'reply', params: ({ context, event }) => toReply(context, buildTextMessage('rating.thanks', { rating: String(eventAs(event, 'RATING_RECORDED').rating) })) },
     },
+    // Staff take over from any step (leaving a path releases its holds and timer): the bot falls silent without a word.
+    STAFF_TAKE_OVER: { target: '.handoff', actions: ['resetToMenu', 'takeOver'] },
   },
   states: {
     idle: {
@@ -785,6 +788,8 @@ export const conversationMachine = machineSetup.createMachine({
         HANDOFF_STAY: { actions: replyHandoffNotice('handoff.stayed') },
         HANDOFF_RELEASED: { target: 'idle', actions: ['endHandoff', ...replyMenu('menu.handoffEnded')] },
         HANDOFF_TIMED_OUT: { target: 'idle', actions: ['endHandoff', ...replyMenu('menu.handoffEnded')] },
+        // Already with a person: staff now own it; the reason changes, the waiting customer hears nothing new.
+        STAFF_TAKE_OVER: { actions: 'takeOver' },
       },
     },
   },

@@ -79,7 +79,10 @@ export function createApp(deps: AppDeps): Express {
 
   // The staff console (/admin, and / redirects there): the same booking core as the API, so a
   // staff change messages the customer by the business's setting whichever way it was made.
-  app.use(createConsoleRouter({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings, operations: createApiOperations(apiDeps) }));
+  app.use(createConsoleRouter({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings,
+    operations: createApiOperations(apiDeps),
+    secrets: { encryptionKey: apiDeps.encryptionKey, allowsLoopbackUrls: apiDeps.allowsLoopbackUrls === true, ...(apiDeps.resolveHost ? { resolveHost: apiDeps.resolveHost } : {}) },
+  }));
 
   app.use(
     createWebhookRouter({

@@ -1,6 +1,6 @@
 /**
  * The staff console: server-rendered pages under /admin (sign-in, calendar, booking panel,
- * inbox, customers, settings). It calls the domain components directly (booking core, repositories), never the HTTP
+ * inbox, customers, console users, settings, WhatsApp numbers, API keys, webhooks). It calls the domain components directly (booking core, repositories), never the HTTP
  * API. Only /admin paths (and the `/` redirect) pass through its middleware.
  */
 import express, { Router } from 'express';
@@ -16,6 +16,7 @@ import { createCalendarRoutes } from './http/calendar-routes';
 import { consoleUserOf, requireSignedIn } from './http/console-session';
 import { createCustomerRoutes } from './http/customer-routes';
 import { createInboxRoutes } from './http/inbox-routes';
+import { createIntegrationRoutes, type ConsoleSecretSettings } from './http/integration-routes';
 import { createNewBookingRoutes } from './http/new-booking-routes';
 import { setConsoleSecurityHeaders } from './http/security-headers';
 import { createUserRoutes } from './http/user-routes';
@@ -30,6 +31,8 @@ export interface ConsoleRouterDeps {
   logger: Logger;
   bookings: BookingService;
   operations: ApiOperations;
+  /** DATA_ENCRYPTION_KEY and the outbound URL policy (Settings → webhooks); absent → secrets cannot be stored. */
+  secrets?: ConsoleSecretSettings;
 }
 
 /** Builds the console router; mount it on the app before the 404 handler. */
@@ -51,6 +54,8 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   router.use(createUserRoutes(deps));
   // Settings: business, services, staff, locations.
   router.use(createSettingsRoutes(deps));
+  // Settings → WhatsApp numbers, API keys, webhook subscriptions.
+  router.use(createIntegrationRoutes(deps));
   router.use('/admin', (_req, res) => {
     const t = createTranslate(consoleUserOf(res).locale);
     res.status(404).type('html').send(renderMessagePage({ t, title: '404', message: t('error.notFound'), status: 404 }));

@@ -30,6 +30,15 @@ export async function createApiKey(
   return { id: row.id, key, keyPrefix: row.keyPrefix };
 }
 
+/** The business's keys, oldest first (never the key itself: only its hash is stored). */
+export async function listApiKeys(db: Db, businessId: string) {
+  return db.apiKey.findMany({
+    where: { businessId },
+    select: { id: true, name: true, role: true, keyPrefix: true, lastUsedAt: true, revokedAt: true, createdAt: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
+}
+
 /** Finds a key by the hash of the presented raw key (revoked keys included, so the caller can say so). */
 export async function findApiKeyByHash(db: Db, keyHash: string): Promise<StoredApiKey | null> {
   return db.apiKey.findUnique({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import { API_KEY_ROLES } from './api-key';
-import { createApiKey, revokeApiKey } from './api-key-repository';
+import { createApiKey, listApiKeys, revokeApiKey } from './api-key-repository';
 import { ApiError } from './api-error';
 import { uuidParamsSchema } from './common-schemas';
 import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
@@ -32,7 +32,7 @@ export function buildApiKeyRoutes(deps: { prisma: PrismaClient; clock: Clock }):
       status: 200,
       response: z.array(apiKeySchema),
       async handle({ auth }) {
-        const rows = await prisma.apiKey.findMany({ where: { businessId: auth.businessId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+        const rows = await listApiKeys(prisma, auth.businessId);
         return rows.map((row) => ({
           id: row.id,
           name: row.name,

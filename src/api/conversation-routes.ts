@@ -1,6 +1,6 @@
 /**
  * /v1/conversations: who waits for a person, transcripts, staff replies sent as the business,
- * and handing a conversation back to the bot.
+ * staff taking a conversation over from the bot, and handing it back.
  */
 import { z } from 'zod';
 import { addJobInTransaction } from '../jobs';
@@ -8,12 +8,11 @@ import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import { renderText } from '../conversation';
 import { LOCALES, type Locale } from '../../machines/conversation-types';
-import { buildRequestContactMessage, buildTextMessage, enqueueOutbound, isBusinessScopedUserId } from '../whatsapp';
+import { buildRequestContactMessage, buildTextMessage, buildTranscript, enqueueOutbound, isBusinessScopedUserId } from '../whatsapp';
 import { ApiError } from './api-error';
 import { paginationQueryShape, queryBooleanSchema, toPageSchema, toPagination, uuidParamsSchema } from './common-schemas';
 import { findConversation, findMessagesOfCustomer, findSendingNumber, listConversations, type ConversationView } from './conversation-repository';
 import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
-import { buildTranscript } from './transcript';
 
 /** The job the conversation runtime consumes for events from outside the chat. */
 export const CONVERSATION_EVENT_TASK = 'conversation_event';
@@ -173,7 +172,7 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
       async handle({ params, auth }) {
         const row = await requireConversation(auth.businessId, params.id);
         const messages = await findMessagesOfCustomer(prisma, { businessId: auth.businessId, customerId: row.customerId, limit: TRANSCRIPT_LIMIT });
-        return { conversationId: row.id, client: toClientSummary(row.customer), messages: buildTranscript(messages) };
+        return { conversationId: row.id, client: toClientSummary(row.customer), messages: buildTranscript(messages, 'plain').map((entry) => ({ ...entry, at: entry.at.toISOString() })) };
       },
     }),
     defineRoute({
@@ -220,6 +219,28 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
         const text = body?.text ?? renderText('contact.request', undefined, { locale, timeZone: 'UTC' });
         const messageId = await queueStaffMessage(row, buildRequestContactMessage({ to: row.customer.waId, body: text }), auth.businessId);
         return new RouteResponse(202, { messageId, status: 'queued' });
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/conversations/{id}/take-over',
+      family: 'conversations',
+      summary: 'Take a conversation over from the bot',
+      description:
+        'The bot falls silent for this client (no message is sent to them) until the conversation is released. Unlike a hand-off the client asks for, it has no timeout. Taking over a conversation already waiting for a person makes it yours: its hand-off timeout is dropped.',
+      params: uuidParamsSchema,
+      body: z.object({}).optional(),
+      bodyExample: {},
+      status: 202,
+      response: z.object({ status: z.literal('take_over_requested') }),
+      errors: [404, 409],
+      async handle({ params, auth }) {
+        const row = await requireConversation(auth.businessId, params.id);
+        if (row.isHandoff && row.handoffReason === 'staff') throw new ApiError(409, 'already_taken_over', 'Staff have already taken this conversation over; release it to give it back to the bot.');
+        await prisma.$transaction((tx) =>
+          addJobInTransaction(tx, CONVERSATION_EVENT_TASK, { businessId: auth.businessId, customerId: row.customerId, event: { type: 'STAFF_TAKE_OVER' } }),
+        );
+        return new RouteResponse(202, { status: 'take_over_requested' });
       },
     }),
     defineRoute({

@@ -9,9 +9,8 @@ export async function deliverSystemEvent(deps: ConversationDeps, payload: Conver
     const now = deps.clock.now();
     const type = payload.event.type;
     const isStale =
-      type === 'SESSION_TIMED_OUT'
-        ? !row.inactivityDeadline || row.inactivityDeadline.getTime() > now.getTime() || (payload.deadline !== undefined && row.inactivityDeadline.toISOString() !== payload.deadline)
-        : !row.isHandoff;
+      (type === 'SESSION_TIMED_OUT' && (!row.inactivityDeadline || row.inactivityDeadline.getTime() > now.getTime() || (payload.deadline !== undefined && row.inactivityDeadline.toISOString() !== payload.deadline))) ||
+      ((type === 'HANDOFF_TIMED_OUT' || type === 'HANDOFF_RELEASED') && !row.isHandoff);
     if (isStale) return { result: false };
     if (type === 'SESSION_TIMED_OUT') turn.ctx.conversationChanges.inactivityDeadline = null;
     await runEvents(turn, { type });

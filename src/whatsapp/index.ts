@@ -33,6 +33,7 @@ export {
 } from './message-builders';
 export { buildTemplateMessage, toTemplateParamText, type TemplateButtonInput, type TemplateMessageInput } from './template-builder';
 export { validateOutboundMessage } from './validate-outbound-message';
+export { buildTranscript, describeInboundMessage, describeOutboundPayload, type TranscriptEntry, type TranscriptForm, type TranscriptRows } from './transcript';
 export type {
   OutboundMessage,
   MessagesRequestBody,

@@ -36,11 +36,11 @@ async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: await sparticuz.executablePath(), args, headless: true });
 }
 
-/** Starts everything; call in beforeAll and `kit.stop()` in afterAll. */
-export async function startConsoleKit(): Promise<ConsoleKit> {
+/** Starts everything; call in beforeAll and `kit.stop()` in afterAll. `env` adds settings (e.g. DATA_ENCRYPTION_KEY). */
+export async function startConsoleKit(options: { env?: Record<string, string> } = {}): Promise<ConsoleKit> {
   const db = await createTestDatabase();
   const demo = await setupDemo(db.prisma);
-  const channel = await startChannel(db);
+  const channel = await startChannel(db, options.env ? { env: options.env } : {});
   const server = http.createServer(channel.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

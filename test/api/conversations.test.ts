@@ -1,6 +1,6 @@
 /**
  * /v1/conversations over HTTP: the hand-off queue, transcripts, staff replies queued as the
- * business (only inside WhatsApp's 24-hour window) and release back to the bot as a job.
+ * business (only inside WhatsApp's 24-hour window), staff take-over and release back to the bot as jobs.
  */
 import { createApiTestContext, NOW, type ApiTestContext } from './api-test-kit';
 
@@ -117,5 +117,21 @@ describe('/v1/conversations', () => {
     const notWaiting = await ctx.api('post', `/v1/conversations/${quiet.conversationId}/release`);
     expect(notWaiting.status).toBe(409);
     expect(notWaiting.body.error.code).toBe('not_waiting_for_person');
+  });
+
+  it('takes a conversation over from the bot through a conversation_event job; one already taken over answers 409', async () => {
+    const before = (await jobs('conversation_event')).length;
+    const res = await ctx.api('post', `/v1/conversations/${quiet.conversationId}/take-over`, ctx.keys.frontDesk).send({});
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ status: 'take_over_requested' });
+    expect((await jobs('conversation_event')).slice(before)).toEqual([
+      { payload: { businessId: ctx.demo.businessId, customerId: quiet.customerId, event: { type: 'STAFF_TAKE_OVER' } } },
+    ]);
+    await ctx.db.prisma.conversation.update({ where: { id: quiet.conversationId }, data: { isHandoff: true, handoffReason: 'staff' } });
+    const again = await ctx.api('post', `/v1/conversations/${quiet.conversationId}/take-over`, ctx.keys.frontDesk).send({});
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('already_taken_over');
+    const readOnly = await ctx.api('post', `/v1/conversations/${waiting.conversationId}/take-over`, ctx.keys.readOnly).send({});
+    expect(readOnly.status).toBe(403);
   });
 });

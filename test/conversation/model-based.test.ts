@@ -479,6 +479,7 @@ describe('conversation model-based tests (xstate/graph, end to end over HTTP)', 
       }
       case 'HANDOFF_RELEASED':
       case 'HANDOFF_TIMED_OUT':
+      case 'STAFF_TAKE_OVER':
         await deliverSystemEvent(conversationDeps(), { businessId: demo.businessId, customerId: world.customerId!, event: { type: event.type } });
         await channel.settle();
         return;

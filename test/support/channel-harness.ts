@@ -56,10 +56,10 @@ export function buildWebhook(from: string, message: Record<string, unknown>, nam
 }
 
 /** Starts app + runner + fake Graph API on a test database that already has the demo seed. */
-export async function startChannel(db: TestDatabase, options: { now?: Date; pollIntervalMs?: number } = {}): Promise<ChannelHarness> {
+export async function startChannel(db: TestDatabase, options: { now?: Date; pollIntervalMs?: number; env?: Record<string, string> } = {}): Promise<ChannelHarness> {
   const graph = await startFakeGraph();
   const clock = createFixedClock(options.now ?? nextMondayMorning());
-  const config = loadConfig({ DATABASE_URL: db.url, WHATSAPP_APP_SECRET: SECRET, WHATSAPP_ACCESS_TOKEN: 'test-token', WHATSAPP_GRAPH_URL: graph.baseUrl });
+  const config = loadConfig({ DATABASE_URL: db.url, WHATSAPP_APP_SECRET: SECRET, WHATSAPP_ACCESS_TOKEN: 'test-token', WHATSAPP_GRAPH_URL: graph.baseUrl, ...options.env });
   const logger = createLogger('silent');
   await migrateJobQueue(db.url);
   // Listeners: events + reminders, as in src/main.ts.

@@ -34,7 +34,7 @@ export async function findCalendarRows(db: Db, params: { businessId: string; fro
     }),
     db.booking.findMany({
       where: { businessId: params.businessId, startsAt: { lt: params.to }, endsAt: { gt: params.from }, status: { not: 'cancelled' } },
-      select: { uid: true, status: true, staffId: true, startsAt: true, endsAt: true, customer: { select: { name: true, phoneE164: true } }, service: { select: { name: true } } },
+      select: { uid: true, status: true, staffId: true, startsAt: true, endsAt: true, customer: { select: { name: true, phoneE164: true, username: true } }, service: { select: { name: true } } },
       orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
     }),
     db.externalBusyBlock.findMany({
@@ -53,7 +53,7 @@ export async function findCalendarRows(db: Db, params: { businessId: string; fro
       staffId: row.staffId,
       startsAt: row.startsAt,
       endsAt: row.endsAt,
-      customerName: row.customer.name ?? row.customer.phoneE164 ?? '—',
+      customerName: row.customer.name ?? row.customer.phoneE164 ?? (row.customer.username ? `@${row.customer.username}` : '—'),
       serviceName: row.service.name,
     })),
     busy,

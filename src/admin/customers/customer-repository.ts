@@ -3,7 +3,7 @@ import type { Db } from '../../platform/database';
 
 const LIST_LIMIT = 50;
 
-/** Customers matching a name or phone fragment (all when empty), most recently active first. */
+/** Customers matching a name, phone or WhatsApp username fragment (all when empty), most recently active first. */
 export async function searchCustomers(db: Db, params: { businessId: string; search?: string }) {
   const search = params.search?.trim();
   const digits = search?.replace(/[^\d]/g, '');
@@ -11,10 +11,16 @@ export async function searchCustomers(db: Db, params: { businessId: string; sear
     where: {
       businessId: params.businessId,
       ...(search
-        ? { OR: [{ name: { contains: search, mode: 'insensitive' as const } }, ...(digits ? [{ phoneE164: { contains: digits } }, { waId: { contains: digits } }] : [])] }
+        ? {
+            OR: [
+              { name: { contains: search, mode: 'insensitive' as const } },
+              ...(search.replace(/^@/, '') ? [{ username: { contains: search.replace(/^@/, ''), mode: 'insensitive' as const } }] : []),
+              ...(digits ? [{ phoneE164: { contains: digits } }, { waId: { contains: digits } }] : []),
+            ],
+          }
         : {}),
     },
-    select: { id: true, name: true, phoneE164: true, waId: true, locale: true, isOptedOut: true, lastInboundAt: true },
+    select: { id: true, name: true, phoneE164: true, waId: true, username: true, locale: true, isOptedOut: true, lastInboundAt: true },
     orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
     take: LIST_LIMIT,
   });
@@ -29,6 +35,7 @@ export async function findCustomerDetail(db: Db, params: { businessId: string; c
       name: true,
       phoneE164: true,
       waId: true,
+      username: true,
       locale: true,
       isOptedOut: true,
       optedOutAt: true,

@@ -1,6 +1,7 @@
 /**
- * The inbox: list, one conversation, staff reply (free text inside the 24-hour window), hand back
- * to the bot, and the server-sent event stream that makes the list live.
+ * The inbox: list, one conversation, staff reply (free text inside the 24-hour window, an approved
+ * template outside it), take over from the bot and hand back, and the server-sent event stream
+ * that makes the list live.
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -8,19 +9,33 @@ import { CONVERSATION_EVENT_TASK, type ConversationEventPayload } from '../../co
 import { addJobInTransaction } from '../../jobs';
 import type { Clock } from '../../platform/clock';
 import type { PrismaClient } from '../../platform/database';
-import { buildTextMessage, enqueueOutbound } from '../../whatsapp';
+import { buildTemplateMessage, buildTextMessage, buildTranscript, describeInboundMessage, enqueueOutbound } from '../../whatsapp';
 import type { ConsoleUser } from '../auth/accounts';
 import { isWithinServiceWindow } from '../bookings/customer-notices';
 import { createTranslate } from '../i18n';
 import { inboxNotifierOf } from '../inbox/inbox-notifier';
-import { findInboxConversation, findLatestInboundTexts, findSendingNumberId, findTranscriptRows, listInboxConversations, type InboxConversation } from '../inbox/inbox-repository';
-import { buildTranscriptLines, describeInbound } from '../inbox/transcript-lines';
+import {
+  findInboxConversation,
+  findLatestInboundTexts,
+  findSendingNumberId,
+  findTranscriptRows,
+  listConfiguredTemplates,
+  listInboxConversations,
+  type InboxConversation,
+} from '../inbox/inbox-repository';
 import { ConversationView, InboxList, renderInboxPage } from '../views/inbox-page';
 import { consoleUserOf, isHtmxRequest, requireAction, requireCsrfToken } from './console-session';
 
 const HEARTBEAT_MS = 25_000;
 const searchSchema = z.string().trim().max(100).optional().catch(undefined);
 const idSchema = z.string().uuid();
+const templateFormSchema = z.object({
+  template: z.string().max(600),
+  param: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
+});
 
 /** Builds the inbox routes (behind requireSignedIn). */
 export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }): Router {
@@ -28,18 +43,23 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
 
   const findLatest = async (user: ConsoleUser, waiting: InboxConversation[]) => {
     const messages = await findLatestInboundTexts(deps.prisma, { businessId: user.businessId, customerIds: waiting.map((c) => c.customer.id) });
-    return new Map([...messages].map(([customerId, message]) => [customerId, describeInbound(message)]));
+    return new Map([...messages].map(([customerId, message]) => [customerId, describeInboundMessage(message, 'rich') ?? '']));
   };
 
   const renderConversation = async (user: ConsoleUser, conversation: InboxConversation, messages: { notice?: string; error?: string } = {}) => {
-    const rows = await findTranscriptRows(deps.prisma, { businessId: user.businessId, customerId: conversation.customer.id });
+    const isWithinWindow = isWithinServiceWindow(conversation.customer.lastInboundAt, deps.clock.now());
+    const [rows, templates] = await Promise.all([
+      findTranscriptRows(deps.prisma, { businessId: user.businessId, customerId: conversation.customer.id }),
+      isWithinWindow ? [] : listConfiguredTemplates(deps.prisma, user.businessId),
+    ]);
     return (
       <ConversationView
         t={createTranslate(user.locale)}
         user={user}
         conversation={conversation}
-        lines={buildTranscriptLines(rows)}
-        isWithinWindow={isWithinServiceWindow(conversation.customer.lastInboundAt, deps.clock.now())}
+        lines={buildTranscript(rows, 'rich')}
+        isWithinWindow={isWithinWindow}
+        templates={templates}
         {...messages}
       />
     ) as string;
@@ -120,6 +140,45 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
         }),
       );
       return { notice: t('inbox.sent') };
+    }),
+  );
+
+  writes.post('/admin/inbox/:id/template', (req, res) =>
+    act(req, res, async (user, conversation) => {
+      const t = createTranslate(user.locale);
+      // A template is never an answer to the customer: an opted-out customer gets none.
+      if (conversation.customer.isOptedOut) return { error: t('inbox.optedOutNoTemplates'), status: 409 };
+      const form = templateFormSchema.safeParse(req.body ?? {});
+      const templates = await listConfiguredTemplates(deps.prisma, user.businessId);
+      const template = form.success ? templates.find((candidate) => `${candidate.name}|${candidate.language}` === form.data.template) : undefined;
+      if (!form.success || !template) return { error: t('inbox.unknownTemplate'), status: 422 };
+      const values = form.data.param.map((value) => value.trim());
+      if (values.length !== template.parameters.length || values.some((value) => value === '' || value.length > 1000)) {
+        return { error: t('inbox.templateParameters', { count: template.parameters.length }), status: 422 };
+      }
+      const phoneNumberId = await findSendingNumberId(deps.prisma, user.businessId);
+      if (!phoneNumberId) return { error: t('error.generic', { message: 'this business has no WhatsApp number to send from' }), status: 409 };
+      await deps.prisma.$transaction((tx) =>
+        enqueueOutbound(tx, {
+          businessId: user.businessId,
+          customerId: conversation.customer.id,
+          phoneNumberId,
+          recipient: conversation.customer.waId,
+          kind: 'reply',
+          payload: buildTemplateMessage({ to: conversation.customer.waId, name: template.name, languageCode: template.language, bodyParameters: values }),
+        }),
+      );
+      return { notice: t('inbox.templateSent') };
+    }),
+  );
+
+  writes.post('/admin/inbox/:id/take-over', (req, res) =>
+    act(req, res, async (user, conversation) => {
+      const t = createTranslate(user.locale);
+      if (conversation.isHandoff && conversation.handoffReason === 'staff') return { notice: t('inbox.tookOver') };
+      const payload: ConversationEventPayload = { businessId: user.businessId, customerId: conversation.customer.id, event: { type: 'STAFF_TAKE_OVER' } };
+      await deps.prisma.$transaction((tx) => addJobInTransaction(tx, CONVERSATION_EVENT_TASK, payload));
+      return { notice: t('inbox.tookOver') };
     }),
   );
 

@@ -11,14 +11,23 @@ const CONVERSATION_SELECT = {
   handoffAt: true,
   lastActivityAt: true,
   stateValue: true,
-  customer: { select: { id: true, name: true, phoneE164: true, waId: true, lastInboundAt: true, isOptedOut: true } },
+  customer: { select: { id: true, name: true, phoneE164: true, waId: true, username: true, lastInboundAt: true, isOptedOut: true } },
 } as const;
 
-/** Waiting conversations (newest hand-off first), then the others (most recent first), optionally filtered by name or phone. */
+/** Waiting conversations (newest hand-off first), then the others (most recent first), optionally filtered by name, phone or WhatsApp username. */
 export async function listInboxConversations(db: Db, params: { businessId: string; search?: string }) {
   const search = params.search?.trim();
+  const username = search?.replace(/^@/, '');
   const customerFilter = search
-    ? { customer: { OR: [{ name: { contains: search, mode: 'insensitive' as const } }, { phoneE164: { contains: search.replace(/[\s()-]/g, '') } }] } }
+    ? {
+        customer: {
+          OR: [
+            { name: { contains: search, mode: 'insensitive' as const } },
+            { phoneE164: { contains: search.replace(/[\s()-]/g, '') } },
+            ...(username ? [{ username: { contains: username, mode: 'insensitive' as const } }] : []),
+          ],
+        },
+      }
     : {};
   const [waiting, others] = await Promise.all([
     db.conversation.findMany({ where: { businessId: params.businessId, isHandoff: true, ...customerFilter }, select: CONVERSATION_SELECT, orderBy: [{ handoffAt: 'desc' }, { id: 'asc' }], take: LIST_LIMIT }),
@@ -53,7 +62,7 @@ export async function findTranscriptRows(db: Db, params: { businessId: string; c
     db.inboxMessage.findMany({ where: { businessId: params.businessId, customerId: params.customerId }, select: { id: true, message: true, sentAt: true }, orderBy: { sentAt: 'desc' }, take: TRANSCRIPT_LIMIT }),
     db.outboxMessage.findMany({
       where: { businessId: params.businessId, customerId: params.customerId, kind: { not: 'read_receipt' } },
-      select: { id: true, payload: true, status: true, lastError: true, createdAt: true },
+      select: { id: true, kind: true, payload: true, status: true, lastError: true, createdAt: true },
       orderBy: { sequence: 'desc' },
       take: TRANSCRIPT_LIMIT,
     }),
@@ -65,4 +74,26 @@ export async function findTranscriptRows(db: Db, params: { businessId: string; c
 export async function findSendingNumberId(db: Db, businessId: string): Promise<string | null> {
   const row = await db.whatsAppNumber.findFirst({ where: { businessId }, select: { phoneNumberId: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   return row?.phoneNumberId ?? null;
+}
+
+/** An approved template the business has configured (name, language, body parameters in order). */
+export interface ConfiguredTemplate {
+  name: string;
+  language: string;
+  parameters: string[];
+}
+
+/**
+ * The templates staff may send outside the 24-hour window. Nothing lists the templates Meta approved,
+ * so these are the ones the business's reminder rules are configured with (and so approved), each
+ * with the placeholder names that fill its body.
+ */
+export async function listConfiguredTemplates(db: Db, businessId: string): Promise<ConfiguredTemplate[]> {
+  const rows = await db.reminderRule.findMany({
+    where: { businessId, templateName: { not: null }, templateLanguage: { not: null } },
+    select: { templateName: true, templateLanguage: true, templateParameters: true },
+    distinct: ['templateName', 'templateLanguage'],
+    orderBy: [{ templateName: 'asc' }, { templateLanguage: 'asc' }],
+  });
+  return rows.map((row) => ({ name: row.templateName!, language: row.templateLanguage!, parameters: row.templateParameters }));
 }

@@ -6,6 +6,7 @@ import { canPerform } from '../auth/permissions';
 import type { BookingDetail } from '../bookings/booking-detail-repository';
 import type { Translate } from '../i18n';
 import { formatDateLabel } from './calendar-page';
+import { formatCustomerContact, formatCustomerName } from './customer-label';
 
 /** A free time offered in the panel. */
 export interface OfferedSlot {
@@ -61,7 +62,7 @@ export function renderBookingPanel(props: { user: ConsoleUser; t: Translate; boo
   const when = `${formatDateLabel(localDate, user.locale, 'long')}, ${formatInTimeZone(booking.startsAt, zone, 'HH:mm')}–${formatInTimeZone(booking.endsAt, zone, 'HH:mm')}`;
   const canManage = canPerform(user.role, 'manage_bookings');
   const can = (event: 'CONFIRM' | 'COMPLETE' | 'MARK_NO_SHOW' | 'CANCEL' | 'RESCHEDULE' | 'UPDATE_DETAILS') => canManage && findNextStatus(booking.status, event) !== null;
-  const customerName = booking.customer.name ?? booking.customer.phoneE164 ?? booking.customer.waId;
+  const customerName = formatCustomerName(booking.customer);
   return (
     <section aria-labelledby="panel-title">
       <h2 id="panel-title">
@@ -93,10 +94,24 @@ export function renderBookingPanel(props: { user: ConsoleUser; t: Translate; boo
       <dl>
         <dt>{t('booking.customer')}</dt>
         <dd safe>{customerName}</dd>
-        <dt>{t('booking.phone')}</dt>
-        <dd safe>{booking.customer.phoneE164 ?? '—'}</dd>
+        <dt>{booking.customer.phoneE164 || !booking.customer.username ? t('booking.phone') : t('customers.username')}</dt>
+        <dd safe>{booking.customer.phoneE164 || booking.customer.username ? formatCustomerContact(booking.customer) : '—'}</dd>
         <dt>{t('booking.service')}</dt>
         <dd safe>{booking.service.name}</dd>
+        {booking.addOns.length > 0 ? (
+          <>
+            <dt>{t('booking.addOns')}</dt>
+            <dd>
+              <ul class="add-ons">
+                {booking.addOns.map((addOn) => (
+                  <li safe>{`${addOn.service.name} (+${addOn.durationMinutes} min, ${addOn.price.toFixed(2)} ${booking.currency})`}</li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        ) : (
+          ''
+        )}
         <dt>{t('booking.staff')}</dt>
         <dd safe>{booking.staff.name}</dd>
         <dt>{t('booking.when')}</dt>

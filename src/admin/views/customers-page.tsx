@@ -3,7 +3,9 @@ import { formatInTimeZone } from 'date-fns-tz';
 import type { ConsoleUser } from '../auth/accounts';
 import type { CustomerDetail, CustomerListRow } from '../customers/customer-repository';
 import type { Translate } from '../i18n';
+import { formatCustomerContact, formatCustomerName } from './customer-label';
 import { Layout } from './layout';
+import { SearchForm } from './search-form';
 
 const LANGUAGES: Record<string, string> = { en: 'English', es: 'Español', pt: 'Português' };
 
@@ -16,13 +18,7 @@ export function renderCustomersPage(props: { user: ConsoleUser; t: Translate; ro
     <Layout user={user} t={t} title={title} current="customers">
       <div class="toolbar">
         <h1>{title}</h1>
-        <form class="inline" method="get" action="/admin/customers" role="search">
-          <label for="customer-search">{t('inbox.search')}</label>
-          <input id="customer-search" name="q" type="search" value={props.search ?? ''} />
-          <button type="submit" class="secondary">
-            {t('inbox.searchButton')}
-          </button>
-        </form>
+        <SearchForm t={t} action="/admin/customers" id="customer-search" value={props.search} />
       </div>
       <div class="inbox">
         <ul class="conversations" aria-label={title}>
@@ -34,9 +30,9 @@ export function renderCustomersPage(props: { user: ConsoleUser; t: Translate; ro
             props.rows.map((row) => (
               <li>
                 <a href={`/admin/customers/${row.id}${props.search ? `?q=${encodeURIComponent(props.search)}` : ''}`} aria-current={row.id === detail?.id ? 'true' : undefined}>
-                  <strong safe>{row.name ?? row.phoneE164 ?? row.waId}</strong>
+                  <strong safe>{formatCustomerName(row)}</strong>
                   <span class="reason" safe>
-                    {`${row.phoneE164 ?? row.waId}${row.isOptedOut ? ` · ${t('customers.optedOut')}` : ''}`}
+                    {`${formatCustomerContact(row)}${row.isOptedOut ? ` · ${t('customers.optedOut')}` : ''}`}
                   </span>
                 </a>
               </li>
@@ -47,11 +43,11 @@ export function renderCustomersPage(props: { user: ConsoleUser; t: Translate; ro
           {detail ? (
             <section class="panel" aria-labelledby="customer-title">
               <h2 id="customer-title" safe>
-                {detail.name ?? detail.phoneE164 ?? detail.waId}
+                {formatCustomerName(detail)}
               </h2>
               <dl>
-                <dt>{t('booking.phone')}</dt>
-                <dd safe>{detail.phoneE164 ?? detail.waId}</dd>
+                <dt>{detail.phoneE164 || !detail.username ? t('booking.phone') : t('customers.username')}</dt>
+                <dd safe>{formatCustomerContact(detail)}</dd>
                 <dt>{t('nav.language')}</dt>
                 <dd>{LANGUAGES[detail.locale ?? ''] ?? '—'}</dd>
                 <dt>{t('customers.messages')}</dt>

@@ -3,18 +3,56 @@ import { formatInTimeZone } from 'date-fns-tz';
 import type { ConsoleUser } from '../auth/accounts';
 import { canPerform } from '../auth/permissions';
 import type { Translate } from '../i18n';
-import type { InboxConversation } from '../inbox/inbox-repository';
-import type { TranscriptLine } from '../inbox/transcript-lines';
+import type { ConfiguredTemplate, InboxConversation } from '../inbox/inbox-repository';
+import type { TranscriptEntry } from '../../whatsapp';
+import { formatCustomerContact, formatCustomerName } from './customer-label';
 import { Layout } from './layout';
+import { SearchForm } from './search-form';
 
 function nameOf(conversation: InboxConversation): string {
-  return conversation.customer.name ?? conversation.customer.phoneE164 ?? conversation.customer.waId;
+  return formatCustomerName(conversation.customer);
 }
 
 function reasonOf(t: Translate, reason: string | null): string {
   if (reason === 'emergency') return t('inbox.reason.emergency');
   if (reason === 'requested') return t('inbox.reason.requested');
+  if (reason === 'staff') return t('inbox.reason.staff');
   return t('inbox.reason.unknown');
+}
+
+/** Outside the 24-hour window: one form per configured template, its parameters as inputs. */
+function TemplatePicker(props: { t: Translate; user: ConsoleUser; base: string; templates: ConfiguredTemplate[]; customerName: string | null }): JSX.Element {
+  const { t, user } = props;
+  if (props.templates.length === 0) return <p class="muted">{t('inbox.noTemplates')}</p>;
+  return (
+    <div class="column">
+      <h3>{t('inbox.templates')}</h3>
+      {props.templates.map((template, index) => (
+        <form method="post" action={`${props.base}/template`} hx-post={`${props.base}/template`} hx-target="#conversation" hx-swap="outerHTML" class="column">
+          <fieldset>
+            <legend safe>{`${template.name} (${template.language})`}</legend>
+            <input type="hidden" name="_csrf" value={user.csrfToken} />
+            <input type="hidden" name="template" value={`${template.name}|${template.language}`} />
+            {template.parameters.map((parameter, position) => (
+              <>
+                <label for={`template-${index}-${position}`} safe>
+                  {`{{${position + 1}}} ${parameter}`}
+                </label>
+                <input
+                  id={`template-${index}-${position}`}
+                  name="param"
+                  required
+                  maxlength="1000"
+                  value={parameter === 'customer_name' ? (props.customerName ?? '') : ''}
+                />
+              </>
+            ))}
+            <button type="submit">{t('inbox.sendTemplate', { name: template.name })}</button>
+          </fieldset>
+        </form>
+      ))}
+    </div>
+  );
 }
 
 /** The conversation list (refreshed live through server-sent events). */
@@ -34,6 +72,13 @@ export function InboxList(props: {
     <li class={isWaiting && conversation.handoffReason === 'emergency' ? 'emergency' : undefined}>
       <a href={`/admin/inbox?c=${conversation.id}${query}`} aria-current={conversation.id === props.selectedId ? 'true' : undefined}>
         <strong safe>{nameOf(conversation)}</strong>
+        {conversation.customer.name ? (
+          <span class="reason" safe>
+            {formatCustomerContact(conversation.customer)}
+          </span>
+        ) : (
+          ''
+        )}
         <span class="reason">
           {isWaiting ? reasonOf(t, conversation.handoffReason) : ''} {formatInTimeZone(isWaiting && conversation.handoffAt ? conversation.handoffAt : conversation.lastActivityAt, user.timeZone, 'dd MMM HH:mm')}
         </span>
@@ -73,7 +118,17 @@ export function InboxList(props: {
 }
 
 /** One conversation: transcript, window state and the actions the role allows. */
-export function ConversationView(props: { t: Translate; user: ConsoleUser; conversation: InboxConversation; lines: TranscriptLine[]; isWithinWindow: boolean; notice?: string; error?: string }): JSX.Element {
+export function ConversationView(props: {
+  t: Translate;
+  user: ConsoleUser;
+  conversation: InboxConversation;
+  lines: TranscriptEntry[];
+  isWithinWindow: boolean;
+  /** Approved templates offered outside the 24-hour window. */
+  templates: ConfiguredTemplate[];
+  notice?: string;
+  error?: string;
+}): JSX.Element {
   const { t, user, conversation } = props;
   const canAct = canPerform(user.role, 'handle_conversations');
   const base = `/admin/inbox/${conversation.id}`;
@@ -82,6 +137,16 @@ export function ConversationView(props: { t: Translate; user: ConsoleUser; conve
       <h2 id="conversation-title" safe>
         {t('inbox.transcript', { name: nameOf(conversation) })}
       </h2>
+      <p class="muted" safe>
+        {formatCustomerContact(conversation.customer)}
+      </p>
+      {conversation.customer.isOptedOut ? (
+        <p>
+          <strong class="error">{t('customers.optedOutLong')}</strong>
+        </p>
+      ) : (
+        ''
+      )}
       {props.notice ? (
         <p class="notice" role="status" safe>
           {props.notice}
@@ -101,7 +166,7 @@ export function ConversationView(props: { t: Translate; user: ConsoleUser; conve
         {props.lines.map((line) => (
           <li class={line.direction}>
             <span class="muted">{line.direction === 'inbound' ? t('inbox.customer') : t('inbox.bot')}: </span>
-            <span safe>{line.text}</span>
+            <span safe>{line.text ?? ''}</span>
             <time datetime={line.at.toISOString()} safe>
               {`${formatInTimeZone(line.at, user.timeZone, 'dd MMM HH:mm')}${line.status ? ` · ${line.status}` : ''}`}
             </time>
@@ -118,7 +183,24 @@ export function ConversationView(props: { t: Translate; user: ConsoleUser; conve
               <button type="submit">{t('inbox.send')}</button>
             </form>
           ) : (
-            <p class="muted">{t('inbox.outsideWindow')}</p>
+            <>
+              <p class="muted">{t('inbox.outsideWindow')}</p>
+              {conversation.customer.isOptedOut ? (
+                <p class="muted">{t('inbox.optedOutNoTemplates')}</p>
+              ) : (
+                <TemplatePicker t={t} user={user} base={base} templates={props.templates} customerName={conversation.customer.name} />
+              )}
+            </>
+          )}
+          {conversation.isHandoff && conversation.handoffReason === 'staff' ? (
+            ''
+          ) : (
+            <form method="post" action={`${base}/take-over`} hx-post={`${base}/take-over`} hx-target="#conversation" hx-swap="outerHTML">
+              <input type="hidden" name="_csrf" value={user.csrfToken} />
+              <button type="submit" class="secondary">
+                {t('inbox.takeOver')}
+              </button>
+            </form>
           )}
           {conversation.isHandoff ? (
             <form method="post" action={`${base}/hand-back`} hx-post={`${base}/hand-back`} hx-target="#conversation" hx-swap="outerHTML">
@@ -147,13 +229,7 @@ export function renderInboxPage(props: { t: Translate; user: ConsoleUser; list: 
     <Layout user={user} t={t} title={title} current="inbox" titleCount={props.waitingCount} baseTitle={fullTitle}>
       <div class="toolbar">
         <h1>{title}</h1>
-        <form class="inline" method="get" action="/admin/inbox" role="search">
-          <label for="inbox-search">{t('inbox.search')}</label>
-          <input id="inbox-search" name="q" type="search" value={props.search ?? ''} />
-          <button type="submit" class="secondary">
-            {t('inbox.searchButton')}
-          </button>
-        </form>
+        <SearchForm t={t} action="/admin/inbox" id="inbox-search" value={props.search} />
       </div>
       <div class="inbox">
         <div id="inbox-list" hx-get={`/admin/inbox/list${props.search ? `?q=${encodeURIComponent(props.search)}` : ''}`} hx-trigger="inbox-changed" hx-swap="innerHTML" hx-disinherit="*">

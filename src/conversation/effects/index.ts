@@ -28,6 +28,7 @@ import { sendBookingFlow } from './send-booking-flow';
 import { setLocale } from './set-locale';
 import { setOptOut } from './set-opt-out';
 import { startHandoff } from './start-handoff';
+import { takeOver } from './take-over';
 
 /** Every effect, by the name the machine uses. */
 export const CONVERSATION_EFFECTS = {
@@ -45,6 +46,7 @@ export const CONVERSATION_EFFECTS = {
   confirmPendingBooking,
   startHandoff,
   endHandoff,
+  takeOver,
   setOptOut,
   setLocale,
   armInactivityTimer,

@@ -9,7 +9,7 @@ export const CONVERSATION_EVENT_TASK = 'conversation_event';
 export interface ConversationEventPayload {
   businessId: string;
   customerId: string;
-  event: { type: 'SESSION_TIMED_OUT' | 'HANDOFF_RELEASED' | 'HANDOFF_TIMED_OUT' };
+  event: { type: 'SESSION_TIMED_OUT' | 'HANDOFF_RELEASED' | 'HANDOFF_TIMED_OUT' | 'STAFF_TAKE_OVER' };
   /** For timeouts: the deadline the job was armed for; a later re-arm makes this job stale. */
   deadline?: string;
 }

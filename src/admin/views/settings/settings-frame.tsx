@@ -22,7 +22,9 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'staff', href: '/admin/settings/staff', label: 'settings.nav.staff' },
   { id: 'locations', href: '/admin/settings/locations', label: 'settings.nav.locations' },
   { id: 'users', href: '/admin/settings/users', label: 'nav.users' },
-  // ── Sections of the messaging settings (WhatsApp numbers, API keys, webhook subscriptions) go below. ──
+  { id: 'whatsapp', href: '/admin/settings/whatsapp', label: 'nav.whatsapp' },
+  { id: 'apiKeys', href: '/admin/settings/api-keys', label: 'nav.apiKeys' },
+  { id: 'webhooks', href: '/admin/settings/webhooks', label: 'nav.webhooks' },
 ];
 
 /** The second navigation of Settings. */

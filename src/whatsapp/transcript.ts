@@ -1,0 +1,107 @@
+/**
+ * A conversation as readable lines, from our stored inbound messages and outbound Graph API bodies.
+ * Two forms: `plain` (the text only, as the REST API answers it) and `rich` (what the customer saw:
+ * taps marked ▸, buttons and list rows, template parameters, failure reasons; the staff console).
+ */
+
+/** `plain`: message text only; `rich`: buttons, list rows, taps, template parameters and failure reasons too. */
+export type TranscriptForm = 'plain' | 'rich';
+
+/** One line of a transcript. */
+export interface TranscriptEntry {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  at: Date;
+  /** The message type (text, interactive, template, button_reply…). */
+  type: string;
+  /** What a person reads; null (plain form) when the message has no text to show. */
+  text: string | null;
+  /** Outbound only: queued, sent, delivered, read, failed (rich form: with its reason), sandbox. */
+  status: string | null;
+}
+
+/** Stored rows of one customer, both directions, in any order. */
+export interface TranscriptRows {
+  inbound: Array<{ id: string; message: unknown; sentAt: Date; type?: string }>;
+  outbound: Array<{ id: string; payload: unknown; status: string; createdAt: Date; kind?: string; lastError?: string | null }>;
+}
+
+type Json = Record<string, unknown>;
+
+/** The text a person would see for one of our parsed inbound messages. */
+export function describeInboundMessage(message: unknown, form: TranscriptForm): string | null {
+  const m = (message ?? {}) as Json;
+  const tap = (title: unknown) => (form === 'rich' ? `▸ ${String(title ?? '')}` : String(title ?? ''));
+  switch (m.type) {
+    case 'text':
+      return String(m.text ?? '');
+    case 'button_reply':
+    case 'list_reply':
+      return tap(m.title);
+    case 'template_button':
+      return tap(m.text);
+    case 'flow_reply':
+      return typeof m.body === 'string' ? m.body : '[form submitted]';
+    case 'location':
+      return `[location${m.name ? `: ${String(m.name)}` : ''}]`;
+    case 'media':
+      return m.caption ? `[${String(m.mediaType)}] ${String(m.caption)}` : `[${String(m.mediaType)}]`;
+    case 'reaction':
+      return `[reaction ${String(m.emoji ?? '')}]`;
+    case 'contacts':
+      return '[contacts]';
+    default:
+      return form === 'rich' ? `[${String(m.type ?? 'message')}]` : null;
+  }
+}
+
+/** The text of one of our outbound Graph API bodies. */
+export function describeOutboundPayload(payload: unknown, form: TranscriptForm): string | null {
+  const p = (payload ?? {}) as Json;
+  if (p.type === 'text') return String((p.text as Json | undefined)?.body ?? '');
+  if (p.type === 'template') {
+    const template = (p.template ?? {}) as Json;
+    const name = String(template.name ?? '');
+    if (form === 'plain') return `[template ${name}]`;
+    const body = ((template.components as Json[] | undefined) ?? []).find((c) => c.type === 'body');
+    const values = ((body?.parameters as Json[] | undefined) ?? []).map((param) => String(param.text ?? ''));
+    return values.length > 0 ? `[template ${name}: ${values.join(' · ')}]` : `[template ${name}]`;
+  }
+  if (p.type === 'interactive') {
+    const interactive = (p.interactive ?? {}) as Json;
+    const body = String((interactive.body as Json | undefined)?.text ?? '');
+    if (form === 'plain') return body;
+    const action = (interactive.action ?? {}) as Json;
+    const buttons = ((action.buttons as Json[] | undefined) ?? []).map((b) => `[${String((b.reply as Json | undefined)?.title ?? '')}]`);
+    const rows = ((action.sections as Json[] | undefined) ?? []).flatMap((s) => ((s.rows as Json[] | undefined) ?? []).map((r) => `• ${String(r.title ?? '')}`));
+    const flow = interactive.type === 'flow' ? `[${String((action.parameters as Json | undefined)?.flow_cta ?? 'Form')}]` : '';
+    return [body, buttons.join(' '), rows.join('\n'), flow].filter(Boolean).join('\n');
+  }
+  return form === 'rich' ? `[${String(p.type ?? 'message')}]` : null;
+}
+
+/** Merges both directions into one timeline, oldest first; at equal times the inbound message comes first (our answer reacts to it). */
+export function buildTranscript(rows: TranscriptRows, form: TranscriptForm): TranscriptEntry[] {
+  const entries: TranscriptEntry[] = [
+    ...rows.inbound.map((row) => ({
+      id: row.id,
+      direction: 'inbound' as const,
+      at: row.sentAt,
+      type: row.type ?? String(((row.message ?? {}) as Json).type ?? 'message'),
+      text: describeInboundMessage(row.message, form),
+      status: null,
+    })),
+    ...rows.outbound.map((row) => ({
+      id: row.id,
+      direction: 'outbound' as const,
+      at: row.createdAt,
+      type: String(((row.payload ?? {}) as Json).type ?? row.kind ?? 'message'),
+      text: describeOutboundPayload(row.payload, form),
+      status: form === 'rich' && row.status === 'failed' && row.lastError ? `failed: ${row.lastError}` : row.status,
+    })),
+  ];
+  return entries
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => a.entry.at.getTime() - b.entry.at.getTime() || (a.entry.direction === b.entry.direction ? a.index - b.index : a.entry.direction === 'inbound' ? -1 : 1))
+    .map(({ entry }) => entry);
+}

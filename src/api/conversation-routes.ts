@@ -185,7 +185,7 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
             customerId: row.customerId,
             phoneNumberId: number.phoneNumberId,
             recipient: row.customer.waId,
-            kind: 'reply',
+            kind: 'staff_reply',
             payload: buildTextMessage({ to: row.customer.waId, text: body.text }),
           }),
         );

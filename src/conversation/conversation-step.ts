@@ -47,6 +47,8 @@ import { executeEffect, queueForCustomer, SerializableStepRequired, type Convers
 import { DEFAULT_EMERGENCY_KEYWORDS } from './classify-text';
 import { renderMessage } from './render-message';
 import { completeTakenAlongJobs, takenAlongJobIds } from './taken-along-jobs';
+import { funnelEventsFor, type FunnelEventInput } from './funnel-events'; // KPI funnel hook (issue 25)
+import { insertFunnelEvents } from './funnel-event-repository'; // KPI funnel hook (issue 25)
 
 type ConversationSnapshot = SnapshotFrom<typeof conversationMachine>;
 
@@ -79,6 +81,8 @@ interface StepState {
   ctx: EffectContext;
   /** Inbox messages this step handled, with their outcomes (written when the step closes). */
   processed: Array<{ inboxId: string; outcome: string }>;
+  /** Booking-funnel facts of the step's transitions, saved with the step (KPI funnel hook, issue 25). */
+  funnel?: FunnelEventInput[];
 }
 
 async function runEvents(state: StepState, first: ConversationEvent): Promise<void> {
@@ -87,6 +91,7 @@ async function runEvents(state: StepState, first: ConversationEvent): Promise<vo
     if (handled >= MAX_EVENTS_PER_STEP) throw new Error(`conversation step did not settle after ${MAX_EVENTS_PER_STEP} events`);
     const event = queue.shift()!;
     const [next, actions] = machineSteps.transition(state.snapshot, event);
+    (state.funnel ??= []).push(...funnelEventsFor(state.snapshot, next, event)); // KPI funnel hook (issue 25)
     state.snapshot = next;
     for (const effect of toConversationEffects(actions)) {
       const answer = await executeEffect(state.ctx, effect);
@@ -214,6 +219,7 @@ async function closeStep(deps: ConversationDeps, tx: Prisma.TransactionClient, s
     processed: state.processed,
     at: deps.clock.now(),
   });
+  await insertFunnelEvents(tx, { businessId: ctx.business.id, customerId: ctx.customer.id, events: state.funnel ?? [] }); // KPI funnel hook (issue 25)
   if (queued > 0 && !deps.sender) {
     const job: SendOutboxPayload = { businessId: ctx.business.id, recipient: ctx.customer.waId };
     await addJobInTransaction(tx, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), maxAttempts: 50 });
@@ -429,6 +435,8 @@ async function tryOptimisticStep(deps: ConversationDeps, params: ProcessInboxPar
     throw error;
   }
   const { ctx } = state;
+  // The single-statement save has no room for funnel facts: such a turn is saved by the locked step.
+  if (state.funnel?.length) return 'needs_lock'; // KPI funnel hook (issue 25)
   const { isSaved, queued } = await saveConversationStep(poolOf(deps.prisma), {
     row: ctx.conversation,
     changes: { ...ctx.conversationChanges, lastActivityAt: deps.clock.now() },

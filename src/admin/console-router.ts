@@ -1,6 +1,6 @@
 /**
  * The staff console: server-rendered pages under /admin (sign-in, calendar, booking panel,
- * inbox, customers, console users). It calls the domain components directly (booking core, repositories), never the HTTP
+ * inbox, customers, dashboard, console users). It calls the domain components directly (booking core, repositories), never the HTTP
  * API. Only /admin paths (and the `/` redirect) pass through its middleware.
  */
 import express, { Router } from 'express';
@@ -14,6 +14,7 @@ import { createBookingRoutes } from './http/booking-routes';
 import { createCalendarRoutes } from './http/calendar-routes';
 import { consoleUserOf, requireSignedIn } from './http/console-session';
 import { createCustomerRoutes } from './http/customer-routes';
+import { createDashboardRoutes } from './http/dashboard-routes';
 import { createInboxRoutes } from './http/inbox-routes';
 import { createNewBookingRoutes } from './http/new-booking-routes';
 import { setConsoleSecurityHeaders } from './http/security-headers';
@@ -45,6 +46,7 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   router.use(createInboxRoutes(deps));
   router.use(createCustomerRoutes(deps));
   router.use(createUserRoutes(deps));
+  router.use(createDashboardRoutes(deps));
   router.use('/admin', (_req, res) => {
     const t = createTranslate(consoleUserOf(res).locale);
     res.status(404).type('html').send(renderMessagePage({ t, title: '404', message: t('error.notFound'), status: 404 }));

@@ -8,7 +8,7 @@ import { FUZZ_SEED } from '../support/hostile-json';
 
 describe('GET /v1/reports/kpis', () => {
   let ctx: ApiTestContext;
-  let customerA: string;
+  let customerA: string | undefined;
 
   beforeAll(async () => {
     ctx = await createApiTestContext();
@@ -86,7 +86,7 @@ describe('GET /v1/reports/kpis', () => {
     const value = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('2026-03-30', '0000-00-00', '2199-12-31', '1999-12-31', 'day', 'week', 'month', '', '%00', '2026-03-30T00:00:00Z'));
     await fc.assert(
       fc.asyncProperty(fc.record({ from: fc.option(value), to: fc.option(value), granularity: fc.option(value) }), async (input) => {
-        const query = new URLSearchParams(Object.entries(input).flatMap(([key, v]) => (v === null ? [] : [[key, v]]))).toString();
+        const query = new URLSearchParams(Object.entries(input).flatMap(([key, v]): Array<[string, string]> => (v === null ? [] : [[key, v]]))).toString();
         const res = await ctx.api('get', `/v1/reports/kpis?${query}`);
         expect([200, 400]).toContain(res.status);
         if (res.status === 400) expect(res.body.error.message).toMatch(/\S/);

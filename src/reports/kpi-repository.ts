@@ -15,7 +15,7 @@ export interface KpiFactsParams {
   end: Date;
   timeZone: string;
   granularity: KpiGranularity;
-  /** Flow forms opened before this instant whose token expired unused count as abandoned. */
+  /** Booking forms whose token expired unused by this instant, and never submitted, count as abandoned. */
   now: Date;
 }
 
@@ -28,7 +28,7 @@ export interface FunnelCountRow {
   count: number;
 }
 
-/** Conversations started per period. */
+/** A count per period (conversations started, forms left unfinished). */
 export interface PeriodCountRow {
   period: string;
   count: number;
@@ -121,6 +121,10 @@ const UNFINISHED_FLOWS_SQL: SqlStatement = {
            FROM funnel_events f JOIN flow_tokens t ON t.id = f.flow_token_id AND t.business_id = f.business_id
           WHERE f.business_id = $1::uuid AND f.stage = 'flow_opened' AND f.occurred_at >= $2::timestamptz AND f.occurred_at < $3::timestamptz
             AND t.used_at IS NULL AND t.expires_at <= $6::timestamptz
+            -- A form submitted for a time someone took meanwhile was finished: the chat goes on from there.
+            AND NOT EXISTS (SELECT 1 FROM funnel_events s
+                             WHERE s.customer_id = f.customer_id AND s.stage = 'slot_chosen' AND s.path = 'flow'
+                               AND s.occurred_at >= f.occurred_at AND s.occurred_at <= t.expires_at AND s.business_id = f.business_id)
           GROUP BY 1`,
 };
 

@@ -8,4 +8,4 @@ export { toKpiCsv } from './kpi-csv';
 
 // Internal, exported for tests and the benchmark.
 export { buildKpiReport, median } from './kpi-report';
-export { findKpiFacts, type KpiFacts } from './kpi-repository';
+export { findKpiFacts, KPI_STATEMENTS, type KpiFacts } from './kpi-repository';

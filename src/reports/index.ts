@@ -2,10 +2,10 @@
 
 // Used by src/api and src/admin.
 export { createKpiReports, type KpiReports, type KpiReportResult } from './kpi-service';
-export { kpiQuerySchema, MAX_RANGE_DAYS, type KpiGranularity, type KpiQuery } from './kpi-query';
+export { kpiQuerySchema, listPeriods, MAX_RANGE_DAYS, type KpiGranularity, type KpiQuery } from './kpi-query';
 export type { KpiReport, KpiPeriod, KpiValues, PathCounts, ActorCounts } from './kpi-report';
 export { toKpiCsv } from './kpi-csv';
 
 // Internal, exported for tests and the benchmark.
 export { buildKpiReport, median } from './kpi-report';
-export { findKpiFacts, KPI_STATEMENTS, type KpiFacts } from './kpi-repository';
+export { findKpiFacts, KPI_STATEMENTS, toKpiParameters, type KpiFacts } from './kpi-repository';

@@ -6,15 +6,14 @@
  */
 import { poolOf, type PrismaClient } from '../platform/database';
 import { querySql, type SqlStatement } from '../platform/sql';
-import type { KpiGranularity } from './kpi-query';
 
-/** Parameters every statement takes: $1 business, $2–$3 the instant range, $4 time zone, $5 granularity. */
+/** What every statement is given: the business, the instant range and its periods. */
 export interface KpiFactsParams {
   businessId: string;
   start: Date;
   end: Date;
-  timeZone: string;
-  granularity: KpiGranularity;
+  /** Each period's key (its calendar start) and first instant, oldest first; the last period ends at `end`. */
+  periods: ReadonlyArray<{ key: string; start: Date }>;
   /** Booking forms whose token expired unused by this instant, and never submitted, count as abandoned. */
   now: Date;
 }
@@ -93,7 +92,10 @@ export interface KpiFacts {
   handoffs: HandoffRow[];
 }
 
-const period = (column: string) => `to_char(date_trunc($5::text, ${column} AT TIME ZONE $4::text), 'YYYY-MM-DD')`;
+// The period of a row: how many period starts ($4, ascending, the range's end last) lie at or before it,
+// a binary search per row instead of a time-zone conversion and a date format (the periods' local
+// boundaries, DST days included, are computed once in kpi-query.ts). $1 business, $2–$3 the range.
+const period = (column: string) => `width_bucket(${column}, $4::timestamptz[])`;
 
 const FUNNEL_SQL: SqlStatement = {
   name: 'kpi-funnel',
@@ -120,7 +122,7 @@ const UNFINISHED_FLOWS_SQL: SqlStatement = {
   text: `SELECT ${period('f.occurred_at')} AS period, count(*)::int AS count
            FROM funnel_events f JOIN flow_tokens t ON t.id = f.flow_token_id AND t.business_id = f.business_id
           WHERE f.business_id = $1::uuid AND f.stage = 'flow_opened' AND f.occurred_at >= $2::timestamptz AND f.occurred_at < $3::timestamptz
-            AND t.used_at IS NULL AND t.expires_at <= $6::timestamptz
+            AND t.used_at IS NULL AND t.expires_at <= $5::timestamptz
             -- A form submitted for a time someone took meanwhile was finished: the chat goes on from there.
             AND NOT EXISTS (SELECT 1 FROM funnel_events s
                              WHERE s.customer_id = f.customer_id AND s.stage = 'slot_chosen' AND s.path = 'flow'
@@ -205,11 +207,19 @@ export const KPI_STATEMENTS: ReadonlyArray<{ statement: SqlStatement; usesNow: b
   { statement: HANDOFFS_SQL, usesNow: false },
 ];
 
+/** The four parameters every statement takes ($1–$4), for the benchmark's plans too. */
+export function toKpiParameters(params: KpiFactsParams): unknown[] {
+  return [params.businessId, params.start, params.end, [...params.periods.map((p) => p.start), params.end]];
+}
+
 /** Reads every fact of a report, statement by statement in parallel (each on its own pooled connection). */
 export async function findKpiFacts(prisma: PrismaClient, params: KpiFactsParams): Promise<KpiFacts> {
   const pool = poolOf(prisma);
-  const base = [params.businessId, params.start, params.end, params.timeZone, params.granularity];
-  const run = <Row>(statement: SqlStatement, extra: unknown[] = []) => querySql<Row>(pool, statement, [...base, ...extra]);
+  const base = toKpiParameters(params);
+  const keys = params.periods.map((p) => p.key);
+  // width_bucket numbers the periods from 1; rows come back with the period's key.
+  const run = async <Row extends { period: string }>(statement: SqlStatement, extra: unknown[] = []) =>
+    (await querySql<Omit<Row, 'period'> & { period: number }>(pool, statement, [...base, ...extra])).map((row) => ({ ...row, period: keys[Number(row.period) - 1] ?? '' }) as unknown as Row);
   const [funnel, conversations, unfinishedFlows, outbox, sources, changes, confirmed, handoffs] = await Promise.all([
     run<FunnelCountRow>(FUNNEL_SQL),
     run<PeriodCountRow>(CONVERSATIONS_SQL),

@@ -3,7 +3,8 @@
  */
 import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
-import { resolveKpiQuery, toInstantRange, type KpiGranularity } from './kpi-query';
+import { localDayRange } from '../scheduling';
+import { listPeriods, resolveKpiQuery, toInstantRange, type KpiGranularity } from './kpi-query';
 import { findKpiFacts } from './kpi-repository';
 import { buildKpiReport, type KpiReport } from './kpi-report';
 
@@ -26,7 +27,8 @@ export function createKpiReports(deps: { prisma: PrismaClient; clock: Clock }): 
       const resolved = resolveKpiQuery(params, now, business.timeZone);
       if (!resolved.ok) return { ok: false, code: 'invalid_range', message: resolved.message };
       const range = toInstantRange(resolved.query, business.timeZone);
-      const facts = await findKpiFacts(deps.prisma, { businessId: params.businessId, ...range, timeZone: business.timeZone, granularity: resolved.query.granularity, now });
+      const periods = listPeriods(resolved.query).map((period) => ({ key: period.key, start: localDayRange(period.start, business.timeZone).start }));
+      const facts = await findKpiFacts(deps.prisma, { businessId: params.businessId, ...range, periods, now });
       return { ok: true, report: buildKpiReport({ query: resolved.query, timeZone: business.timeZone, facts }) };
     },
   };

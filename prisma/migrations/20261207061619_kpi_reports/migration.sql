@@ -33,10 +33,7 @@ CREATE INDEX "bookings_business_id_created_at_idx" ON "bookings"("business_id", 
 CREATE INDEX "booking_logs_business_id_created_at_idx" ON "booking_logs"("business_id", "created_at");
 
 -- CreateIndex
-CREATE INDEX "inbox_messages_business_id_received_at_idx" ON "inbox_messages"("business_id", "received_at");
-
--- CreateIndex
-CREATE INDEX "inbox_messages_customer_id_received_at_idx" ON "inbox_messages"("customer_id", "received_at");
+CREATE INDEX "inbox_messages_business_id_customer_id_received_at_idx" ON "inbox_messages"("business_id", "customer_id", "received_at");
 
 -- CreateIndex
 CREATE INDEX "outbox_messages_business_id_created_at_idx" ON "outbox_messages"("business_id", "created_at");

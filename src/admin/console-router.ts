@@ -1,6 +1,6 @@
 /**
  * The staff console: server-rendered pages under /admin (sign-in, calendar, booking panel,
- * inbox, customers, console users, settings, WhatsApp numbers, API keys, webhooks). It calls the domain components directly (booking core, repositories), never the HTTP
+ * inbox, customers, dashboard, console users, settings, WhatsApp numbers, API keys, webhooks). It calls the domain components directly (booking core, repositories), never the HTTP
  * API. Only /admin paths (and the `/` redirect) pass through its middleware.
  */
 import express, { Router } from 'express';
@@ -15,6 +15,7 @@ import { createBookingRoutes } from './http/booking-routes';
 import { createCalendarRoutes } from './http/calendar-routes';
 import { consoleUserOf, requireSignedIn } from './http/console-session';
 import { createCustomerRoutes } from './http/customer-routes';
+import { createDashboardRoutes } from './http/dashboard-routes';
 import { createInboxRoutes } from './http/inbox-routes';
 import { createIntegrationRoutes, type ConsoleSecretSettings } from './http/integration-routes';
 import { createNewBookingRoutes } from './http/new-booking-routes';
@@ -52,6 +53,7 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   router.use(createInboxRoutes(deps));
   router.use(createCustomerRoutes(deps));
   router.use(createUserRoutes(deps));
+  router.use(createDashboardRoutes(deps));
   // Settings: business, services, staff, locations.
   router.use(createSettingsRoutes(deps));
   // Settings → WhatsApp numbers, API keys, webhook subscriptions.

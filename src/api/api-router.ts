@@ -23,6 +23,7 @@ import { buildSettingsRoutes } from './settings-routes';
 import { buildStaffRoutes } from './staff-routes';
 import { buildStaffCalendarRoutes } from './staff-calendar-routes';
 import { buildReminderRuleRoutes } from './reminder-rule-routes';
+import { buildReportRoutes } from './report-routes';
 import { buildWebhookSubscriptionRoutes } from './webhook-subscription-routes';
 import { buildWhatsAppNumberRoutes } from './whatsapp-number-routes';
 import { resolveWithDns, type HostResolver } from '../platform/safe-fetch';
@@ -76,6 +77,7 @@ export function buildApiRoutes(deps: ApiRouterDeps): AnyApiRoute[] {
     ...buildLocationRoutes({ prisma }),
     ...buildSettingsRoutes({ prisma }),
     ...buildApiKeyRoutes({ prisma, clock }),
+    ...buildReportRoutes({ prisma, clock }),
   ];
   let document: Record<string, unknown> | undefined;
   routes.push(

@@ -16,9 +16,10 @@ export interface ApiAuth {
 }
 
 /** The groups of routes roles are granted on. */
-export type RouteFamily = 'appointments' | 'clients' | 'conversations' | 'services' | 'staff' | 'locations' | 'settings' | 'api_keys' | 'docs' | 'calendar';
+export type RouteFamily = 'appointments' | 'clients' | 'conversations' | 'services' | 'staff' | 'locations' | 'settings' | 'api_keys' | 'docs' | 'calendar' | 'reports';
 
-const FRONT_DESK_FAMILIES: ReadonlySet<RouteFamily> = new Set(['appointments', 'clients', 'conversations']);
+// Reports only read: the front desk sees how the desk is doing, as in the console.
+const FRONT_DESK_FAMILIES: ReadonlySet<RouteFamily> = new Set(['appointments', 'clients', 'conversations', 'reports']);
 const MAX_KEY_LENGTH = 200;
 // Writing last_used_at on every request would turn each read into a write.
 const TOUCH_INTERVAL_MS = 60_000;

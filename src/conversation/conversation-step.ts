@@ -19,6 +19,8 @@ import { maskPhone, SEND_OUTBOX_TASK, sendJobKey, sendQueuedForRecipient, type O
 import { openConversation, saveConversationStep, type ConversationBusiness, type ConversationChanges, type OpenedConversation } from './conversation-repository';
 import { changesBookings, runEffect, type EffectContext, type FlowSendingOptions, type HandoffListener } from './effects';
 import { queueForCustomer } from './effects/effect-context';
+import { funnelEventsFor, type FunnelEventInput } from './funnel-events';
+import { insertFunnelEvents } from './funnel-event-repository';
 import { chooseLocale } from './locale';
 import { renderMessage } from './render-message';
 
@@ -55,6 +57,8 @@ export interface Turn {
   isFresh: boolean;
   /** Inbox messages this step handled, with their outcomes (written by the save). */
   processed: Array<{ inboxId: string; outcome: string }>;
+  /** Booking-funnel facts of the step's transitions (KPI reports), saved with the step. */
+  funnel: FunnelEventInput[];
 }
 
 // An answer loop longer than this means the machine and runtime disagree; stop rather than spin.
@@ -70,7 +74,9 @@ export async function runEvents(turn: Turn, first: ConversationEvent): Promise<v
   const queue: ConversationEvent[] = [first];
   for (let handled = 0; queue.length > 0; handled += 1) {
     if (handled >= MAX_EVENTS_PER_STEP) throw new Error(`conversation step did not settle after ${MAX_EVENTS_PER_STEP} events`);
-    const [next, actions] = machineSteps.transition(turn.snapshot, queue.shift()!);
+    const event = queue.shift()!;
+    const [next, actions] = machineSteps.transition(turn.snapshot, event);
+    turn.funnel.push(...funnelEventsFor(turn.snapshot, next, event));
     turn.snapshot = next;
     for (const effect of toConversationEffects(actions)) {
       if (changesBookings(effect) && !turn.isSerializable) throw new NeedsSerializableStep(`effect ${effect.type} changes bookings`);
@@ -133,7 +139,7 @@ async function restoreTurn(deps: ConversationDeps, tx: Prisma.TransactionClient,
     ...(deps.publicBaseUrl ? { publicBaseUrl: deps.publicBaseUrl } : {}),
     ...(deps.onHandoff ? { onHandoff: deps.onHandoff } : {}),
   };
-  const turn: Turn = { snapshot: restored ?? fresh, ctx, isSerializable, isFresh: !restored, processed: [] };
+  const turn: Turn = { snapshot: restored ?? fresh, ctx, isSerializable, isFresh: !restored, processed: [], funnel: [] };
   if (restored) return turn;
   for (const effect of toConversationEffects(initialActions)) await runEffect(ctx, effect);
   if (!opened.isNew) {
@@ -155,6 +161,7 @@ async function saveTurn(deps: ConversationDeps, turn: Turn, extra: ConversationC
     processed: turn.processed,
     at: deps.clock.now(),
   });
+  await insertFunnelEvents(ctx.tx, { businessId: ctx.business.id, customerId: ctx.customer.id, events: turn.funnel });
   if (queued === 0) return null;
   const job: SendOutboxPayload = { businessId: ctx.business.id, recipient: ctx.customer.waId };
   if (!deps.sender) await addJobInTransaction(ctx.tx, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), maxAttempts: 50 });

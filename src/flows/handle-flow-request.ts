@@ -15,6 +15,7 @@ import { handleSubmitDetails } from './details-screen';
 import type { FlowAvailability } from './flow-availability';
 import { findFlowBooking } from './flow-repository';
 import { FlowRequestError, resolveFlowService, type FlowScreenAnswer, type FlowSession } from './flow-session';
+import { recordFlowOpened } from './flow-funnel-repository'; // KPI funnel hook (issue 25)
 import { fitBookingScreenAnswer } from './fit-flow-data';
 import { FLOW_TEXTS, toFlowLocale, type FlowLocale } from './flow-texts';
 import { resolveFlowToken, type FlowTokenRow } from './flow-tokens';
@@ -106,6 +107,7 @@ async function answerStep(
   if (!opened.ok) return tokenRefused(token.locale, opened.reason);
   const session = opened.session;
   try {
+    if (request.action === 'INIT' && token.mode === 'book') await recordFlowOpened(deps.tokenReads ?? deps.prisma, token); // KPI funnel hook (issue 25)
     if (request.action === 'INIT' || request.action === 'BACK') return encrypted(fitBookingScreenAnswer(await buildEntryScreen(session)));
     const screenAction = typeof data.screen_action === 'string' ? SCREEN_ACTIONS.get(data.screen_action) : undefined;
     if (!screenAction) {

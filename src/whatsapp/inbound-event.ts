@@ -72,6 +72,15 @@ export interface InboundStatusEvent {
   status: 'sent' | 'delivered' | 'read' | 'failed' | 'deleted' | (string & {});
   timestamp: Date;
   errors: InboundError[];
+  /** Meta's `pricing` block, when the status carries one. */
+  pricing?: StatusPricing;
+}
+
+/** What Meta reported it bills for a message: `isBillable` from pricing.type `regular`, else the older `billable` flag. */
+export interface StatusPricing {
+  category: string | null;
+  type: string | null;
+  isBillable: boolean | null;
 }
 
 /** Everything the webhook turns into work for us. */

@@ -6,7 +6,7 @@
 import { poolOf, type PrismaClient } from '../platform/database';
 import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
 import { isPlausibleInstant } from '../platform/input-safety';
-import type { InboundMessageEvent, InboundStatusEvent } from './inbound-event';
+import type { InboundMessageEvent, InboundStatusEvent, StatusPricing } from './inbound-event';
 
 /** The message's own time when PostgreSQL and every formatter can take it, else the receive time. */
 export function storableSentAt(event: InboundMessageEvent, receivedAt: Date): Date {
@@ -125,6 +125,7 @@ interface FoldedStatus {
   deliveredAt: Date | null;
   readAt: Date | null;
   failure: { at: Date; code: number | null; text: string } | null;
+  pricing: StatusPricing | null;
 }
 
 const STATUS_ORDER = ['sent', 'delivered', 'read'] as const;
@@ -142,8 +143,10 @@ function foldStatuses(events: InboundStatusEvent[]): FoldedStatus[] {
       deliveredAt: null,
       readAt: null,
       failure: null,
+      pricing: null,
     };
     byMessage.set(event.messageId, folded);
+    if (event.pricing) folded.pricing = event.pricing;
     if (event.status === 'failed') {
       const error = event.errors[0];
       folded.failure = { at: event.timestamp, code: error?.code ?? null, text: (error?.title ?? error?.message ?? 'failed').slice(0, 1000) };
@@ -156,7 +159,7 @@ function foldStatuses(events: InboundStatusEvent[]): FoldedStatus[] {
     if (event.status === 'delivered') folded.deliveredAt = event.timestamp;
     if (event.status === 'read') folded.readAt = event.timestamp;
   }
-  return [...byMessage.values()].filter((folded) => folded.failure || folded.furthest);
+  return [...byMessage.values()].filter((folded) => folded.failure || folded.furthest || folded.pricing);
 }
 
 /**
@@ -182,6 +185,9 @@ export async function applyStatusUpdates(prisma: PrismaClient, params: { busines
     folded.map((entry) => entry.failure?.text ?? null),
     folded.map((entry) => entry.phoneNumberId),
     folded.map((entry) => entry.recipient),
+    folded.map((entry) => entry.pricing?.category ?? null),
+    folded.map((entry) => entry.pricing?.type ?? null),
+    folded.map((entry) => entry.pricing?.isBillable ?? null),
   ]);
   return rows[0]?.updated ?? 0;
 }
@@ -194,8 +200,10 @@ export async function applyStatusUpdates(prisma: PrismaClient, params: { busines
 export const APPLY_STATUSES_SQL: SqlStatement = {
   name: 'outbox-apply-statuses',
   text: `WITH incoming AS (
-      SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::int[], $9::text[], $10::text[], $11::text[])
-        AS s(message_id, furthest, sent_at, delivered_at, read_at, failed_at, error_code, last_error, phone_number_id, recipient)),
+      SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::int[], $9::text[], $10::text[], $11::text[],
+                           $12::text[], $13::text[], $14::boolean[])
+        AS s(message_id, furthest, sent_at, delivered_at, read_at, failed_at, error_code, last_error, phone_number_id, recipient,
+             pricing_category, pricing_type, is_billable)),
     ranked AS (
       SELECT o.id, s.*, array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], o.status) AS current_rank
       FROM outbox_messages o JOIN incoming s ON o.provider_message_id = s.message_id
@@ -212,10 +220,16 @@ export const APPLY_STATUSES_SQL: SqlStatement = {
              failed_at = COALESCE(r.failed_at, o.failed_at),
              error_code = CASE WHEN r.failed_at IS NOT NULL THEN r.error_code ELSE o.error_code END,
              last_error = CASE WHEN r.failed_at IS NOT NULL THEN r.last_error ELSE o.last_error END,
+             -- Meta's pricing of the message, from whichever status carried it (for the KPI reports).
+             pricing_category = COALESCE(r.pricing_category, o.pricing_category),
+             pricing_type = COALESCE(r.pricing_type, o.pricing_type),
+             is_billable = COALESCE(r.is_billable, o.is_billable),
              updated_at = now()
         FROM ranked r
        WHERE o.provider_message_id = ANY ($2::text[]) AND o.id = r.id
-         AND (r.failed_at IS NOT NULL OR r.current_rank < array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], r.furthest))
+         AND (r.failed_at IS NOT NULL OR r.current_rank < array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], r.furthest)
+              OR (r.pricing_category IS NOT NULL AND o.pricing_category IS DISTINCT FROM r.pricing_category)
+              OR (r.pricing_type IS NOT NULL AND o.pricing_type IS DISTINCT FROM r.pricing_type))
        RETURNING 1),
     -- Statuses of ids no row has: kept (each status's time merged into the id's one row) for recovery.
     unmatched AS (

@@ -68,6 +68,17 @@ export const statusSchema = z.object({
   recipient_id: z.string().optional(),
   recipient_user_id: z.string().optional(),
   errors: z.array(z.unknown()).optional(),
+  /** What Meta bills for the message (WHATSAPP.md §1.5); anything unreadable is ignored, never the status. */
+  pricing: z.unknown().optional(),
+});
+
+/** A status's `pricing` block: category and type are what the KPI reports count. */
+// Meta's names are short snake_case words; anything else (a NUL, a novel) is not stored.
+const pricingNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/);
+export const pricingSchema = z.object({
+  category: pricingNameSchema.optional().catch(undefined),
+  type: pricingNameSchema.optional().catch(undefined),
+  billable: z.boolean().optional().catch(undefined),
 });
 
 /** Older docs send coordinates as strings, newer as numbers. */

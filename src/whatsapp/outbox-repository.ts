@@ -16,7 +16,7 @@ export interface SendOutboxPayload {
 }
 
 /** Kinds of outbound messages (for reporting and exactly-once rules). */
-export type OutboxKind = 'reply' | 'reminder' | 'followup' | 'staff_notification' | 'read_receipt';
+export type OutboxKind = 'reply' | 'staff_reply' | 'reminder' | 'followup' | 'staff_notification' | 'read_receipt';
 
 /** One job per recipient: adding while one is pending replaces it instead of piling up. */
 export function sendJobKey(businessId: string, recipient: string): string {

@@ -11,6 +11,7 @@ import type {
   InboundEvent,
   InboundMessageEvent,
   InboundStatusEvent,
+  StatusPricing,
   ParseWebhookResult,
   WebhookInputProblem,
   WebhookSystemError,
@@ -23,6 +24,7 @@ import {
   messageBaseSchema,
   messagesValueSchema,
   metaErrorSchema,
+  pricingSchema,
   statusSchema,
 } from './meta-webhook-schema';
 import { toInboundMessage } from './parse-inbound-message';
@@ -153,7 +155,17 @@ function toStatusEvent(raw: unknown, context: Context): InboundStatusEvent | und
     status: status.status,
     timestamp: toEventTime(status.timestamp, context, 'status'),
     errors: toInboundErrors(status.errors, context),
+    ...toPricing(status.pricing),
   };
+}
+
+/** The status's pricing block, or nothing when it has none we can read (the status itself still counts). */
+function toPricing(raw: unknown): { pricing?: StatusPricing } {
+  const pricing = parseOrUndefined(pricingSchema, raw);
+  if (!pricing || (pricing.category === undefined && pricing.type === undefined && pricing.billable === undefined)) return {};
+  // pricing.type replaces the deprecated billable flag (WHATSAPP.md §1.5): regular is the billed type.
+  const isBillable = pricing.type !== undefined ? pricing.type === 'regular' : (pricing.billable ?? null);
+  return { pricing: { category: pricing.category ?? null, type: pricing.type ?? null, isBillable } };
 }
 
 function toInboundErrors(raw: unknown[] | undefined, context: Context): InboundError[] {

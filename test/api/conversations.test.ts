@@ -78,7 +78,7 @@ describe('/v1/conversations', () => {
     const res = await ctx.api('post', `/v1/conversations/${waiting.conversationId}/reply`, ctx.keys.frontDesk).send({ text: 'Hi, this is Ana from the front desk.' });
     expect(res.status).toBe(202);
     const row = await ctx.db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: res.body.messageId } });
-    expect(row).toMatchObject({ recipient: '34655000001', phoneNumberId: '100000000000001', kind: 'reply', status: 'queued' });
+    expect(row).toMatchObject({ recipient: '34655000001', phoneNumberId: '100000000000001', kind: 'staff_reply', status: 'queued' });
     expect(row.payload).toMatchObject({ type: 'text', to: '34655000001', text: { body: 'Hi, this is Ana from the front desk.' } });
     expect(await jobs('send_outbox')).toContainEqual({ payload: { businessId: ctx.demo.businessId, recipient: '34655000001' } });
   });

@@ -1,5 +1,5 @@
 /**
- * The console's static files, served by our own route from this folder and node_modules (htmx),
+ * The console's static files, served by our own route from this folder and node_modules (htmx, Chart.js),
  * so pages work offline after `npm install`: no CDN, no build step.
  */
 import fs from 'node:fs';
@@ -35,6 +35,9 @@ export function createAssetRoutes(): Router {
     'console.css': { type: 'text/css', body: `${readAsset('console.css')}\n${buildCalendarClasses()}\n` },
     'console.js': { type: 'text/javascript', body: readAsset('console.js') },
     'htmx.min.js': { type: 'text/javascript', body: fs.readFileSync(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8') },
+    'dashboard.js': { type: 'text/javascript', body: readAsset('dashboard.js') },
+    // Chart.js's UMD build (not among the package's exports, hence the path beside its main file).
+    'chart.umd.min.js': { type: 'text/javascript', body: fs.readFileSync(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8') },
   };
   router.get('/admin/assets/:file', (req, res, next) => {
     const file = files[req.params.file];

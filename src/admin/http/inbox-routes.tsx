@@ -135,7 +135,7 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
           customerId: conversation.customer.id,
           phoneNumberId,
           recipient: conversation.customer.waId,
-          kind: 'reply',
+          kind: 'staff_reply',
           payload: buildTextMessage({ to: conversation.customer.waId, text: text.data }),
         }),
       );

@@ -23,7 +23,7 @@ const HTMX_CONFIG = JSON.stringify({
 });
 
 /** The <head> every console page shares. */
-export function Head(props: { title: string }): JSX.Element {
+export function Head(props: { title: string; scripts?: readonly string[] }): JSX.Element {
   return (
     <head>
       <meta charset="utf-8" />
@@ -33,6 +33,9 @@ export function Head(props: { title: string }): JSX.Element {
       <link rel="stylesheet" href="/admin/assets/console.css" />
       <script src="/admin/assets/htmx.min.js" defer></script>
       <script src="/admin/assets/console.js" defer></script>
+      {(props.scripts ?? []).map((file) => (
+        <script src={`/admin/assets/${file}`} defer></script>
+      ))}
     </head>
   );
 }
@@ -42,10 +45,12 @@ export function Layout(props: {
   user: ConsoleUser;
   t: Translate;
   title: string;
-  current: 'calendar' | 'inbox' | 'customers' | 'users' | 'settings';
+  current: 'calendar' | 'inbox' | 'customers' | 'dashboard' | 'users' | 'settings';
   /** Shown as "(n) " before the title (conversations waiting); console.js keeps it current. */
   titleCount?: number;
   baseTitle?: string;
+  /** Further scripts of this page from /admin/assets, run in order after the page is parsed. */
+  scripts?: readonly string[];
   children?: JSX.Element | JSX.Element[];
 }): string {
   const { user, t } = props;
@@ -54,7 +59,7 @@ export function Layout(props: {
     '<!doctype html>' +
     (
       <html lang={user.locale}>
-        <Head title={props.titleCount ? `(${props.titleCount}) ${baseTitle}` : baseTitle} />
+        <Head title={props.titleCount ? `(${props.titleCount}) ${baseTitle}` : baseTitle} scripts={props.scripts} />
         <body hx-headers={JSON.stringify({ 'X-CSRF-Token': user.csrfToken })} data-title={baseTitle}>
           <a class="skip" href="#content">
             {t('nav.skip')}
@@ -72,6 +77,9 @@ export function Layout(props: {
               </a>
               <a href="/admin/customers" aria-current={props.current === 'customers' ? 'page' : undefined}>
                 {t('nav.customers')}
+              </a>
+              <a href="/admin/dashboard" aria-current={props.current === 'dashboard' ? 'page' : undefined}>
+                {t('nav.dashboard')}
               </a>
               {/* Settings (admins): one entry; the settings pages carry their own section navigation. */}
               {canPerform(user.role, 'manage_settings') ? (

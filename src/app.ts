@@ -7,7 +7,7 @@ import { checkDatabase, type AppConfig, type Clock, type Logger, type OutboundPo
 import { sendError, toHttpError } from './platform/http-errors';
 import { createSecurityHeaders } from './platform/security-headers';
 import { createWebhookRouter } from './whatsapp';
-import { createConsoleRouter, createCustomerNoticeListener, createSandboxRouter } from './admin';
+import { createConsoleRouter, createCustomerNoticeListener, createSandboxRouter, createSimulatorRouter } from './admin';
 import { createApiRouter } from './api';
 import { createFlowsRouter } from './flows';
 import { createBookingService } from './booking';
@@ -26,6 +26,8 @@ export interface AppDeps {
    * suite's loopback receivers through. The running server passes nothing: public addresses only.
    */
   outbound?: OutboundPolicy;
+  /** Tests only: the Flow JSON file the simulator renders (default flows/booking.flow.json). */
+  simulatorFlowJsonFile?: string;
 }
 
 /** Builds the Express app: routes, JSON errors, 404s. */
@@ -61,6 +63,10 @@ export function createApp(deps: AppDeps): Express {
     signal: deps.shutdownSignal,
   });
   app.use(createConsoleRouter({ prisma: deps.prisma, clock: deps.clock, logger: deps.logger, bookings: consoleBookings }));
+
+  // The WhatsApp simulator (/simulator): open in sandbox mode, console admins only otherwise. It
+  // reaches the server only through /webhook and the Flows endpoint, as Meta does.
+  app.use(createSimulatorRouter({ prisma: deps.prisma, clock: deps.clock, config: deps.config, ...(deps.simulatorFlowJsonFile ? { flowJsonFile: deps.simulatorFlowJsonFile } : {}) }));
 
   app.use(
     createWebhookRouter({

@@ -122,6 +122,7 @@ async function main(): Promise<void> {
   const origin = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}`;
   if (runsHttp) {
     console.log(`Tapbook listening on ${origin}${role} — ${mode}; ${where}; tz data ${process.versions.tz}`);
+    if (config.whatsapp.isSandbox) console.log(`WhatsApp simulator: ${origin}/simulator — chat and fill the booking Flow as a customer (sandbox mode)`);
     if (demoAdmin) console.log(`Staff console: ${origin}/admin — sign in as ${demoAdmin.email} with password ${demoAdmin.password} (demo admin, sandbox mode; a new password on every start)`);
   } else {
     console.log(`Tapbook job worker running${role} — ${mode}; ${where}; tz data ${process.versions.tz}`);

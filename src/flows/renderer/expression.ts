@@ -76,7 +76,7 @@ function isTruthy(value: unknown): boolean {
   return Boolean(value);
 }
 
-type Token = { kind: 'value'; value: unknown } | { kind: 'op'; op: string } | { kind: 'template'; parts: Array<string | { path: string }> };
+type Token = { kind: 'value'; value: unknown } | { kind: 'op'; op: string };
 
 /** Evaluates one expression; an expression it cannot parse throws FlowExpressionError. */
 export function evaluateExpression(expression: string, scope: BindingScope): unknown {
@@ -91,9 +91,8 @@ export function evaluateExpression(expression: string, scope: BindingScope): unk
     const token = tokens[position++];
     if (!token) throw new FlowExpressionError(`Expression ends too early: ${expression}`);
     if (token.kind === 'value') return token.value;
-    if (token.kind === 'template') return token.parts.map((part) => (typeof part === 'string' ? part : toText(readBinding(part.path, scope)))).join('');
     if (token.op === '(') {
-      const value = or();
+      const value = sequence();
       if (!isOp(')')) throw new FlowExpressionError(`Missing ")" in ${expression}`);
       position += 1;
       return value;
@@ -122,7 +121,13 @@ export function evaluateExpression(expression: string, scope: BindingScope): unk
   const equality = binary(compare, ['==', '!='], (op, a, b) => (op === '==' ? looseEquals(a, b) : !looseEquals(a, b)));
   const and = binary(equality, ['&&'], (_op, a, b) => isTruthy(a) && isTruthy(b));
   const or = binary(and, ['||'], (_op, a, b) => isTruthy(a) || isTruthy(b));
-  const value = or();
+  // Flow JSON 6.0 concatenates operands written side by side: `'Hello ' ${form.name}`.
+  const sequence = (): unknown => {
+    const values = [or()];
+    while (position < tokens.length && !isOp(')')) values.push(or());
+    return values.length === 1 ? values[0] : values.map(toText).join('');
+  };
+  const value = sequence();
   if (position !== tokens.length) throw new FlowExpressionError(`Unexpected text after the expression: ${expression}`);
   return value;
 }
@@ -158,9 +163,11 @@ function tokenize(expression: string, scope: BindingScope): Token[] {
       continue;
     }
     if (char === '`') {
+      // A backtick expression is a group: its operands concatenate, its operators compute.
+      tokens.push({ kind: 'op', op: '(' });
       const end = expression.indexOf('`', i + 1);
       if (end < 0) throw new FlowExpressionError(`Unclosed backtick in ${expression}`);
-      tokens.push(...tokenizeTemplate(expression.slice(i + 1, end), scope));
+      tokens.push(...tokenize(expression.slice(i + 1, end), scope), { kind: 'op', op: ')' });
       i = end + 1;
       continue;
     }
@@ -182,24 +189,6 @@ function tokenize(expression: string, scope: BindingScope): Token[] {
     i += op.length;
   }
   return tokens;
-}
-
-// Inside backticks, text is literal and `${...}` is a binding, unless the whole template is an
-// expression of bindings and operators (`${form.a} + ${form.b}` is math, as in Meta's 6.0 example).
-function tokenizeTemplate(body: string, scope: BindingScope): Token[] {
-  const withoutBindings = body.replace(ANY_BINDING, '').trim();
-  if (withoutBindings !== '' && /^[\s\d+\-*/%().<>=!&|']*$/.test(withoutBindings) && /[+\-*/%<>=!&|]/.test(withoutBindings)) {
-    return tokenize(body, scope);
-  }
-  const parts: Array<string | { path: string }> = [];
-  let last = 0;
-  for (const match of body.matchAll(ANY_BINDING)) {
-    if (match.index! > last) parts.push(body.slice(last, match.index));
-    parts.push({ path: match[1]! });
-    last = match.index! + match[0].length;
-  }
-  if (last < body.length) parts.push(body.slice(last));
-  return [{ kind: 'template', parts }];
 }
 
 /** An expression of the Flow JSON the renderer cannot evaluate. */

@@ -60,7 +60,7 @@ function ReceivedBody(props: { row: SimulatorOutboxRow; phone: PhoneState; t: Ph
   } else if (interactive.type === 'list') {
     parts.push(
       <div class="actions">
-        <button type="button" class="reply" hx-get={`/simulator/list?seq=${seq}`} hx-target="#sheet" safe>
+        <button type="button" class="reply" hx-get={`/simulator/list?seq=${seq}`} hx-target="#sheet" hx-swap="innerHTML" safe>
           {`☰ ${String(interactive.action?.button ?? props.t.menu)}`}
         </button>
       </div>,
@@ -70,7 +70,7 @@ function ReceivedBody(props: { row: SimulatorOutboxRow; phone: PhoneState; t: Ph
     const refusal = props.phone.disabledFlows.get(seq);
     parts.push(
       <div class="actions">
-        <button type="button" class="reply cta" hx-post="/simulator/flow/open" hx-vals={JSON.stringify({ seq })} hx-target="#sheet" disabled={refusal !== undefined} safe>
+        <button type="button" class="reply cta" hx-post="/simulator/flow/open" hx-vals={JSON.stringify({ seq })} hx-target="#sheet" hx-swap="innerHTML" disabled={refusal !== undefined} safe>
           {flow?.cta ?? ''}
         </button>
         {refusal ? <p class="cta-refused" safe>{refusal}</p> : ''}

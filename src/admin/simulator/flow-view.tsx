@@ -172,7 +172,7 @@ function Component(props: { component: RenderedComponent; index: number; form: R
       );
     case 'CalendarPicker':
       return (
-        <fieldset class="flow-field calendar" aria-invalid={error ? 'true' : undefined}>
+        <fieldset class="flow-field flow-calendar" aria-invalid={error ? 'true' : undefined}>
           <legend safe>{p.required === true ? `${text(p.label)} *` : text(p.label)}</legend>
           {text(p.title) ? <p class="helper" safe>{text(p.title)}</p> : ''}
           <CalendarGrid component={component} name={field} value={value} id={id} />

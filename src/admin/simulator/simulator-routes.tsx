@@ -127,7 +127,7 @@ export function createSimulatorRouter(deps: SimulatorRouterDeps): Router {
     await sendFromPhone(phoneDepsFor(req), context.business, context.phone, { type: 'interactive', interactive }, title);
     const chat = await buildChat(phoneDepsFor(req), context);
     // The list's sheet closes once a row is sent.
-    res.type('html').send(`${chat.html}<div id="sheet" hx-swap-oob="true"></div>`);
+    res.type('html').send(`${chat.html}<div id="sheet" class="sheet-host" hx-swap-oob="true"></div>`);
   });
 
   router.get('/simulator/list', async (req, res) => {

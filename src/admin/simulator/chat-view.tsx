@@ -4,6 +4,7 @@
  * Polled by htmx; an unchanged chat answers 204 so nothing flickers.
  */
 import { createHash } from 'node:crypto';
+import { escapeHtml } from '@kitajs/html';
 import { readFlowParameters, type PhoneState, type SentMessage } from './simulated-phone';
 import type { PhoneTexts } from './phone-texts';
 import type { SimulatorOutboxRow } from './simulator-repository';
@@ -16,6 +17,17 @@ function Ticks(props: { message: SentMessage; isRead: boolean; t: PhoneTexts }):
   if (message.state === 'sent') return <span class="ticks" title={t.ticksSent} aria-label={t.ticksSent}>✓</span>;
   const label = isRead ? t.ticksRead : t.ticksDelivered;
   return <span class={isRead ? 'ticks read' : 'ticks'} title={label} aria-label={label}>✓✓</span>;
+}
+
+/** WhatsApp's chat formatting on escaped text: *bold*, _italic_, ~strikethrough~, ```monospace```. */
+export function formatWhatsAppText(text: string): string {
+  const edge = '(^|[\\s(])';
+  const end = '(?=$|[\\s).,!?:;])';
+  return escapeHtml(text)
+    .replace(/```([^`]+)```/g, '<code>$1</code>')
+    .replace(new RegExp(`${edge}\\*([^*\\n]+)\\*${end}`, 'g'), '$1<strong>$2</strong>')
+    .replace(new RegExp(`${edge}_([^_\\n]+)_${end}`, 'g'), '$1<em>$2</em>')
+    .replace(new RegExp(`${edge}~([^~\\n]+)~${end}`, 'g'), '$1<s>$2</s>');
 }
 
 function timeOf(date: Date): string {
@@ -36,7 +48,7 @@ function SentBubble(props: { message: SentMessage; isRead: boolean; t: PhoneText
 function ReceivedBody(props: { row: SimulatorOutboxRow; phone: PhoneState; t: PhoneTexts }): JSX.Element {
   const payload = props.row.payload as Payload;
   const seq = props.row.sequence.toString();
-  if (payload.type === 'text') return <p safe>{String(payload.text?.body ?? '')}</p>;
+  if (payload.type === 'text') return <p>{formatWhatsAppText(String(payload.text?.body ?? '')) as 'safe'}</p>;
   if (payload.type === 'template') {
     return <p class="template" safe>{`Template ${String(payload.template?.name ?? '')} (${String(payload.template?.language?.code ?? '')})`}</p>;
   }
@@ -44,7 +56,7 @@ function ReceivedBody(props: { row: SimulatorOutboxRow; phone: PhoneState; t: Ph
   const interactive = payload.interactive ?? {};
   const parts: JSX.Element[] = [];
   if (interactive.header?.text) parts.push(<p class="header" safe>{String(interactive.header.text)}</p>);
-  parts.push(<p safe>{String(interactive.body?.text ?? '')}</p>);
+  parts.push(<p>{formatWhatsAppText(String(interactive.body?.text ?? '')) as 'safe'}</p>);
   if (interactive.footer?.text) parts.push(<p class="footer-text" safe>{String(interactive.footer.text)}</p>);
   if (interactive.type === 'button') {
     const buttons = (interactive.action?.buttons ?? []) as Array<{ reply: { id: string; title: string } }>;

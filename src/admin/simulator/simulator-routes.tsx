@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { createPublicKey } from 'node:crypto';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { escapeHtml } from '@kitajs/html';
 import { z } from 'zod';
 import { flowRenderer, readFlowsPrivateKey } from '../../flows';
 import type { AppConfig } from '../../platform/config';
@@ -151,7 +152,14 @@ export function createSimulatorRouter(deps: SimulatorRouterDeps): Router {
       res.status(404).type('text/plain').send('No Flow message with that sequence in this chat.');
       return;
     }
-    const open = await openFlow(phoneDepsFor(req), context.phone, row);
+    let open;
+    try {
+      open = await openFlow(phoneDepsFor(req), context.phone, row);
+    } catch (error) {
+      // A Flow JSON that cannot be read is the developer's to fix: say so where the Flow would be.
+      res.type('html').send(`<section class="sheet flow" role="dialog" aria-label="Flow JSON"><header class="sheet-head"><button type="button" class="icon" hx-get="/simulator/sheet/close" hx-target="#sheet" aria-label="Close">✕</button><h2>Flow JSON</h2></header><div class="schema-errors" role="alert"><p class="schema-title">${escapeHtml((error as Error).message)}</p></div></section>`);
+      return;
+    }
     if (!open) {
       res.status(409).type('text/plain').send('This Flow cannot be opened: it is not a Flow message, or WhatsApp disabled its button.');
       return;

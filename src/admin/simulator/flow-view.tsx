@@ -19,8 +19,9 @@ export const FIELD_PREFIX = 'field.';
 // applies at the Footer, so the sheet is never redrawn under the customer's fingers.
 const LIVE = { 'hx-post': '/simulator/flow/act', 'hx-trigger': 'change', 'hx-target': '#sheet' };
 
+// Flow JSON 6.0 lets a text be an array of lines (Meta's math example).
 function text(value: unknown): string {
-  return flowRenderer.toText(value);
+  return Array.isArray(value) ? value.map((line) => flowRenderer.toText(line)).join('\n') : flowRenderer.toText(value);
 }
 
 function Label(props: { component: RenderedComponent; id: string }): JSX.Element {

@@ -61,6 +61,7 @@ export interface PhoneDeps {
 }
 
 const phones = new Map<string, PhoneState>();
+const MAX_PHONES = 500;
 
 /** The phone of this customer number at this business, created on first use. */
 export function phoneOf(business: SimulatedBusiness, customer: SimulatedCustomer, locale: string): PhoneState {
@@ -68,6 +69,8 @@ export function phoneOf(business: SimulatedBusiness, customer: SimulatedCustomer
   let phone = phones.get(key);
   if (!phone) {
     phone = { customer, locale, sent: [], disabledFlows: new Map(), reported: new Set() };
+    // A developer tool's memory stays bounded: the least recently created phone goes first.
+    if (phones.size >= MAX_PHONES) phones.delete(phones.keys().next().value!);
     phones.set(key, phone);
   }
   phone.customer = customer;

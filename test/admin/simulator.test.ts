@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { createBookingService } from '../../src/booking';
 import { waitUntil } from '../support/wait-until';
+import { findSeriousAxeViolations } from './console-kit';
 import { SIMULATOR_API_KEY, startSimulatorKit, type SimulatorKit } from './simulator-kit';
 
 // The README's screenshots are refreshed only on request (`npm run screenshots`).
@@ -140,6 +141,7 @@ describe('WhatsApp simulator', () => {
     expect(await sheet.getByRole('radio', { disabled: true }).count()).toBeGreaterThan(0);
     await pickFirstFreeDay(page, sheet);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'simulator-flow.png') });
+    expect(await findSeriousAxeViolations(page)).toEqual([]);
     await inFlow(page, () => sheet.getByRole('button', { name: 'Continue' }).click());
     await inFlow(page, async () => {
       await sheet.getByLabel('Time').selectOption({ index: 2 });

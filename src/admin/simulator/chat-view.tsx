@@ -127,9 +127,9 @@ export function renderChat(props: { phone: PhoneState; received: SimulatorOutbox
   const list = items.join('');
   const version = createHash('sha256').update(list).digest('hex').slice(0, 16);
   const html = (
-    <ol id="chat" class="chat" role="log" aria-label={`Chat with ${props.businessName}`} hx-get={`/simulator/chat?v=${version}`} hx-trigger="every 1s, chat-changed from:body" hx-swap="outerHTML">
-      {list as 'safe'}
-    </ol>
+    <div id="chat" class="chat" role="log" aria-label={`Chat with ${props.businessName}`} hx-get={`/simulator/chat?v=${version}`} hx-trigger="every 1s, chat-changed from:body" hx-swap="outerHTML">
+      <ol>{list as 'safe'}</ol>
+    </div>
   ) as string;
   return { html, version };
 }

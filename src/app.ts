@@ -7,7 +7,7 @@ import { checkDatabase, type AppConfig, type Clock, type Logger, type OutboundPo
 import { sendError, toHttpError } from './platform/http-errors';
 import { createSecurityHeaders } from './platform/security-headers';
 import { createWebhookRouter } from './whatsapp';
-import { createConsoleRouter, createSandboxRouter } from './admin';
+import { createConsoleRouter, createSandboxRouter, createSimulatorRouter } from './admin';
 import { createApiOperations, createApiRouter, type ApiRouterDeps } from './api';
 import { createFlowsRouter } from './flows';
 import { createBookingService } from './booking';
@@ -30,6 +30,8 @@ export interface AppDeps {
   outbound?: OutboundPolicy;
   /** In a process that also runs job workers: whether its job runner still runs (for /readyz). */
   isJobRunnerAlive?: () => boolean;
+  /** Tests only: the Flow JSON file the simulator renders (default flows/booking.flow.json). */
+  simulatorFlowJsonFile?: string;
 }
 
 /** Builds the Express app: routes, JSON errors, 404s. */
@@ -83,6 +85,10 @@ export function createApp(deps: AppDeps): Express {
     operations: createApiOperations(apiDeps),
     secrets: { encryptionKey: apiDeps.encryptionKey, allowsLoopbackUrls: apiDeps.allowsLoopbackUrls === true, ...(apiDeps.resolveHost ? { resolveHost: apiDeps.resolveHost } : {}) },
   }));
+
+  // The WhatsApp simulator (/simulator): open in sandbox mode, console admins only otherwise. It
+  // reaches the server only through /webhook and the Flows endpoint, as Meta does.
+  app.use(createSimulatorRouter({ prisma: deps.prisma, clock: deps.clock, config: deps.config, ...(deps.simulatorFlowJsonFile ? { flowJsonFile: deps.simulatorFlowJsonFile } : {}) }));
 
   app.use(
     createWebhookRouter({

@@ -145,7 +145,9 @@ async function main(): Promise<void> {
   const role = config.processRole === 'all' ? '' : ` (${config.processRole} process only)`;
   const origin = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${port}`;
   if (runsHttp) {
-    console.log(`Tapbook listening on ${origin}${role} — ${mode}; ${where}; tz data ${process.versions.tz}`);
+    // Sandbox mode: the WhatsApp simulator is where a newcomer tries the product as a customer.
+    const simulator = config.whatsapp.isSandbox ? `; WhatsApp simulator: ${origin}/simulator` : '';
+    console.log(`Tapbook listening on ${origin}${role} — ${mode}; ${where}; tz data ${process.versions.tz}${simulator}`);
     if (demoAdmin) console.log(`Staff console: ${origin}/admin — sign in as ${demoAdmin.email} with password ${demoAdmin.password} (demo admin, sandbox mode; a new password on every start)`);
   } else {
     console.log(`Tapbook job worker running${role} — ${mode}; ${where}; tz data ${process.versions.tz}`);

@@ -62,6 +62,10 @@ describe('npm start (embedded PostgreSQL)', () => {
 
     const first = await startServer(env);
     expect(first.stdoutLines[0]).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ — sandbox mode/);
+    // The startup line names the WhatsApp simulator, and it answers.
+    const simulatorUrl = /WhatsApp simulator: (http:\/\/\S+\/simulator)$/.exec(first.stdoutLines[0]!)?.[1];
+    expect(simulatorUrl).toBe(`${first.baseUrl}/simulator`);
+    expect((await fetch(simulatorUrl!)).status).toBe(200);
     // Sandbox mode: the second line is the demo admin's sign-in, and it works.
     await waitUntil(() => first.stdoutLines.length >= 2, 'the staff console sign-in line');
     expect(first.stdoutLines).toHaveLength(2);

@@ -3,17 +3,29 @@
  * Every line you type is posted as a signed WhatsApp webhook, exactly as Meta would; the bot's
  * replies are read back from the sandbox feed. Buttons and list rows are numbered: type the number.
  *
- * Options: --from <wa_id> (default 34600123456), --name <profile name>, --url <server base URL>.
+ * A Flow message ("Book now") is an option too: choosing it walks the Flow's screens as numbered
+ * prompts, rendered from flows/booking.flow.json by the same renderer as the simulator page, talking
+ * to the Flows endpoint encrypted like WhatsApp; completing it posts the signed nfm_reply.
+ *
+ * Options: --from <wa_id> (default 34600123456), --name <profile name>, --url <server base URL>,
+ * --flow <Flow JSON file> (default flows/booking.flow.json).
  */
+import { createPublicKey } from 'node:crypto';
+import path from 'node:path';
 import readline from 'node:readline/promises';
+import { flowRenderer, readFlowsPrivateKey } from '../flows';
 import { loadConfig } from '../platform/config';
 import { signBody } from '../whatsapp';
 import { DEMO } from '../../prisma/seed';
+import { walkFlowInTerminal } from './chat-flow';
+import { readFlowJsonFile, readFlowParameters } from './simulator/simulated-phone';
 
 interface Option {
   id: string;
   title: string;
-  kind: 'button' | 'list';
+  kind: 'button' | 'list' | 'flow';
+  /** Flow options: the whole message, for its parameters and id. */
+  payload?: Record<string, unknown>;
 }
 
 function argument(name: string, fallback: string): string {
@@ -25,6 +37,7 @@ const config = loadConfig();
 const baseUrl = argument('url', `http://127.0.0.1:${config.http.port}`);
 const from = argument('from', '34600123456');
 const name = argument('name', 'Terminal Customer');
+const flowFile = path.resolve(argument('flow', path.join(__dirname, '..', '..', 'flows', 'booking.flow.json')));
 let lastSequence = 0n;
 let options: Option[] = [];
 let counter = 0;
@@ -37,6 +50,10 @@ function buildMessage(input: string): Record<string, unknown> {
 }
 
 async function post(message: Record<string, unknown>): Promise<void> {
+  await postWebhook(message);
+}
+
+async function postWebhook(message: Record<string, unknown>): Promise<void> {
   counter += 1;
   const body = JSON.stringify({
     object: 'whatsapp_business_account',
@@ -71,8 +88,7 @@ function print(payload: Record<string, any>): void {
   } else if (interactive.type === 'list') {
     options = interactive.action.sections.flatMap((s: any) => s.rows.map((r: any) => ({ id: r.id, title: r.title + (r.description ? ` — ${r.description}` : ''), kind: 'list' as const })));
   } else if (interactive.type === 'flow') {
-    console.log(`     [${interactive.action?.parameters?.flow_cta ?? 'Open form'}] (a WhatsApp Flow: open it on a phone)`);
-    return;
+    options = [{ id: 'flow', title: `[${interactive.action?.parameters?.flow_cta ?? 'Open form'}] (opens the form)`, kind: 'flow', payload }];
   }
   options.forEach((option, index) => console.log(`  ${index + 1}. ${option.title}`));
 }
@@ -105,6 +121,27 @@ async function waitForReplies(): Promise<void> {
   }
 }
 
+// Opens the Flow message's form, walks it, and posts what WhatsApp would post when it completes.
+async function fillFlow(rl: readline.Interface, option: Option): Promise<void> {
+  const parameters = readFlowParameters(option.payload);
+  const privateKey = readFlowsPrivateKey(config.flows);
+  if (!parameters) return;
+  if (!privateKey) {
+    console.log('\n(the Flows endpoint has no key: set FLOWS_PRIVATE_KEY or FLOWS_PRIVATE_KEY_FILE for the server and this chat; `npm run flows -- keys` makes one)');
+    return;
+  }
+  const flow = readFlowJsonFile(flowFile);
+  const transport = flowRenderer.createEndpointTransport({ url: `${baseUrl}${config.flows.endpointPath}`, publicKey: createPublicKey(privateKey), appSecret: config.whatsapp.appSecret });
+  const state = await flowRenderer.openFlowRun({ flow, flowToken: parameters.flowToken, flowAction: parameters.flowAction, ...(parameters.screen ? { screen: parameters.screen } : {}), ...(parameters.data ? { data: parameters.data } : {}), transport });
+  const closed = await walkFlowInTerminal({ flow, state, transport, io: { ask: (question) => rl.question(question), print: (line) => console.log(line) } });
+  if (closed.kind === 'refused') console.log(`\n(the form closed: ${closed.message})`);
+  if (closed.kind !== 'completed') return;
+  const responseJson = JSON.stringify({ ...closed.response, flow_token: parameters.flowToken });
+  await postWebhook({ type: 'interactive', interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: responseJson } } });
+  console.log('\nyou: (form sent)');
+  await waitForReplies();
+}
+
 async function main(): Promise<void> {
   try {
     await fetch(`${baseUrl}/health`);
@@ -122,6 +159,11 @@ async function main(): Promise<void> {
       break;
     }
     if (!line) continue;
+    const choice = /^\d+$/.test(line) ? options[Number(line) - 1] : undefined;
+    if (choice?.kind === 'flow') {
+      await fillFlow(rl, choice);
+      continue;
+    }
     await post(buildMessage(line));
     await waitForReplies();
   }

@@ -11,3 +11,5 @@ export { CONSOLE_CSP } from './http/security-headers';
 export { SESSION_POLICY, SIGN_IN_THROTTLE } from './auth/accounts';
 // For `npm run doctor`
 export { runDoctor, runDoctorCli, formatDoctorReport, doctorExitCode, type DoctorCheck, type DoctorStatus } from './doctor';
+// The WhatsApp simulator page (/simulator).
+export { createSimulatorRouter, type SimulatorRouterDeps } from './simulator/simulator-routes';

@@ -29,3 +29,5 @@ export {
 export { FLOW_TEXTS, toFlowLocale, type FlowLocale, type FlowTexts } from './flow-texts';
 export { uploadBusinessPublicKey, publishFlow, formatValidationErrors, type FlowValidationError, type MetaManagementOptions, type PublishFlowResult } from './meta-management';
 export { runFlowsCli, type FlowsCliOutput } from './flows-cli';
+// The WhatsApp client's Flow logic, for the simulator page and the terminal chat.
+export * as flowRenderer from './renderer';

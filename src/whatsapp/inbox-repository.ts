@@ -205,7 +205,8 @@ export const APPLY_STATUSES_SQL: SqlStatement = {
         AS s(message_id, furthest, sent_at, delivered_at, read_at, failed_at, error_code, last_error, phone_number_id, recipient,
              pricing_category, pricing_type, is_billable)),
     ranked AS (
-      SELECT o.id, s.*, array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], o.status) AS current_rank
+      -- A sandbox row (stored, not posted) ranks as accepted: the simulator reports its delivery like a phone would.
+      SELECT o.id, s.*, COALESCE(array_position(ARRAY['queued','sending','accepted','sent','delivered','read'], o.status), CASE WHEN o.status = 'sandbox' THEN 3 END) AS current_rank
       FROM outbox_messages o JOIN incoming s ON o.provider_message_id = s.message_id
       -- The ANY on the ids makes every plan, generic ones too, read the outbox by its keys.
       WHERE o.provider_message_id = ANY ($2::text[]) AND o.business_id = $1::uuid),

@@ -34,6 +34,9 @@ export function createAssetRoutes(): Router {
   const files: Record<string, { type: string; body: string }> = {
     'console.css': { type: 'text/css', body: `${readAsset('console.css')}\n${buildCalendarClasses()}\n` },
     'console.js': { type: 'text/javascript', body: readAsset('console.js') },
+    // The WhatsApp simulator's look and its small script (src/admin/simulator).
+    'simulator.css': { type: 'text/css', body: readAsset('simulator.css') },
+    'simulator.js': { type: 'text/javascript', body: readAsset('simulator.js') },
     'htmx.min.js': { type: 'text/javascript', body: fs.readFileSync(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8') },
     'dashboard.js': { type: 'text/javascript', body: readAsset('dashboard.js') },
     // Chart.js's UMD build (not among the package's exports, hence the path beside its main file).

@@ -4,6 +4,9 @@ import { canPerform } from '../auth/permissions';
 import { CONSOLE_LOCALES } from '../auth/staff-user-repository';
 import type { Translate } from '../i18n';
 
+// The WhatsApp simulator's menu entry (admins; src/admin/simulator).
+const SIMULATOR_LINK: Record<string, string> = { en: 'WhatsApp simulator', es: 'Simulador de WhatsApp', pt: 'Simulador do WhatsApp' };
+
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Español', pt: 'Português' };
 
 // htmx must not inject its indicator <style> (the CSP allows no inline style) nor eval anything.
@@ -86,6 +89,11 @@ export function Layout(props: {
                 <a href="/admin/settings" aria-current={props.current === 'users' || props.current === 'settings' ? 'page' : undefined}>
                   {t('nav.settings')}
                 </a>
+              ) : (
+                ''
+              )}
+              {canPerform(user.role, 'manage_settings') ? (
+                <a href="/simulator">{SIMULATOR_LINK[user.locale] ?? SIMULATOR_LINK.en}</a>
               ) : (
                 ''
               )}

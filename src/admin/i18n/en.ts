@@ -141,6 +141,7 @@ export const en = {
   'error.notFound': 'Not found in your business.',
   'error.generic': 'That did not work: {message}',
   // ── Settings: business, services, staff, locations ──
+  'nav.simulator': 'WhatsApp simulator',
   'nav.settings': 'Settings',
   'settings.title': 'Settings',
   'settings.nav.business': 'Business',

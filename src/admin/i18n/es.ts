@@ -144,6 +144,7 @@ export const es: Record<ConsoleTextKey, string> = {
   'error.notFound': 'No existe en tu negocio.',
   'error.generic': 'No funcionó: {message}',
   // ── Settings: business, services, staff, locations ──
+  'nav.simulator': 'Simulador de WhatsApp',
   'nav.settings': 'Ajustes',
   'settings.title': 'Ajustes',
   'settings.nav.business': 'Negocio',

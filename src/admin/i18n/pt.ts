@@ -144,6 +144,7 @@ export const pt: Record<ConsoleTextKey, string> = {
   'error.notFound': 'Não existe no seu negócio.',
   'error.generic': 'Não funcionou: {message}',
   // ── Settings: business, services, staff, locations ──
+  'nav.simulator': 'Simulador do WhatsApp',
   'nav.settings': 'Definições',
   'settings.title': 'Definições',
   'settings.nav.business': 'Negócio',

@@ -4,8 +4,6 @@ import { canPerform } from '../auth/permissions';
 import { CONSOLE_LOCALES } from '../auth/staff-user-repository';
 import type { Translate } from '../i18n';
 
-// The WhatsApp simulator's menu entry (admins; src/admin/simulator).
-const SIMULATOR_LINK: Record<string, string> = { en: 'WhatsApp simulator', es: 'Simulador de WhatsApp', pt: 'Simulador do WhatsApp' };
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Español', pt: 'Português' };
 
@@ -93,7 +91,7 @@ export function Layout(props: {
                 ''
               )}
               {canPerform(user.role, 'manage_settings') ? (
-                <a href="/simulator">{SIMULATOR_LINK[user.locale] ?? SIMULATOR_LINK.en}</a>
+                <a href="/simulator">{t('nav.simulator')}</a>
               ) : (
                 ''
               )}

@@ -4,7 +4,6 @@ import { canPerform } from '../auth/permissions';
 import { CONSOLE_LOCALES } from '../auth/staff-user-repository';
 import type { Translate } from '../i18n';
 
-
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Español', pt: 'Português' };
 
 // htmx must not inject its indicator <style> (the CSP allows no inline style) nor eval anything.

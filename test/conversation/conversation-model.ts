@@ -134,6 +134,14 @@ export function isRealistic(snapshot: Snapshot, event: ConversationEvent): boole
   // The form's answer does not depend on the path in context (it is reset to the menu when the Flow is sent).
   if (isWaitingIn(snapshot, ['completingFlow'])) return FLOW_ANSWER_TYPES.has(event.type);
   switch (event.type) {
+    // A follow-up's rating is answered from any step without moving it, so its answer (recorded or
+    // refused) comes back in a persistable state, which this step graph cannot represent. The
+    // machine's own model test walks it (machines/conversation.model.test.ts) and the runtime's
+    // path is test/reminders/rating-and-staff.test.ts.
+    case 'RATING_GIVEN':
+    case 'RATING_RECORDED':
+    case 'RATING_REFUSED':
+      return false;
     case 'STAFF_LOADED':
       return JSON.stringify(event.staff) === JSON.stringify(STAFF_OF[context.service?.id ?? ''] ?? null);
     case 'BOOKING_CANCELLED':

@@ -1,7 +1,7 @@
 /** `npm run cli -- <command>`: admin commands (create a business, an API key, a console user). */
-import { runCli } from './cli';
-import { runUserCli } from '../admin';
-import { createLogger, loadConfig } from '../platform';
+import { runCli } from './api/cli';
+import { runUserCli } from './admin';
+import { createLogger, loadConfig } from './platform';
 
 async function main(): Promise<void> {
   const config = loadConfig();

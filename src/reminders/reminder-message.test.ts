@@ -60,11 +60,12 @@ describe('buildReminderMessage', () => {
         ] },
       },
     });
-    expect(message.fallbackPayload?.template.name).toBe('appointment_reminder');
+    expect(message.ok && message.fallbackPayload?.type === 'template' && message.fallbackPayload.template.name).toBe('appointment_reminder');
   });
 
   it('outside the window: the template, parameters from the mapping, quick replies with the same ids', () => {
     const message = buildReminderMessage({ kind: 'reminder', rule, to: '34600000001', bookingUid: 'bk_1', values, locale: 'en', isInsideWindow: false });
+    const inside = buildReminderMessage({ kind: 'reminder', rule, to: '34600000001', bookingUid: 'bk_1', values, locale: 'en', isInsideWindow: true });
     expect(message).toStrictEqual({
       ok: true,
       channel: 'template',
@@ -84,7 +85,10 @@ describe('buildReminderMessage', () => {
           ],
         },
       },
+      // The same reminder as reply buttons, for a username-only customer whom Meta refuses the template (131062) inside the window.
+      fallbackPayload: inside.ok ? inside.payload : undefined,
     });
+    expect(message.ok && message.fallbackPayload?.type).toBe('interactive');
   });
 
   it('outside the window without a template there is nothing Meta would deliver', () => {

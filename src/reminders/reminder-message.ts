@@ -30,7 +30,7 @@ export type PlaceholderValues = Record<MessagePlaceholder, string>;
 
 /** The message to queue, or why nothing can be sent. */
 export type ReminderMessage =
-  | { ok: true; channel: 'interactive' | 'template'; payload: OutboundMessage; fallbackPayload?: TemplateMessageBody }
+  | { ok: true; channel: 'interactive' | 'template'; payload: OutboundMessage; fallbackPayload?: OutboundMessage }
   | { ok: false; reason: 'outside_window_no_template' };
 
 /**
@@ -97,7 +97,16 @@ export function buildReminderMessage(input: {
   isInsideWindow: boolean;
 }): ReminderMessage {
   const template = buildRuleTemplate(input);
-  if (!input.isInsideWindow) return template ? { ok: true, channel: 'template', payload: template } : { ok: false, reason: 'outside_window_no_template' };
+  if (!input.isInsideWindow) {
+    // The free-form form rides along for a username-only customer whom Meta refuses the template (131062) while they are in the window.
+    return template ? { ok: true, channel: 'template', payload: template, fallbackPayload: buildFreeFormReminder(input) } : { ok: false, reason: 'outside_window_no_template' };
+  }
+  const payload = buildFreeFormReminder(input);
+  return template ? { ok: true, channel: 'interactive', payload, fallbackPayload: template } : { ok: true, channel: 'interactive', payload };
+}
+
+/** The reminder as a free-form message: reply buttons (confirm, reschedule, cancel), a rating list, or text. */
+function buildFreeFormReminder(input: Parameters<typeof buildReminderMessage>[0]): OutboundMessage {
   const labels = findLabels(input.locale);
   let text = renderRuleText(input.rule.text, input.values);
   // A reminder that does not say when is useless; the business may have left the time out of its text.
@@ -125,7 +134,7 @@ export function buildReminderMessage(input: {
   } else {
     payload = buildTextMessage({ to: input.to, text: `*${input.rule.title}*\n\n${text}` });
   }
-  return template ? { ok: true, channel: 'interactive', payload, fallbackPayload: template } : { ok: true, channel: 'interactive', payload };
+  return payload;
 }
 
 /** The rule's approved template with body parameters from its mapping and the quick-reply payloads. */

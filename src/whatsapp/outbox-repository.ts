@@ -4,7 +4,7 @@
  */
 import { addJobInTransaction } from '../jobs';
 import { Prisma, type Db, type PgClient } from '../platform/database';
-import type { MessagesRequestBody, TemplateMessageBody } from './outbound-message';
+import type { MessagesRequestBody, OutboundMessage } from './outbound-message';
 
 /** The job that sends a recipient's queued outbox rows, oldest first. */
 export const SEND_OUTBOX_TASK = 'send_outbox';
@@ -55,7 +55,8 @@ export interface OutboundRowInput {
   recipient: string;
   kind: OutboxKind;
   payload: MessagesRequestBody;
-  fallbackPayload?: TemplateMessageBody;
+  /** The other form of the same message: the approved template for a free-form payload (131047), or the free-form one for a template (131062). */
+  fallbackPayload?: OutboundMessage;
 }
 
 /**

@@ -35,8 +35,8 @@ describe('decideRetry', () => {
     ['131047 re-engagement', api(400, 131047), 1, 0.5, { action: 'template_fallback' }],
     ['131047 on the 10th attempt', api(400, 131047), 10, 0.5, { action: 'template_fallback' }],
     // A customer known only by a BSUID cannot receive this kind of message: retrying never helps.
-    ['131062 BSUID recipient not supported', api(400, 131062), 1, 0.5, { action: 'fail', reason: 'this message cannot be sent to a customer known only by their WhatsApp username (Meta error 131062, business-scoped user id recipients not supported for it); not retried' }],
-    ['131062 even with HTTP 500', api(500, 131062), 1, 0.5, { action: 'fail', reason: 'this message cannot be sent to a customer known only by their WhatsApp username (Meta error 131062, business-scoped user id recipients not supported for it); not retried' }],
+    ['131062 BSUID recipient not supported', api(400, 131062), 1, 0.5, { action: 'freeform_fallback', reason: 'this message cannot be sent to a customer known only by their WhatsApp username (Meta error 131062, business-scoped user id recipients not supported for it); not retried' }],
+    ['131062 even with HTTP 500', api(500, 131062), 1, 0.5, { action: 'freeform_fallback', reason: 'this message cannot be sent to a customer known only by their WhatsApp username (Meta error 131062, business-scoped user id recipients not supported for it); not retried' }],
     // Other 4xx: never retried; the reason names the code.
     ['131026 undeliverable', api(400, 131026), 1, 0.5, { action: 'fail', reason: 'not retryable: Meta error code 131026 (HTTP 400)' }],
     ['132001 template missing', api(404, 132001), 1, 0.5, { action: 'fail', reason: 'not retryable: Meta error code 132001 (HTTP 404)' }],

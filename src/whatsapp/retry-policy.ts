@@ -9,6 +9,8 @@ export type RetryDecision =
   | { action: 'retry'; delayMs: number }
   /** 131047: the 24 h customer-service window is closed; only a template can reach the customer. */
   | { action: 'template_fallback' }
+  /** 131062: this message (a template) cannot go to a username-only customer; a free-form one may, inside the window. */
+  | { action: 'freeform_fallback'; reason: string }
   | { action: 'fail'; reason: string };
 
 /** Tunables of the retry policy. */
@@ -78,7 +80,7 @@ function classify(error: unknown, attempt: number, random: () => number, policy:
       return waitFor(WINDOWED_RATE_LIMIT_DELAY_MS);
   }
   if (code === META_ERROR_CODES.bsuidRecipientUnsupported) {
-    return { action: 'fail', reason: 'this message cannot be sent to a customer known only by their WhatsApp username (Meta error 131062, business-scoped user id recipients not supported for it); not retried' };
+    return { action: 'freeform_fallback', reason: 'this message cannot be sent to a customer known only by their WhatsApp username (Meta error 131062, business-scoped user id recipients not supported for it); not retried' };
   }
   if (status === 429) return waitFor(WINDOWED_RATE_LIMIT_DELAY_MS);
   if (code !== undefined && AUTH_CODES.has(code)) return { action: 'fail', reason: `access token rejected (code ${code}); renew the WhatsApp access token` };

@@ -62,6 +62,32 @@ describe('reminders to a username-only customer', () => {
     expect(rows[0]!.lastError).toMatch(/known only by their WhatsApp username.*131062.*not retried/);
   });
 
+  it('131062 on the template of a customer who wrote within 24 hours: the same reminder goes as reply buttons instead, once', async () => {
+    // The window closes at 09:05Z, inside the 10-minute margin of the 09:00Z reminder: the template goes first.
+    const booking = await book('2026-03-23T09:05:00.000Z');
+    world.graph.failNextMessages(1, 400, { code: 131062, message: 'Business-scoped user ID recipients not supported for this message' });
+    await world.runJobsUntil('2026-03-24T09:30:00.000Z');
+    const bodies = customerBodies();
+    expect(bodies.map((body) => [body.type, body.recipient, 'to' in body])).toStrictEqual([
+      ['template', BSUID, false],
+      ['interactive', BSUID, false],
+    ]);
+    const buttons = (bodies[1] as { interactive: { action: { buttons: Array<{ reply: { id: string } }> } } }).interactive.action.buttons.map((button) => button.reply.id);
+    expect(buttons).toStrictEqual([`reminder:confirm:${booking.uid}`, `reminder:reschedule:${booking.uid}`, `reminder:cancel:${booking.uid}`]);
+    const rows = await db.prisma.outboxMessage.findMany({ where: { recipient: BSUID, kind: 'reminder' } });
+    expect(rows.map((row) => [row.status, row.attempts])).toStrictEqual([['accepted', 2]]);
+    expect(rows[0]!.lastError).toMatch(/131062.*free-form/);
+  });
+
+  it('131062 on the template after the window closed fails the reminder: no free-form message Meta would refuse', async () => {
+    await book('2026-03-22T09:00:00.000Z');
+    world.graph.failNextMessages(1, 400, { code: 131062, message: 'Business-scoped user ID recipients not supported for this message' });
+    await world.runJobsUntil('2026-03-24T12:00:00.000Z');
+    expect(customerBodies().map((body) => body.type)).toStrictEqual(['template']);
+    const rows = await db.prisma.outboxMessage.findMany({ where: { recipient: BSUID, kind: 'reminder' } });
+    expect(rows.map((row) => [row.status, row.errorCode, row.attempts])).toStrictEqual([['failed', 131062, 1]]);
+  });
+
   it('after 131047 the template fallback also goes to `recipient`; a 131062 on it ends there instead of looping', async () => {
     await book('2026-03-24T08:00:00.000Z');
     world.graph.failNextMessages(1, 400, { code: 131047, message: 'Re-engagement message' });

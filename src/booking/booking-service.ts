@@ -3,17 +3,17 @@
  * lifecycle actions. Every change writes its audit row and runs the registered listeners in the
  * same transaction (reminders, outgoing events), so nothing is half-written.
  */
-import { randomBytes } from 'node:crypto';
-import { findNextStatus, isFinalStatus, type BookingLifecycleEvent, type BookingLifecycleStatus } from '../../machines/booking.machine';
 import type { Clock } from '../platform/clock';
 import { poolOf, Prisma, type Db, type PrismaClient } from '../platform/database';
 import type { SqlTarget } from '../platform/sql';
-import { toDomainError, type DomainErrorCode } from '../platform/errors';
+import { toDomainError } from '../platform/errors';
 import { recordBookingResult } from '../platform/metrics';
-import { explainSlot, generateSlots, toLocalDate, type Slot, type SlotVerdict } from '../scheduling';
-import { findBookingAddOns, insertBookingAddOns, type AddOnRow } from './add-on-repository';
+import { generateSlots, type Slot } from '../scheduling';
+import { findBookingAddOns, insertBookingAddOns } from './add-on-repository';
 import { addUpPrice, extendSpan, resolveAddOns } from './add-ons';
 import { loadAvailability } from './availability-loader';
+import { findAlternatives, resolveSlot } from './slot-check';
+import { ensureNotChangeLocked, ensureTransition, newBookingUid } from './booking-rules';
 import {
   cancelSchema,
   confirmSlotSchema,
@@ -76,15 +76,6 @@ export interface BookingServiceDeps {
   transactionBudgetMs?: number;
 }
 
-const VERDICT_ERRORS: Record<Exclude<SlotVerdict, 'ok' | 'busy'>, { code: DomainErrorCode; message: string }> = {
-  in_past: { code: 'slot_in_past', message: 'That time has already passed. Pick a future slot from the availability list.' },
-  too_soon: { code: 'slot_too_soon', message: 'That time is too soon: the business needs more notice. Pick a later slot.' },
-  beyond_window: { code: 'slot_beyond_window', message: 'That time is further ahead than the business takes bookings. Pick an earlier slot.' },
-  outside_hours: { code: 'slot_outside_hours', message: 'That time is outside the working hours of the staff for this service. Pick a listed slot.' },
-  not_on_step: { code: 'slot_not_on_step', message: 'That time is not on the booking grid (for example 09:00, 09:15, ...). Pick a listed slot.' },
-};
-
-const ALTERNATIVES = 5;
 // A booking that raced past the checks still hits the exclusion constraint (23P01); running the
 // transaction again re-reads the winner's row and answers with the ordinary "slot taken".
 const OVERLAP_IS_RETRYABLE = { retryOnStates: ['23P01'] } as const;
@@ -132,72 +123,6 @@ export function createBookingService(deps: BookingServiceDeps) {
     await lockBooking(db, booking.id);
     // Re-read under the lock: a concurrent change may have committed between find and lock.
     return (await findBooking(db, businessId, booking.id))!;
-  }
-
-  async function findAlternatives(
-    db: Db,
-    params: { business: BusinessSettings; serviceId: string; staffId?: string; around: Date; now: Date; exceptCustomerId?: string; exceptBookingId?: string; addOns?: AddOnRow[] },
-  ): Promise<Slot[]> {
-    const from = new Date(Math.max(params.now.getTime(), params.around.getTime() - 3 * DAY_MS));
-    const to = new Date(params.around.getTime() + 7 * DAY_MS);
-    const { input } = await loadAvailability(db, { ...params, serviceIdOrUid: params.serviceId, from, to });
-    const target = params.around.getTime();
-    return generateSlots({ ...input, service: extendSpan(input.service, params.addOns ?? []) })
-      .sort((a, b) => Math.abs(a.start.getTime() - target) - Math.abs(b.start.getTime() - target))
-      .slice(0, ALTERNATIVES)
-      .sort((a, b) => a.start.getTime() - b.start.getTime());
-  }
-
-  /**
-   * Checks a requested start against hours, notice, window, grid and what is busy.
-   * Returns the staff member to book, or null when the slot is taken; throws for invalid requests.
-   */
-  async function resolveSlot(
-    db: Db,
-    params: {
-      business: BusinessSettings;
-      serviceId: string;
-      staffId?: string;
-      preferredStaffId?: string;
-      start: Date;
-      now: Date;
-      exceptCustomerId?: string;
-      exceptBookingId?: string;
-      overrideTimeSlotValidation: boolean;
-      /** Add-ons booked with the service: the slot must be free for the extended span. */
-      addOns?: AddOnRow[];
-    },
-  ) {
-    const dayFrom = new Date(params.start.getTime() - DAY_MS);
-    const dayTo = new Date(params.start.getTime() + DAY_MS);
-    const loaded = await loadAvailability(db, { ...params, serviceIdOrUid: params.serviceId, from: dayFrom, to: dayTo });
-    const { service } = loaded;
-    const span = extendSpan(service, params.addOns ?? []);
-    const input = { ...loaded.input, service: span };
-    const end = new Date(params.start.getTime() + span.durationMinutes * 60_000);
-    const blockedFrom = new Date(params.start.getTime() - span.bufferBeforeMinutes * 60_000);
-    const blockedUntil = new Date(end.getTime() + span.bufferAfterMinutes * 60_000);
-    let freeStaffIds: string[];
-    if (params.overrideTimeSlotValidation) {
-      if (params.start.getTime() <= params.now.getTime()) throw toDomainError(VERDICT_ERRORS.in_past.code, VERDICT_ERRORS.in_past.message);
-      const candidates = params.staffId ? [params.staffId] : service.staff.map((s) => s.id);
-      freeStaffIds = candidates.filter(
-        (staffId) => !input.busy.some((b) => b.staffId === staffId && b.start < blockedUntil && b.end > blockedFrom),
-      );
-    } else {
-      const explanation = explainSlot({ ...input, start: params.start, staffId: params.staffId });
-      if (explanation.verdict !== 'ok' && explanation.verdict !== 'busy') {
-        const error = VERDICT_ERRORS[explanation.verdict];
-        throw toDomainError(error.code, error.message, { start: params.start.toISOString() });
-      }
-      freeStaffIds = explanation.verdict === 'ok' ? explanation.staffIds : [];
-    }
-    if (freeStaffIds.length === 0) return { service, staffId: null, end, blockedFrom, blockedUntil };
-    const staffId =
-      params.preferredStaffId && freeStaffIds.includes(params.preferredStaffId)
-        ? params.preferredStaffId
-        : pickLeastBusyStaff(freeStaffIds, input.busy, params.start, params.business.timeZone);
-    return { service, staffId, end, blockedFrom, blockedUntil };
   }
 
   return {
@@ -447,45 +372,6 @@ export function createBookingService(deps: BookingServiceDeps) {
 
 /** The booking core's public surface. */
 export type BookingService = ReturnType<typeof createBookingService>;
-
-function ensureTransition(booking: BookingRow, event: BookingLifecycleEvent['type']): BookingLifecycleStatus {
-  const next = findNextStatus(booking.status, event);
-  if (next === null) {
-    const why = isFinalStatus(booking.status) ? `it is ${booking.status}, which is final` : `it is ${booking.status}`;
-    throw toDomainError('invalid_transition', `Booking ${booking.uid} cannot ${event.toLowerCase().replace(/_/g, ' ')}: ${why}.`, {
-      status: booking.status,
-      action: event,
-    });
-  }
-  return next;
-}
-
-function ensureNotChangeLocked(booking: BookingRow, business: BusinessSettings, now: Date): void {
-  if (booking.startsAt.getTime() - now.getTime() < business.changeLockMinutes * 60_000) {
-    throw toDomainError(
-      'change_locked',
-      `Booking ${booking.uid} starts within ${business.changeLockMinutes} minutes and can no longer be changed here. Contact the business.`,
-      { changeLockMinutes: business.changeLockMinutes },
-    );
-  }
-}
-
-// Spread "any available" bookings: the free staff member with the fewest bookings that local day.
-function pickLeastBusyStaff(staffIds: string[], busy: Array<{ staffId: string; start: Date }>, start: Date, timeZone: string): string {
-  const day = toLocalDate(start, timeZone);
-  const load = new Map(staffIds.map((id) => [id, 0]));
-  for (const interval of busy) {
-    if (load.has(interval.staffId) && toLocalDate(interval.start, timeZone) === day) load.set(interval.staffId, load.get(interval.staffId)! + 1);
-  }
-  return [...staffIds].sort((a, b) => load.get(a)! - load.get(b)!)[0]!;
-}
-
-function newBookingUid(): string {
-  // 16 chars of Crockford-like base32 (80 bits): short enough to read out, unguessable.
-  const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
-  const bytes = randomBytes(16);
-  return `bk_${Array.from(bytes, (b) => alphabet[b % 32]).join('')}`;
-}
 
 /** The fields the audit log keeps before/after a change. */
 export function toAuditView(booking: BookingRow) {

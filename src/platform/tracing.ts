@@ -9,6 +9,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { TaskList } from 'graphile-worker';
 
 let tracer: Tracer | undefined;
+let api: typeof import('@opentelemetry/api') | undefined;
 let shutdown: (() => Promise<void>) | undefined;
 
 /** Starts the SDK (synchronously, so modules required afterwards are instrumented). */
@@ -21,7 +22,7 @@ export function startTracing(options: { endpoint: string; serviceName: string; v
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { ExpressInstrumentation } = require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
-  const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
@@ -44,10 +45,25 @@ export function isTracingOn(): boolean {
   return tracer !== undefined;
 }
 
-/** Runs `work` inside a new span (the root of a trace when nothing is active); just runs it while tracing is off. */
-export async function inSpan<T>(name: string, work: () => Promise<T>): Promise<T> {
-  if (!tracer) return work();
-  return tracer.startActiveSpan(name, async (span) => {
+/**
+ * The W3C `traceparent` of the active span, to hand to a job so its work joins this trace (a
+ * webhook's turn); undefined while tracing is off or nothing is active.
+ */
+export function currentTraceparent(): string | undefined {
+  if (!api) return undefined;
+  const carrier: Record<string, string> = {};
+  api.propagation.inject(api.context.active(), carrier);
+  return carrier.traceparent;
+}
+
+/**
+ * Runs `work` inside a new span: a child of `traceparent` when given (a job continuing a webhook's
+ * trace), else of the active span, else the root of a trace; just runs it while tracing is off.
+ */
+export async function inSpan<T>(name: string, work: () => Promise<T>, traceparent?: string): Promise<T> {
+  if (!tracer || !api) return work();
+  const parent = traceparent ? api.propagation.extract(api.ROOT_CONTEXT, { traceparent }) : api.context.active();
+  return tracer.startActiveSpan(name, {}, parent, async (span) => {
     try {
       return await work();
     } catch (error) {
@@ -60,10 +76,18 @@ export async function inSpan<T>(name: string, work: () => Promise<T>): Promise<T
   });
 }
 
-/** Gives every job a span of its own ("job <task>"), the root of its trace; the list itself while tracing is off. */
+/**
+ * Gives every job a span of its own ("job <task>"): in the trace of the request that queued it when
+ * its payload carries that request's `traceparent` (a webhook's turn), else the root of a new trace.
+ * The list itself while tracing is off.
+ */
 export function traceTaskList(tasks: TaskList): TaskList {
   if (!tracer) return tasks;
-  return Object.fromEntries(Object.entries(tasks).map(([name, task]) => [name, (payload, helpers) => inSpan(`job ${name}`, async () => task!(payload, helpers))])) as TaskList;
+  const parentOf = (payload: unknown) => {
+    const value = typeof payload === 'object' && payload !== null ? (payload as { traceparent?: unknown }).traceparent : undefined;
+    return typeof value === 'string' ? value : undefined;
+  };
+  return Object.fromEntries(Object.entries(tasks).map(([name, task]) => [name, (payload, helpers) => inSpan(`job ${name}`, async () => task!(payload, helpers), parentOf(payload))])) as TaskList;
 }
 
 /** Flushes and stops the exporter (at shutdown). */

@@ -32,10 +32,11 @@ export const inboxJobKey = (customerId: string) => `inbox:${customerId}`;
 /**
  * The job specs (graphile_worker.job_spec, for add_jobs) of the senders in the CTE `inbox`:
  * one per sender, since add_jobs cannot update one key twice in a call. Preserving run_at keeps
- * a burst from pushing its own job back.
+ * a burst from pushing its own job back. `$TRACEPARENT` is the expression of the sender's newest
+ * webhook's trace (null while tracing is off), so the turn joins that webhook's trace.
  */
 export const INBOX_JOB_SPECS_SQL = `
-    SELECT array_agg(ROW($TASK::text, json_build_object('businessId', s.business_id::text, 'customerId', s.customer_id::text), NULL, NULL, 25,
+    SELECT array_agg(ROW($TASK::text, json_strip_nulls(json_build_object('businessId', s.business_id::text, 'customerId', s.customer_id::text, 'traceparent', $TRACEPARENT)), NULL, NULL, 25,
                          'inbox:' || s.customer_id::text, NULL, NULL)::graphile_worker.job_spec ORDER BY s.customer_id) AS specs
       FROM (SELECT DISTINCT business_id, customer_id FROM inbox) s`;
 
@@ -63,12 +64,12 @@ export async function findBusinessIdByPhoneNumberId(prisma: PrismaClient, phoneN
  */
 export async function storeInboundMessages(
   prisma: PrismaClient,
-  params: { businessId: string; events: InboundMessageEvent[]; receivedAt: Date },
+  params: { businessId: string; events: InboundMessageEvent[]; receivedAt: Date; traceparent?: string },
 ): Promise<number> {
   if (params.events.length === 0) return 0;
   const storeAll = async (db: SqlTarget) => {
     let stored = 0;
-    for (const event of params.events) stored += await storeOne(db, params.businessId, event, params.receivedAt);
+    for (const event of params.events) stored += await storeOne(db, params, event);
     return stored;
   };
   // A batch from one webhook is all-or-nothing, so a retried delivery finds either all or none.
@@ -76,7 +77,8 @@ export async function storeInboundMessages(
   return params.events.length === 1 ? storeAll(poolOf(prisma)) : prisma.$transaction((tx) => storeAll(tx));
 }
 
-async function storeOne(db: SqlTarget, businessId: string, event: InboundMessageEvent, receivedAt: Date): Promise<number> {
+async function storeOne(db: SqlTarget, params: { businessId: string; receivedAt: Date; traceparent?: string }, event: InboundMessageEvent): Promise<number> {
+  const { businessId, receivedAt } = params;
   const phone = event.waId && /^\d{6,15}$/.test(event.waId) ? `+${event.waId}` : null;
   const name = event.profileName?.slice(0, 200) ?? null;
   const rows = await querySql<{ stored: number }>(db, STORE_INBOUND_SQL, [
@@ -90,6 +92,7 @@ async function storeOne(db: SqlTarget, businessId: string, event: InboundMessage
     JSON.stringify(event.message),
     storableSentAt(event, receivedAt),
     PROCESS_INBOX_TASK,
+    params.traceparent ?? null,
   ]);
   return rows[0]?.stored ?? 0;
 }
@@ -109,7 +112,7 @@ const STORE_INBOUND_SQL: SqlStatement = {
       FROM customer
       ON CONFLICT (wa_message_id) DO NOTHING
       RETURNING id, business_id, customer_id
-    ), specs AS (${INBOX_JOB_SPECS_SQL.replace('$TASK', '$10')}
+    ), specs AS (${INBOX_JOB_SPECS_SQL.replace('$TASK', '$10').replace('$TRACEPARENT', '$11::text')}
     ), jobs AS (SELECT graphile_worker.add_jobs(specs.specs, true) FROM specs WHERE specs.specs IS NOT NULL)
     SELECT (SELECT count(*) FROM inbox)::int AS stored, (SELECT count(*) FROM jobs)::int AS jobs`,
 };

@@ -14,7 +14,8 @@ import { INBOX_JOB_SPECS_SQL, PROCESS_INBOX_TASK, storableSentAt, storeInboundMe
 
 /** Stores a webhook's messages with their jobs; resolves with how many were new, after the commit. */
 export interface InboxWriter {
-  store(params: { businessId: string; events: InboundMessageEvent[]; receivedAt: Date }): Promise<number>;
+  /** `traceparent`: the webhook's trace, which the sender's turn joins (tracing on). */
+  store(params: { businessId: string; events: InboundMessageEvent[]; receivedAt: Date; traceparent?: string }): Promise<number>;
 }
 
 type StoreParams = Parameters<InboxWriter['store']>[0];
@@ -127,8 +128,13 @@ function toInputRow(params: StoreParams, event: InboundMessageEvent, position: n
     type: event.message.type,
     message: event.message,
     sent_at: storableSentAt(event, params.receivedAt).toISOString(),
+    traceparent: params.traceparent ?? null,
   };
 }
+
+// The trace of the sender's newest webhook in the batch (the job's payload keeps one).
+const NEWEST_TRACEPARENT_SQL = `(SELECT i.traceparent FROM inbox x JOIN input i ON i.wa_message_id = x.wa_message_id
+                                  WHERE x.customer_id = s.customer_id ORDER BY i.position DESC LIMIT 1)`;
 
 // The single-webhook statement of inbox-repository.ts, for many rows: each sender upserted once
 // (ON CONFLICT DO UPDATE may touch a row only once per statement), rows locked in key order so two
@@ -138,7 +144,7 @@ const STORE_INBOUND_BATCH_SQL: SqlStatement = {
   text: `
     WITH input AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(position int, business_id uuid, wa_id text, phone text, name text, received_at timestamptz,
-                                                       wa_message_id text, type text, message jsonb, sent_at timestamptz)
+                                                       wa_message_id text, type text, message jsonb, sent_at timestamptz, traceparent text)
     ), senders AS (
       SELECT DISTINCT ON (business_id, wa_id) business_id, wa_id, phone, name, received_at
       FROM input ORDER BY business_id, wa_id, position DESC
@@ -155,7 +161,7 @@ const STORE_INBOUND_BATCH_SQL: SqlStatement = {
       ORDER BY i.wa_message_id
       ON CONFLICT (wa_message_id) DO NOTHING
       RETURNING id, customer_id, business_id, wa_message_id
-    ), specs AS (${INBOX_JOB_SPECS_SQL.replace('$TASK', '$2')}
+    ), specs AS (${INBOX_JOB_SPECS_SQL.replace('$TASK', '$2').replace('$TRACEPARENT', NEWEST_TRACEPARENT_SQL)}
     ), jobs AS (SELECT graphile_worker.add_jobs(specs.specs, true) FROM specs WHERE specs.specs IS NOT NULL)
     -- Referencing jobs is what runs it (a plain SELECT in WITH runs only when read).
     SELECT inbox.wa_message_id FROM inbox WHERE (SELECT count(*) FROM jobs) >= 0`,

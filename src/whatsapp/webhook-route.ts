@@ -6,6 +6,7 @@
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { Clock } from '../platform/clock';
+import { currentTraceparent } from '../platform/tracing';
 import type { PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { sendError } from '../platform/http-errors';
@@ -95,7 +96,8 @@ async function storeEvents(deps: WebhookDeps, inbox: InboxWriter, log: Logger, e
       continue;
     }
     const messages = await linkCustomerIdentities(deps.prisma, businessId, group.messages);
-    const stored = await inbox.store({ businessId, events: messages, receivedAt });
+    const traceparent = currentTraceparent();
+    const stored = await inbox.store({ businessId, events: messages, receivedAt, ...(traceparent ? { traceparent } : {}) });
     const updated = await applyStatusUpdates(deps.prisma, { businessId, events: group.statuses });
     log.debug(
       { businessId, stored, duplicates: group.messages.length - stored, statuses: updated, senders: group.messages.map((m) => maskPhone(m.senderKey)) },

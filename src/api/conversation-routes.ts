@@ -54,6 +54,7 @@ const transcriptSchema = z.object({
     z.object({
       id: z.string(),
       direction: z.enum(['inbound', 'outbound']),
+      author: z.enum(['customer', 'bot', 'staff']).describe('Who wrote it: the client, the bot, or staff (replies and templates sent from the API or the console).'),
       at: z.string(),
       type: z.string(),
       text: z.string().nullable(),

@@ -37,6 +37,20 @@ describe('transcript', () => {
     ]);
   });
 
+  it('names who wrote each line: the customer, the bot, or staff (a staff reply or template)', () => {
+    const rows: TranscriptRows = {
+      inbound: ROWS.inbound,
+      outbound: [...ROWS.outbound, { id: 'o3', kind: 'staff_reply', payload: { type: 'text', text: { body: 'Ana here, we can see you at 5' } }, status: 'sent', createdAt: at('2026-03-30T06:04:00Z') }],
+    };
+    expect(buildTranscript(rows, 'plain').map((e) => [e.id, e.author])).toEqual([
+      ['i1', 'customer'],
+      ['o1', 'bot'],
+      ['i2', 'customer'],
+      ['o2', 'bot'],
+      ['o3', 'staff'],
+    ]);
+  });
+
   it('rich: list rows and the Flow button are shown', () => {
     const list = { type: 'interactive', interactive: { type: 'list', body: { text: 'Pick a service' }, action: { sections: [{ rows: [{ id: 'a', title: 'Haircut' }, { id: 'b', title: 'Colour' }] }] } } };
     expect(describeOutboundPayload(list, 'rich')).toBe('Pick a service\n• Haircut\n• Colour');

@@ -11,6 +11,8 @@ export type TranscriptForm = 'plain' | 'rich';
 export interface TranscriptEntry {
   id: string;
   direction: 'inbound' | 'outbound';
+  /** Who wrote it: the customer, the bot (replies, reminders, notices) or a staff member (replies and templates sent by staff). */
+  author: 'customer' | 'bot' | 'staff';
   at: Date;
   /** The message type (text, interactive, template, button_reply…). */
   type: string;
@@ -86,6 +88,7 @@ export function buildTranscript(rows: TranscriptRows, form: TranscriptForm): Tra
     ...rows.inbound.map((row) => ({
       id: row.id,
       direction: 'inbound' as const,
+      author: 'customer' as const,
       at: row.sentAt,
       type: row.type ?? String(((row.message ?? {}) as Json).type ?? 'message'),
       text: describeInboundMessage(row.message, form),
@@ -94,6 +97,7 @@ export function buildTranscript(rows: TranscriptRows, form: TranscriptForm): Tra
     ...rows.outbound.map((row) => ({
       id: row.id,
       direction: 'outbound' as const,
+      author: row.kind === 'staff_reply' ? ('staff' as const) : ('bot' as const),
       at: row.createdAt,
       type: String(((row.payload ?? {}) as Json).type ?? row.kind ?? 'message'),
       text: describeOutboundPayload(row.payload, form),

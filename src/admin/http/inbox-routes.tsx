@@ -164,7 +164,7 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
           customerId: conversation.customer.id,
           phoneNumberId,
           recipient: conversation.customer.waId,
-          kind: 'reply',
+          kind: 'staff_reply',
           payload: buildTemplateMessage({ to: conversation.customer.waId, name: template.name, languageCode: template.language, bodyParameters: values }),
         }),
       );

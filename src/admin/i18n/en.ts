@@ -135,6 +135,7 @@ export const en = {
   'inbox.tookOver': 'You took over: the bot stays silent until you hand back.',
   'inbox.customer': 'Customer',
   'inbox.bot': 'Business',
+  'inbox.staff': 'Staff',
   'inbox.select': 'Pick a conversation.',
   'error.forbidden': 'Your role ({role}) may not do this. Ask an admin.',
   'error.csrf': 'This form is stale or did not come from the console. Reload the page and try again.',

@@ -138,6 +138,7 @@ export const es: Record<ConsoleTextKey, string> = {
   'inbox.tookOver': 'Has tomado el control: el bot calla hasta que la devuelvas.',
   'inbox.customer': 'Cliente',
   'inbox.bot': 'Negocio',
+  'inbox.staff': 'Personal',
   'inbox.select': 'Elige una conversación.',
   'error.forbidden': 'Tu rol ({role}) no puede hacer esto. Pregunta a un administrador.',
   'error.csrf': 'Este formulario caducó o no vino de la consola. Recarga la página e inténtalo de nuevo.',

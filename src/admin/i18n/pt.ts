@@ -138,6 +138,7 @@ export const pt: Record<ConsoleTextKey, string> = {
   'inbox.tookOver': 'Assumiu a conversa: o bot fica calado até a devolver.',
   'inbox.customer': 'Cliente',
   'inbox.bot': 'Negócio',
+  'inbox.staff': 'Equipa',
   'inbox.select': 'Escolha uma conversa.',
   'error.forbidden': 'O seu perfil ({role}) não pode fazer isto. Peça a um administrador.',
   'error.csrf': 'Este formulário expirou ou não veio da consola. Recarregue a página e tente de novo.',

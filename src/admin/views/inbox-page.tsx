@@ -165,7 +165,7 @@ export function ConversationView(props: {
       <ol class="transcript">
         {props.lines.map((line) => (
           <li class={line.direction}>
-            <span class="muted">{line.direction === 'inbound' ? t('inbox.customer') : t('inbox.bot')}: </span>
+            <span class="muted">{line.author === 'customer' ? t('inbox.customer') : line.author === 'staff' ? t('inbox.staff') : t('inbox.bot')}: </span>
             <span safe>{line.text ?? ''}</span>
             <time datetime={line.at.toISOString()} safe>
               {`${formatInTimeZone(line.at, user.timeZone, 'dd MMM HH:mm')}${line.status ? ` · ${line.status}` : ''}`}

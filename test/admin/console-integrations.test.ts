@@ -38,7 +38,8 @@ describe('staff console: WhatsApp numbers, API keys, webhooks', () => {
     });
     const { context, page } = await kit.newPage();
     await kit.signIn(page, kit.users.admin);
-    await page.getByRole('link', { name: 'WhatsApp numbers' }).click();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'WhatsApp numbers' }).click();
     const row = page.getByRole('row', { name: new RegExp(number.phoneNumberId) });
     await row.getByRole('cell', { name: 'Yes', exact: true }).waitFor();
     await row.getByText('2026-03-30 10:15').waitFor();
@@ -53,7 +54,8 @@ describe('staff console: WhatsApp numbers, API keys, webhooks', () => {
   it('an API key is shown once, works on the REST API, and once revoked is refused', async () => {
     const { context, page } = await kit.newPage();
     await kit.signIn(page, kit.users.admin);
-    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Name').fill('Reception tablet');
     await page.getByLabel('Role').selectOption('front_desk');
     await page.getByRole('button', { name: 'Create API key' }).click();
@@ -82,7 +84,8 @@ describe('staff console: WhatsApp numbers, API keys, webhooks', () => {
   it('a webhook URL on a private address is refused with the reason; a public one is added with its secret shown once, and deleted', async () => {
     const { context, page } = await kit.newPage();
     await kit.signIn(page, kit.users.admin);
-    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Webhooks' }).click();
     await page.getByLabel('URL').fill('https://10.0.0.5/tapbook');
     await page.getByRole('button', { name: 'Add subscription' }).click();
     await page.getByRole('alert').filter({ hasText: 'The URL must point to a public address, not 10.0.0.5 (a private address). The server only calls public https:// addresses.' }).waitFor();

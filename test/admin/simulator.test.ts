@@ -55,6 +55,8 @@ describe('WhatsApp simulator', () => {
     const answered = page.waitForResponse((response) => response.url().includes('/simulator/flow/'));
     await action();
     await answered;
+    // htmx swaps the new screen in after the response: the next tap must wait for it, or it lands on the old one.
+    await page.waitForFunction(() => document.querySelector('[role="dialog"] .htmx-request, .htmx-swapping, .htmx-settling') === null);
   }
 
   async function say(page: Page, text: string, words: Pick<FlowWords, 'message' | 'send'> = ENGLISH): Promise<void> {

@@ -37,11 +37,49 @@ const SNIPPET = 1000;
 /** Runs one delivery attempt (the deliver_event job). */
 export async function deliverEvent(deps: DeliverEventDeps, job: DeliverEventPayload): Promise<DeliverEventOutcome> {
   const log = deps.logger.child({ component: 'events', deliveryId: job.deliveryId });
-  const claimed = await deps.prisma.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM event_deliveries WHERE id = ${job.deliveryId}::uuid FOR UPDATE SKIP LOCKED`;
+  const claimed = await claimDelivery(deps, job.deliveryId);
+  if (claimed === null) return 'not_pending';
+  if (claimed === 'not_due') return 'not_due';
+  const { delivery, attempt } = claimed;
+  // The stored JSON is re-serialized identically on every attempt, so the signature matches what is posted.
+  const rawBody = JSON.stringify(delivery.event.payload);
+  const startedAt = deps.clock.now();
+  const started = performance.now();
+  const result = await postToSubscriber(deps, delivery, rawBody);
+  const durationMs = Math.round(performance.now() - started);
+  const finishedAt = deps.clock.now();
+  const { error } = result;
+  const next = error ? findNextAttemptAt({ attempt, failedAt: finishedAt, giveUpAt: delivery.giveUpAt, random: deps.random ?? Math.random }) : null;
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.eventDeliveryAttempt.create({ data: { deliveryId: delivery.id, attempt, startedAt, durationMs, ...result } });
+    if (!error) {
+      await tx.eventDelivery.update({ where: { id: delivery.id }, data: { status: 'delivered', deliveredAt: finishedAt, nextAttemptAt: null, lastError: null } });
+    } else if (next) {
+      await tx.eventDelivery.update({ where: { id: delivery.id }, data: { nextAttemptAt: next, lastError: error } });
+      await addJobInTransaction(tx, DELIVER_EVENT_TASK, { deliveryId: delivery.id } satisfies DeliverEventPayload, {
+        jobKey: deliveryJobKey(delivery.id),
+        runAt: next,
+        maxAttempts: 5,
+      });
+    } else {
+      await tx.eventDelivery.update({ where: { id: delivery.id }, data: { status: 'failed', nextAttemptAt: null, lastError: `${error}; gave up after ${attempt} attempts (24 h)` } });
+    }
+  });
+  if (!error) return 'delivered';
+  log.info({ attempt, statusCode: result.statusCode, willRetry: Boolean(next) }, next ? 'event delivery failed; retrying later' : 'event delivery failed for good');
+  return next ? 'retry_scheduled' : 'failed';
+}
+
+/**
+ * Locks a pending, due delivery and counts the attempt; null when another worker holds it or it is no
+ * longer pending (a deactivated subscription fails it here).
+ */
+async function claimDelivery(deps: DeliverEventDeps, deliveryId: string) {
+  return deps.prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM event_deliveries WHERE id = ${deliveryId}::uuid FOR UPDATE SKIP LOCKED`;
     if (rows.length === 0) return null;
     const delivery = await tx.eventDelivery.findUnique({
-      where: { id: job.deliveryId },
+      where: { id: deliveryId },
       include: { event: { select: { type: true, payload: true } }, subscription: { select: { url: true, secret: true, isActive: true } } },
     });
     if (!delivery || delivery.status !== 'pending') return null;
@@ -55,16 +93,19 @@ export async function deliverEvent(deps: DeliverEventDeps, job: DeliverEventPayl
     await tx.eventDelivery.update({ where: { id: delivery.id }, data: { attempts: attempt } });
     return { delivery, attempt };
   });
-  if (claimed === null) return 'not_pending';
-  if (claimed === 'not_due') return 'not_due';
-  const { delivery, attempt } = claimed;
-  // The stored JSON is re-serialized identically on every attempt, so the signature matches what is posted.
-  const rawBody = JSON.stringify(delivery.event.payload);
-  const startedAt = deps.clock.now();
-  const started = performance.now();
-  let statusCode: number | null = null;
-  let responseBody: string | null = null;
-  let error: string | null = null;
+}
+
+type ClaimedDelivery = Exclude<Awaited<ReturnType<typeof claimDelivery>>, null | 'not_due'>['delivery'];
+
+/** What the subscriber answered; `error` is null only for a 2xx. */
+interface PostResult {
+  statusCode: number | null;
+  responseBody: string | null;
+  error: string | null;
+}
+
+/** POSTs the signed event once; every failure (network, timeout, non-2xx, unopenable secret) comes back as `error`. */
+async function postToSubscriber(deps: DeliverEventDeps, delivery: ClaimedDelivery, rawBody: string): Promise<PostResult> {
   try {
     // No redirects: a subscriber that moved must be re-registered, so signed bodies never follow a Location.
     const response = await safeFetch(
@@ -86,33 +127,11 @@ export async function deliverEvent(deps: DeliverEventDeps, job: DeliverEventPayl
       },
       { allowsLoopback: deps.allowsLoopback === true, ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}) },
     );
-    statusCode = response.status;
-    responseBody = response.body.slice(0, SNIPPET);
-    if (response.status < 200 || response.status >= 300) error = `subscriber answered HTTP ${response.status}`;
+    const error = response.status < 200 || response.status >= 300 ? `subscriber answered HTTP ${response.status}` : null;
+    return { statusCode: response.status, responseBody: response.body.slice(0, SNIPPET), error };
   } catch (caught) {
-    error = (caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)).slice(0, SNIPPET);
+    return { statusCode: null, responseBody: null, error: (caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)).slice(0, SNIPPET) };
   }
-  const durationMs = Math.round(performance.now() - started);
-  const finishedAt = deps.clock.now();
-  const next = error ? findNextAttemptAt({ attempt, failedAt: finishedAt, giveUpAt: delivery.giveUpAt, random: deps.random ?? Math.random }) : null;
-  await deps.prisma.$transaction(async (tx) => {
-    await tx.eventDeliveryAttempt.create({ data: { deliveryId: delivery.id, attempt, startedAt, durationMs, statusCode, error, responseBody } });
-    if (!error) {
-      await tx.eventDelivery.update({ where: { id: delivery.id }, data: { status: 'delivered', deliveredAt: finishedAt, nextAttemptAt: null, lastError: null } });
-    } else if (next) {
-      await tx.eventDelivery.update({ where: { id: delivery.id }, data: { nextAttemptAt: next, lastError: error } });
-      await addJobInTransaction(tx, DELIVER_EVENT_TASK, { deliveryId: delivery.id } satisfies DeliverEventPayload, {
-        jobKey: deliveryJobKey(delivery.id),
-        runAt: next,
-        maxAttempts: 5,
-      });
-    } else {
-      await tx.eventDelivery.update({ where: { id: delivery.id }, data: { status: 'failed', nextAttemptAt: null, lastError: `${error}; gave up after ${attempt} attempts (24 h)` } });
-    }
-  });
-  if (!error) return 'delivered';
-  log.info({ attempt, statusCode, willRetry: Boolean(next) }, next ? 'event delivery failed; retrying later' : 'event delivery failed for good');
-  return next ? 'retry_scheduled' : 'failed';
 }
 
 /** The subscription's signing secret: sealed ones are opened with the key; older plain ones are used as they are. */

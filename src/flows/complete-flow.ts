@@ -10,7 +10,7 @@ import type { Db } from '../platform/database';
 import { isDomainError } from '../platform/errors';
 import type { Slot } from '../scheduling';
 import { isUuid } from './flow-repository';
-import { findFlowToken, markFlowTokenUsed, type FlowTokenMode } from './flow-tokens';
+import { findFlowToken, markFlowTokenUsed, type FlowTokenMode, type FlowTokenRow } from './flow-tokens';
 
 /** What a completion came to; the conversation turns it into its answer event. */
 export type FlowCompletion =
@@ -62,84 +62,123 @@ export async function completeBookingFlow(params: {
   flowToken: string;
   response: Record<string, unknown>;
 }): Promise<FlowCompletion> {
-  const { tx, bookings, now, businessId, customerId } = params;
+  const { tx, businessId, customerId } = params;
   const token = await findFlowToken(tx, params.flowToken);
   // Someone else's token reads exactly like an unknown one: nothing about it leaks.
   if (!token || token.businessId !== businessId || token.customerId !== customerId) return { kind: 'rejected', reason: 'unknown_token' };
-  const mode = token.mode;
-  if (token.usedAt) {
-    const previous = token.resultBookingId ? await findBooking(tx, businessId, token.resultBookingId) : null;
-    if (!previous) return { kind: 'rejected', reason: 'used' };
-    return mode === 'reschedule' ? { kind: 'rescheduled', booking: previous, isReplay: true } : { kind: 'booked', booking: previous, isReplay: true };
-  }
-  if (token.expiresAt.getTime() + COMPLETION_GRACE_MS <= now.getTime()) return { kind: 'rejected', reason: 'expired' };
+  if (token.usedAt) return replayUsedToken(tx, businessId, token);
+  if (token.expiresAt.getTime() + COMPLETION_GRACE_MS <= params.now.getTime()) return { kind: 'rejected', reason: 'expired' };
   const parsed = bookingCompletionSchema.safeParse(params.response);
   if (!parsed.success) return { kind: 'rejected', reason: 'invalid_response' };
   const answer = parsed.data;
-  const start = new Date(answer.slot_start);
-  const idempotencyKey = toFlowIdempotencyKey(token.tokenHash);
-  const actor = `customer:${customerId}`;
-  const markUsed = (resultBookingId: string | null) => markFlowTokenUsed(tx, { tokenId: token.id, now, resultBookingId });
-  const slotTaken = async (): Promise<FlowCompletion> => {
-    await markUsed(null);
-    const alternatives = await findNearestSlots(bookings, { businessId, customerId, serviceId: answer.service_id, staffId: answer.staff_id, around: start, now });
-    return { kind: 'slot_taken', mode, serviceId: answer.service_id, staffId: answer.staff_id, bookingId: token.bookingId, requestedStart: start, alternatives };
+  const completion: Completion = {
+    ...params,
+    token,
+    answer,
+    start: new Date(answer.slot_start),
+    idempotencyKey: toFlowIdempotencyKey(token.tokenHash),
+    actor: `customer:${customerId}`,
   };
-
   try {
-    if (mode === 'reschedule') {
-      const owned = token.bookingId ? await findBooking(tx, businessId, token.bookingId) : null;
-      if (!owned || owned.customerId !== customerId) return { kind: 'rejected', reason: 'not_changeable' };
-      if (owned.serviceId !== answer.service_id) return { kind: 'rejected', reason: 'invalid_response' };
-      const result = await bookings.reschedule({
-        businessId,
-        bookingId: owned.id,
-        start,
-        staffId: answer.staff_id,
-        actor,
-        enforceChangeLock: true,
-        reason: 'Rescheduled by the customer in the WhatsApp form',
-        idempotencyKey,
-      });
-      if (!result.ok) return await slotTaken();
-      await markUsed(result.booking.id);
-      return { kind: 'rescheduled', booking: result.booking, isReplay: false };
-    }
-    const note = answer.note?.trim();
-    const name = answer.customer_name?.trim();
-    const result = await bookings.confirmSlot({
-      businessId,
-      customerId,
-      serviceId: answer.service_id,
-      staffId: answer.staff_id,
-      start,
-      source: 'flow',
-      notes: note ? note.slice(0, 1000) : undefined,
-      metadata: name ? { nameGiven: name.slice(0, 200) } : undefined,
-      addOnServiceIds: answer.add_on_ids ?? [],
-      idempotencyKey,
-      actor,
-    });
-    if (!result.ok) return await slotTaken();
-    await markUsed(result.booking.id);
-    return { kind: 'booked', booking: result.booking, isReplay: result.isReplay };
+    return token.mode === 'reschedule' ? await rescheduleFromFlow(completion) : await bookFromFlow(completion);
   } catch (error) {
-    if (isDomainError(error, 'change_locked') && token.bookingId) {
-      const owned = await findBooking(tx, businessId, token.bookingId);
-      if (owned) return { kind: 'change_locked', booking: owned };
-    }
-    if (isDomainError(error, 'invalid_transition') || isDomainError(error, 'booking_not_found')) return { kind: 'rejected', reason: 'not_changeable' };
-    // In the past, too soon, beyond the window, off the grid: to the customer that time is simply gone.
-    if (isDomainError(error) && error.code.startsWith('slot_')) return slotTaken();
-    if (
-      isDomainError(error, 'service_not_found') ||
-      isDomainError(error, 'staff_does_not_perform_service') ||
-      isDomainError(error, 'add_on_not_available') ||
-      isDomainError(error, 'validation_failed')
-    ) {
-      return { kind: 'rejected', reason: 'invalid_response' };
-    }
-    throw error;
+    return handleCompletionError(completion, error);
   }
 }
 
+/** A validated completion: the token, the customer's answer and what every booking call carries. */
+interface Completion {
+  tx: Db;
+  bookings: BookingService;
+  now: Date;
+  businessId: string;
+  customerId: string;
+  token: FlowTokenRow;
+  answer: z.infer<typeof bookingCompletionSchema>;
+  start: Date;
+  idempotencyKey: string;
+  actor: string;
+}
+
+/** A second completion of a used token answers with the first result. */
+async function replayUsedToken(tx: Db, businessId: string, token: FlowTokenRow): Promise<FlowCompletion> {
+  const previous = token.resultBookingId ? await findBooking(tx, businessId, token.resultBookingId) : null;
+  if (!previous) return { kind: 'rejected', reason: 'used' };
+  return token.mode === 'reschedule' ? { kind: 'rescheduled', booking: previous, isReplay: true } : { kind: 'booked', booking: previous, isReplay: true };
+}
+
+function markUsed(c: Completion, resultBookingId: string | null): Promise<void> {
+  return markFlowTokenUsed(c.tx, { tokenId: c.token.id, now: c.now, resultBookingId });
+}
+
+/** Uses up the token and offers the slots nearest to the one that is gone. */
+async function answerSlotTaken(c: Completion): Promise<FlowCompletion> {
+  const { businessId, customerId, answer, start, now, token } = c;
+  await markUsed(c, null);
+  const alternatives = await findNearestSlots(c.bookings, { businessId, customerId, serviceId: answer.service_id, staffId: answer.staff_id, around: start, now });
+  return { kind: 'slot_taken', mode: token.mode, serviceId: answer.service_id, staffId: answer.staff_id, bookingId: token.bookingId, requestedStart: start, alternatives };
+}
+
+/** Moves the customer's own booking to the chosen slot. */
+async function rescheduleFromFlow(c: Completion): Promise<FlowCompletion> {
+  const { tx, businessId, customerId, token, answer } = c;
+  const owned = token.bookingId ? await findBooking(tx, businessId, token.bookingId) : null;
+  if (!owned || owned.customerId !== customerId) return { kind: 'rejected', reason: 'not_changeable' };
+  if (owned.serviceId !== answer.service_id) return { kind: 'rejected', reason: 'invalid_response' };
+  const result = await c.bookings.reschedule({
+    businessId,
+    bookingId: owned.id,
+    start: c.start,
+    staffId: answer.staff_id,
+    actor: c.actor,
+    enforceChangeLock: true,
+    reason: 'Rescheduled by the customer in the WhatsApp form',
+    idempotencyKey: c.idempotencyKey,
+  });
+  if (!result.ok) return await answerSlotTaken(c);
+  await markUsed(c, result.booking.id);
+  return { kind: 'rescheduled', booking: result.booking, isReplay: false };
+}
+
+/** Books the chosen slot with the name and note the customer typed. */
+async function bookFromFlow(c: Completion): Promise<FlowCompletion> {
+  const { answer } = c;
+  const note = answer.note?.trim();
+  const name = answer.customer_name?.trim();
+  const result = await c.bookings.confirmSlot({
+    businessId: c.businessId,
+    customerId: c.customerId,
+    serviceId: answer.service_id,
+    staffId: answer.staff_id,
+    start: c.start,
+    source: 'flow',
+    notes: note ? note.slice(0, 1000) : undefined,
+    metadata: name ? { nameGiven: name.slice(0, 200) } : undefined,
+    addOnServiceIds: answer.add_on_ids ?? [],
+    idempotencyKey: c.idempotencyKey,
+    actor: c.actor,
+  });
+  if (!result.ok) return await answerSlotTaken(c);
+  await markUsed(c, result.booking.id);
+  return { kind: 'booked', booking: result.booking, isReplay: result.isReplay };
+}
+
+/** Turns the booking core's domain errors into what the customer is told; anything else is rethrown. */
+async function handleCompletionError(c: Completion, error: unknown): Promise<FlowCompletion> {
+  if (isDomainError(error, 'change_locked') && c.token.bookingId) {
+    const owned = await findBooking(c.tx, c.businessId, c.token.bookingId);
+    if (owned) return { kind: 'change_locked', booking: owned };
+  }
+  if (isDomainError(error, 'invalid_transition') || isDomainError(error, 'booking_not_found')) return { kind: 'rejected', reason: 'not_changeable' };
+  // In the past, too soon, beyond the window, off the grid: to the customer that time is simply gone.
+  if (isDomainError(error) && error.code.startsWith('slot_')) return answerSlotTaken(c);
+  if (
+    isDomainError(error, 'service_not_found') ||
+    isDomainError(error, 'staff_does_not_perform_service') ||
+    isDomainError(error, 'add_on_not_available') ||
+    isDomainError(error, 'validation_failed')
+  ) {
+    return { kind: 'rejected', reason: 'invalid_response' };
+  }
+  throw error;
+}

@@ -9,6 +9,8 @@ import { isJsonObject } from './flow-json-walk';
 /** A navigate action found on a screen. */
 export type NavigateEdge = { from: string; to: string; path: string };
 
+type Edges = Map<string, Set<string>>;
+
 /** Checks routing_model (when present) or the navigate graph; returns the violations found. */
 export function checkRouting({
   routingModel,
@@ -19,46 +21,67 @@ export function checkRouting({
   screenIds: readonly string[];
   navigateEdges: readonly NavigateEdge[];
 }): FlowJsonViolation[] {
-  const violations: FlowJsonViolation[] = [];
   const known = new Set(screenIds);
-  const edges = new Map<string, Set<string>>(screenIds.map((id) => [id, new Set<string>()]));
+  const edges: Edges = new Map(screenIds.map((id) => [id, new Set<string>()]));
 
   if (routingModel === undefined) {
     for (const edge of navigateEdges) {
       if (known.has(edge.to) && edge.from !== edge.to) edges.get(edge.from)?.add(edge.to);
     }
-    return [...violations, ...checkGraph({ edges, screenIds, path: 'screens', source: 'navigate actions' })];
+    return checkGraph({ edges, screenIds, path: 'screens', source: 'navigate actions' });
   }
 
   if (!isJsonObject(routingModel)) {
     return [{ rule: 'routing-model', path: 'routing_model', message: 'routing_model must be an object of screen id → array of screen ids.' }];
   }
-  for (const [from, targets] of Object.entries(routingModel)) {
-    const path = `routing_model.${from}`;
-    if (!known.has(from)) {
-      violations.push({ rule: 'routing-model', path, message: `routing_model names screen "${from}", which does not exist.` });
-    }
-    if (!Array.isArray(targets) || targets.some((target) => typeof target !== 'string')) {
-      violations.push({ rule: 'routing-model', path, message: `routing_model.${from} must be an array of screen ids.` });
-      continue;
-    }
-    if (targets.length > MAX_ROUTING_BRANCHES) {
-      violations.push({
-        rule: 'routing-model',
-        path,
-        message: `Screen "${from}" has ${targets.length} routes; Meta allows at most ${MAX_ROUTING_BRANCHES}.`,
-      });
-    }
-    targets.forEach((target: string, index) => {
-      if (!known.has(target)) {
-        violations.push({ rule: 'routing-model', path: `${path}[${index}]`, message: `Route target "${target}" is not a screen id.` });
-      } else if (target === from) {
-        violations.push({ rule: 'routing-model', path: `${path}[${index}]`, message: `Screen "${from}" routes to itself; loops are not allowed.` });
-      } else if (known.has(from)) {
-        edges.get(from)?.add(target);
-      }
+  const violations: FlowJsonViolation[] = [];
+  for (const [from, targets] of Object.entries(routingModel)) violations.push(...checkRoutingEntry(from, targets, known, edges));
+  violations.push(...checkNavigateIsRouted(navigateEdges, known, edges));
+  violations.push(...checkEveryScreenMentioned(Object.keys(routingModel), screenIds, edges));
+  violations.push(...checkBackwardRoutes(edges));
+  const cycle = findCycle(edges);
+  // A two-screen loop is already reported above as a backward route.
+  if (cycle && cycle.length > 3) {
+    violations.push({ rule: 'routing-model', path: 'routing_model', message: `Loop detected in routing_model: ${cycle.join(' → ')}.` });
+  }
+  const hasRoutes = [...edges.values()].some((targets) => targets.size > 0);
+  if (!hasRoutes) return violations;
+  return [...violations, ...checkGraph({ edges, screenIds, path: 'routing_model', source: 'routing_model' })];
+}
+
+/** Checks one `routing_model` entry and adds its valid routes to `edges`. */
+function checkRoutingEntry(from: string, targets: unknown, known: ReadonlySet<string>, edges: Edges): FlowJsonViolation[] {
+  const violations: FlowJsonViolation[] = [];
+  const path = `routing_model.${from}`;
+  if (!known.has(from)) {
+    violations.push({ rule: 'routing-model', path, message: `routing_model names screen "${from}", which does not exist.` });
+  }
+  if (!Array.isArray(targets) || targets.some((target) => typeof target !== 'string')) {
+    violations.push({ rule: 'routing-model', path, message: `routing_model.${from} must be an array of screen ids.` });
+    return violations;
+  }
+  if (targets.length > MAX_ROUTING_BRANCHES) {
+    violations.push({
+      rule: 'routing-model',
+      path,
+      message: `Screen "${from}" has ${targets.length} routes; Meta allows at most ${MAX_ROUTING_BRANCHES}.`,
     });
   }
+  targets.forEach((target: string, index) => {
+    if (!known.has(target)) {
+      violations.push({ rule: 'routing-model', path: `${path}[${index}]`, message: `Route target "${target}" is not a screen id.` });
+    } else if (target === from) {
+      violations.push({ rule: 'routing-model', path: `${path}[${index}]`, message: `Screen "${from}" routes to itself; loops are not allowed.` });
+    } else if (known.has(from)) {
+      edges.get(from)?.add(target);
+    }
+  });
+  return violations;
+}
+
+/** Every navigate action between two screens needs its route in routing_model. */
+function checkNavigateIsRouted(navigateEdges: readonly NavigateEdge[], known: ReadonlySet<string>, edges: Edges): FlowJsonViolation[] {
+  const violations: FlowJsonViolation[] = [];
   for (const edge of navigateEdges) {
     if (known.has(edge.to) && edge.from !== edge.to && !edges.get(edge.from)?.has(edge.to)) {
       violations.push({
@@ -68,14 +91,21 @@ export function checkRouting({
       });
     }
   }
-  const hasRoutes = [...edges.values()].some((targets) => targets.size > 0);
-  if (screenIds.length > 1) {
-    const mentioned = new Set([...Object.keys(routingModel), ...[...edges.values()].flatMap((targets) => [...targets])]);
-    const missing = screenIds.filter((id) => !mentioned.has(id));
-    if (missing.length > 0) {
-      violations.push({ rule: 'routing-model', path: 'routing_model', message: `Screens missing from routing_model: ${missing.join(', ')}.` });
-    }
-  }
+  return violations;
+}
+
+/** With more than one screen, each must appear in routing_model as a key or a target. */
+function checkEveryScreenMentioned(keys: readonly string[], screenIds: readonly string[], edges: Edges): FlowJsonViolation[] {
+  if (screenIds.length <= 1) return [];
+  const mentioned = new Set([...keys, ...[...edges.values()].flatMap((targets) => [...targets])]);
+  const missing = screenIds.filter((id) => !mentioned.has(id));
+  if (missing.length === 0) return [];
+  return [{ rule: 'routing-model', path: 'routing_model', message: `Screens missing from routing_model: ${missing.join(', ')}.` }];
+}
+
+/** Reports each pair of screens that route to each other once. */
+function checkBackwardRoutes(edges: Edges): FlowJsonViolation[] {
+  const violations: FlowJsonViolation[] = [];
   for (const [from, targets] of edges) {
     for (const to of targets) {
       if (edges.get(to)?.has(from) && from < to) {
@@ -87,13 +117,7 @@ export function checkRouting({
       }
     }
   }
-  const cycle = findCycle(edges);
-  // A two-screen loop is already reported above as a backward route.
-  if (cycle && cycle.length > 3) {
-    violations.push({ rule: 'routing-model', path: 'routing_model', message: `Loop detected in routing_model: ${cycle.join(' → ')}.` });
-  }
-  if (!hasRoutes) return violations;
-  return [...violations, ...checkGraph({ edges, screenIds, path: 'routing_model', source: 'routing_model' })];
+  return violations;
 }
 
 function checkGraph({

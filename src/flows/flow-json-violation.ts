@@ -38,3 +38,6 @@ export type FlowJsonRule =
 
 /** One violation: which rule, where (a path like `screens[2].layout.children[0].label`) and what to fix. */
 export type FlowJsonViolation = { rule: FlowJsonRule; path: string; message: string };
+
+/** Records one violation; each check calls it for every problem it finds. */
+export type FlowJsonReport = (rule: FlowJsonRule, path: string, message: string) => void;

@@ -44,83 +44,102 @@ const RECONNECT_DELAY_MS = 1_000;
  * reconnects and takes the locks again; meanwhile a sweep may hand this process's jobs to others.
  */
 export function startWorkerLiveness(options: { connectionString: string; logger: Logger }): WorkerLiveness {
-  const log = options.logger.child({ component: 'jobs-liveness' });
-  const workerIds = new Set<string>();
-  let isStopped = false;
-  let connection: Promise<Client> | undefined;
-  let retry: NodeJS.Timeout | undefined;
-
-  const lockAll = async (client: Client, ids: Iterable<string>) => {
-    for (const id of ids) await client.query('SELECT pg_advisory_lock($1::int, hashtext($2))', [LIVE_WORKER_LOCK_NAMESPACE, id]);
+  const state: LivenessState = {
+    connectionString: options.connectionString,
+    log: options.logger.child({ component: 'jobs-liveness' }),
+    workerIds: new Set<string>(),
+    isStopped: false,
+    connection: undefined,
+    retry: undefined,
+    registering: Promise.resolve(),
   };
-  // Registrations arrive together (one per worker of a runner): their locks are taken one at a
-  // time, since a pg client given a query while another runs only queues it, deprecated in pg 9.
-  let registering: Promise<unknown> = Promise.resolve();
-  const inTurn = (task: () => Promise<void>): Promise<void> => {
-    const turn = registering.then(task);
-    registering = turn.catch(() => undefined);
-    return turn;
-  };
-  const connect = (): Promise<Client> => {
-    const client = new Client({ connectionString: options.connectionString, application_name: 'tapbook worker liveness' });
-    let isLost = false;
-    const lost = (reason: string) => {
-      if (isStopped || isLost) return;
-      isLost = true;
-      connection = undefined;
-      log.warn({ reason }, 'worker liveness connection lost; reconnecting (until then, other processes may take over this process\'s jobs)');
-      scheduleReconnect();
-    };
-    client.on('error', (error) => lost(error.message));
-    client.on('end', () => lost('connection ended'));
-    return client.connect().then(async () => {
-      // A host that vanishes without closing its socket (power, network cut) would otherwise look
-      // alive to PostgreSQL for the OS's 2-hour keepalive default. Over TCP the server probes
-      // this session after 30 s of silence and gives up after about a minute (no effect on a Unix socket,
-      // where the process's death closes the socket at once).
-      await client.query(
-        `SELECT set_config('tcp_keepalives_idle', '30', false), set_config('tcp_keepalives_interval', '10', false), set_config('tcp_keepalives_count', '3', false)`,
-      );
-      await lockAll(client, workerIds);
-      return client;
-    });
-  };
-  // Tries again every RECONNECT_DELAY_MS until a connection holds every lock again (or stop()).
-  const scheduleReconnect = () => {
-    if (isStopped || retry) return;
-    retry = setTimeout(() => {
-      retry = undefined;
-      ensureConnected().catch((error: Error) => {
-        log.warn({ reason: error.message }, 'worker liveness connection still down; trying again');
-        scheduleReconnect();
-      });
-    }, RECONNECT_DELAY_MS);
-    retry.unref();
-  };
-  const ensureConnected = (): Promise<Client> => {
-    connection ??= connect().catch((error: unknown) => {
-      connection = undefined;
-      scheduleReconnect();
-      throw error;
-    });
-    return connection;
-  };
-
   return {
     async register(workerId) {
-      if (isStopped || workerIds.has(workerId)) return;
-      workerIds.add(workerId);
-      await inTurn(async () => lockAll(await ensureConnected(), [workerId]));
+      if (state.isStopped || state.workerIds.has(workerId)) return;
+      state.workerIds.add(workerId);
+      await inTurn(state, async () => lockAll(await ensureConnected(state), [workerId]));
     },
     async stop() {
-      isStopped = true;
-      if (retry) clearTimeout(retry);
-      const client = await connection?.catch(() => undefined);
-      connection = undefined;
+      state.isStopped = true;
+      if (state.retry) clearTimeout(state.retry);
+      const client = await state.connection?.catch(() => undefined);
+      state.connection = undefined;
       // Closing the session releases every lock it holds.
       await client?.end().catch(() => undefined);
     },
   };
+}
+
+/** The liveness connection of one process and the worker ids whose locks it holds. */
+interface LivenessState {
+  connectionString: string;
+  log: Logger;
+  workerIds: Set<string>;
+  isStopped: boolean;
+  connection: Promise<Client> | undefined;
+  retry: NodeJS.Timeout | undefined;
+  /** The registration whose locks are being taken; the next one waits for it. */
+  registering: Promise<unknown>;
+}
+
+async function lockAll(client: Client, ids: Iterable<string>): Promise<void> {
+  for (const id of ids) await client.query('SELECT pg_advisory_lock($1::int, hashtext($2))', [LIVE_WORKER_LOCK_NAMESPACE, id]);
+}
+
+// Registrations arrive together (one per worker of a runner): their locks are taken one at a
+// time, since a pg client given a query while another runs only queues it, deprecated in pg 9.
+function inTurn(state: LivenessState, task: () => Promise<void>): Promise<void> {
+  const turn = state.registering.then(task);
+  state.registering = turn.catch(() => undefined);
+  return turn;
+}
+
+/** Opens a session that takes every registered lock, and reconnects when it is lost. */
+function connect(state: LivenessState): Promise<Client> {
+  const client = new Client({ connectionString: state.connectionString, application_name: 'tapbook worker liveness' });
+  let isLost = false;
+  const lost = (reason: string) => {
+    if (state.isStopped || isLost) return;
+    isLost = true;
+    state.connection = undefined;
+    state.log.warn({ reason }, 'worker liveness connection lost; reconnecting (until then, other processes may take over this process\'s jobs)');
+    scheduleReconnect(state);
+  };
+  client.on('error', (error) => lost(error.message));
+  client.on('end', () => lost('connection ended'));
+  return client.connect().then(async () => {
+    // A host that vanishes without closing its socket (power, network cut) would otherwise look
+    // alive to PostgreSQL for the OS's 2-hour keepalive default. Over TCP the server probes
+    // this session after 30 s of silence and gives up after about a minute (no effect on a Unix socket,
+    // where the process's death closes the socket at once).
+    await client.query(
+      `SELECT set_config('tcp_keepalives_idle', '30', false), set_config('tcp_keepalives_interval', '10', false), set_config('tcp_keepalives_count', '3', false)`,
+    );
+    await lockAll(client, state.workerIds);
+    return client;
+  });
+}
+
+// Tries again every RECONNECT_DELAY_MS until a connection holds every lock again (or stop()).
+function scheduleReconnect(state: LivenessState): void {
+  if (state.isStopped || state.retry) return;
+  state.retry = setTimeout(() => {
+    state.retry = undefined;
+    ensureConnected(state).catch((error: Error) => {
+      state.log.warn({ reason: error.message }, 'worker liveness connection still down; trying again');
+      scheduleReconnect(state);
+    });
+  }, RECONNECT_DELAY_MS);
+  state.retry.unref();
+}
+
+function ensureConnected(state: LivenessState): Promise<Client> {
+  state.connection ??= connect(state).catch((error: unknown) => {
+    state.connection = undefined;
+    scheduleReconnect(state);
+    throw error;
+  });
+  return state.connection;
 }
 
 // The worker ids holding jobs for over the grace period whose liveness lock can be taken are dead

@@ -9,7 +9,7 @@ import { Pool } from 'pg';
 import type { Db } from '../platform/database';
 import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
 import { loadEsm } from '../platform/load-esm';
-import { startWorkerLiveness, unlockJobsOfDeadWorkers, UNLOCK_DEAD_WORKERS_CRONTAB, UNLOCK_DEAD_WORKERS_TASK } from './dead-workers';
+import { startWorkerLiveness, unlockJobsOfDeadWorkers, UNLOCK_DEAD_WORKERS_CRONTAB, UNLOCK_DEAD_WORKERS_TASK, type WorkerLiveness } from './dead-workers';
 import type { Logger } from '../platform/logger';
 
 type GraphileWorker = typeof import('graphile-worker');
@@ -81,20 +81,11 @@ export async function startJobRunner(options: {
 }): Promise<JobRunner> {
   const { run, Logger: GraphileLogger } = loadEsm<GraphileWorker>('graphile-worker');
   const log = options.logger.child({ component: 'jobs' });
-  // We own the pool so its error listener outlives the runner: connections still closing when
-  // the database stops would otherwise raise an unhandled 'error' and crash the shutdown.
-  const pool = new Pool({ connectionString: options.connectionString, max: options.concurrency + 2 });
-  pool.on('error', (error) => log.debug({ err: error.message }, 'job queue connection dropped'));
-  pool.on('connect', (client) => client.on('error', (error) => log.debug({ err: error.message }, 'job queue client error')));
+  const pool = createJobPool(options.connectionString, options.concurrency, log);
   // Every worker id graphile-worker creates is marked alive for as long as this runner runs, so a
   // crashed process's jobs are taken over within about a minute instead of 4 hours (dead-workers.ts).
   const liveness = startWorkerLiveness({ connectionString: options.connectionString, logger: options.logger });
-  const registrations: Array<Promise<void>> = [];
-  const register = (workerId: string) =>
-    registrations.push(liveness.register(workerId).catch((error: Error) => log.warn({ err: error.message, workerId }, 'could not mark a job worker alive; its jobs may be taken over by other processes')));
-  const events = new EventEmitter() as WorkerEvents;
-  events.on('pool:create', ({ workerPool }) => register(workerPool.id));
-  events.on('worker:create', ({ worker }) => register(worker.workerId));
+  const { events, registrations } = markWorkersAlive(liveness, log);
   const unlockDeadWorkers = () => unlockJobsOfDeadWorkers({ pool, logger: log });
   let runner: Runner;
   try {
@@ -136,6 +127,27 @@ export async function startJobRunner(options: {
       }
     },
   };
+}
+
+/** The runner's own connection pool, two connections above its concurrency. */
+function createJobPool(connectionString: string, concurrency: number, log: Logger): Pool {
+  // We own the pool so its error listener outlives the runner: connections still closing when
+  // the database stops would otherwise raise an unhandled 'error' and crash the shutdown.
+  const pool = new Pool({ connectionString, max: concurrency + 2 });
+  pool.on('error', (error) => log.debug({ err: error.message }, 'job queue connection dropped'));
+  pool.on('connect', (client) => client.on('error', (error) => log.debug({ err: error.message }, 'job queue client error')));
+  return pool;
+}
+
+/** Worker events that register each worker pool and worker id as alive; `registrations` settle once each lock is held (or its failure logged). */
+function markWorkersAlive(liveness: WorkerLiveness, log: Logger): { events: WorkerEvents; registrations: Array<Promise<void>> } {
+  const registrations: Array<Promise<void>> = [];
+  const register = (workerId: string) =>
+    registrations.push(liveness.register(workerId).catch((error: Error) => log.warn({ err: error.message, workerId }, 'could not mark a job worker alive; its jobs may be taken over by other processes')));
+  const events = new EventEmitter() as WorkerEvents;
+  events.on('pool:create', ({ workerPool }) => register(workerPool.id));
+  events.on('worker:create', ({ worker }) => register(worker.workerId));
+  return { events, registrations };
 }
 
 function silentGraphileLogger() {

@@ -129,6 +129,7 @@ function findSkipReason(row: ReminderSendRow, now: Date): { status: 'skipped' | 
   return null;
 }
 
+/** Queues the row's message in the outbox and marks the row sent, or settles it with the reason it is not sent. */
 async function sendRow(
   deps: SendReminderDeps,
   client: PgClient,
@@ -136,7 +137,7 @@ async function sendRow(
   now: Date,
   onLocked: (lock: SendOutboxPayload) => void,
 ): Promise<SendReminderOutcome> {
-  const { reminder, booking, customer } = row;
+  const { reminder, customer } = row;
   const settle = async (status: 'skipped' | 'cancelled' | 'failed', reason: string): Promise<SendReminderOutcome> => {
     await settleReminderWithPg(client, { reminderId: reminder.id, status, reason });
     return { outcome: status, reason };
@@ -146,40 +147,9 @@ async function sendRow(
   const rule = row.rule!;
   const phoneNumberId = row.phoneNumberId!;
 
-  const locale = toLabelLocale(customer.locale ?? row.businessLocale);
-  const values = buildPlaceholderValues({
-    customerName: customer.name,
-    serviceName: row.names.service,
-    staffName: row.names.staff,
-    businessName: row.names.business,
-    locationName: row.names.location,
-    bookingUid: booking.uid,
-    startsAt: booking.startsAt,
-    // The customer's own zone when known (a traveller, a remote consultation), else the booking's.
-    timeZone: customer.timeZone ?? booking.timeZone,
-    locale,
-  });
-  const message = buildReminderMessage({
-    kind: reminder.kind,
-    rule,
-    to: customer.waId,
-    bookingUid: booking.uid,
-    values,
-    locale,
-    isInsideWindow: isInsideServiceWindow({ lastInboundAt: customer.lastInboundAt, sendAt: now, marginMs: WINDOW_MARGIN_MS }),
-  });
+  const message = buildMessageForRow(row, rule, now);
   if (!message.ok) return settle('skipped', message.reason);
-
-  await recordEventWithPg(client, {
-    businessId: reminder.businessId,
-    type: reminder.kind === 'reminder' ? 'REMINDER_SENDING' : 'FOLLOWUP_SENDING',
-    bookingId: booking.id,
-    data: {
-      booking: toEventBookingView(booking),
-      reminder: { id: reminder.id, kind: reminder.kind, sequence: reminder.sequence, title: rule.title, dueAt: reminder.dueAt.toISOString(), channel: message.channel },
-    },
-    now,
-  });
+  await recordSendingEvent(client, row, rule, message.channel, now);
   const recipient: SendOutboxPayload = { businessId: reminder.businessId, recipient: customer.waId };
   // Only a run that holds the recipient's lock may send right after the commit; the lock also keeps
   // this message behind anything queued earlier for the customer (the send goes oldest first).
@@ -200,4 +170,48 @@ async function sendRow(
   );
   await settleReminderWithPg(client, { reminderId: reminder.id, status: 'sent', outboxMessageId, channel: message.channel, sentAt: now });
   return { outcome: 'sent', outboxMessageId, channel: message.channel, isSentHere };
+}
+
+type ActiveRule = NonNullable<ReminderSendRow['rule']>;
+
+/** The reminder's message in the customer's language, as a template or free form depending on the service window. */
+function buildMessageForRow(row: ReminderSendRow, rule: ActiveRule, now: Date): ReturnType<typeof buildReminderMessage> {
+  const { reminder, booking, customer } = row;
+  const locale = toLabelLocale(customer.locale ?? row.businessLocale);
+  const values = buildPlaceholderValues({
+    customerName: customer.name,
+    serviceName: row.names.service,
+    staffName: row.names.staff,
+    businessName: row.names.business,
+    locationName: row.names.location,
+    bookingUid: booking.uid,
+    startsAt: booking.startsAt,
+    // The customer's own zone when known (a traveller, a remote consultation), else the booking's.
+    timeZone: customer.timeZone ?? booking.timeZone,
+    locale,
+  });
+  return buildReminderMessage({
+    kind: reminder.kind,
+    rule,
+    to: customer.waId,
+    bookingUid: booking.uid,
+    values,
+    locale,
+    isInsideWindow: isInsideServiceWindow({ lastInboundAt: customer.lastInboundAt, sendAt: now, marginMs: WINDOW_MARGIN_MS }),
+  });
+}
+
+/** Writes REMINDER_SENDING or FOLLOWUP_SENDING in the send's transaction. */
+async function recordSendingEvent(client: PgClient, row: ReminderSendRow, rule: ActiveRule, channel: 'interactive' | 'template', now: Date): Promise<void> {
+  const { reminder, booking } = row;
+  await recordEventWithPg(client, {
+    businessId: reminder.businessId,
+    type: reminder.kind === 'reminder' ? 'REMINDER_SENDING' : 'FOLLOWUP_SENDING',
+    bookingId: booking.id,
+    data: {
+      booking: toEventBookingView(booking),
+      reminder: { id: reminder.id, kind: reminder.kind, sequence: reminder.sequence, title: rule.title, dueAt: reminder.dueAt.toISOString(), channel },
+    },
+    now,
+  });
 }

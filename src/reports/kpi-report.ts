@@ -126,82 +126,21 @@ const ratio = (part: number, whole: number): number | null => (whole === 0 ? nul
 const isPath = (path: string | null): path is keyof PathCounts => path === 'flow' || path === 'list';
 const SOURCE_NAMES: Record<string, keyof KpiValues['bookingsBySource']> = { whatsapp: 'chat', flow: 'flow', api: 'api', admin: 'console' };
 
+type FunnelFact = KpiFacts['funnel'][number];
+type OutboxFact = KpiFacts['outbox'][number];
+type ChangeFact = KpiFacts['changes'][number];
+
 /** Adds every fact of `facts` to the accumulator its period key picks (`into` returns undefined for keys outside the report). */
 function addFacts(facts: KpiFacts, into: (period: string) => Accumulator[]): void {
-  for (const row of facts.funnel) {
-    for (const { values: v } of into(row.period)) {
-      const path = isPath(row.path) ? row.path : undefined;
-      switch (row.stage) {
-        case 'booking_intent':
-          v.funnel.bookingIntents += row.count;
-          if (path) v.funnel.intentsByPath[path] += row.count;
-          break;
-        case 'flow_opened':
-          v.funnel.flowOpened += row.count;
-          break;
-        case 'list_started':
-          v.funnel.listStarted += row.count;
-          break;
-        case 'slot_chosen':
-          v.funnel.slotChosen += row.count;
-          if (path) v.funnel.slotChosenByPath[path] += row.count;
-          break;
-        case 'booking_confirmed':
-          v.funnel.bookingsConfirmed += row.count;
-          if (path) v.funnel.confirmedByPath[path] += row.count;
-          break;
-        case 'slot_taken':
-          v.slotTakenAtConfirmation += row.count;
-          break;
-        case 'path_abandoned':
-          if (path) v.pathsAbandoned[path] += row.count;
-          if (row.detail === 'hold_expired') v.holdsExpired += row.count;
-          break;
-        case 'handoff': {
-          const reason = row.detail === 'emergency' || row.detail === 'failure' ? row.detail : 'asked';
-          v.handoffs[reason] += row.count;
-          break;
-        }
-        case 'reminder_confirmed':
-          v.reminders.confirmationsTapped += row.count;
-          break;
-      }
-    }
-  }
+  for (const row of facts.funnel) for (const { values } of into(row.period)) addFunnelFact(values, row);
   for (const row of facts.conversations) for (const { values: v } of into(row.period)) v.conversationsStarted += row.count;
   for (const row of facts.unfinishedFlows) for (const { values: v } of into(row.period)) v.pathsAbandoned.flow += row.count;
-  for (const row of facts.outbox) {
-    for (const { values: v } of into(row.period)) {
-      if (row.kind === 'reply') v.botMessages.sent += row.sent;
-      if (row.kind === 'reminder') {
-        v.reminders.sent += row.sent;
-        v.reminders.delivered += row.delivered;
-        v.reminders.read += row.read;
-        v.reminders.failed += row.failed;
-      }
-      if (row.category !== null) {
-        const entry = (v.billableMessages[row.category] ??= { billable: 0, free: 0 });
-        entry.billable += row.billable;
-        entry.free += row.total - row.billable;
-      }
-    }
-  }
+  for (const row of facts.outbox) for (const { values } of into(row.period)) addOutboxFact(values, row);
   for (const row of facts.sources) {
     const name = SOURCE_NAMES[row.source];
     if (name) for (const { values: v } of into(row.period)) v.bookingsBySource[name] += row.count;
   }
-  for (const row of facts.changes) {
-    for (const acc of into(row.period)) {
-      const v = acc.values;
-      const actor = (['customer', 'staff', 'api'].includes(row.actor) ? row.actor : 'system') as keyof ActorCounts;
-      if (row.action === 'cancelled') v.cancellations[actor] += row.count;
-      if (row.action === 'rescheduled') v.reschedules[actor] += row.count;
-      if (row.action === 'completed') v.completed += row.count;
-      if (row.action === 'no_show') v.noShows += row.count;
-      v.ratings += row.ratingCount;
-      acc.ratingSum += row.ratingSum;
-    }
-  }
+  for (const row of facts.changes) for (const acc of into(row.period)) addChangeFact(acc, row);
   for (const row of facts.confirmed) {
     for (const acc of into(row.period)) {
       if (isPath(row.path)) acc.botMessagesByPath[row.path] += row.botMessages;
@@ -214,6 +153,74 @@ function addFacts(facts: KpiFacts, into: (period: string) => Accumulator[]): voi
       acc.secondsToStaffReply.push(...row.secondsToStaffReply);
     }
   }
+}
+
+/** Counts one funnel stage (and its booking path, where the stage has one). */
+function addFunnelFact(v: KpiValues, row: FunnelFact): void {
+  const path = isPath(row.path) ? row.path : undefined;
+  switch (row.stage) {
+    case 'booking_intent':
+      v.funnel.bookingIntents += row.count;
+      if (path) v.funnel.intentsByPath[path] += row.count;
+      break;
+    case 'flow_opened':
+      v.funnel.flowOpened += row.count;
+      break;
+    case 'list_started':
+      v.funnel.listStarted += row.count;
+      break;
+    case 'slot_chosen':
+      v.funnel.slotChosen += row.count;
+      if (path) v.funnel.slotChosenByPath[path] += row.count;
+      break;
+    case 'booking_confirmed':
+      v.funnel.bookingsConfirmed += row.count;
+      if (path) v.funnel.confirmedByPath[path] += row.count;
+      break;
+    case 'slot_taken':
+      v.slotTakenAtConfirmation += row.count;
+      break;
+    case 'path_abandoned':
+      if (path) v.pathsAbandoned[path] += row.count;
+      if (row.detail === 'hold_expired') v.holdsExpired += row.count;
+      break;
+    case 'handoff': {
+      const reason = row.detail === 'emergency' || row.detail === 'failure' ? row.detail : 'asked';
+      v.handoffs[reason] += row.count;
+      break;
+    }
+    case 'reminder_confirmed':
+      v.reminders.confirmationsTapped += row.count;
+      break;
+  }
+}
+
+/** Counts sent replies and reminders with their delivery states, and billable messages by Meta's category. */
+function addOutboxFact(v: KpiValues, row: OutboxFact): void {
+  if (row.kind === 'reply') v.botMessages.sent += row.sent;
+  if (row.kind === 'reminder') {
+    v.reminders.sent += row.sent;
+    v.reminders.delivered += row.delivered;
+    v.reminders.read += row.read;
+    v.reminders.failed += row.failed;
+  }
+  if (row.category !== null) {
+    const entry = (v.billableMessages[row.category] ??= { billable: 0, free: 0 });
+    entry.billable += row.billable;
+    entry.free += row.total - row.billable;
+  }
+}
+
+/** Counts cancellations and reschedules by actor, outcomes, and ratings. */
+function addChangeFact(acc: Accumulator, row: ChangeFact): void {
+  const v = acc.values;
+  const actor = (['customer', 'staff', 'api'].includes(row.actor) ? row.actor : 'system') as keyof ActorCounts;
+  if (row.action === 'cancelled') v.cancellations[actor] += row.count;
+  if (row.action === 'rescheduled') v.reschedules[actor] += row.count;
+  if (row.action === 'completed') v.completed += row.count;
+  if (row.action === 'no_show') v.noShows += row.count;
+  v.ratings += row.ratingCount;
+  acc.ratingSum += row.ratingSum;
 }
 
 function finish(acc: Accumulator): KpiValues {

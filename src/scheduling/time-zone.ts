@@ -94,7 +94,7 @@ export function getLocalWeekday(localDate: string): number {
 }
 
 // One clock per zone, kept for the process: a zone's rules do not change while it runs, so what a
-// clock learns (its memos below) serves every later caller, and building a clock (five closures)
+// clock learns (its memos below) serves every later caller, and building a clock (closures and memo tables)
 // showed in Flows request profiles, where one request asks for a zone's clock several times.
 const zoneClocks = new Map<string, ZoneClock>();
 const MAX_ZONE_CLOCKS = 2_000;
@@ -112,54 +112,13 @@ export function createZoneClock(timeZone: string): ZoneClock {
 }
 
 function buildZoneClock(timeZone: string): ZoneClock {
-  // date-fns-tz's getTimezoneOffset reads its Date as a wall-clock time and is off by the DST jump during the
-  // transition hour, so the offset of an instant is derived from the wall clock formatInTimeZone prints for it.
-  const readOffset = (ms: number): number => {
-    const wholeSecond = ms - (((ms % 1000) + 1000) % 1000);
-    return Date.parse(formatInTimeZone(new Date(ms), timeZone, WALL_CLOCK_PATTERN)) - wholeSecond;
-  };
   try {
-    if (Number.isNaN(readOffset(0))) throw new RangeError(timeZone);
+    if (Number.isNaN(readOffset(timeZone, 0))) throw new RangeError(timeZone);
   } catch {
     throw toDomainError('validation_failed', `Unknown time zone "${timeZone}"; use an IANA name such as Europe/Madrid.`);
   }
-  // NaN marks a UTC day containing a transition, where every instant is looked up individually.
-  const dayOffsets = new Map<number, number>();
+  const getOffset = createOffsetLookup(timeZone);
   const utcByWall = new Map<number, number>();
-
-  const getOffset = (ms: number): number => {
-    const day = Math.floor(ms / DAY_MS);
-    let offset = dayOffsets.get(day);
-    if (offset === undefined) {
-      const atStart = readOffset(day * DAY_MS);
-      const atEnd = readOffset(day * DAY_MS + DAY_MS - 1);
-      offset = atStart === atEnd ? atStart : Number.NaN;
-      if (dayOffsets.size > MAX_MEMO_ENTRIES) dayOffsets.clear();
-      dayOffsets.set(day, offset);
-    }
-    return Number.isNaN(offset) ? readOffset(ms) : offset;
-  };
-
-  const resolveWall = (wall: number): number => {
-    // Offsets never exceed ±14 h, so the offsets a day either side bracket any transition near `wall`.
-    const offsetBefore = getOffset(wall - DAY_MS);
-    const offsetAfter = getOffset(wall + DAY_MS);
-    const candidates = offsetBefore === offsetAfter ? [wall - offsetBefore] : [wall - offsetBefore, wall - offsetAfter];
-    const exact = candidates.filter((instant) => getOffset(instant) === wall - instant);
-    // Fall-back hour: the wall time happens twice; a range opening or closing then uses the first occurrence.
-    if (exact.length > 0) return Math.min(...exact);
-    // Spring-forward gap: the wall time never happens; the first instant after the gap is when the clock passes it.
-    let low = Math.min(...candidates);
-    let high = Math.max(...candidates);
-    const offsetLow = getOffset(low);
-    while (high - low > MINUTE_MS) {
-      const middle = low + Math.floor((high - low) / 2 / MINUTE_MS) * MINUTE_MS;
-      if (getOffset(middle) === offsetLow) low = middle;
-      else high = middle;
-    }
-    return high;
-  };
-
   return {
     timeZone,
     getOffset,
@@ -167,7 +126,7 @@ function buildZoneClock(timeZone: string): ZoneClock {
       const wall = parseLocalDate(localDate) + minute * MINUTE_MS;
       let instant = utcByWall.get(wall);
       if (instant === undefined) {
-        instant = resolveWall(wall);
+        instant = resolveWall(wall, getOffset);
         if (utcByWall.size > MAX_MEMO_ENTRIES) utcByWall.clear();
         utcByWall.set(wall, instant);
       }
@@ -179,6 +138,52 @@ function buildZoneClock(timeZone: string): ZoneClock {
       return { localDate: formatCalendarDate(dayMs), localTime: CLOCK_LABELS[Math.floor((wall - dayMs) / MINUTE_MS)]! };
     },
   };
+}
+
+// date-fns-tz's getTimezoneOffset reads its Date as a wall-clock time and is off by the DST jump during the
+// transition hour, so the offset of an instant is derived from the wall clock formatInTimeZone prints for it.
+function readOffset(timeZone: string, ms: number): number {
+  const wholeSecond = ms - (((ms % 1000) + 1000) % 1000);
+  return Date.parse(formatInTimeZone(new Date(ms), timeZone, WALL_CLOCK_PATTERN)) - wholeSecond;
+}
+
+/** The zone's offset at an instant, memoised per UTC day (instants of a transition day are read one by one). */
+function createOffsetLookup(timeZone: string): (ms: number) => number {
+  // NaN marks a UTC day containing a transition, where every instant is looked up individually.
+  const dayOffsets = new Map<number, number>();
+  return (ms: number): number => {
+    const day = Math.floor(ms / DAY_MS);
+    let offset = dayOffsets.get(day);
+    if (offset === undefined) {
+      const atStart = readOffset(timeZone, day * DAY_MS);
+      const atEnd = readOffset(timeZone, day * DAY_MS + DAY_MS - 1);
+      offset = atStart === atEnd ? atStart : Number.NaN;
+      if (dayOffsets.size > MAX_MEMO_ENTRIES) dayOffsets.clear();
+      dayOffsets.set(day, offset);
+    }
+    return Number.isNaN(offset) ? readOffset(timeZone, ms) : offset;
+  };
+}
+
+/** The UTC instant at which the zone's wall clock shows `wall` (wall-clock ms read as UTC). */
+function resolveWall(wall: number, getOffset: (ms: number) => number): number {
+  // Offsets never exceed ±14 h, so the offsets a day either side bracket any transition near `wall`.
+  const offsetBefore = getOffset(wall - DAY_MS);
+  const offsetAfter = getOffset(wall + DAY_MS);
+  const candidates = offsetBefore === offsetAfter ? [wall - offsetBefore] : [wall - offsetBefore, wall - offsetAfter];
+  const exact = candidates.filter((instant) => getOffset(instant) === wall - instant);
+  // Fall-back hour: the wall time happens twice; a range opening or closing then uses the first occurrence.
+  if (exact.length > 0) return Math.min(...exact);
+  // Spring-forward gap: the wall time never happens; the first instant after the gap is when the clock passes it.
+  let low = Math.min(...candidates);
+  let high = Math.max(...candidates);
+  const offsetLow = getOffset(low);
+  while (high - low > MINUTE_MS) {
+    const middle = low + Math.floor((high - low) / 2 / MINUTE_MS) * MINUTE_MS;
+    if (getOffset(middle) === offsetLow) low = middle;
+    else high = middle;
+  }
+  return high;
 }
 
 /** The local date of an instant in the zone, 'YYYY-MM-DD'. */

@@ -56,7 +56,7 @@ describe('WhatsApp simulator', () => {
     await action();
     await answered;
     // htmx swaps the new screen in after the response: the next tap must wait for it, or it lands on the old one.
-    await page.waitForFunction(() => document.querySelector('[role="dialog"] .htmx-request, .htmx-swapping, .htmx-settling') === null);
+    await page.waitForFunction(`document.querySelector('[role="dialog"] .htmx-request, .htmx-swapping, .htmx-settling') === null`);
   }
 
   async function say(page: Page, text: string, words: Pick<FlowWords, 'message' | 'send'> = ENGLISH): Promise<void> {

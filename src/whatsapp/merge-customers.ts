@@ -16,8 +16,8 @@ export interface CustomerMerge {
  * Moves bookings, messages and Flow sessions of `dropIds` onto `keepId`, keeps the conversation and
  * hold that saw activity last (the dialogue the customer is in), fills the kept record's empty
  * fields from the dropped ones, and deletes the dropped records — all in one transaction, after
- * locking every record involved (in id order, so two merges cannot deadlock) and their
- * conversations (so no turn of either runs half before and half after).
+ * locking every record involved (in id order, so two merges cannot deadlock); moving a
+ * conversation waits for a turn that holds its row lock, so no turn runs half before and half after.
  */
 export async function mergeCustomers(prisma: PrismaClient, businessId: string, merge: CustomerMerge): Promise<void> {
   const dropIds = merge.dropIds.filter((id) => id !== merge.keepId);
@@ -56,7 +56,9 @@ export async function mergeCustomers(prisma: PrismaClient, businessId: string, m
       ) d
       WHERE k.id = ${merge.keepId}::uuid`;
     await tx.$executeRaw`DELETE FROM customers WHERE business_id = ${businessId}::uuid AND id = ANY(${present}::uuid[])`;
-  });
+    // Prisma's defaults (2 s to get a connection, 5 s to finish) are shorter than a turn that holds
+    // one of these conversations may take on a loaded server; the webhook must not answer 500 for that.
+  }, { maxWait: 30_000, timeout: 30_000 });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { initialTransition, transition, type AnyStateNode, type SnapshotFrom } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { CATALOGS } from '../src/conversation/catalog';
+import { CATALOGS } from '../src/texts';
 import { renderMessage } from '../src/conversation/render-message';
 import { validateOutboundMessage } from '../src/whatsapp';
 import { conversationMachine, toConversationEffects } from './conversation.machine';

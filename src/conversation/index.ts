@@ -6,7 +6,6 @@ export { deliverSystemEvent } from './system-event';
 export { type ConversationDeps } from './conversation-step';
 export { CONVERSATION_EVENT_TASK, type ConversationEventPayload, type HandoffListener, inactivityJobKey, handoffJobKey } from './effects';
 
-// Texts and formats for other components.
+// Rendered bot messages and text classification for other components.
 export { renderMessage, renderText } from './render-message';
 export { classifyText, DEFAULT_EMERGENCY_KEYWORDS } from '../../machines/classify-text';
-export { formatDateTime, formatDayLabel, formatTimeLabel } from './format-time';

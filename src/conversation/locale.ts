@@ -3,10 +3,9 @@
  * user locale, so: the customer's saved choice (set when they switch or write Spanish or
  * Portuguese), else the business's default language.
  */
-import type { Locale } from '../../machines/conversation-types';
+import { normalizeLocale, type Locale } from '../texts';
 
 /** The language to answer in: saved choice, else the business default; anything unsupported → English. */
 export function chooseLocale(params: { saved: string | null | undefined; businessDefault: string }): Locale {
-  const candidate = (params.saved ?? params.businessDefault).slice(0, 2).toLowerCase();
-  return candidate === 'es' || candidate === 'pt' ? candidate : 'en';
+  return normalizeLocale(params.saved ?? params.businessDefault);
 }

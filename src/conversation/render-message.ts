@@ -4,9 +4,8 @@
  * reader's locale and the business's zone; the whatsapp builders shorten anything over Meta's limits.
  */
 import type { ListRowDescriptor, Locale, MessageDescriptor, MessageParam, MessageParams } from '../../machines/conversation-types';
+import { findCatalogText, formatDateTime, formatDayLabel, formatDayTimeLabel, formatTimeLabel, formatZoneLabel } from '../texts';
 import { buildListMessage, buildReplyButtonsMessage, buildTextMessage, type OutboundMessage } from '../whatsapp';
-import { findCatalogText } from './catalog';
-import { formatDateTime, formatDayLabel, formatDayTimeLabel, formatTimeLabel, formatZoneLabel } from './format-time';
 import { formatOpeningHours } from './opening-hours';
 
 /** Input of renderMessage. */

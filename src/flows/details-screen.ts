@@ -5,8 +5,8 @@
  */
 import { findBookingAddOns } from '../booking';
 import { isDomainError } from '../platform/errors';
+import { formatFlowDuration, formatFlowPrice, shortenText } from '../texts';
 import type { FlowAddOn, ScheduledService } from './flow-availability';
-import { formatFlowDuration, formatFlowPrice, shortenText } from './flow-format';
 import { isUuid } from './flow-repository';
 import {
   findCatalogService,

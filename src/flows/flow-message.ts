@@ -4,7 +4,7 @@
  * replaces it outside the 24-hour window.
  */
 import { buildFlowMessage, buildTemplateMessage, type InteractiveMessageBody, type TemplateMessageBody } from '../whatsapp';
-import { FLOW_TEXTS, fillText, toFlowLocale } from './flow-texts';
+import { FLOW_TEXTS, fillText, normalizeLocale } from '../texts';
 
 /** Input of buildBookingFlowMessage. */
 export interface BookingFlowMessageInput {
@@ -23,7 +23,7 @@ export interface BookingFlowMessageInput {
  * @example buildBookingFlowMessage({ to: '34600000001', flowId: '123', flowToken, locale: 'es', businessName: 'Clínica Sol', customerName: 'Ana' })
  */
 export function buildBookingFlowMessage(input: BookingFlowMessageInput): InteractiveMessageBody {
-  const texts = FLOW_TEXTS[toFlowLocale(input.locale)];
+  const texts = FLOW_TEXTS[normalizeLocale(input.locale)];
   const name = input.customerName?.trim().split(/\s+/)[0] ?? '';
   const isReschedule = input.rescheduleServiceName !== undefined;
   const template = isReschedule

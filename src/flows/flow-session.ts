@@ -5,10 +5,10 @@
  */
 import { extendSpan, type BookingService, type BusinessSettings } from '../booking';
 import type { Db } from '../platform/database';
+import type { FlowTexts, Locale } from '../texts';
 import type { BusinessCatalog, FlowAvailability, ScheduledService } from './flow-availability';
 import type { FlowTokenRow } from './flow-tokens';
 import { isUuid, type FlowBooking } from './flow-repository';
-import type { FlowLocale, FlowTexts } from './flow-texts';
 
 /** One validated Flow request's world. */
 export interface FlowSession {
@@ -21,7 +21,7 @@ export interface FlowSession {
   token: FlowTokenRow;
   business: BusinessSettings;
   customer: { id: string; name: string | null };
-  locale: FlowLocale;
+  locale: Locale;
   texts: FlowTexts;
   /** The booking a reschedule token moves; null in book mode. */
   booking: FlowBooking | null;

@@ -10,6 +10,7 @@ import type { PrismaClient } from '../platform/database';
 import { findUnsafeInput } from '../platform/input-safety';
 import type { Logger } from '../platform/logger';
 import type { SqlTarget } from '../platform/sql';
+import { FLOW_TEXTS, normalizeLocale } from '../texts';
 import { buildDateScreen, handleChooseDate } from './date-screen';
 import { handleSubmitDetails } from './details-screen';
 import type { FlowAvailability } from './flow-availability';
@@ -17,7 +18,6 @@ import { findFlowBooking } from './flow-repository';
 import { FlowRequestError, resolveFlowService, type FlowScreenAnswer, type FlowSession } from './flow-session';
 import { recordFlowOpened } from './flow-funnel-repository'; // KPI funnel hook (issue 25)
 import { fitBookingScreenAnswer } from './fit-flow-data';
-import { FLOW_TEXTS, toFlowLocale, type FlowLocale } from './flow-texts';
 import { resolveFlowToken, type FlowTokenRow } from './flow-tokens';
 import { buildServiceScreen, handleChooseService } from './service-screen';
 import { buildStaffScreen, handleChooseStaff } from './staff-screen';
@@ -147,7 +147,7 @@ async function openSession(
       return { ok: false, reason: 'errorBookingNotChangeable' };
     }
   }
-  const locale = toFlowLocale(token.locale);
+  const locale = normalizeLocale(token.locale);
   return {
     ok: true,
     session: { db: deps.prisma, bookings: deps.bookings, availability: deps.availability, catalog, now, token, business, customer, locale, texts: FLOW_TEXTS[locale], booking },
@@ -167,6 +167,6 @@ function encrypted(response: unknown): FlowEndpointResult {
 
 // The 427 body is encrypted like any answer: the WhatsApp client decrypts it and shows error_msg (WHATSAPP.md §4.8).
 function tokenRefused(locale: string | undefined, key: 'errorTokenInvalid' | 'errorBookingNotChangeable'): FlowEndpointResult {
-  const texts = FLOW_TEXTS[toFlowLocale(locale) as FlowLocale];
+  const texts = FLOW_TEXTS[normalizeLocale(locale)];
   return { kind: 'encrypted', status: 427, response: { error_msg: texts[key] } };
 }

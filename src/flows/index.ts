@@ -26,7 +26,6 @@ export {
   type FlowCompletion,
   type FlowCompletionRejection,
 } from './complete-flow';
-export { FLOW_TEXTS, toFlowLocale, type FlowLocale, type FlowTexts } from './flow-texts';
 export { uploadBusinessPublicKey, publishFlow, formatValidationErrors, type FlowValidationError, type MetaManagementOptions, type PublishFlowResult } from './meta-management';
 export { runFlowsCli, type FlowsCliOutput } from './flows-cli';
 // The WhatsApp client's Flow logic, for the simulator page and the terminal chat.

@@ -2,8 +2,8 @@
  * SERVICE, the entry screen: the bookable services with duration and price. Its Footer sends
  * `{ screen_action: "choose_service", service }` → STAFF, or DATE when one person does the service.
  */
+import { formatFlowDuration, formatFlowPrice, shortenText } from '../texts';
 import { buildDateScreen } from './date-screen';
-import { formatFlowDuration, formatFlowPrice, shortenText } from './flow-format';
 import { findCatalogService, readString, type FlowScreenAnswer, type FlowSession } from './flow-session';
 import { buildStaffScreen } from './staff-screen';
 import { toLocalName } from './flow-repository';

@@ -2,8 +2,8 @@
  * STAFF: "Any available" first, then everyone who performs the service. Its Footer sends
  * `{ screen_action: "choose_staff", staff, service_id }` → DATE.
  */
+import { shortenText } from '../texts';
 import { buildDateScreen } from './date-screen';
-import { shortenText } from './flow-format';
 import { toLocalName } from './flow-repository';
 import type { ScheduledService } from './flow-availability';
 import { ANY_STAFF, resolveFlowService, type FlowScreenAnswer, type FlowSession } from './flow-session';

@@ -4,11 +4,10 @@
  */
 import { addUpPrice } from '../booking';
 import { toLocalDate } from '../scheduling';
-import { formatFlowDay, formatFlowPrice, formatFlowTime, formatFlowZone } from './flow-format';
+import { fillText, formatFlowDay, formatFlowPrice, formatFlowTime, formatFlowZone } from '../texts';
 import { toLocalName, type FlowService } from './flow-repository';
 import type { FlowScreenAnswer, FlowSession } from './flow-session';
 import type { ChosenSlot } from './details-screen';
-import { fillText } from './flow-texts';
 
 /** An add-on as the summary shows it. */
 export interface SummaryAddOn {

@@ -7,13 +7,12 @@
 import type { Slot } from '../scheduling';
 import { formatIsoInstant, localDayRange, toLocalDate } from '../scheduling';
 import { isDomainError } from '../platform/errors';
+import { fillText, formatFlowDay, formatFlowZone } from '../texts';
 import { buildDateScreen } from './date-screen';
 import { buildDetailsScreen } from './details-screen';
-import { formatFlowDay, formatFlowZone } from './flow-format';
 import type { ScheduledService } from './flow-availability';
 import { findHoldId } from './flow-repository';
 import { isWithinBookingWindow, resolveFlowService, resolveFlowStaff, toStaffFilter, toVisitSpan, type FlowScreenAnswer, type FlowSession } from './flow-session';
-import { fillText } from './flow-texts';
 
 // Dropdown: 1–200 options (WHATSAPP.md §3.7).
 const MAX_TIMES = 200;

@@ -6,9 +6,9 @@
  * message; outside that window nothing is queued and the console tells staff so.
  */
 import type { BookingChangeListener } from '../booking';
-import { formatDateTime } from '../conversation';
 import type { Clock } from '../platform/clock';
 import type { Db } from '../platform/database';
+import { formatDateTime, LOCALES, type Locale } from '../texts';
 import { buildTextMessage, enqueueOutbound } from '../whatsapp';
 
 /** Actor prefix of console users in audit rows ("console:ana@clinic.example"). */
@@ -25,9 +25,7 @@ export function isStaffActor(actor: string): boolean {
 // WhatsApp accepts free-form messages only within 24 hours of the customer's last message.
 const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-type NoticeLocale = 'en' | 'es' | 'pt';
-
-const TEXTS: Record<NoticeLocale, Record<'created' | 'rescheduled' | 'cancelled', string>> = {
+const TEXTS: Record<Locale, Record<'created' | 'rescheduled' | 'cancelled', string>> = {
   en: {
     created: 'Hello{name}! {business} booked your *{service}* with {staff} on {when}. Write "menu" to see, move or cancel it.',
     rescheduled: 'Hello{name}! {business} moved your *{service}* with {staff} to {when}. Write "menu" to see, move or cancel it.',
@@ -45,7 +43,7 @@ const TEXTS: Record<NoticeLocale, Record<'created' | 'rescheduled' | 'cancelled'
   },
 };
 
-const REASON_LABEL: Record<NoticeLocale, string> = { en: ' Reason: ', es: ' Motivo: ', pt: ' Motivo: ' };
+const REASON_LABEL: Record<Locale, string> = { en: ' Reason: ', es: ' Motivo: ', pt: ' Motivo: ' };
 
 /** True when a free-form WhatsApp message can reach the customer now. */
 export function isWithinServiceWindow(lastInboundAt: Date | null, now: Date): boolean {
@@ -89,7 +87,7 @@ async function queueCustomerNotice(db: Db, params: { kind: 'created' | 'reschedu
   });
   const phoneNumberId = booking?.business.whatsappNumbers[0]?.phoneNumberId;
   if (!booking || !booking.business.notifyCustomerOnStaffChanges || !phoneNumberId || !isWithinServiceWindow(booking.customer.lastInboundAt, params.now)) return;
-  const locale = (['en', 'es', 'pt'] as const).find((l) => l === (booking.customer.locale ?? booking.business.defaultLocale)) ?? 'en';
+  const locale = LOCALES.find((l) => l === (booking.customer.locale ?? booking.business.defaultLocale)) ?? 'en';
   const firstName = booking.customer.name?.split(' ')[0];
   const values: Record<string, string> = {
     name: firstName ? ` ${firstName}` : '',

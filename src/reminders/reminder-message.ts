@@ -7,7 +7,6 @@
  * delivered, with quick-reply payloads equal to the interactive ids, so both land on the same path.
  */
 import { toReplyId } from '../../machines/conversation-events';
-import { formatDateTime, formatDayLabel, formatTimeLabel } from '../conversation';
 import {
   buildListMessage,
   buildReplyButtonsMessage,
@@ -17,8 +16,8 @@ import {
   type TemplateButtonInput,
   type TemplateMessageBody,
 } from '../whatsapp';
+import { findLabels, formatDateTime, formatDayLabel, formatTimeLabel, type Locale } from '../texts';
 import { formatInTimeZone } from 'date-fns-tz';
-import { findLabels, type LabelLocale } from './reminder-labels';
 import type { MessagePlaceholder, ReminderKind, ReminderRuleFields } from './reminder-rule';
 import { toRatingReplyId } from './rating-reply-id';
 
@@ -55,7 +54,7 @@ export function buildPlaceholderValues(input: {
   bookingUid: string;
   startsAt: Date;
   timeZone: string;
-  locale: LabelLocale;
+  locale: Locale;
 }): PlaceholderValues {
   const iso = input.startsAt.toISOString();
   const localDate = formatInTimeZone(input.startsAt, input.timeZone, 'yyyy-MM-dd');
@@ -93,7 +92,7 @@ export function buildReminderMessage(input: {
   to: string;
   bookingUid: string;
   values: PlaceholderValues;
-  locale: LabelLocale;
+  locale: Locale;
   isInsideWindow: boolean;
 }): ReminderMessage {
   const template = buildRuleTemplate(input);

@@ -23,6 +23,7 @@ import type { Clock } from '../platform/clock';
 import { inPgTransaction, poolOf, type PgClient, type PrismaClient } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { recordReminderLateness } from '../platform/metrics';
+import { normalizeLocale } from '../texts';
 import {
   queueOutboundWithPg,
   SEND_OUTBOX_TASK,
@@ -34,7 +35,6 @@ import {
   type SendOutboxPayload,
 } from '../whatsapp';
 import { SEND_REMINDER_JOB_OPTIONS, SEND_REMINDER_TASK, reminderJobKey, type SendReminderPayload } from './reminder-jobs';
-import { toLabelLocale } from './reminder-labels';
 import { buildPlaceholderValues, buildReminderMessage, isInsideServiceWindow } from './reminder-message';
 import { lockReminderForSend, settleReminderWithPg, type ReminderSendRow } from './reminder-repository';
 import { isFollowUpFor } from './reminder-rule';
@@ -177,7 +177,7 @@ type ActiveRule = NonNullable<ReminderSendRow['rule']>;
 /** The reminder's message in the customer's language, as a template or free form depending on the service window. */
 function buildMessageForRow(row: ReminderSendRow, rule: ActiveRule, now: Date): ReturnType<typeof buildReminderMessage> {
   const { reminder, booking, customer } = row;
-  const locale = toLabelLocale(customer.locale ?? row.businessLocale);
+  const locale = normalizeLocale(customer.locale ?? row.businessLocale);
   const values = buildPlaceholderValues({
     customerName: customer.name,
     serviceName: row.names.service,

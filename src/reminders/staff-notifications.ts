@@ -5,10 +5,9 @@
  * Template body: {{1}} what happened, {{2}} customer, {{3}} service, {{4}} when (business zone, named), {{5}} staff.
  */
 import type { BookingChange } from '../booking';
-import { formatDateTime } from '../conversation';
 import type { Db } from '../platform/database';
+import { findLabels, formatDateTime, normalizeLocale, type ReminderLabels } from '../texts';
 import { buildTemplateMessage, enqueueOutbound } from '../whatsapp';
-import { findLabels, toLabelLocale, type ReminderLabels } from './reminder-labels';
 
 type StaffEvent = 'new' | 'rescheduled' | 'cancelled' | 'handoff';
 
@@ -98,7 +97,7 @@ async function queueStaffTemplate(
   });
   const phoneNumberId = business?.whatsappNumbers[0]?.phoneNumberId;
   if (!business || !phoneNumberId) return 0;
-  const locale = toLabelLocale(business.defaultLocale);
+  const locale = normalizeLocale(business.defaultLocale);
   const headline = findLabels(locale)[HEADLINES[params.event]] as string;
   const when = params.startsAt ? formatDateTime(params.startsAt.toISOString(), business.timeZone, locale) : '-';
   const recipients = [...new Set([...params.recipients, business.frontDeskWhatsapp].filter((number): number is string => Boolean(number)))];

@@ -1,4 +1,4 @@
-import { FLOW_TEXTS, fillText, toFlowLocale, type FlowTexts } from './flow-texts';
+import { FLOW_TEXTS, fillText, type FlowTexts } from './flow-texts';
 import { formatFlowDay, formatFlowDuration, formatFlowZone } from './flow-format';
 
 // Lengths Meta enforces on data the checker cannot see (flows/README.md, WHATSAPP.md §3.7, §2.5).
@@ -33,16 +33,6 @@ describe('Flow texts', () => {
   it('is translated: Spanish and Portuguese differ from English except for symbols and patterns', () => {
     const same = (Object.keys(FLOW_TEXTS.en) as Array<keyof FlowTexts>).filter((key) => FLOW_TEXTS.es[key] === FLOW_TEXTS.en[key] || FLOW_TEXTS.pt[key] === FLOW_TEXTS.en[key]);
     expect(same).toEqual(['timeHeading', 'addOnsSummary', 'noPrice']);
-  });
-
-  it.each([
-    ['es-ES', 'es'],
-    ['pt_BR', 'pt'],
-    ['en', 'en'],
-    ['de', 'en'],
-    [null, 'en'],
-  ])('reads locale %s as %s', (stored, expected) => {
-    expect(toFlowLocale(stored)).toBe(expected);
   });
 
   it.each([

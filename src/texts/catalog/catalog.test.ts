@@ -1,7 +1,6 @@
 import { WHATSAPP_LIMITS } from '../../whatsapp';
+import { LOCALES } from '../locale';
 import { CATALOGS, findCatalogText, isCatalogKey, listPlaceholders } from '.';
-
-const LOCALES = ['en', 'es', 'pt'] as const;
 
 // Labels Meta would shorten: button titles and the list button (20), list row titles (24).
 const BUTTON_KEYS = [

@@ -5,7 +5,7 @@
 import { format } from 'date-fns';
 import { enGB, enUS, es, pt, type Locale as DateFnsLocale } from 'date-fns/locale';
 import { formatInTimeZone } from 'date-fns-tz';
-import type { Locale } from '../../machines/conversation-types';
+import type { Locale } from './locale';
 
 // en-GB writes "Mon 30 Mar" (day before month) like most of the bot's markets; `pt` (not ptBR) abbreviates weekdays ("seg").
 const DATE_FNS_LOCALES: Record<Locale, DateFnsLocale> = { en: enGB, es, pt };

@@ -2,9 +2,7 @@
  * The few fixed texts of automated messages (button labels, staff alert headlines, the thanks for
  * a rating), per language. Rule texts themselves are written by the business.
  */
-
-/** Languages the labels exist in (the bot's languages). */
-export type LabelLocale = 'en' | 'es' | 'pt';
+import type { Locale } from './locale';
 
 /** The fixed texts of one language. */
 export interface ReminderLabels {
@@ -19,7 +17,7 @@ export interface ReminderLabels {
   staffHandoff: string;
 }
 
-const LABELS: Record<LabelLocale, ReminderLabels> = {
+const LABELS: Record<Locale, ReminderLabels> = {
   en: {
     confirm: 'Confirm',
     reschedule: 'Reschedule',
@@ -55,13 +53,7 @@ const LABELS: Record<LabelLocale, ReminderLabels> = {
   },
 };
 
-/** The label language for a customer or business locale ('es-MX' → 'es'; unknown → 'en'). */
-export function toLabelLocale(locale: string | null | undefined): LabelLocale {
-  const language = (locale ?? 'en').slice(0, 2).toLowerCase();
-  return language === 'es' || language === 'pt' ? language : 'en';
-}
-
 /** The fixed texts of a language. */
-export function findLabels(locale: LabelLocale): ReminderLabels {
+export function findLabels(locale: Locale): ReminderLabels {
   return LABELS[locale];
 }

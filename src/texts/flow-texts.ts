@@ -4,9 +4,7 @@
  * Limits (flows/README.md): Dropdown/TextInput/TextArea labels ≤ 20, RadioButtonsGroup/CheckboxGroup labels ≤ 30,
  * CalendarPicker label ≤ 40, Footer ≤ 35, headings ≤ 80, the Flow CTA ≤ 20.
  */
-
-/** Languages of the Flow. */
-export type FlowLocale = 'en' | 'es' | 'pt';
+import type { Locale } from './locale';
 
 const en = {
   serviceHeading: 'Book an appointment',
@@ -132,13 +130,7 @@ const pt: FlowTexts = {
 };
 
 /** Every language's Flow texts. */
-export const FLOW_TEXTS: Readonly<Record<FlowLocale, FlowTexts>> = { en, es, pt };
-
-/** The Flow language for a stored locale ('es-ES', 'pt', null…); English when unknown. */
-export function toFlowLocale(locale: string | null | undefined): FlowLocale {
-  const candidate = (locale ?? '').slice(0, 2).toLowerCase();
-  return candidate === 'es' || candidate === 'pt' ? candidate : 'en';
-}
+export const FLOW_TEXTS: Readonly<Record<Locale, FlowTexts>> = { en, es, pt };
 
 /**
  * Fills `{name}` placeholders.

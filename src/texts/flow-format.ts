@@ -5,11 +5,11 @@
  */
 import { enGB, enUS, es, pt, type Locale as DateFnsLocale } from 'date-fns/locale';
 import { formatInTimeZone } from 'date-fns-tz';
-import type { FlowLocale } from './flow-texts';
+import type { Locale } from './locale';
 
-const DATE_FNS_LOCALES: Record<FlowLocale, DateFnsLocale> = { en: enGB, es, pt };
-const NUMBER_LOCALES: Record<FlowLocale, string> = { en: 'en-GB', es: 'es-ES', pt: 'pt-PT' };
-const DAY_PATTERNS: Record<FlowLocale, { short: string; long: string }> = {
+const DATE_FNS_LOCALES: Record<Locale, DateFnsLocale> = { en: enGB, es, pt };
+const NUMBER_LOCALES: Record<Locale, string> = { en: 'en-GB', es: 'es-ES', pt: 'pt-PT' };
+const DAY_PATTERNS: Record<Locale, { short: string; long: string }> = {
   en: { short: 'EEEE, d MMMM', long: 'EEEE, d MMMM yyyy' },
   es: { short: "EEEE, d 'de' MMMM", long: "EEEE, d 'de' MMMM 'de' yyyy" },
   pt: { short: "EEEE, d 'de' MMMM", long: "EEEE, d 'de' MMMM 'de' yyyy" },
@@ -27,7 +27,7 @@ function remember(key: string, compute: () => string): string {
   return value;
 }
 
-const ZONE_PATTERNS: Record<FlowLocale, (city: string) => string> = {
+const ZONE_PATTERNS: Record<Locale, (city: string) => string> = {
   en: (city) => `${city} time`,
   es: (city) => `hora de ${city}`,
   pt: (city) => `horário de ${city}`,
@@ -37,7 +37,7 @@ const ZONE_PATTERNS: Record<FlowLocale, (city: string) => string> = {
  * A business-local calendar day as a heading.
  * @example formatFlowDay('2026-07-01', 'en') // 'Wednesday, 1 July'
  */
-export function formatFlowDay(date: string, locale: FlowLocale, options: { withYear?: boolean } = {}): string {
+export function formatFlowDay(date: string, locale: Locale, options: { withYear?: boolean } = {}): string {
   const pattern = options.withYear ? DAY_PATTERNS[locale].long : DAY_PATTERNS[locale].short;
   return remember(`day|${date}|${locale}|${pattern}`, () => {
     // Noon UTC of the calendar date, printed in UTC: no offset can move it to another day.
@@ -55,12 +55,12 @@ export function formatFlowTime(at: Date, timeZone: string): string {
  * The zone as a reader understands it at that instant.
  * @example formatFlowZone(new Date('2026-07-01T08:30:00Z'), 'Europe/Madrid', 'es') // 'hora de Madrid, CEST'
  */
-export function formatFlowZone(at: Date, timeZone: string, locale: FlowLocale): string {
+export function formatFlowZone(at: Date, timeZone: string, locale: Locale): string {
   // Zone transitions fall on quarter hours, so one label per zone, locale and UTC quarter hour is exact.
   return remember(`zone|${timeZone}|${locale}|${Math.floor(at.getTime() / 900_000)}`, () => computeZoneLabel(at, timeZone, locale));
 }
 
-function computeZoneLabel(at: Date, timeZone: string, locale: FlowLocale): string {
+function computeZoneLabel(at: Date, timeZone: string, locale: Locale): string {
   // en-US knows North American abbreviations, en-GB European ones; elsewhere an offset ("GMT-3").
   const candidates = [enUS, enGB].map((dateLocale) => formatInTimeZone(at, timeZone, 'zzz', { locale: dateLocale }));
   const abbreviation = candidates.find((name) => !/^GMT[+-]/.test(name)) ?? candidates[0] ?? timeZone;
@@ -73,7 +73,7 @@ function computeZoneLabel(at: Date, timeZone: string, locale: FlowLocale): strin
  * Price in the customer's number format; zero is "free" only to the business, so it prints as money too.
  * @example formatFlowPrice('25.00', 'EUR', 'es') // '25,00 €'
  */
-export function formatFlowPrice(amount: string, currency: string, locale: FlowLocale): string {
+export function formatFlowPrice(amount: string, currency: string, locale: Locale): string {
   const value = Number(amount);
   if (!Number.isFinite(value)) return amount;
   try {

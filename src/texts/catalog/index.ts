@@ -2,7 +2,7 @@
  * The bot's message catalog: one object per language with identical keys and placeholders.
  * Machine descriptors carry only keys; texts are looked up here at render time.
  */
-import type { Locale } from '../../../machines/conversation-types';
+import type { Locale } from '../locale';
 import { en, type Catalog, type CatalogKey } from './en';
 import { es } from './es';
 import { pt } from './pt';

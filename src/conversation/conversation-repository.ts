@@ -57,6 +57,10 @@ const LOCK_CONVERSATION_SQL: SqlStatement = {
              c.id AS customer_id, c.wa_id, c.name AS customer_name, c.username AS customer_username, c.locale
       FROM businesses b JOIN customers c ON c.business_id = b.id AND c.id = $2::uuid
       WHERE b.id = $1::uuid
+      -- A merge of this customer into another (whatsapp/merge-customers.ts) waits for the step; a
+      -- step that waited for a merge finds the customer gone and answers nothing (the merge
+      -- queued the kept record's job).
+      FOR KEY SHARE OF c
     ), locked AS (
       INSERT INTO conversations (business_id, customer_id, machine_version, snapshot, state_value)
       SELECT $1::uuid, customer_id, $3::int, '{}'::jsonb, '' FROM parties WHERE phone_number_id IS NOT NULL
@@ -124,6 +128,22 @@ const PENDING_INBOX_SQL: SqlStatement = {
           WHERE business_id = $1::uuid AND customer_id = $2::uuid AND processed_at IS NULL
           ORDER BY sent_at ASC, received_at ASC, id ASC LIMIT $3::int`,
 };
+
+const AWAIT_SENDER_WRITES_SQL: SqlStatement = {
+  name: 'conversation-await-sender-writes',
+  text: `SELECT 1 FROM customers WHERE business_id = $1::uuid AND id = $2::uuid FOR SHARE`,
+};
+
+/**
+ * Waits until no webhook storing a message of this customer is still in flight (each holds the
+ * customer's row lock from its upsert to its commit), then lets go at once. Why: graphile-worker's
+ * add_jobs clears the key of a running job and adds a new one, but a job locked between those two
+ * statements keeps the key and gets no successor; such a webhook's message must be seen by the job
+ * that just started, so the job reads the inbox only after that webhook committed.
+ */
+export async function awaitSenderWrites(db: SqlTarget, params: { businessId: string; customerId: string }): Promise<void> {
+  await querySql(db, AWAIT_SENDER_WRITES_SQL, [params.businessId, params.customerId]);
+}
 
 /** Unprocessed inbox messages of one customer, oldest first (WhatsApp's timestamp, then arrival). */
 export async function findPendingInbox(db: SqlTarget, params: { businessId: string; customerId: string; limit: number }): Promise<PendingInboxMessage[]> {

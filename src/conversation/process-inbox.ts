@@ -7,7 +7,8 @@ import { parseReplyId, toConversationEvent } from '../../machines/conversation-e
 import { DEFAULT_EMERGENCY_KEYWORDS } from '../../machines/classify-text';
 import { toLocalDate } from '../scheduling';
 import { buildMarkReadMessage, type InboundMessage, type ProcessInboxPayload } from '../whatsapp';
-import { findPendingInbox, type PendingInboxMessage } from './conversation-repository';
+import { poolOf } from '../platform/database';
+import { awaitSenderWrites, findPendingInbox, type PendingInboxMessage } from './conversation-repository';
 import { runEvents, runTurn, type ConversationDeps, type Turn } from './conversation-step';
 import { queueForCustomer } from './effects';
 import { matchTypedChoice } from './match-choice';
@@ -82,6 +83,7 @@ async function handlePending(turn: Turn, pending: PendingInboxMessage[], now: Da
 
 /** Processes every pending inbox message of one sender, in order; returns how many it handled. */
 export async function processInbox(deps: ConversationDeps, params: ProcessInboxPayload): Promise<number> {
+  await awaitSenderWrites(poolOf(deps.prisma), params);
   let total = 0;
   for (;;) {
     const handled = await runTurn(deps, params, async (turn) => {

@@ -22,14 +22,7 @@ import { mergeCustomers } from './merge-customers';
 export async function linkCustomerIdentities(prisma: PrismaClient, businessId: string, events: InboundMessageEvent[]): Promise<InboundMessageEvent[]> {
   const withUserId = events.filter((event) => event.userId !== undefined);
   if (withUserId.length === 0) return events;
-  const rows = await querySql<{ sender_key: string; wa_id: string; keep_id: string | null; twin_ids: string[] | null }>(poolOf(prisma), LINK_IDENTITIES_SQL, [
-    businessId,
-    withUserId.map((event) => event.senderKey),
-    withUserId.map((event) => (event.waId && /^\d{6,15}$/.test(event.waId) ? event.waId : null)),
-    withUserId.map((event) => event.userId!),
-    withUserId.map((event) => event.parentUserId ?? null),
-    withUserId.map((event) => event.username ?? null),
-  ]);
+  const rows = await linkOnce(prisma, businessId, withUserId);
   for (const row of rows) {
     if (row.keep_id && row.twin_ids && row.twin_ids.length > 0) await mergeCustomers(prisma, businessId, { keepId: row.keep_id, dropIds: row.twin_ids });
   }
@@ -38,6 +31,31 @@ export async function linkCustomerIdentities(prisma: PrismaClient, businessId: s
     const address = addressOf.get(event.senderKey);
     return address !== undefined && address !== event.senderKey ? { ...event, senderKey: address } : event;
   });
+}
+
+type LinkRow = { sender_key: string; wa_id: string; keep_id: string | null; twin_ids: string[] | null };
+
+// Two webhooks introducing the same new person at once can both find "no record with this phone"
+// in their snapshots; the second to commit then hits the unique address (23505). Run again, it
+// sees the first one's record and links or merges instead.
+const LINK_ATTEMPTS = 3;
+
+async function linkOnce(prisma: PrismaClient, businessId: string, events: InboundMessageEvent[]): Promise<LinkRow[]> {
+  const params = [
+    businessId,
+    events.map((event) => event.senderKey),
+    events.map((event) => (event.waId && /^\d{6,15}$/.test(event.waId) ? event.waId : null)),
+    events.map((event) => event.userId!),
+    events.map((event) => event.parentUserId ?? null),
+    events.map((event) => event.username ?? null),
+  ];
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await querySql<LinkRow>(poolOf(prisma), LINK_IDENTITIES_SQL, params);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '23505' || attempt >= LINK_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /**

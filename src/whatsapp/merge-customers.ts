@@ -4,7 +4,9 @@
  * two webhooks naming the same new person in different ways arrive at the same instant. The first
  * webhook that carries the phone and the BSUID together merges them.
  */
+import { addJobInTransaction } from '../jobs';
 import type { PrismaClient } from '../platform/database';
+import { inboxJobKey, PROCESS_INBOX_TASK } from './inbox-repository';
 
 /** One merge: keep the phone record, fold the others (records holding the same BSUID) into it. */
 export interface CustomerMerge {
@@ -56,6 +58,11 @@ export async function mergeCustomers(prisma: PrismaClient, businessId: string, m
       ) d
       WHERE k.id = ${merge.keepId}::uuid`;
     await tx.$executeRaw`DELETE FROM customers WHERE business_id = ${businessId}::uuid AND id = ANY(${present}::uuid[])`;
+    // Messages moved here unanswered were queued for a record that is gone (its job finds no
+    // customer): the kept record's job answers them, in the order they arrived.
+    const [pending] = await tx.$queryRaw<Array<{ exists: boolean }>>`
+      SELECT EXISTS (SELECT 1 FROM inbox_messages WHERE business_id = ${businessId}::uuid AND customer_id = ${merge.keepId}::uuid AND processed_at IS NULL) AS exists`;
+    if (pending?.exists) await addJobInTransaction(tx, PROCESS_INBOX_TASK, { businessId, customerId: merge.keepId }, { jobKey: inboxJobKey(merge.keepId), maxAttempts: 25 });
     // Prisma's defaults (2 s to get a connection, 5 s to finish) are shorter than a turn that holds
     // one of these conversations may take on a loaded server; the webhook must not answer 500 for that.
   }, { maxWait: 30_000, timeout: 30_000 });

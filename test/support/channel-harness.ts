@@ -60,7 +60,8 @@ export async function startChannel(db: TestDatabase, options: { now?: Date; poll
   const graph = await startFakeGraph();
   const clock = createFixedClock(options.now ?? nextMondayMorning());
   const config = loadConfig({ DATABASE_URL: db.url, WHATSAPP_APP_SECRET: SECRET, WHATSAPP_ACCESS_TOKEN: 'test-token', WHATSAPP_GRAPH_URL: graph.baseUrl, ...options.env });
-  const logger = createLogger('silent');
+  // TEST_LOG_LEVEL=warn (or error) shows the server's log while chasing a failing test.
+  const logger = createLogger((process.env.TEST_LOG_LEVEL as 'error' | undefined) ?? 'silent');
   await migrateJobQueue(db.url);
   // Listeners: events + reminders, as in src/main.ts.
   const bookings = createBookingService({ prisma: db.prisma, clock, listeners: createBookingListeners({ clock }) });
@@ -89,7 +90,9 @@ export async function startChannel(db: TestDatabase, options: { now?: Date; poll
       if (Number(jobs!.n) === 0 && waiting === 0 && unprocessed === 0) return;
       if (Date.now() > deadline) {
         const rows = await db.prisma.outboxMessage.findMany({ where: { status: { in: ['queued', 'sending'] } }, select: { status: true, attempts: true, nextAttemptAt: true, lastError: true } });
-        throw new Error(`channel did not settle: ${jobs!.n} jobs, ${waiting} outbox rows waiting, ${unprocessed} inbox rows: ${JSON.stringify(rows)}`);
+        const queue = await db.prisma.$queryRaw<unknown[]>`SELECT task_identifier, key, run_at, attempts, max_attempts, locked_at, last_error FROM graphile_worker.jobs`;
+        const pending = await db.prisma.inboxMessage.findMany({ where: { processedAt: null }, select: { customerId: true, receivedAt: true } });
+        throw new Error(`channel did not settle: ${jobs!.n} jobs, ${waiting} outbox rows waiting, ${unprocessed} inbox rows: ${JSON.stringify(rows)}; queue ${JSON.stringify(queue)}; pending ${JSON.stringify(pending)}`);
       }
       await new Promise((resolve) => setImmediate(resolve));
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -152,17 +152,19 @@ describe('deployment on the operating system\'s PostgreSQL', () => {
     let turn = 0;
     const nextWeb = () => webs[(turn += 1) % webs.length]!.baseUrl;
     const posted: string[] = [];
-    const postWebhook = async (from: string, message: Record<string, unknown>) => {
+    /** Posts one message's webhook; `redelivered`: Meta delivers it twice, to both web processes at once. */
+    const postWebhook = async (from: string, message: Record<string, unknown>, redelivered = false) => {
       const body = buildWebhook(from, message, `Customer ${from.slice(-4)}`);
       posted.push((JSON.parse(body) as Msg).entry[0].changes[0].value.messages[0].id as string);
-      const res = await fetch(`${nextWeb()}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(APP_SECRET, body) }, body });
-      expect(res.status).toBe(200);
+      const deliver = (baseUrl: string) => fetch(`${baseUrl}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(APP_SECRET, body) }, body });
+      const answers = await Promise.all(redelivered ? webs.map((web) => deliver(web.baseUrl)) : [deliver(nextWeb())]);
+      expect(answers.map((res) => res.status)).toEqual(answers.map(() => 200));
     };
     const repliesTo = (from: string) => graph.messages().filter((m) => m.to === from);
     /** Posts one message and waits until every reply to it has reached the Graph API; returns the last. */
-    const say = async (from: string, message: Record<string, unknown>): Promise<Msg> => {
+    const say = async (from: string, message: Record<string, unknown>, redelivered = false): Promise<Msg> => {
       const before = repliesTo(from).length;
-      await postWebhook(from, message);
+      await postWebhook(from, message, redelivered);
       const wamid = posted[posted.length - 1]!;
       await waitUntil(
         async () => {
@@ -204,7 +206,7 @@ describe('deployment on the operating system\'s PostgreSQL', () => {
      * a time taken meanwhile answers "just taken" with the nearest free times, and they pick again from those.
      */
     const chatCustomer = async (from: string, index: number): Promise<string> => {
-      let reply = await say(from, text('hi'));
+      let reply = await say(from, text('hi'), true);
       const transcript: string[] = [];
       // Bounded only to name a conversation that goes round in circles: each "just taken" is another customer's gain.
       for (let step = 0; step < 40; step += 1) {
@@ -229,7 +231,7 @@ describe('deployment on the operating system\'s PostgreSQL', () => {
 
     /** A Flow customer: the Flow form at the encrypted endpoint, then its completion webhook. */
     const flowCustomer = async (from: string, index: number): Promise<string> => {
-      await say(from, text('hi'));
+      await say(from, text('hi'), true);
       const customer = await db.customer.findFirstOrThrow({ where: { businessId: business.id, waId: from } });
       const token = await issueFlowToken(db, { businessId: business.id, customerId: customer.id, mode: 'book', locale: 'en', ttlMinutes: 60, now: new Date() });
       expect((await postFlow({ version: '3.0', action: 'INIT', flow_token: token })).screen).toBe('SERVICE');
@@ -331,6 +333,9 @@ describe('deployment on the operating system\'s PostgreSQL', () => {
     const inbox = await db.inboxMessage.findMany({ select: { waMessageId: true, processedAt: true } });
     expect(inbox.map((row) => row.waMessageId).sort()).toEqual([...new Set(posted)].sort());
     expect(posted).toHaveLength(new Set(posted).size);
+    // Every first message came twice (to both web processes at once) and was answered once: one greeting each.
+    const greetings = graph.messages().filter((m) => bodyOf(m).startsWith('Hi! Welcome to Demo Clinic.'));
+    expect(greetings.map((m) => m.to as string).sort()).toEqual([...chatFroms, ...flowFroms].sort());
     expect(inbox.filter((row) => !row.processedAt)).toEqual([]);
     // The jobs the killed worker held were taken over and done: none is left in the queue.
     expect(await db.$queryRawUnsafe('SELECT id::text AS id FROM graphile_worker.jobs WHERE id = ANY($1::bigint[])', stranded.map((job) => job.id))).toEqual([]);

@@ -3,9 +3,10 @@
  * packages (run only by `npm run test:postgres`, never with the embedded server): a role without
  * superuser owning its database, `npm run db:migrate` from empty, two web and two worker processes
  * (src/main.ts, PROCESS_ROLE=web / worker), 50 customers booking through chat and the Flow at once
- * (signed webhooks, encrypted Flows requests, Graph API faked on loopback) while one worker is
- * killed with SIGKILL and restarted, and a pg_dump taken meanwhile restored into a fresh database
- * on which the server starts and serves the same bookings over the REST API.
+ * (signed webhooks, each customer's first one delivered to both web processes at once; encrypted
+ * Flows requests; Graph API faked on loopback) while one worker is killed with SIGKILL in the middle
+ * of jobs and restarted, and a pg_dump taken meanwhile restored into a fresh database on which the
+ * server starts and serves the same bookings over the REST API.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import { createBookingService, type BookingService } from '../booking';
+import { createBookingService, TransactionRetriesExhausted, type BookingService } from '../booking';
 import type { AppConfig } from '../platform/config';
 import type { Clock } from '../platform/clock';
 import { closeWithPrisma, poolOf, type PrismaClient } from '../platform/database';
@@ -123,6 +123,13 @@ async function answerEndpointRequest({ whatsapp, logger, unwrapKey, handlerDeps 
     }
     sendEncrypted(res, result.status, encryptResponse({ response: result.response, aesKey: decrypted.aesKey, iv: decrypted.iv }));
   } catch (error) {
+    // Many customers holding times of one schedule at once: nothing was written, and the same tap
+    // a moment later goes through. Busy, as the REST API says it, not our failure.
+    if (error instanceof TransactionRetriesExhausted) {
+      logger.warn({ attempts: error.attempts }, 'Flows request gave up on a busy schedule');
+      sendPlainError(res, 503, 'busy', 'Too many changes to this schedule at once; nothing was written. Try again in a moment.');
+      return;
+    }
     // Only our own failures (database down…) get here; WhatsApp shows a generic error and retries later.
     logger.error({ err: error }, 'Flows request failed');
     sendPlainError(res, 500, 'internal_error', 'Something went wrong on our side.');

@@ -1,7 +1,7 @@
 /**
  * The encrypted Flows endpoint against the running app and a real database, with a client that
  * encrypts and signs like WhatsApp: the whole form, the data contract of every screen, holds,
- * and every status code Meta defines (421, 427, 432) plus 400 and 503.
+ * and every status code Meta defines (421, 427, 432) plus 400 and 503 (no key; a busy schedule).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -274,6 +274,18 @@ describe('Flows data-exchange endpoint', () => {
       expect(forged.status).toBe(400);
       const strangeTime = await postFlow(flow.app, exchange(token, 'TIME', { screen_action: 'choose_time', time: '2020-01-01T00:00:00.000Z', service_id: demo.services.consultation, staff_id: demo.staff.ana }));
       expect([strangeTime.status, strangeTime.body.screen]).toEqual([200, 'DATE']);
+    });
+
+    it('503 "busy", never 500, when holding a time gives up on a busy schedule; nothing is held', async () => {
+      // Retries end at once in a process that is stopping: the same way out as retries that ran out under contention.
+      const stopping = new AbortController();
+      stopping.abort();
+      const app = createApp({ config: flow.config, prisma: db.prisma, logger: createLogger('silent'), clock: flow.clock, shutdownSignal: stopping.signal });
+      const { token, customerId } = await newToken();
+      const time = expectScreen(await postFlow(app, exchange(token, 'DATE', { screen_action: 'choose_date', date: addLocalDays(today, 2), service_id: demo.services.consultation, staff_id: 'any' })), 'TIME');
+      const answer = await postFlow(app, exchange(token, 'TIME', { screen_action: 'choose_time', time: time.times[0].id, service_id: demo.services.consultation, staff_id: 'any' }));
+      expect(answer).toEqual({ status: 503, body: { error: { code: 'busy', message: 'Too many changes to this schedule at once; nothing was written. Try again in a moment.' } } });
+      expect(await db.prisma.slotHold.count({ where: { customerId } })).toBe(0);
     });
 
     it('503 naming the variable to set when no private key is configured', async () => {

@@ -3,6 +3,7 @@
  * processes: startup refusals, several web and worker processes on one database, kill -9.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** Repository root (where package.json is). */
@@ -85,4 +86,31 @@ export async function runDbMigrate(env: Record<string, string>): Promise<{ code:
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
   return { code, stdout, stderr };
+}
+
+/**
+ * The local ports of a running process's TCP sockets (Linux /proc): its database sessions are the
+ * rows of pg_stat_activity whose client_port is among them, which tells processes on one host apart.
+ */
+export function localTcpPortsOf(pid: number): Set<number> {
+  const inodes = new Set<string>();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const socket = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (socket) inodes.add(socket[1]!);
+    } catch {
+      // Closed between the listing and the readlink: not a session we could be looking for.
+    }
+  }
+  const ports = new Set<number>();
+  for (const table of ['tcp', 'tcp6']) {
+    const file = `/proc/${pid}/net/${table}`;
+    if (!fs.existsSync(file)) continue;
+    // Columns: sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode …
+    for (const line of fs.readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const columns = line.trim().split(/\s+/);
+      if (columns.length > 9 && inodes.has(columns[9]!)) ports.add(Number.parseInt(columns[1]!.split(':').at(-1)!, 16));
+    }
+  }
+  return ports;
 }

@@ -53,7 +53,9 @@ const LOCK_CONVERSATION_SQL: SqlStatement = {
   text: `WITH parties AS (
       SELECT b.id AS business_id, b.name, b.time_zone, b.default_locale, b.inactivity_timeout_minutes, b.handoff_timeout_minutes,
              b.flood_messages_per_minute, b.flood_cooldown_minutes, b.emergency_keywords, b.emergency_text, b.emergency_texts, b.change_lock_minutes,
-             (SELECT w.phone_number_id FROM whatsapp_numbers w WHERE w.business_id = b.id ORDER BY w.created_at ASC LIMIT 1) AS phone_number_id,
+             -- The number the customer last wrote to (while it is still the business's), else the business's first.
+             COALESCE((SELECT w.phone_number_id FROM whatsapp_numbers w WHERE w.business_id = b.id AND w.phone_number_id = c.last_phone_number_id),
+                      (SELECT w.phone_number_id FROM whatsapp_numbers w WHERE w.business_id = b.id ORDER BY w.created_at ASC LIMIT 1)) AS phone_number_id,
              c.id AS customer_id, c.wa_id, c.name AS customer_name, c.username AS customer_username, c.locale
       FROM businesses b JOIN customers c ON c.business_id = b.id AND c.id = $2::uuid
       WHERE b.id = $1::uuid

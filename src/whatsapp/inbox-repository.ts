@@ -64,7 +64,7 @@ export async function findBusinessIdByPhoneNumberId(prisma: PrismaClient, phoneN
  */
 export async function storeInboundMessages(
   prisma: PrismaClient,
-  params: { businessId: string; events: InboundMessageEvent[]; receivedAt: Date; traceparent?: string },
+  params: { businessId: string; phoneNumberId?: string; events: InboundMessageEvent[]; receivedAt: Date; traceparent?: string },
 ): Promise<number> {
   if (params.events.length === 0) return 0;
   const storeAll = async (db: SqlTarget) => {
@@ -77,7 +77,7 @@ export async function storeInboundMessages(
   return params.events.length === 1 ? storeAll(poolOf(prisma)) : prisma.$transaction((tx) => storeAll(tx));
 }
 
-async function storeOne(db: SqlTarget, params: { businessId: string; receivedAt: Date; traceparent?: string }, event: InboundMessageEvent): Promise<number> {
+async function storeOne(db: SqlTarget, params: { businessId: string; phoneNumberId?: string; receivedAt: Date; traceparent?: string }, event: InboundMessageEvent): Promise<number> {
   const { businessId, receivedAt } = params;
   const phone = event.waId && /^\d{6,15}$/.test(event.waId) ? `+${event.waId}` : null;
   const name = event.profileName?.slice(0, 200) ?? null;
@@ -93,6 +93,7 @@ async function storeOne(db: SqlTarget, params: { businessId: string; receivedAt:
     storableSentAt(event, receivedAt),
     PROCESS_INBOX_TASK,
     params.traceparent ?? null,
+    params.phoneNumberId ?? null,
   ]);
   return rows[0]?.stored ?? 0;
 }
@@ -101,10 +102,11 @@ const STORE_INBOUND_SQL: SqlStatement = {
   name: 'store_inbound_message',
   text: `
     WITH customer AS (
-      INSERT INTO customers (business_id, wa_id, phone_e164, name, last_inbound_at)
-      VALUES ($1::uuid, $2, $3, $4, $5::timestamptz)
+      INSERT INTO customers (business_id, wa_id, phone_e164, name, last_inbound_at, last_phone_number_id)
+      VALUES ($1::uuid, $2, $3, $4, $5::timestamptz, $12)
       ON CONFLICT (business_id, wa_id) DO UPDATE
-        SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name), updated_at = now()
+        SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name),
+            last_phone_number_id = COALESCE(EXCLUDED.last_phone_number_id, customers.last_phone_number_id), updated_at = now()
       RETURNING id
     ), inbox AS (
       INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at)

@@ -15,7 +15,7 @@ import { INBOX_JOB_SPECS_SQL, PROCESS_INBOX_TASK, storableSentAt, storeInboundMe
 /** Stores a webhook's messages with their jobs; resolves with how many were new, after the commit. */
 export interface InboxWriter {
   /** `traceparent`: the webhook's trace, which the sender's turn joins (tracing on). */
-  store(params: { businessId: string; events: InboundMessageEvent[]; receivedAt: Date; traceparent?: string }): Promise<number>;
+  store(params: { businessId: string; phoneNumberId?: string; events: InboundMessageEvent[]; receivedAt: Date; traceparent?: string }): Promise<number>;
 }
 
 type StoreParams = Parameters<InboxWriter['store']>[0];
@@ -129,6 +129,7 @@ function toInputRow(params: StoreParams, event: InboundMessageEvent, position: n
     message: event.message,
     sent_at: storableSentAt(event, params.receivedAt).toISOString(),
     traceparent: params.traceparent ?? null,
+    phone_number_id: params.phoneNumberId ?? null,
   };
 }
 
@@ -144,15 +145,17 @@ const STORE_INBOUND_BATCH_SQL: SqlStatement = {
   text: `
     WITH input AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(position int, business_id uuid, wa_id text, phone text, name text, received_at timestamptz,
-                                                       wa_message_id text, type text, message jsonb, sent_at timestamptz, traceparent text)
+                                                       wa_message_id text, type text, message jsonb, sent_at timestamptz, traceparent text,
+                                                       phone_number_id text)
     ), senders AS (
-      SELECT DISTINCT ON (business_id, wa_id) business_id, wa_id, phone, name, received_at
+      SELECT DISTINCT ON (business_id, wa_id) business_id, wa_id, phone, name, received_at, phone_number_id
       FROM input ORDER BY business_id, wa_id, position DESC
     ), customer AS (
-      INSERT INTO customers (business_id, wa_id, phone_e164, name, last_inbound_at)
-      SELECT business_id, wa_id, phone, name, received_at FROM senders ORDER BY business_id, wa_id
+      INSERT INTO customers (business_id, wa_id, phone_e164, name, last_inbound_at, last_phone_number_id)
+      SELECT business_id, wa_id, phone, name, received_at, phone_number_id FROM senders ORDER BY business_id, wa_id
       ON CONFLICT (business_id, wa_id) DO UPDATE
-        SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name), updated_at = now()
+        SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name),
+            last_phone_number_id = COALESCE(EXCLUDED.last_phone_number_id, customers.last_phone_number_id), updated_at = now()
       RETURNING id, business_id, wa_id
     ), inbox AS (
       INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at)

@@ -97,7 +97,7 @@ async function storeEvents(deps: WebhookDeps, inbox: InboxWriter, log: Logger, e
     }
     const messages = await linkCustomerIdentities(deps.prisma, businessId, group.messages);
     const traceparent = currentTraceparent();
-    const stored = await inbox.store({ businessId, events: messages, receivedAt, ...(traceparent ? { traceparent } : {}) });
+    const stored = await inbox.store({ businessId, phoneNumberId, events: messages, receivedAt, ...(traceparent ? { traceparent } : {}) });
     const updated = await applyStatusUpdates(deps.prisma, { businessId, events: group.statuses });
     log.debug(
       { businessId, stored, duplicates: group.messages.length - stored, statuses: updated, senders: group.messages.map((m) => maskPhone(m.senderKey)) },

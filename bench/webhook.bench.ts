@@ -52,6 +52,7 @@ const REALISTIC: RealisticLoad = {
   customersPerNumber: Number(process.env.BENCH_REAL_CUSTOMERS ?? 5),
   periodSeconds: 10,
   seconds: Number(process.env.BENCH_REAL_SECONDS ?? 30),
+  warmupSeconds: 5,
 };
 
 

@@ -16,6 +16,8 @@ export interface RealisticLoad {
   /** Seconds between two messages of one customer (each starts at a random point of the first period). */
   periodSeconds: number;
   seconds: number;
+  /** The first seconds warm the processes up (JIT, prepared statements, pools): their messages are not measured. */
+  warmupSeconds: number;
 }
 
 /** What the phase measured. */
@@ -23,6 +25,8 @@ export interface RealisticResult {
   offeredPerSecond: number;
   acked: number;
   replied: number;
+  /** Replies to messages after the warm-up: the latencies below. */
+  measured: number;
   non2xx: number;
   p50Ms: number;
   p99Ms: number;
@@ -115,15 +119,17 @@ export async function runRealisticLoad(
   const deadline = Date.now() + 60_000;
   while (repliedCount() < acked && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   agent.destroy();
+  const measuredFrom = started + load.warmupSeconds * 1000;
   const latencies = customers.flatMap((customer) => {
     const replies = options.replies.get(customer.from) ?? [];
-    return customer.acks.flatMap((ack, index) => (replies[index] === undefined ? [] : [replies[index]! - ack]));
+    return customer.acks.flatMap((ack, index) => (replies[index] === undefined || ack < measuredFrom ? [] : [replies[index]! - ack]));
   });
   latencies.sort((a, b) => a - b);
   return {
     offeredPerSecond: customers.length / load.periodSeconds,
     acked,
-    replied: latencies.length,
+    replied: repliedCount(),
+    measured: latencies.length,
     non2xx,
     p50Ms: pickPercentile(latencies, 50),
     p99Ms: pickPercentile(latencies, 99),
@@ -137,11 +143,12 @@ export function describeRealisticLoad(load: RealisticLoad, result: RealisticResu
   return [
     '## Latency at a realistic load',
     '',
-    `${load.numbers} business numbers at Meta's default 80 messages/s, ${load.customersPerNumber} customers each, every customer writing "hi" about once every ${load.periodSeconds} s (≈ ${result.offeredPerSecond.toFixed(0)} turns/s) for ${load.seconds} s; time from the webhook's 200 to the reply accepted by the fake Graph API.`,
+    `${load.numbers} business numbers at Meta's default 80 messages/s, ${load.customersPerNumber} customers each, every customer writing "hi" about once every ${load.periodSeconds} s (≈ ${result.offeredPerSecond.toFixed(0)} turns/s) for ${load.seconds} s; time from the webhook's 200 to the reply accepted by the fake Graph API, for the messages after the first ${load.warmupSeconds} s (warm-up: JIT, prepared statements, pools).`,
     '',
     '| measure | value | target |',
     '|---|---:|---:|',
     `| messages acknowledged / replies received / non-2xx | ${result.acked} / ${result.replied} / ${result.non2xx} | equal / 0 |`,
+    `| replies measured (messages after the warm-up) | ${result.measured} | — |`,
     `| ack → reply, p50 | ${result.p50Ms.toFixed(0)} ms | — |`,
     `| ack → reply, p99 | ${result.p99Ms.toFixed(0)} ms | < 300 ms (${met}) |`,
     `| ack → reply, max | ${result.maxMs.toFixed(0)} ms | — |`,

@@ -29,7 +29,7 @@ export async function findMessagesOfCustomer(db: Db, params: { businessId: strin
   const [inbound, outbound] = await Promise.all([
     db.inboxMessage.findMany({
       where: { businessId: params.businessId, customerId: params.customerId },
-      select: { id: true, type: true, message: true, sentAt: true },
+      select: { id: true, type: true, message: true, sentAt: true, receivedAt: true },
       orderBy: { sentAt: 'desc' },
       take: params.limit,
     }),

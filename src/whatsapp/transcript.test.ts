@@ -51,6 +51,26 @@ describe('transcript', () => {
     ]);
   });
 
+  it('orders inbound messages by their arrival on our clock, not WhatsApp\'s timestamp, which may run ahead', () => {
+    const rows: TranscriptRows = {
+      inbound: [{ id: 'i1', type: 'text', message: { type: 'text', text: 'agent' }, sentAt: at('2026-03-30T06:00:30Z'), receivedAt: at('2026-03-30T06:00:00Z') }],
+      outbound: [{ id: 'o1', kind: 'reply', payload: { type: 'text', text: { body: 'A person will answer' } }, status: 'sent', createdAt: at('2026-03-30T06:00:01Z') }],
+    };
+    expect(buildTranscript(rows, 'plain').map((e) => [e.id, e.at.toISOString()])).toEqual([
+      ['i1', '2026-03-30T06:00:30.000Z'],
+      ['o1', '2026-03-30T06:00:01.000Z'],
+    ]);
+    // Two messages stored by one webhook arrive together: WhatsApp's timestamps keep their order.
+    const together: TranscriptRows = {
+      inbound: [
+        { id: 'late', type: 'text', message: { type: 'text', text: 'b' }, sentAt: at('2026-03-30T06:00:02Z'), receivedAt: at('2026-03-30T06:00:05Z') },
+        { id: 'early', type: 'text', message: { type: 'text', text: 'a' }, sentAt: at('2026-03-30T06:00:01Z'), receivedAt: at('2026-03-30T06:00:05Z') },
+      ],
+      outbound: [],
+    };
+    expect(buildTranscript(together, 'plain').map((e) => e.id)).toEqual(['early', 'late']);
+  });
+
   it('rich: list rows and the Flow button are shown', () => {
     const list = { type: 'interactive', interactive: { type: 'list', body: { text: 'Pick a service' }, action: { sections: [{ rows: [{ id: 'a', title: 'Haircut' }, { id: 'b', title: 'Colour' }] }] } } };
     expect(describeOutboundPayload(list, 'rich')).toBe('Pick a service\n• Haircut\n• Colour');

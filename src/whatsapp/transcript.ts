@@ -24,7 +24,8 @@ export interface TranscriptEntry {
 
 /** Stored rows of one customer, both directions, in any order. */
 export interface TranscriptRows {
-  inbound: Array<{ id: string; message: unknown; sentAt: Date; type?: string }>;
+  /** `receivedAt` (our clock, like the outbound rows' times) orders the timeline when given; WhatsApp's `sentAt` is shown. */
+  inbound: Array<{ id: string; message: unknown; sentAt: Date; receivedAt?: Date; type?: string }>;
   outbound: Array<{ id: string; payload: unknown; status: string; createdAt: Date; kind?: string; lastError?: string | null }>;
 }
 
@@ -82,8 +83,13 @@ export function describeOutboundPayload(payload: unknown, form: TranscriptForm):
   return form === 'rich' ? `[${String(p.type ?? 'message')}]` : null;
 }
 
-/** Merges both directions into one timeline, oldest first; at equal times the inbound message comes first (our answer reacts to it). */
+/**
+ * Merges both directions into one timeline, oldest first, on our clock (an inbound message at its
+ * arrival: WhatsApp's own timestamp may be seconds off ours); at equal times the inbound message
+ * comes first (our answer reacts to it).
+ */
 export function buildTranscript(rows: TranscriptRows, form: TranscriptForm): TranscriptEntry[] {
+  const orderAt = new Map<string, number>(rows.inbound.map((row) => [row.id, (row.receivedAt ?? row.sentAt).getTime()]));
   const entries: TranscriptEntry[] = [
     ...rows.inbound.map((row) => ({
       id: row.id,
@@ -106,6 +112,8 @@ export function buildTranscript(rows: TranscriptRows, form: TranscriptForm): Tra
   ];
   return entries
     .map((entry, index) => ({ entry, index }))
-    .sort((a, b) => a.entry.at.getTime() - b.entry.at.getTime() || (a.entry.direction === b.entry.direction ? a.index - b.index : a.entry.direction === 'inbound' ? -1 : 1))
+    .map(({ entry, index }) => ({ entry, index, time: entry.direction === 'inbound' ? orderAt.get(entry.id)! : entry.at.getTime() }))
+    // Two inbound messages that arrived together keep WhatsApp's order.
+    .sort((a, b) => a.time - b.time || (a.entry.direction === 'inbound' && b.entry.direction === 'inbound' ? a.entry.at.getTime() - b.entry.at.getTime() : 0) || (a.entry.direction === b.entry.direction ? a.index - b.index : a.entry.direction === 'inbound' ? -1 : 1))
     .map(({ entry }) => entry);
 }

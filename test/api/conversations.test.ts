@@ -28,8 +28,8 @@ describe('/v1/conversations', () => {
     quiet = await create('34655000002', new Date('2026-03-28T05:00:00.000Z'), false);
     await prisma.inboxMessage.createMany({
       data: [
-        { businessId, customerId: waiting.customerId, waMessageId: 'wamid.1', type: 'text', message: { type: 'text', text: 'Hola' }, sentAt: new Date('2026-03-30T05:48:00.000Z') },
-        { businessId, customerId: waiting.customerId, waMessageId: 'wamid.2', type: 'text', message: { type: 'text', text: 'I want a person' }, sentAt: new Date('2026-03-30T05:50:00.000Z') },
+        { businessId, customerId: waiting.customerId, waMessageId: 'wamid.1', type: 'text', message: { type: 'text', text: 'Hola' }, sentAt: new Date('2026-03-30T05:48:00.000Z'), receivedAt: new Date('2026-03-30T05:48:01.000Z') },
+        { businessId, customerId: waiting.customerId, waMessageId: 'wamid.2', type: 'text', message: { type: 'text', text: 'I want a person' }, sentAt: new Date('2026-03-30T05:50:00.000Z'), receivedAt: new Date('2026-03-30T05:50:01.000Z') },
       ],
     });
     await prisma.outboxMessage.create({

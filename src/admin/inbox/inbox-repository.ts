@@ -59,7 +59,7 @@ export async function findInboxConversation(db: Db, params: { businessId: string
 /** The latest messages both ways of a customer. */
 export async function findTranscriptRows(db: Db, params: { businessId: string; customerId: string }) {
   const [inbound, outbound] = await Promise.all([
-    db.inboxMessage.findMany({ where: { businessId: params.businessId, customerId: params.customerId }, select: { id: true, message: true, sentAt: true }, orderBy: { sentAt: 'desc' }, take: TRANSCRIPT_LIMIT }),
+    db.inboxMessage.findMany({ where: { businessId: params.businessId, customerId: params.customerId }, select: { id: true, message: true, sentAt: true, receivedAt: true }, orderBy: { receivedAt: 'desc' }, take: TRANSCRIPT_LIMIT }),
     db.outboxMessage.findMany({
       where: { businessId: params.businessId, customerId: params.customerId, kind: { not: 'read_receipt' } },
       select: { id: true, kind: true, payload: true, status: true, lastError: true, createdAt: true },

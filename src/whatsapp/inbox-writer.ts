@@ -61,7 +61,7 @@ export function createInboxWriter(prisma: PrismaClient): InboxWriter {
     }
     let stored: Array<{ wa_message_id: string }>;
     try {
-      stored = await querySql<{ wa_message_id: string }>(poolOf(prisma), STORE_INBOUND_BATCH_SQL, [`[${rows.join(',')}]`, PROCESS_INBOX_TASK]);
+      stored = await querySql<{ wa_message_id: string }>(poolOf(prisma), STORE_INBOUND_BATCH_SQL, [`[${rows.join(',')}]`, PROCESS_INBOX_TASK, together.some((item) => item.params.traceparent !== undefined)]);
     } catch {
       await Promise.all(batch.map(storeAlone));
       return;
@@ -133,9 +133,10 @@ function toInputRow(params: StoreParams, event: InboundMessageEvent, position: n
   };
 }
 
-// The trace of the sender's newest webhook in the batch (the job's payload keeps one).
-const NEWEST_TRACEPARENT_SQL = `(SELECT i.traceparent FROM inbox x JOIN input i ON i.wa_message_id = x.wa_message_id
-                                  WHERE x.customer_id = s.customer_id ORDER BY i.position DESC LIMIT 1)`;
+// The trace of the sender's newest webhook in the batch (the job's payload keeps one). $3 says
+// whether any webhook of the batch is traced: with tracing off the lookup is skipped.
+const NEWEST_TRACEPARENT_SQL = `CASE WHEN $3::boolean THEN (SELECT i.traceparent FROM inbox x JOIN input i ON i.wa_message_id = x.wa_message_id
+                                  WHERE x.customer_id = s.customer_id ORDER BY i.position DESC LIMIT 1) END`;
 
 // The single-webhook statement of inbox-repository.ts, for many rows: each sender upserted once
 // (ON CONFLICT DO UPDATE may touch a row only once per statement), rows locked in key order so two

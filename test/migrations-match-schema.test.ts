@@ -15,6 +15,7 @@ const RAW_SQL_ONLY = [
   /^constraint bookings\.bookings_no_overlap_per_staff x /,
   /^index bookings\.bookings_no_overlap_per_staff /,
   /^index outbox_messages\.outbox_messages_unsent /,
+  /^index \w+\.\w+_covering .* INCLUDE \(/,
   /^trigger conversations\.conversations_(insert|update)_notify_console_inbox /,
 ];
 

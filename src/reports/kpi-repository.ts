@@ -92,21 +92,32 @@ export interface KpiFacts {
   handoffs: HandoffRow[];
 }
 
-// The period of a row: how many period starts ($4, ascending, the range's end last) lie at or before it,
-// a binary search per row instead of a time-zone conversion and a date format (the periods' local
-// boundaries, DST days included, are computed once in kpi-query.ts). $1 business, $2–$3 the range.
+// $1 is the business, $2–$3 the range, $4 the periods' first instants (ascending, the range's end
+// last): period n runs from $4[n] to $4[n + 1]. The periods' local boundaries, DST days included,
+// are computed once in kpi-query.ts, so no statement converts time zones.
+//
+// Counts per period read each period's rows with their own index range (a lateral join over the
+// periods): the planner then knows there are a few groups per period and aggregates them in a hash
+// table. Grouping the whole range by a computed period instead makes it expect one group per row,
+// and it sorts every row, spilling to disk past work_mem.
+const PERIODS = 'generate_series(1, cardinality($4::timestamptz[]) - 1) AS p(period)';
+const inPeriod = (column: string) => `${column} >= ($4::timestamptz[])[p.period] AND ${column} < ($4::timestamptz[])[p.period + 1]`;
+// The period of one row (statements that look around each row first): how many period starts lie at
+// or before it, a binary search over $4.
 const period = (column: string) => `width_bucket(${column}, $4::timestamptz[])`;
+// Keeps $2 and $3 typed in statements that read the range through $4 only.
+const RANGE = `$2::timestamptz <= $3::timestamptz`;
 
 const FUNNEL_SQL: SqlStatement = {
   name: 'kpi-funnel',
-  text: `SELECT ${period('occurred_at')} AS period, stage, path, detail, count(*)::int AS count
-           FROM funnel_events
-          WHERE business_id = $1::uuid AND occurred_at >= $2::timestamptz AND occurred_at < $3::timestamptz
-          GROUP BY 1, 2, 3, 4`,
+  text: `SELECT p.period, f.stage, f.path, f.detail, f.count
+           FROM ${PERIODS}
+           CROSS JOIN LATERAL (SELECT stage, path, detail, count(*)::int AS count FROM funnel_events
+                                WHERE business_id = $1::uuid AND ${inPeriod('occurred_at')}
+                                GROUP BY 1, 2, 3) f
+          WHERE ${RANGE}`,
 };
 
-// A conversation starts with a message that follows no message of the same customer in the 24 hours
-// before it: the customer-service window WhatsApp counts conversations by.
 const CONVERSATIONS_SQL: SqlStatement = {
   name: 'kpi-conversations',
   text: `SELECT ${period('received_at')} AS period, count(*)::int AS count
@@ -132,36 +143,44 @@ const UNFINISHED_FLOWS_SQL: SqlStatement = {
 
 const OUTBOX_SQL: SqlStatement = {
   name: 'kpi-outbox',
-  text: `SELECT ${period('created_at')} AS period, kind, pricing_category AS category, count(*)::int AS total,
-                count(*) FILTER (WHERE provider_message_id IS NOT NULL OR status IN ('accepted', 'sent', 'delivered', 'read', 'sandbox'))::int AS sent,
-                count(*) FILTER (WHERE delivered_at IS NOT NULL OR read_at IS NOT NULL)::int AS delivered,
-                count(*) FILTER (WHERE read_at IS NOT NULL)::int AS read,
-                count(*) FILTER (WHERE status = 'failed')::int AS failed,
-                count(*) FILTER (WHERE is_billable)::int AS billable
-           FROM outbox_messages
-          WHERE business_id = $1::uuid AND created_at >= $2::timestamptz AND created_at < $3::timestamptz AND kind <> 'read_receipt'
-          GROUP BY 1, 2, 3`,
+  text: `SELECT p.period, o.*
+           FROM ${PERIODS}
+           CROSS JOIN LATERAL (SELECT kind, pricing_category AS category, count(*)::int AS total,
+                                      count(*) FILTER (WHERE provider_message_id IS NOT NULL OR status IN ('accepted', 'sent', 'delivered', 'read', 'sandbox'))::int AS sent,
+                                      count(*) FILTER (WHERE delivered_at IS NOT NULL OR read_at IS NOT NULL)::int AS delivered,
+                                      count(*) FILTER (WHERE read_at IS NOT NULL)::int AS read,
+                                      count(*) FILTER (WHERE status = 'failed')::int AS failed,
+                                      count(*) FILTER (WHERE is_billable)::int AS billable
+                                 FROM outbox_messages
+                                WHERE business_id = $1::uuid AND ${inPeriod('created_at')} AND kind <> 'read_receipt'
+                                GROUP BY 1, 2) o
+          WHERE ${RANGE}`,
 };
 
 const SOURCES_SQL: SqlStatement = {
   name: 'kpi-sources',
-  text: `SELECT ${period('created_at')} AS period, source::text AS source, count(*)::int AS count
-           FROM bookings
-          WHERE business_id = $1::uuid AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
-          GROUP BY 1, 2`,
+  text: `SELECT p.period, b.source, b.count
+           FROM ${PERIODS}
+           CROSS JOIN LATERAL (SELECT source::text AS source, count(*)::int AS count FROM bookings
+                                WHERE business_id = $1::uuid AND ${inPeriod('created_at')}
+                                GROUP BY 1) b
+          WHERE ${RANGE}`,
 };
 
 const CHANGES_SQL: SqlStatement = {
   name: 'kpi-changes',
-  text: `SELECT ${period('created_at')} AS period, action,
-                CASE WHEN actor LIKE 'customer:%' THEN 'customer' WHEN actor LIKE 'console:%' THEN 'staff' WHEN actor LIKE 'api:%' THEN 'api' ELSE 'system' END AS actor,
-                count(*)::int AS count,
-                coalesce(sum((after->>'rating')::int) FILTER (WHERE action = 'rated' AND jsonb_typeof(after->'rating') = 'number'), 0)::int AS "ratingSum",
-                count(*) FILTER (WHERE action = 'rated' AND jsonb_typeof(after->'rating') = 'number')::int AS "ratingCount"
-           FROM booking_logs
-          WHERE business_id = $1::uuid AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
-            AND action IN ('cancelled', 'rescheduled', 'completed', 'no_show', 'rated')
-          GROUP BY 1, 2, 3`,
+  text: `SELECT p.period, c.*
+           FROM ${PERIODS}
+           CROSS JOIN LATERAL (SELECT action,
+                                      CASE WHEN actor LIKE 'customer:%' THEN 'customer' WHEN actor LIKE 'console:%' THEN 'staff' WHEN actor LIKE 'api:%' THEN 'api' ELSE 'system' END AS actor,
+                                      count(*)::int AS count,
+                                      coalesce(sum((after->>'rating')::int) FILTER (WHERE action = 'rated' AND jsonb_typeof(after->'rating') = 'number'), 0)::int AS "ratingSum",
+                                      count(*) FILTER (WHERE action = 'rated' AND jsonb_typeof(after->'rating') = 'number')::int AS "ratingCount"
+                                 FROM booking_logs
+                                WHERE business_id = $1::uuid AND ${inPeriod('created_at')}
+                                  AND action IN ('cancelled', 'rescheduled', 'completed', 'no_show', 'rated')
+                                GROUP BY 1, 2) c
+          WHERE ${RANGE}`,
 };
 
 // The bot's messages of a booking: its replies to the customer from the intent that started the

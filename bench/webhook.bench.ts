@@ -183,6 +183,8 @@ async function main(): Promise<void> {
   let sequence = 0;
   const pgDataDir = path.join(dataDir, 'pg');
   const pgCpuBefore = readPostgresCpuSeconds(pgDataDir);
+  // The servers' start-up and any realistic phase before this load are not the load's turns.
+  const serverCpuBefore = servers.map((server) => readCpuSeconds(server.pid!));
   const machineSpeed = measureMachineSpeed();
   const machineTime = startMachineTimeMeter();
   const started = performance.now();
@@ -244,12 +246,12 @@ async function main(): Promise<void> {
   const loadRate = processedDuringLoad / ((loadEnded - started) / 1000);
   const drainRate = (processed - processedDuringLoad) / Math.max(0.001, (finished - loadEnded) / 1000);
   // CPU seconds each server process used (user + system), read before they stop.
-  const cpuSeconds = servers.map((server) => readCpuSeconds(server.pid!));
+  const cpuSeconds = servers.map((server, index) => readCpuSeconds(server.pid!) - serverCpuBefore[index]!);
   const pgCpuSeconds = readPostgresCpuSeconds(pgDataDir) - pgCpuBefore;
   // A step answers all of its sender's pending messages and completes their queued jobs; a job it
   // missed runs afterwards with nothing to do. Measure any such tail apart from the turns.
   const tail = hasWorkers ? await waitForInboxJobs(db.urlFor('bench'), Date.now() + 5 * 60_000) : { leftAtLastReply: 0, seconds: 0 };
-  const tailCpuSeconds = servers.reduce((sum, server, index) => sum + readCpuSeconds(server.pid!) - cpuSeconds[index]!, 0) + readPostgresCpuSeconds(pgDataDir) - pgCpuBefore - pgCpuSeconds;
+  const tailCpuSeconds = servers.reduce((sum, server, index) => sum + readCpuSeconds(server.pid!) - serverCpuBefore[index]! - cpuSeconds[index]!, 0) + readPostgresCpuSeconds(pgDataDir) - pgCpuBefore - pgCpuSeconds;
 
   if (isPgStats) await printStatementStats(db.urlFor('bench'), processed);
   await Promise.all(
@@ -281,7 +283,7 @@ async function main(): Promise<void> {
     `| non-2xx answers | ${result.non2xx} | 0 | — |`,
     `| processed turns/s (first request → last reply) | ${turnRate.toFixed(0)} | ≥ 500 | ${(turnRate / 500).toFixed(2)}× (${met(turnRate >= 500)}) |`,
     `| turns/s while the load ran / after it (draining the backlog) | ${loadRate.toFixed(0)} / ${drainRate.toFixed(0)} | — | — |`,
-    `| server CPU per processed turn (${ROLES.join(' + ')}, PostgreSQL not included) | ${cpuSeconds.map((seconds) => ((seconds * 1000) / Math.max(1, processed)).toFixed(2)).join(' + ')} ms | — | — |`,
+    `| server CPU per processed turn, from the start of this load to the last reply (${ROLES.join(' + ')}, PostgreSQL not included) | ${cpuSeconds.map((seconds) => ((seconds * 1000) / Math.max(1, processed)).toFixed(2)).join(' + ')} ms | — | — |`,
     `| PostgreSQL CPU per processed turn (all its processes, from the start of the load to the last reply) | ${((pgCpuSeconds * 1000) / Math.max(1, processed)).toFixed(2)} ms | — | — |`,
     `| process_inbox jobs still queued at the last reply (their messages already answered) / time until the queue was empty | ${tail.leftAtLastReply} / ${tail.seconds === null ? 'not empty by the deadline' : `${tail.seconds.toFixed(1)} s`} | — | — |`,
     `| processed turns/s counting that tail (first request → no process_inbox job left) | ${tail.seconds === null ? '—' : (processed / ((finished - started) / 1000 + tail.seconds)).toFixed(0)} | — | — |`,

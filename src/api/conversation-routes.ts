@@ -8,7 +8,7 @@ import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import { renderText } from '../conversation';
 import { LOCALES, type Locale } from '../../machines/conversation-types';
-import { buildRequestContactMessage, buildTextMessage, buildTranscript, enqueueOutbound, isBusinessScopedUserId } from '../whatsapp';
+import { buildRequestContactMessage, buildTextMessage, buildTranscript, enqueueOutbound, isBusinessScopedUserId, isInsideServiceWindow } from '../whatsapp';
 import { ApiError } from './api-error';
 import { paginationQueryShape, queryBooleanSchema, toPageSchema, toPagination, uuidParamsSchema } from './common-schemas';
 import { findConversation, findMessagesOfCustomer, findSendingNumber, listConversations, type ConversationView } from './conversation-repository';
@@ -17,8 +17,6 @@ import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition
 /** The job the conversation runtime consumes for events from outside the chat. */
 export const CONVERSATION_EVENT_TASK = 'conversation_event';
 
-// WhatsApp accepts free-form messages only within 24 hours of the customer's last message.
-const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 const TRANSCRIPT_LIMIT = 200;
 
 /** Who the conversation is with; a customer known by WhatsApp username may have no phone. */
@@ -95,7 +93,7 @@ export const replyBodySchema = z.object({ text: z.string().trim().min(1).max(409
 /** Builds the conversation routes. */
 export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clock }): AnyApiRoute[] {
   const { prisma, clock } = deps;
-  const isWithinWindow = (row: ConversationView) => row.customer.lastInboundAt !== null && clock.now().getTime() - row.customer.lastInboundAt.getTime() < SERVICE_WINDOW_MS;
+  const isWithinWindow = (row: ConversationView) => isInsideServiceWindow({ lastInboundAt: row.customer.lastInboundAt, sendAt: clock.now() });
   const toDto = (row: ConversationView): z.infer<typeof conversationSchema> => ({
     id: row.id,
     client: toClientSummary(row.customer),

@@ -8,10 +8,10 @@ import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import { renderText } from '../conversation';
 import { LOCALES, type Locale } from '../../machines/conversation-types';
-import { buildRequestContactMessage, buildTextMessage, buildTranscript, enqueueOutbound, isBusinessScopedUserId, isInsideServiceWindow } from '../whatsapp';
+import { buildRequestContactMessage, buildTextMessage, buildTranscript, enqueueOutbound, findCustomerSendingNumber, isBusinessScopedUserId, isInsideServiceWindow } from '../whatsapp';
 import { ApiError } from './api-error';
 import { paginationQueryShape, queryBooleanSchema, toPageSchema, toPagination, uuidParamsSchema } from './common-schemas';
-import { findConversation, findMessagesOfCustomer, findSendingNumber, listConversations, type ConversationView } from './conversation-repository';
+import { findConversation, findMessagesOfCustomer, listConversations, type ConversationView } from './conversation-repository';
 import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
 
 /** The job the conversation runtime consumes for events from outside the chat. */
@@ -115,10 +115,11 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
     );
   };
   const queueStaffMessage = async (row: ConversationView, payload: Parameters<typeof enqueueOutbound>[1]['payload'], businessId: string) => {
-    const number = await findSendingNumber(prisma, businessId);
-    if (!number) throw new ApiError(409, 'no_whatsapp_number', 'This business has no WhatsApp number to send from. Register one first.');
+    // From the number the customer last wrote to, so staff answer in the chat the customer is in.
+    const phoneNumberId = await findCustomerSendingNumber(prisma, { businessId, customerId: row.customerId });
+    if (!phoneNumberId) throw new ApiError(409, 'no_whatsapp_number', 'This business has no WhatsApp number to send from. Register one first.');
     return prisma.$transaction((tx) =>
-      enqueueOutbound(tx, { businessId, customerId: row.customerId, phoneNumberId: number.phoneNumberId, recipient: row.customer.waId, kind: 'staff_reply', payload }),
+      enqueueOutbound(tx, { businessId, customerId: row.customerId, phoneNumberId, recipient: row.customer.waId, kind: 'staff_reply', payload }),
     );
   };
   const requireConversation = async (businessId: string, id: string) => {

@@ -9,7 +9,7 @@ import type { BookingChangeListener } from '../booking';
 import type { Clock } from '../platform/clock';
 import type { Db } from '../platform/database';
 import { formatDateTime, LOCALES, type Locale } from '../texts';
-import { buildTextMessage, enqueueOutbound, isInsideServiceWindow } from '../whatsapp';
+import { buildTextMessage, enqueueOutbound, findCustomerSendingNumber, isInsideServiceWindow } from '../whatsapp';
 
 /** Actor prefix of console users in audit rows ("console:ana@clinic.example"). */
 export const CONSOLE_ACTOR_PREFIX = 'console:';
@@ -74,11 +74,13 @@ async function queueCustomerNotice(db: Db, params: { kind: 'created' | 'reschedu
       customer: { select: { id: true, waId: true, name: true, locale: true, lastInboundAt: true, isOptedOut: true } },
       service: { select: { name: true } },
       staff: { select: { name: true } },
-      business: { select: { name: true, defaultLocale: true, notifyCustomerOnStaffChanges: true, whatsappNumbers: { select: { phoneNumberId: true }, orderBy: { createdAt: 'asc' }, take: 1 } } },
+      business: { select: { name: true, defaultLocale: true, notifyCustomerOnStaffChanges: true } },
     },
   });
-  const phoneNumberId = booking?.business.whatsappNumbers[0]?.phoneNumberId;
-  if (!booking || !booking.business.notifyCustomerOnStaffChanges || !phoneNumberId || !isInsideServiceWindow({ lastInboundAt: booking.customer.lastInboundAt, sendAt: params.now })) return;
+  if (!booking || !booking.business.notifyCustomerOnStaffChanges || !isInsideServiceWindow({ lastInboundAt: booking.customer.lastInboundAt, sendAt: params.now })) return;
+  // Free text inside the window reaches the customer in the chat they wrote in: the number they last wrote to.
+  const phoneNumberId = await findCustomerSendingNumber(db, { businessId: params.businessId, customerId: booking.customer.id });
+  if (!phoneNumberId) return;
   const locale = LOCALES.find((l) => l === (booking.customer.locale ?? booking.business.defaultLocale)) ?? 'en';
   const firstName = booking.customer.name?.split(' ')[0];
   const values: Record<string, string> = {

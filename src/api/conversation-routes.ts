@@ -180,7 +180,7 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
       path: '/v1/conversations/{id}/reply',
       family: 'conversations',
       summary: 'Send a text reply as the business',
-      description: 'Queued and sent in order with the bot’s messages. Outside the 24-hour customer-service window WhatsApp refuses free-form text: 409 outside_customer_service_window.',
+      description: 'Queued and sent in order with the bot’s messages, from the WhatsApp number the client last wrote to (else the business’s first number). Outside the 24-hour customer-service window WhatsApp refuses free-form text: 409 outside_customer_service_window.',
       params: uuidParamsSchema,
       body: replyBodySchema,
       bodyExample: { text: 'Hi Maria, this is Ana from the front desk. We can see you at 10:30 tomorrow.' },

@@ -1,4 +1,4 @@
-/** Database access of /v1/conversations: conversations, their transcript, the sending number. */
+/** Database access of /v1/conversations: conversations and their transcript. */
 import type { Db, Prisma } from '../platform/database';
 
 /** A conversation with its customer. */
@@ -41,9 +41,4 @@ export async function findMessagesOfCustomer(db: Db, params: { businessId: strin
     }),
   ]);
   return { inbound, outbound };
-}
-
-/** The WhatsApp number the business sends from (the first one registered). */
-export async function findSendingNumber(db: Db, businessId: string): Promise<{ phoneNumberId: string } | null> {
-  return db.whatsAppNumber.findFirst({ where: { businessId }, select: { phoneNumberId: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
 }

@@ -8,17 +8,15 @@ import type { Clock } from '../platform/clock';
 import type { PrismaClient } from '../platform/database';
 import { renderText } from '../conversation';
 import { LOCALES, type Locale } from '../../machines/conversation-types';
-import { buildRequestContactMessage, buildTextMessage, buildTranscript, enqueueOutbound, isBusinessScopedUserId } from '../whatsapp';
+import { buildRequestContactMessage, buildTextMessage, buildTranscript, enqueueOutbound, findCustomerSendingNumber, isBusinessScopedUserId, isInsideServiceWindow } from '../whatsapp';
 import { ApiError } from './api-error';
 import { paginationQueryShape, queryBooleanSchema, toPageSchema, toPagination, uuidParamsSchema } from './common-schemas';
-import { findConversation, findMessagesOfCustomer, findSendingNumber, listConversations, type ConversationView } from './conversation-repository';
+import { findConversation, findMessagesOfCustomer, listConversations, type ConversationView } from './conversation-repository';
 import { defineRoute, RouteResponse, type AnyApiRoute } from './route-definition';
 
 /** The job the conversation runtime consumes for events from outside the chat. */
 export const CONVERSATION_EVENT_TASK = 'conversation_event';
 
-// WhatsApp accepts free-form messages only within 24 hours of the customer's last message.
-const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 const TRANSCRIPT_LIMIT = 200;
 
 /** Who the conversation is with; a customer known by WhatsApp username may have no phone. */
@@ -95,7 +93,7 @@ export const replyBodySchema = z.object({ text: z.string().trim().min(1).max(409
 /** Builds the conversation routes. */
 export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clock }): AnyApiRoute[] {
   const { prisma, clock } = deps;
-  const isWithinWindow = (row: ConversationView) => row.customer.lastInboundAt !== null && clock.now().getTime() - row.customer.lastInboundAt.getTime() < SERVICE_WINDOW_MS;
+  const isWithinWindow = (row: ConversationView) => isInsideServiceWindow({ lastInboundAt: row.customer.lastInboundAt, sendAt: clock.now() });
   const toDto = (row: ConversationView): z.infer<typeof conversationSchema> => ({
     id: row.id,
     client: toClientSummary(row.customer),
@@ -117,10 +115,11 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
     );
   };
   const queueStaffMessage = async (row: ConversationView, payload: Parameters<typeof enqueueOutbound>[1]['payload'], businessId: string) => {
-    const number = await findSendingNumber(prisma, businessId);
-    if (!number) throw new ApiError(409, 'no_whatsapp_number', 'This business has no WhatsApp number to send from. Register one first.');
+    // From the number the customer last wrote to, so staff answer in the chat the customer is in.
+    const phoneNumberId = await findCustomerSendingNumber(prisma, { businessId, customerId: row.customerId });
+    if (!phoneNumberId) throw new ApiError(409, 'no_whatsapp_number', 'This business has no WhatsApp number to send from. Register one first.');
     return prisma.$transaction((tx) =>
-      enqueueOutbound(tx, { businessId, customerId: row.customerId, phoneNumberId: number.phoneNumberId, recipient: row.customer.waId, kind: 'staff_reply', payload }),
+      enqueueOutbound(tx, { businessId, customerId: row.customerId, phoneNumberId, recipient: row.customer.waId, kind: 'staff_reply', payload }),
     );
   };
   const requireConversation = async (businessId: string, id: string) => {
@@ -181,7 +180,7 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
       path: '/v1/conversations/{id}/reply',
       family: 'conversations',
       summary: 'Send a text reply as the business',
-      description: 'Queued and sent in order with the bot’s messages. Outside the 24-hour customer-service window WhatsApp refuses free-form text: 409 outside_customer_service_window.',
+      description: 'Queued and sent in order with the bot’s messages, from the WhatsApp number the client last wrote to (else the business’s first number). Outside the 24-hour customer-service window WhatsApp refuses free-form text: 409 outside_customer_service_window.',
       params: uuidParamsSchema,
       body: replyBodySchema,
       bodyExample: { text: 'Hi Maria, this is Ana from the front desk. We can see you at 10:30 tomorrow.' },

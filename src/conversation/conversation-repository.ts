@@ -4,6 +4,7 @@
  */
 import { Prisma } from '../platform/database';
 import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
+import { customerSendingNumberSql } from '../whatsapp';
 
 /** The conversation row, as the runtime uses it. */
 export type ConversationRow = Prisma.ConversationGetPayload<object>;
@@ -54,8 +55,7 @@ const LOCK_CONVERSATION_SQL: SqlStatement = {
       SELECT b.id AS business_id, b.name, b.time_zone, b.default_locale, b.inactivity_timeout_minutes, b.handoff_timeout_minutes,
              b.flood_messages_per_minute, b.flood_cooldown_minutes, b.emergency_keywords, b.emergency_text, b.emergency_texts, b.change_lock_minutes,
              -- The number the customer last wrote to (while it is still the business's), else the business's first.
-             COALESCE((SELECT w.phone_number_id FROM whatsapp_numbers w WHERE w.business_id = b.id AND w.phone_number_id = c.last_phone_number_id),
-                      (SELECT w.phone_number_id FROM whatsapp_numbers w WHERE w.business_id = b.id ORDER BY w.created_at ASC LIMIT 1)) AS phone_number_id,
+             ${customerSendingNumberSql({ businessId: 'b.id', lastPhoneNumberId: 'c.last_phone_number_id' })} AS phone_number_id,
              c.id AS customer_id, c.wa_id, c.name AS customer_name, c.username AS customer_username, c.locale
       FROM businesses b JOIN customers c ON c.business_id = b.id AND c.id = $2::uuid
       WHERE b.id = $1::uuid

@@ -9,7 +9,7 @@ import type { BookingChangeListener } from '../booking';
 import type { Clock } from '../platform/clock';
 import type { Db } from '../platform/database';
 import { formatDateTime, LOCALES, type Locale } from '../texts';
-import { buildTextMessage, enqueueOutbound } from '../whatsapp';
+import { buildTextMessage, enqueueOutbound, findCustomerSendingNumber, isInsideServiceWindow } from '../whatsapp';
 
 /** Actor prefix of console users in audit rows ("console:ana@clinic.example"). */
 export const CONSOLE_ACTOR_PREFIX = 'console:';
@@ -21,9 +21,6 @@ export const API_ACTOR_PREFIX = 'api:';
 export function isStaffActor(actor: string): boolean {
   return actor.startsWith(CONSOLE_ACTOR_PREFIX) || actor.startsWith(API_ACTOR_PREFIX);
 }
-
-// WhatsApp accepts free-form messages only within 24 hours of the customer's last message.
-const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 const TEXTS: Record<Locale, Record<'created' | 'rescheduled' | 'cancelled', string>> = {
   en: {
@@ -45,11 +42,6 @@ const TEXTS: Record<Locale, Record<'created' | 'rescheduled' | 'cancelled', stri
 
 const REASON_LABEL: Record<Locale, string> = { en: ' Reason: ', es: ' Motivo: ', pt: ' Motivo: ' };
 
-/** True when a free-form WhatsApp message can reach the customer now. */
-export function isWithinServiceWindow(lastInboundAt: Date | null, now: Date): boolean {
-  return lastInboundAt !== null && now.getTime() - lastInboundAt.getTime() < SERVICE_WINDOW_MS;
-}
-
 /** Whether a staff change messages the customer now, and if not, why. */
 export type StaffChangeNotice = 'told' | 'outside_window' | 'setting_off';
 
@@ -60,7 +52,7 @@ export async function findStaffChangeNotice(db: Db, params: { businessId: string
     select: { lastInboundAt: true, business: { select: { notifyCustomerOnStaffChanges: true } } },
   });
   if (!customer?.business.notifyCustomerOnStaffChanges) return 'setting_off';
-  return isWithinServiceWindow(customer.lastInboundAt, params.now) ? 'told' : 'outside_window';
+  return isInsideServiceWindow({ lastInboundAt: customer.lastInboundAt, sendAt: params.now }) ? 'told' : 'outside_window';
 }
 
 /** Staff changes (console or API) message the customer when the business's setting says so. */
@@ -82,11 +74,13 @@ async function queueCustomerNotice(db: Db, params: { kind: 'created' | 'reschedu
       customer: { select: { id: true, waId: true, name: true, locale: true, lastInboundAt: true, isOptedOut: true } },
       service: { select: { name: true } },
       staff: { select: { name: true } },
-      business: { select: { name: true, defaultLocale: true, notifyCustomerOnStaffChanges: true, whatsappNumbers: { select: { phoneNumberId: true }, orderBy: { createdAt: 'asc' }, take: 1 } } },
+      business: { select: { name: true, defaultLocale: true, notifyCustomerOnStaffChanges: true } },
     },
   });
-  const phoneNumberId = booking?.business.whatsappNumbers[0]?.phoneNumberId;
-  if (!booking || !booking.business.notifyCustomerOnStaffChanges || !phoneNumberId || !isWithinServiceWindow(booking.customer.lastInboundAt, params.now)) return;
+  if (!booking || !booking.business.notifyCustomerOnStaffChanges || !isInsideServiceWindow({ lastInboundAt: booking.customer.lastInboundAt, sendAt: params.now })) return;
+  // Free text inside the window reaches the customer in the chat they wrote in: the number they last wrote to.
+  const phoneNumberId = await findCustomerSendingNumber(db, { businessId: params.businessId, customerId: booking.customer.id });
+  if (!phoneNumberId) return;
   const locale = LOCALES.find((l) => l === (booking.customer.locale ?? booking.business.defaultLocale)) ?? 'en';
   const firstName = booking.customer.name?.split(' ')[0];
   const values: Record<string, string> = {

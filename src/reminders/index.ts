@@ -12,7 +12,7 @@ export {
   type FollowUpAppliesTo,
   type MessagePlaceholder,
 } from './reminder-rule';
-export { buildReminderMessage, buildPlaceholderValues, renderRuleText, isInsideServiceWindow, SERVICE_WINDOW_MS, type ReminderMessage, type PlaceholderValues } from './reminder-message';
+export { buildReminderMessage, buildPlaceholderValues, renderRuleText, type ReminderMessage, type PlaceholderValues } from './reminder-message';
 export { toRatingReplyId, parseRatingReplyId } from './rating-reply-id';
 export { planRemindersForChange } from './plan-reminders';
 export { createReminderListener } from './reminder-listener';
@@ -20,7 +20,6 @@ export { createBookingListeners } from './booking-listeners';
 export {
   createCustomerNoticeListener,
   findStaffChangeNotice,
-  isWithinServiceWindow,
   isStaffActor,
   CONSOLE_ACTOR_PREFIX,
   API_ACTOR_PREFIX,

@@ -1,4 +1,4 @@
-import { buildPlaceholderValues, buildReminderMessage, isInsideServiceWindow, renderRuleText } from './reminder-message';
+import { buildPlaceholderValues, buildReminderMessage, renderRuleText } from './reminder-message';
 import { parseRatingReplyId, toRatingReplyId } from './rating-reply-id';
 
 const values = buildPlaceholderValues({
@@ -28,17 +28,6 @@ describe('placeholders', () => {
   });
   it('reads well without a customer name', () => {
     expect(renderRuleText('Hi {customer_name}, see you', { ...values, customer_name: '' })).toBe('Hi, see you');
-  });
-});
-
-describe('the 24-hour window', () => {
-  it.each([
-    [null, '2026-03-29T12:00:00.000Z', false],
-    ['2026-03-29T00:00:00.000Z', '2026-03-29T12:00:00.000Z', true],
-    ['2026-03-28T12:00:00.000Z', '2026-03-29T11:55:00.000Z', false], // 5 minutes left: inside the 10-minute margin
-    ['2026-03-28T12:00:00.000Z', '2026-03-29T11:45:00.000Z', true],
-  ])('last message %s, sending at %s → inside: %s', (last, sendAt, expected) => {
-    expect(isInsideServiceWindow({ lastInboundAt: last ? new Date(last) : null, sendAt: new Date(sendAt), marginMs: 10 * 60_000 })).toBe(expected);
   });
 });
 

@@ -21,9 +21,6 @@ import { formatInTimeZone } from 'date-fns-tz';
 import type { MessagePlaceholder, ReminderKind, ReminderRuleFields } from './reminder-rule';
 import { toRatingReplyId } from './rating-reply-id';
 
-/** 24 hours: the customer-service window after the customer's last message. */
-export const SERVICE_WINDOW_MS = 24 * 60 * 60_000;
-
 /** Values of the placeholders, already localized. */
 export type PlaceholderValues = Record<MessagePlaceholder, string>;
 
@@ -31,15 +28,6 @@ export type PlaceholderValues = Record<MessagePlaceholder, string>;
 export type ReminderMessage =
   | { ok: true; channel: 'interactive' | 'template'; payload: OutboundMessage; fallbackPayload?: OutboundMessage }
   | { ok: false; reason: 'outside_window_no_template' };
-
-/**
- * True when a free-form message sent at `sendAt` still falls inside the window opened by the
- * customer's last message; `marginMs` keeps a message queued behind the rate limit from arriving just after it closed.
- */
-export function isInsideServiceWindow(input: { lastInboundAt: Date | null; sendAt: Date; marginMs?: number }): boolean {
-  if (!input.lastInboundAt) return false;
-  return input.lastInboundAt.getTime() + SERVICE_WINDOW_MS - (input.marginMs ?? 0) > input.sendAt.getTime();
-}
 
 /**
  * The placeholder values of one booking, with times in `timeZone` and the zone named.

@@ -1,6 +1,7 @@
 /** Database access of the reminder component. Every query is scoped to a business or a booking. */
 import type { EventBookingFields } from '../events';
 import type { Db, PgClient } from '../platform/database';
+import { customerSendingNumberSql } from '../whatsapp';
 import type { FollowUpAppliesTo, ReminderKind, ReminderRuleFields } from './reminder-rule';
 
 /** A stored rule with its id. */
@@ -144,6 +145,9 @@ interface RawSendRow {
   outbox_status: string | null; outbox_recipient: string | null;
 }
 
+// A reminder reaches the customer on the number they last wrote to, like the bot's replies.
+const SENDING_NUMBER_SQL = customerSendingNumberSql({ businessId: 'r.business_id', lastPhoneNumberId: 'c.last_phone_number_id' });
+
 /**
  * Locks one reminder row (FOR UPDATE) and reads its send context in one round trip, as a
  * prepared statement on a node-postgres client inside the caller's transaction: at 80 messages/s
@@ -161,7 +165,7 @@ export async function lockReminderForSend(client: PgClient, reminderId: string):
            c.is_opted_out AS c_is_opted_out, c.last_inbound_at AS c_last_inbound_at,
            s.name AS service_name, st.name AS staff_name, bu.name AS business_name, bu.default_locale AS business_locale,
            l.name AS location_name,
-           (SELECT w.phone_number_id FROM whatsapp_numbers w WHERE w.business_id = r.business_id ORDER BY w.created_at LIMIT 1) AS phone_number_id,
+           ${SENDING_NUMBER_SQL} AS phone_number_id,
            ru.id AS rule_id, ru.service_id AS rule_service_id, ru.kind AS rule_kind, ru.sequence AS rule_sequence, ru.title AS rule_title,
            ru.text AS rule_text, ru.offset_days AS rule_offset_days, ru.offset_hours AS rule_offset_hours, ru.offset_minutes AS rule_offset_minutes,
            ru.is_active AS rule_is_active, ru.applies_to AS rule_applies_to, ru.asks_for_rating AS rule_asks_for_rating,

@@ -25,6 +25,7 @@ import type { Logger } from '../platform/logger';
 import { recordReminderLateness } from '../platform/metrics';
 import { normalizeLocale } from '../texts';
 import {
+  isInsideServiceWindow,
   queueOutboundWithPg,
   SEND_OUTBOX_TASK,
   sendJobKey,
@@ -35,7 +36,7 @@ import {
   type SendOutboxPayload,
 } from '../whatsapp';
 import { SEND_REMINDER_JOB_OPTIONS, SEND_REMINDER_TASK, reminderJobKey, type SendReminderPayload } from './reminder-jobs';
-import { buildPlaceholderValues, buildReminderMessage, isInsideServiceWindow } from './reminder-message';
+import { buildPlaceholderValues, buildReminderMessage } from './reminder-message';
 import { lockReminderForSend, settleReminderWithPg, type ReminderSendRow } from './reminder-repository';
 import { isFollowUpFor } from './reminder-rule';
 
@@ -56,7 +57,7 @@ export type SendReminderOutcome =
   | { outcome: 'skipped' | 'cancelled' | 'failed'; reason: string }
   | { outcome: 'not_pending' | 'not_due' };
 
-// A paced message may leave a little after "now"; inside this margin before the window closes, use the template.
+// A paced message (rate limit, send gate) may leave a little after "now": this close to the end of the window, use the template.
 const WINDOW_MARGIN_MS = 10 * 60_000;
 const EARLY_TOLERANCE_MS = 1_000;
 

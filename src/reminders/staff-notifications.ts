@@ -7,7 +7,7 @@
 import type { BookingChange } from '../booking';
 import type { Db } from '../platform/database';
 import { findLabels, formatDateTime, normalizeLocale, type ReminderLabels } from '../texts';
-import { buildTemplateMessage, enqueueOutbound } from '../whatsapp';
+import { buildTemplateMessage, enqueueOutbound, findFirstSendingNumber } from '../whatsapp';
 
 type StaffEvent = 'new' | 'rescheduled' | 'cancelled' | 'handoff';
 
@@ -92,10 +92,14 @@ async function queueStaffTemplate(
       frontDeskWhatsapp: true,
       staffTemplateName: true,
       staffTemplateLanguage: true,
-      whatsappNumbers: { select: { phoneNumberId: true }, orderBy: { createdAt: 'asc' }, take: 1 },
     },
   });
-  const phoneNumberId = business?.whatsappNumbers[0]?.phoneNumberId;
+  // Staff alerts always leave from the business's first number, never from the number a customer
+  // (or a staff member who is also a customer) last wrote to: they are approved templates, which
+  // Meta delivers from any of the business's numbers outside the 24-hour window too, so following a
+  // chat buys nothing; a fixed sender keeps every alert in one chat on the staff member's phone
+  // instead of scattering them by where they last booked for themselves.
+  const phoneNumberId = business ? await findFirstSendingNumber(db, params.businessId) : null;
   if (!business || !phoneNumberId) return 0;
   const locale = normalizeLocale(business.defaultLocale);
   const headline = findLabels(locale)[HEADLINES[params.event]] as string;

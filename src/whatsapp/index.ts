@@ -77,3 +77,6 @@ export {
 export { sendQueuedForRecipient, sendQueuedHoldingLock, type OutboxSenderDeps } from './outbox-sender';
 export { sweepOutbox, SWEEP_OUTBOX_TASK, SWEEP_OUTBOX_CRONTAB, STRANDED_AFTER_SECONDS } from './outbox-sweep';
 export { passSendGate, waitOnTimer, MAX_WAIT_MS, type SendGateDeps, type SendGateResult } from './send-gate';
+// Used by every component that messages customers: which number sends, and the 24-hour window.
+export { customerSendingNumberSql, firstSendingNumberSql, findCustomerSendingNumber, findFirstSendingNumber } from './sending-number';
+export { SERVICE_WINDOW_MS, isInsideServiceWindow } from './service-window';

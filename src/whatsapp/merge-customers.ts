@@ -16,10 +16,11 @@ export interface CustomerMerge {
 
 /**
  * Moves bookings, messages and Flow sessions of `dropIds` onto `keepId`, keeps the conversation and
- * hold that saw activity last (the dialogue the customer is in), fills the kept record's empty
- * fields from the dropped ones, and deletes the dropped records — all in one transaction, after
- * locking every record involved (in id order, so two merges cannot deadlock); moving a
- * conversation waits for a turn that holds its row lock, so no turn runs half before and half after.
+ * hold that saw activity last (the dialogue the customer is in) and the number of the latest inbound
+ * message (the chat replies leave from), fills the kept record's empty fields from the dropped ones,
+ * and deletes the dropped records — all in one transaction, after locking every record involved
+ * (in id order, so two merges cannot deadlock); moving a conversation waits for a turn that holds
+ * its row lock, so no turn runs half before and half after.
  */
 export async function mergeCustomers(prisma: PrismaClient, businessId: string, merge: CustomerMerge): Promise<void> {
   const dropIds = merge.dropIds.filter((id) => id !== merge.keepId);
@@ -45,7 +46,12 @@ export async function mergeCustomers(prisma: PrismaClient, businessId: string, m
         -- An opt-out given under either identity stands: we must not message them either way.
         is_opted_out = k.is_opted_out OR d.is_opted_out,
         opted_out_at = CASE WHEN k.is_opted_out OR d.is_opted_out THEN GREATEST(k.opted_out_at, d.opted_out_at) END,
-        last_inbound_at = GREATEST(k.last_inbound_at, d.last_inbound_at), updated_at = now()
+        last_inbound_at = GREATEST(k.last_inbound_at, d.last_inbound_at),
+        -- Replies leave from the number the person last wrote to, under whichever identity they wrote.
+        last_phone_number_id = (SELECT a.last_phone_number_id FROM customers a
+                                 WHERE a.business_id = ${businessId}::uuid AND a.id = ANY(${allIds}::uuid[]) AND a.last_phone_number_id IS NOT NULL
+                                 ORDER BY a.last_inbound_at DESC NULLS LAST, a.updated_at DESC, a.id LIMIT 1),
+        updated_at = now()
       FROM (
         SELECT (array_agg(name ORDER BY updated_at DESC) FILTER (WHERE name IS NOT NULL))[1] AS name,
                (array_agg(username ORDER BY updated_at DESC) FILTER (WHERE username IS NOT NULL))[1] AS username,

@@ -13,6 +13,7 @@ import { recordSendConfigurationFailure } from './number-send-status';
 import { SEND_OUTBOX_TASK, sendJobKey, type SendOutboxPayload } from './outbox-repository';
 import { decideRetry, isAccessTokenRejected } from './retry-policy';
 import { SendConfigurationError } from './send-configuration-error';
+import { isInsideServiceWindow } from './service-window';
 import type { OutboxRow, OutboxSenderDeps, SendResult } from './outbox-sender';
 
 /** The send_outbox job's options: a recipient's job retries for a long time before graphile-worker gives up. */
@@ -102,17 +103,15 @@ export async function failForConfiguration(deps: OutboxSenderDeps, client: PgCli
   return 'next';
 }
 
-const WINDOW_OPEN_SQL = {
-  name: 'outbox-window-open',
-  text: `SELECT c.last_inbound_at > $2::timestamptz - interval '24 hours' AS is_open
-           FROM outbox_messages o JOIN customers c ON c.id = o.customer_id
-          WHERE o.id = $1::uuid`,
+const LAST_INBOUND_SQL = {
+  name: 'outbox-last-inbound',
+  text: `SELECT c.last_inbound_at FROM outbox_messages o JOIN customers c ON c.id = o.customer_id WHERE o.id = $1::uuid`,
 };
 
-/** Whether the row's customer wrote within the last 24 hours (WhatsApp's customer-service window). */
+/** Whether the row's customer is inside WhatsApp's customer-service window now. */
 async function isServiceWindowOpen(client: PgClient, outboxId: string, now: Date): Promise<boolean> {
-  const result = await client.query<{ is_open: boolean | null }>({ ...WINDOW_OPEN_SQL, values: [outboxId, now] });
-  return result.rows[0]?.is_open === true;
+  const result = await client.query<{ last_inbound_at: Date | null }>({ ...LAST_INBOUND_SQL, values: [outboxId] });
+  return isInsideServiceWindow({ lastInboundAt: result.rows[0]?.last_inbound_at ?? null, sendAt: now });
 }
 
 function isTemplate(payload: unknown): boolean {

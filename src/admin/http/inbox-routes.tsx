@@ -9,15 +9,13 @@ import { CONVERSATION_EVENT_TASK, type ConversationEventPayload } from '../../co
 import { addJobInTransaction } from '../../jobs';
 import type { Clock } from '../../platform/clock';
 import type { PrismaClient } from '../../platform/database';
-import { buildTemplateMessage, buildTextMessage, buildTranscript, describeInboundMessage, enqueueOutbound } from '../../whatsapp';
+import { buildTemplateMessage, buildTextMessage, buildTranscript, describeInboundMessage, enqueueOutbound, findCustomerSendingNumber, isInsideServiceWindow } from '../../whatsapp';
 import type { ConsoleUser } from '../auth/accounts';
-import { isWithinServiceWindow } from '../bookings/customer-notices';
 import { createTranslate } from '../i18n';
 import { inboxNotifierOf } from '../inbox/inbox-notifier';
 import {
   findInboxConversation,
   findLatestInboundTexts,
-  findSendingNumberId,
   findTranscriptRows,
   listConfiguredTemplates,
   listInboxConversations,
@@ -47,7 +45,7 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
   };
 
   const renderConversation = async (user: ConsoleUser, conversation: InboxConversation, messages: { notice?: string; error?: string } = {}) => {
-    const isWithinWindow = isWithinServiceWindow(conversation.customer.lastInboundAt, deps.clock.now());
+    const isWithinWindow = isInsideServiceWindow({ lastInboundAt: conversation.customer.lastInboundAt, sendAt: deps.clock.now() });
     const [rows, templates] = await Promise.all([
       findTranscriptRows(deps.prisma, { businessId: user.businessId, customerId: conversation.customer.id }),
       isWithinWindow ? [] : listConfiguredTemplates(deps.prisma, user.businessId),
@@ -126,8 +124,8 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
       const t = createTranslate(user.locale);
       const text = z.string().trim().min(1).max(4096).safeParse((req.body as Record<string, unknown>)?.text);
       if (!text.success) return { error: t('error.generic', { message: 'write a reply of 1–4096 characters' }), status: 422 };
-      if (!isWithinServiceWindow(conversation.customer.lastInboundAt, deps.clock.now())) return { error: t('inbox.outsideWindow'), status: 409 };
-      const phoneNumberId = await findSendingNumberId(deps.prisma, user.businessId);
+      if (!isInsideServiceWindow({ lastInboundAt: conversation.customer.lastInboundAt, sendAt: deps.clock.now() })) return { error: t('inbox.outsideWindow'), status: 409 };
+      const phoneNumberId = await findCustomerSendingNumber(deps.prisma, { businessId: user.businessId, customerId: conversation.customer.id });
       if (!phoneNumberId) return { error: t('error.generic', { message: 'this business has no WhatsApp number to send from' }), status: 409 };
       await deps.prisma.$transaction((tx) =>
         enqueueOutbound(tx, {
@@ -156,7 +154,7 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
       if (values.length !== template.parameters.length || values.some((value) => value === '' || value.length > 1000)) {
         return { error: t('inbox.templateParameters', { count: template.parameters.length }), status: 422 };
       }
-      const phoneNumberId = await findSendingNumberId(deps.prisma, user.businessId);
+      const phoneNumberId = await findCustomerSendingNumber(deps.prisma, { businessId: user.businessId, customerId: conversation.customer.id });
       if (!phoneNumberId) return { error: t('error.generic', { message: 'this business has no WhatsApp number to send from' }), status: 409 };
       await deps.prisma.$transaction((tx) =>
         enqueueOutbound(tx, {

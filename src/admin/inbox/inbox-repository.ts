@@ -1,4 +1,4 @@
-/** Database access of the console inbox: conversations, transcripts, the sending number. Scoped by business. */
+/** Database access of the console inbox: conversations, transcripts, templates. Scoped by business. */
 import type { Db } from '../../platform/database';
 
 const LIST_LIMIT = 50;
@@ -68,12 +68,6 @@ export async function findTranscriptRows(db: Db, params: { businessId: string; c
     }),
   ]);
   return { inbound, outbound };
-}
-
-/** The number the business sends from (the first registered). */
-export async function findSendingNumberId(db: Db, businessId: string): Promise<string | null> {
-  const row = await db.whatsAppNumber.findFirst({ where: { businessId }, select: { phoneNumberId: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-  return row?.phoneNumberId ?? null;
 }
 
 /** An approved template the business has configured (name, language, body parameters in order). */

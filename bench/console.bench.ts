@@ -6,18 +6,10 @@
  *
  * Run with `npm run bench:console` (TZ=UTC tsx bench/console.bench.ts). Options: --runs=100
  */
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { seedDemoBusinessIfEmpty } from '../prisma/seed';
 import { createStaffUser } from '../src/admin';
-import { createApp } from '../src/app';
-import { createLogger, createPrismaClient, disconnectPrisma, ensureDatabaseExists, applyMigrations, loadConfig, systemClock } from '../src/platform';
-import { startEmbeddedDatabase } from '../src/platform/embedded-database';
-import { findFreePort } from '../test/support/free-port';
-import { describeMachine, pickPercentile, writeBenchReport } from './lib/report';
+import type { PrismaClient } from '../src/platform';
+import { startAppOnLoopback, timeRequests } from './lib/app-on-loopback';
+import { describeMachine, writeBenchReport } from './lib/report';
 
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
 const RUNS = Number(args.get('runs') ?? 100);
@@ -28,7 +20,7 @@ const CONVERSATIONS = 2_000;
 const MESSAGES_PER_CONVERSATION = 20;
 const WAITING = 50;
 
-async function fill(prisma: ReturnType<typeof createPrismaClient>, businessId: string): Promise<void> {
+async function fill(prisma: PrismaClient, businessId: string): Promise<void> {
   await prisma.$executeRawUnsafe(`
     INSERT INTO customers (business_id, wa_id, phone_e164, name, locale, last_inbound_at, updated_at)
     SELECT '${businessId}', '3460' || lpad(n::text, 7, '0'), '+3460' || lpad(n::text, 7, '0'), 'Customer ' || n, 'es', now() - (n || ' minutes')::interval, now()
@@ -56,25 +48,11 @@ async function fill(prisma: ReturnType<typeof createPrismaClient>, businessId: s
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapbook-bench-console-'));
-  fs.chmodSync(dataDir, 0o777);
-  const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'data'), port: await findFreePort() });
-  const url = db.urlFor('bench_console');
-  await ensureDatabaseExists(db.adminUrl, 'bench_console');
-  await applyMigrations(url);
-  const prisma = createPrismaClient({ url, poolSize: 10 });
-  const server = http.createServer();
+  const app = await startAppOnLoopback('bench_console', fill);
+  const { prisma, businessId, base } = app;
   const rows: Array<{ page: string; p50: number; p95: number; max: number; bytes: number }> = [];
   try {
-    const businessId = (await seedDemoBusinessIfEmpty(prisma))!;
-    const filledAt = Date.now();
-    await fill(prisma, businessId);
-    console.log(`filled in ${((Date.now() - filledAt) / 1000).toFixed(1)} s`);
     const admin = await createStaffUser(prisma, { businessId, email: 'bench@clinic.example', role: 'admin' });
-    const app = createApp({ config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }), prisma, logger: createLogger('silent'), clock: systemClock });
-    server.on('request', app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const form = await fetch(`${base}/admin/sign-in`);
     const formToken = /name="_form" value="([^"]+)"/.exec(await form.text())![1]!;
     const signedIn = await fetch(`${base}/admin/sign-in`, {
@@ -94,27 +72,18 @@ async function main(): Promise<void> {
       [`customer search (${CUSTOMERS.toLocaleString('en-US')} customers)`, '/admin/customers?q=Customer%20123'],
     ];
     for (const [label, pagePath] of pages) {
-      const times: number[] = [];
       let bytes = 0;
-      for (let run = 0; run < WARMUPS + RUNS; run += 1) {
-        const started = process.hrtime.bigint();
+      const stats = await timeRequests(async () => {
         const response = await fetch(`${base}${pagePath}`, { headers: { cookie }, redirect: 'manual' });
         const body = await response.text();
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
         if (response.status !== 200) throw new Error(`${pagePath} answered ${response.status}`);
-        if (run >= WARMUPS) times.push(ms);
         bytes = body.length;
-      }
-      times.sort((a, b) => a - b);
-      rows.push({ page: label, p50: pickPercentile(times, 50), p95: pickPercentile(times, 95), max: times[times.length - 1]!, bytes });
-      console.log(`${label}: p95 ${pickPercentile(times, 95).toFixed(1)} ms`);
+      }, { warmups: WARMUPS, runs: RUNS });
+      rows.push({ page: label, ...stats, bytes });
+      console.log(`${label}: p95 ${stats.p95.toFixed(1)} ms`);
     }
   } finally {
-    server.close();
-    server.closeAllConnections();
-    await disconnectPrisma(prisma);
-    await db.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await app.stop();
   }
   const lines = [
     '# Console benchmark',

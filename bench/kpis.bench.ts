@@ -7,20 +7,13 @@
  *
  * Run with `npm run bench:kpis` (TZ=UTC tsx bench/kpis.bench.ts). Options: --runs=20
  */
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { seedDemoBusinessIfEmpty } from '../prisma/seed';
 import { createApiKey } from '../src/api';
-import { createApp } from '../src/app';
-import { applyMigrations, createLogger, createPrismaClient, disconnectPrisma, ensureDatabaseExists, loadConfig, poolOf, systemClock } from '../src/platform';
-import { startEmbeddedDatabase } from '../src/platform/embedded-database';
+import { poolOf, type PrismaClient } from '../src/platform';
 import { KPI_STATEMENTS, listPeriods, toKpiParameters } from '../src/reports';
 import { addLocalDays, localDayRange, toLocalDate } from '../src/scheduling';
-import { findFreePort } from '../test/support/free-port';
-import { describeMachine, pickPercentile, writeBenchReport } from './lib/report';
+import { startAppOnLoopback, timeRequests } from './lib/app-on-loopback';
+import { describeMachine, writeBenchReport } from './lib/report';
 
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=') as [string, string]));
 const RUNS = Number(args.get('runs') ?? 20);
@@ -33,7 +26,7 @@ const DAYS = 365;
 const STAFF = 6;
 const ZONE = 'Europe/Madrid';
 
-async function fill(prisma: ReturnType<typeof createPrismaClient>, businessId: string): Promise<void> {
+async function fill(prisma: PrismaClient, businessId: string): Promise<void> {
   const run = (sql: string) => prisma.$executeRawUnsafe(sql);
   const span = `interval '${DAYS} days'`;
   await run(`INSERT INTO staff (business_id, name, updated_at) SELECT '${businessId}', 'Bench staff ' || n, now() FROM generate_series(1, ${STAFF - 3}) AS n`);
@@ -122,32 +115,18 @@ function describePlan(plan: Record<string, unknown>): { indexes: Set<string>; sc
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tapbook-bench-kpis-'));
-  fs.chmodSync(dataDir, 0o777);
-  const db = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'data'), port: await findFreePort() });
-  const url = db.urlFor('bench_kpis');
-  await ensureDatabaseExists(db.adminUrl, 'bench_kpis');
-  await applyMigrations(url);
-  const prisma = createPrismaClient({ url, poolSize: 10 });
-  const server = http.createServer();
+  const app = await startAppOnLoopback('bench_kpis', fill);
+  const { prisma, businessId, base } = app;
   const rows: Array<{ label: string; p50: number; p95: number; max: number }> = [];
   const plans: Array<{ name: string; ms: number; indexes: string; scans: string }> = [];
   let counts: Record<string, number> = {};
   try {
-    const businessId = (await seedDemoBusinessIfEmpty(prisma))!;
-    const filledAt = Date.now();
-    await fill(prisma, businessId);
-    console.log(`filled in ${((Date.now() - filledAt) / 1000).toFixed(1)} s`);
     const [row] = await prisma.$queryRawUnsafe<Array<Record<string, bigint>>>(
       `SELECT (SELECT count(*) FROM bookings) AS bookings, (SELECT count(*) FROM booking_logs) AS booking_logs, (SELECT count(*) FROM inbox_messages) AS inbox,
               (SELECT count(*) FROM outbox_messages) AS outbox, (SELECT count(*) FROM funnel_events) AS funnel_events, (SELECT count(*) FROM flow_tokens) AS flow_tokens`,
     );
     counts = Object.fromEntries(Object.entries(row!).map(([key, value]) => [key, Number(value)]));
     const { key } = await createApiKey(prisma, { businessId, role: 'read_only', name: 'bench' });
-    const app = createApp({ config: loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' }), prisma, logger: createLogger('silent'), clock: systemClock });
-    server.on('request', app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const today = toLocalDate(new Date(), ZONE);
     const reports: Array<[string, string, string, number]> = [
       ['90 days by day (the target)', addLocalDays(today, -89), 'day', RUNS],
@@ -155,18 +134,13 @@ async function main(): Promise<void> {
       ['365 days by day (every row of the business)', addLocalDays(today, -364), 'day', Math.ceil(RUNS / 4)],
     ];
     for (const [label, from, granularity, runs] of reports) {
-      const times: number[] = [];
-      for (let run = 0; run < WARMUPS + runs; run += 1) {
-        const started = process.hrtime.bigint();
+      const stats = await timeRequests(async () => {
         const response = await fetch(`${base}/v1/reports/kpis?from=${from}&to=${today}&granularity=${granularity}`, { headers: { 'x-api-key': key } });
         await response.json();
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
         if (response.status !== 200) throw new Error(`the report answered ${response.status}`);
-        if (run >= WARMUPS) times.push(ms);
-      }
-      times.sort((a, b) => a - b);
-      rows.push({ label, p50: pickPercentile(times, 50), p95: pickPercentile(times, 95), max: times[times.length - 1]! });
-      console.log(`${label}: p50 ${pickPercentile(times, 50).toFixed(1)} ms, p95 ${pickPercentile(times, 95).toFixed(1)} ms`);
+      }, { warmups: WARMUPS, runs });
+      rows.push({ label, ...stats });
+      console.log(`${label}: p50 ${stats.p50.toFixed(1)} ms, p95 ${stats.p95.toFixed(1)} ms`);
     }
     const query = { from: addLocalDays(today, -89), to: today, granularity: 'day' as const };
     const periods = listPeriods(query).map((p) => ({ key: p.key, start: localDayRange(p.start, ZONE).start }));
@@ -179,11 +153,7 @@ async function main(): Promise<void> {
       plans.push({ name: statement.name, ms: Number(top['Execution Time']), indexes: [...indexes].join(', ') || '—', scans: [...scans].join(', ') || '—' });
     }
   } finally {
-    server.close();
-    server.closeAllConnections();
-    await disconnectPrisma(prisma);
-    await db.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await app.stop();
   }
   const lines = [
     '# KPI report benchmark',

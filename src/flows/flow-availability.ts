@@ -71,8 +71,9 @@ type CatalogRow = BusinessSettings & { services: ServiceJson[]; overrides: Array
 /**
  * The business's settings, its active services that are not add-ons (an add-on is offered with its
  * services, never alone) with their active staff, the staff's hours and the active add-ons, and the
- * date overrides from $2: one round trip. Every table is filtered by the business, links included.
- * Staff and add-ons are sorted in JS: names by localeCompare, which no SQL collation matches.
+ * date overrides from $2: one round trip. Every table is filtered by the business (service_add_ons,
+ * which has no business column, through its services), so a link across businesses shows nothing.
+ * Staff and add-ons are sorted in JS: by localeCompare, which the database's collation need not match.
  */
 const CATALOG_SQL: SqlStatement = {
   name: 'flow_catalog',

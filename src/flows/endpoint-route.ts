@@ -70,7 +70,7 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
     logger: deps.logger,
     bookings,
     tokenReads: liveReads,
-    availability: createFlowAvailability({ db: deps.prisma, liveReads, catalogTtlMs: flows.catalogCacheSeconds * 1000 }),
+    availability: createFlowAvailability({ db: deps.prisma, liveReads }),
   };
 
   const endpoint = { whatsapp, logger: deps.logger, unwrapKey, handlerDeps };

@@ -2,17 +2,12 @@
  * Availability as the Flow screens show it: the business's catalog (settings, services, staff,
  * working hours, date overrides) and free slots, with busy times read through the booking
  * component's availability loader (loadBusyForSpan), the same reading of "blocked" that holds and
- * confirmations use.
- *
- * The catalog may be cached per process (`catalogTtlMs`, off by default): a request then skips the
- * catalog's reads, at the price of an edit of hours or services showing up to that long late.
- * Busy times are always read live. Only display uses this: holds and confirmations go through the
- * booking core, which re-reads everything inside its SERIALIZABLE transaction, so a time shown
- * stale is refused ("taken, here are the times left"), never double-booked.
+ * confirmations use. Both are read live on every request (the catalog in one statement), so an edit
+ * of hours or services shows in the next answer.
  */
-import { findBusinessSettings, loadBusyForSpan, type BusinessSettings } from '../booking';
+import { loadBusyForSpan, type BusinessSettings } from '../booking';
 import type { Db } from '../platform/database';
-import type { SqlTarget } from '../platform/sql';
+import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
 import { addLocalDays, generateSlots, toLocalDate, type DateOverride, type Slot } from '../scheduling';
 import { toNames, type FlowService } from './flow-repository';
 
@@ -54,55 +49,76 @@ export interface FlowAvailability {
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type OverrideRow = { date: Date; isClosed: boolean; startMinute: number | null; endMinute: number | null };
+type OverrideRow = { date: string; isClosed: boolean; startMinute: number | null; endMinute: number | null };
 
 function groupOverrides(rows: OverrideRow[]): DateOverride[] {
   const byDate = new Map<string, DateOverride>();
   for (const row of rows) {
-    const date = row.date.toISOString().slice(0, 10);
-    const entry = byDate.get(date) ?? { date, isClosed: false, ranges: [] };
+    const entry = byDate.get(row.date) ?? { date: row.date, isClosed: false, ranges: [] };
     if (row.isClosed) entry.isClosed = true;
     else if (row.startMinute !== null && row.endMinute !== null) entry.ranges.push({ startMinute: row.startMinute, endMinute: row.endMinute });
-    byDate.set(date, entry);
+    byDate.set(row.date, entry);
   }
   return [...byDate.values()];
 }
 
-/** Active services of the business that are not add-ons, with their active staff (and hours) and active add-ons. */
-function readServices(db: Db, businessId: string) {
-  return db.service.findMany({
-    // An add-on is offered with its services (DETAILS), never alone.
-    where: { businessId, isActive: true, addOnOf: { none: {} } },
-    orderBy: [{ sortOrder: 'asc' }, { name: 'asc' }],
-    select: {
-      id: true,
-      name: true,
-      names: true,
-      durationMinutes: true,
-      bufferBeforeMinutes: true,
-      bufferAfterMinutes: true,
-      price: true,
-      currency: true,
-      sortOrder: true,
-      staff: { where: { staff: { isActive: true } }, select: { staff: { select: { id: true, name: true, names: true, workingHours: { select: { weekday: true, startMinute: true, endMinute: true } } } } } },
-      addOns: {
-        where: { addOn: { isActive: true } },
-        select: { addOn: { select: { id: true, name: true, durationMinutes: true, bufferBeforeMinutes: true, bufferAfterMinutes: true, price: true, sortOrder: true } } },
-      },
-    },
-  });
-}
+type NamedJson = { id: string; name: string; names: unknown };
+type AddOnJson = Omit<FlowAddOn, 'price'> & { price: string; sortOrder: number };
+type StaffJson = NamedJson & { workingHours: Array<{ weekday: number; startMinute: number; endMinute: number }> };
+type ServiceJson = NamedJson & Omit<ScheduledService, 'id' | 'name' | 'names' | 'addOns' | 'staff' | 'schedules'> & { staff: StaffJson[]; addOns: AddOnJson[] };
+type CatalogRow = BusinessSettings & { services: ServiceJson[]; overrides: Array<OverrideRow & { staffId: string | null }> };
 
-async function readCatalog(db: Db, businessId: string, now: Date): Promise<BusinessCatalog | null> {
-  const business = await findBusinessSettings(db, businessId);
-  if (!business) return null;
-  // Overrides are keyed by local date; a day of margin on both sides covers ranges crossing midnight.
-  const fromDate = new Date(`${addLocalDays(toLocalDate(now, business.timeZone), -2)}T00:00:00Z`);
-  const [services, overrides] = await Promise.all([
-    readServices(db, businessId),
-    db.dateOverride.findMany({ where: { businessId, date: { gte: fromDate } }, select: { staffId: true, date: true, isClosed: true, startMinute: true, endMinute: true } }),
-  ]);
-  const overridesOf = (staffId: string | null) => groupOverrides(overrides.filter((row) => row.staffId === staffId));
+/**
+ * The business's settings, its active services that are not add-ons (an add-on is offered with its
+ * services, never alone) with their active staff, the staff's hours and the active add-ons, and the
+ * date overrides from $2: one round trip. Every table is filtered by the business (service_add_ons,
+ * which has no business column, through its services), so a link across businesses shows nothing.
+ * Staff and add-ons are sorted in JS: by localeCompare, which the database's collation need not match.
+ */
+const CATALOG_SQL: SqlStatement = {
+  name: 'flow_catalog',
+  text: `
+    SELECT b.id::text AS "id", b.name AS "name", b.time_zone AS "timeZone", b.currency AS "currency",
+           b.slot_step_minutes AS "slotStepMinutes", b.minimum_notice_minutes AS "minimumNoticeMinutes",
+           b.max_advance_days AS "maxAdvanceDays", b.fill_gaps_after_busy AS "fillGapsAfterBusy",
+           b.hold_minutes AS "holdMinutes", b.change_lock_minutes AS "changeLockMinutes",
+           (SELECT coalesce(json_agg(json_build_object(
+                     'id', s.id, 'name', s.name, 'names', s.names, 'durationMinutes', s.duration_minutes,
+                     'bufferBeforeMinutes', s.buffer_before_minutes, 'bufferAfterMinutes', s.buffer_after_minutes,
+                     'price', s.price::text, 'currency', s.currency, 'sortOrder', s.sort_order,
+                     'staff', (SELECT coalesce(json_agg(json_build_object(
+                                        'id', st.id, 'name', st.name, 'names', st.names,
+                                        'workingHours', (SELECT coalesce(json_agg(json_build_object('weekday', wh.weekday, 'startMinute', wh.start_minute, 'endMinute', wh.end_minute)
+                                                                                  ORDER BY wh.weekday, wh.start_minute, wh.end_minute), '[]')
+                                                           FROM working_hours wh WHERE wh.business_id = $1::uuid AND wh.staff_id = st.id))), '[]')
+                                 FROM staff_services ss JOIN staff st ON st.id = ss.staff_id
+                                WHERE ss.business_id = $1::uuid AND ss.service_id = s.id AND st.business_id = $1::uuid AND st.is_active),
+                     'addOns', (SELECT coalesce(json_agg(json_build_object(
+                                         'id', a.id, 'name', a.name, 'durationMinutes', a.duration_minutes, 'bufferBeforeMinutes', a.buffer_before_minutes,
+                                         'bufferAfterMinutes', a.buffer_after_minutes, 'price', a.price::text, 'sortOrder', a.sort_order)), '[]')
+                                  FROM service_add_ons sa JOIN services a ON a.id = sa.add_on_id
+                                 WHERE sa.service_id = s.id AND a.business_id = $1::uuid AND a.is_active)
+                   ) ORDER BY s.sort_order, s.name), '[]')
+              FROM services s
+             WHERE s.business_id = $1::uuid AND s.is_active AND NOT EXISTS (SELECT 1 FROM service_add_ons x WHERE x.add_on_id = s.id)) AS "services",
+           (SELECT coalesce(json_agg(json_build_object('staffId', o.staff_id, 'date', o.date, 'isClosed', o.is_closed, 'startMinute', o.start_minute, 'endMinute', o.end_minute)
+                                     ORDER BY o.date, o.start_minute), '[]')
+              FROM date_overrides o WHERE o.business_id = $1::uuid AND o.date >= $2::date) AS "overrides"
+      FROM businesses b
+     WHERE b.id = $1::uuid`,
+};
+
+async function readCatalog(db: SqlTarget, businessId: string, now: Date): Promise<BusinessCatalog | null> {
+  if (!UUID_PATTERN.test(businessId)) return null;
+  // Overrides are keyed by local date, from two local days back (a day of margin for ranges crossing
+  // midnight). The time zone comes with the row, so SQL reads from three UTC days back (no zone is a
+  // full day off UTC) and the exact local cut-off is applied here.
+  const [row] = await querySql<CatalogRow>(db, CATALOG_SQL, [businessId, addLocalDays(now.toISOString().slice(0, 10), -3)]);
+  if (!row) return null;
+  const { services, overrides, ...business } = row;
+  const fromDate = addLocalDays(toLocalDate(now, business.timeZone), -2);
+  const recent = overrides.filter((override) => override.date >= fromDate);
+  const overridesOf = (staffId: string | null) => groupOverrides(recent.filter((override) => override.staffId === staffId));
   return {
     business,
     businessOverrides: overridesOf(null),
@@ -110,11 +126,9 @@ async function readCatalog(db: Db, businessId: string, now: Date): Promise<Busin
   };
 }
 
-type ServiceRow = Awaited<ReturnType<typeof readServices>>[number];
-
 /** A service row with its staff and add-ons as the Flow screens use it: staff by name, add-ons in the business's order. */
-function toScheduledService(service: ServiceRow, overridesOf: (staffId: string | null) => DateOverride[]): ScheduledService {
-  const staff = service.staff.map((link) => link.staff).sort((a, b) => a.name.localeCompare(b.name));
+function toScheduledService(service: ServiceJson, overridesOf: (staffId: string | null) => DateOverride[]): ScheduledService {
+  const staff = [...service.staff].sort((a, b) => a.name.localeCompare(b.name));
   return {
     id: service.id,
     name: service.name,
@@ -122,11 +136,10 @@ function toScheduledService(service: ServiceRow, overridesOf: (staffId: string |
     durationMinutes: service.durationMinutes,
     bufferBeforeMinutes: service.bufferBeforeMinutes,
     bufferAfterMinutes: service.bufferAfterMinutes,
-    price: service.price.toFixed(2),
+    price: service.price,
     currency: service.currency,
     sortOrder: service.sortOrder,
-    addOns: service.addOns
-      .map((link) => link.addOn)
+    addOns: [...service.addOns]
       .sort((a, b) => a.sortOrder - b.sortOrder || a.name.localeCompare(b.name))
       .map((addOn) => ({
         id: addOn.id,
@@ -134,7 +147,7 @@ function toScheduledService(service: ServiceRow, overridesOf: (staffId: string |
         durationMinutes: addOn.durationMinutes,
         bufferBeforeMinutes: addOn.bufferBeforeMinutes,
         bufferAfterMinutes: addOn.bufferAfterMinutes,
-        price: addOn.price.toFixed(2),
+        price: addOn.price,
       })),
     staff: staff.map((member) => ({ id: member.id, name: member.name, names: toNames(member.names) })),
     schedules: staff.map((member) => ({ staffId: member.id, weeklyHours: member.workingHours, overrides: overridesOf(member.id) })),
@@ -142,28 +155,16 @@ function toScheduledService(service: ServiceRow, overridesOf: (staffId: string |
 }
 
 /**
- * Creates the reader around a database client. `liveReads` (a pg pool) runs the per-request busy-time
- * query as a prepared statement; without it the Prisma client does. `catalogTtlMs` > 0 caches each
- * business's catalog that long (see the file comment).
+ * Creates the reader around a database client. `liveReads` (a pg pool) runs the per-request catalog and
+ * busy-time queries as prepared statements; without it the Prisma client does.
  * @example const availability = createFlowAvailability({ db: prisma }); const catalog = await availability.loadCatalog(businessId, now)
  */
-export function createFlowAvailability(deps: { db: Db; liveReads?: SqlTarget; catalogTtlMs?: number; monotonicMs?: () => number }): FlowAvailability {
+export function createFlowAvailability(deps: { db: Db; liveReads?: SqlTarget }): FlowAvailability {
   const reads = deps.liveReads ?? deps.db;
-  const ttlMs = deps.catalogTtlMs ?? 0;
-  // Cache age is process time, not the business clock: a test's frozen clock must not freeze the cache.
-  const monotonicMs = deps.monotonicMs ?? (() => performance.now());
-  const cache = new Map<string, { loadedAt: number; forDate: string; catalog: Promise<BusinessCatalog | null> }>();
 
   return {
     loadCatalog(businessId, now) {
-      if (ttlMs <= 0) return readCatalog(deps.db, businessId, now);
-      const forDate = now.toISOString().slice(0, 10);
-      const cached = cache.get(businessId);
-      if (cached && cached.forDate === forDate && monotonicMs() - cached.loadedAt < ttlMs) return cached.catalog;
-      const catalog = readCatalog(deps.db, businessId, now);
-      cache.set(businessId, { loadedAt: monotonicMs(), forDate, catalog });
-      catalog.catch(() => cache.delete(businessId));
-      return catalog;
+      return readCatalog(reads, businessId, now);
     },
 
     async findFreeSlots({ catalog, service, staffId, from, to, now, exceptCustomerId }) {

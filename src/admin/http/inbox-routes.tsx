@@ -137,6 +137,7 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
           recipient: conversation.customer.waId,
           kind: 'staff_reply',
           payload: buildTextMessage({ to: conversation.customer.waId, text: text.data }),
+          createdAt: deps.clock.now(),
         }),
       );
       return { notice: t('inbox.sent') };
@@ -166,6 +167,7 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
           recipient: conversation.customer.waId,
           kind: 'staff_reply',
           payload: buildTemplateMessage({ to: conversation.customer.waId, name: template.name, languageCode: template.language, bodyParameters: values }),
+          createdAt: deps.clock.now(),
         }),
       );
       return { notice: t('inbox.templateSent') };

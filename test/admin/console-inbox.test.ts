@@ -44,7 +44,8 @@ describe('staff console: inbox', () => {
     await item.waitFor();
     await waitUntil(async () => (await page.title()).startsWith('(1) '), 'the waiting count in the page title');
 
-    // An emergency arrives too, and is marked as one.
+    // A minute later an emergency arrives too, and is marked as one.
+    kit.channel.clock.advanceMinutes(1);
     await kit.channel.send('34611000102', text('I have chest pain'), { name: 'Pedro Ruiz' });
     await page.getByRole('link', { name: /Pedro Ruiz.*Emergency.*I have chest pain/ }).waitFor();
     await waitUntil(async () => (await page.title()).startsWith('(2) '), 'two waiting in the page title');

@@ -35,7 +35,7 @@ export async function findMessagesOfCustomer(db: Db, params: { businessId: strin
     }),
     db.outboxMessage.findMany({
       where: { businessId: params.businessId, customerId: params.customerId },
-      select: { id: true, kind: true, payload: true, status: true, createdAt: true },
+      select: { id: true, kind: true, payload: true, status: true, createdAt: true, sequence: true },
       orderBy: { sequence: 'desc' },
       take: params.limit,
     }),

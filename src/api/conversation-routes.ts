@@ -119,7 +119,7 @@ export function buildConversationRoutes(deps: { prisma: PrismaClient; clock: Clo
     const phoneNumberId = await findCustomerSendingNumber(prisma, { businessId, customerId: row.customerId });
     if (!phoneNumberId) throw new ApiError(409, 'no_whatsapp_number', 'This business has no WhatsApp number to send from. Register one first.');
     return prisma.$transaction((tx) =>
-      enqueueOutbound(tx, { businessId, customerId: row.customerId, phoneNumberId, recipient: row.customer.waId, kind: 'staff_reply', payload }),
+      enqueueOutbound(tx, { businessId, customerId: row.customerId, phoneNumberId, recipient: row.customer.waId, kind: 'staff_reply', payload, createdAt: clock.now() }),
     );
   };
   const requireConversation = async (businessId: string, id: string) => {

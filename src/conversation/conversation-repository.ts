@@ -179,13 +179,14 @@ export interface StepSave {
 
 /**
  * The step's messages and inbox outcomes (exported for the plan test: test/platform/plan-cache.test.ts).
- * ORDER BY the array position: the outbox sequence (default nextval) is the send order.
+ * ORDER BY the array position: the outbox sequence (default nextval) is the send order. Messages are
+ * stamped with the step's time ($8, the app's clock that stamped the inbound messages they answer).
  */
 export const STEP_WRITES_SQL: SqlStatement = {
   name: 'conversation-step-writes',
   text: `WITH outbound AS (
-      INSERT INTO outbox_messages (business_id, customer_id, phone_number_id, recipient, kind, payload, fallback_payload)
-      SELECT $1::uuid, $2::uuid, $3, $4, message.value->>'kind', message.value->'payload', NULLIF(message.value->'fallback_payload', 'null'::jsonb)
+      INSERT INTO outbox_messages (business_id, customer_id, phone_number_id, recipient, kind, payload, fallback_payload, created_at)
+      SELECT $1::uuid, $2::uuid, $3, $4, message.value->>'kind', message.value->'payload', NULLIF(message.value->'fallback_payload', 'null'::jsonb), $8::timestamptz
       FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS message(value, position)
       ORDER BY message.position
       RETURNING id),

@@ -152,6 +152,7 @@ async function restoreTurn(deps: ConversationDeps, tx: Prisma.TransactionClient,
 /** The step's one save: snapshot and columns, messages, inbox outcomes. Without an inline sender, the send job joins the same transaction. */
 async function saveTurn(deps: ConversationDeps, turn: Turn, extra: ConversationChanges): Promise<SendOutboxPayload | null> {
   const { ctx, snapshot } = turn;
+  const at = deps.clock.now();
   const queued = await saveConversationStep(ctx.tx, {
     row: ctx.conversation,
     changes: { ...ctx.conversationChanges, ...extra, stateValue: JSON.stringify(snapshot.value).slice(0, 200), machineVersion: CONVERSATION_MACHINE_VERSION },
@@ -159,9 +160,9 @@ async function saveTurn(deps: ConversationDeps, turn: Turn, extra: ConversationC
     outbound: ctx.outbound,
     outboundTo: { customerId: ctx.customer.id, phoneNumberId: ctx.business.phoneNumberId, recipient: ctx.customer.waId },
     processed: turn.processed,
-    at: deps.clock.now(),
+    at,
   });
-  await insertFunnelEvents(ctx.tx, { businessId: ctx.business.id, customerId: ctx.customer.id, events: turn.funnel });
+  await insertFunnelEvents(ctx.tx, { businessId: ctx.business.id, customerId: ctx.customer.id, events: turn.funnel, at });
   if (queued === 0) return null;
   const job: SendOutboxPayload = { businessId: ctx.business.id, recipient: ctx.customer.waId };
   if (!deps.sender) await addJobInTransaction(ctx.tx, SEND_OUTBOX_TASK, job, { jobKey: sendJobKey(job.businessId, job.recipient), maxAttempts: 50 });

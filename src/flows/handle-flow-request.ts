@@ -107,7 +107,7 @@ async function answerStep(
   if (!opened.ok) return tokenRefused(token.locale, opened.reason);
   const session = opened.session;
   try {
-    if (request.action === 'INIT' && token.mode === 'book') await recordFlowOpened(deps.tokenReads ?? deps.prisma, token); // KPI funnel hook (issue 25)
+    if (request.action === 'INIT' && token.mode === 'book') await recordFlowOpened(deps.tokenReads ?? deps.prisma, token, now); // KPI funnel hook (issue 25)
     if (request.action === 'INIT' || request.action === 'BACK') return encrypted(fitBookingScreenAnswer(await buildEntryScreen(session)));
     const screenAction = typeof data.screen_action === 'string' ? SCREEN_ACTIONS.get(data.screen_action) : undefined;
     if (!screenAction) {

@@ -99,5 +99,6 @@ async function queueCustomerNotice(db: Db, params: { kind: 'created' | 'reschedu
     recipient: booking.customer.waId,
     kind: 'reply',
     payload: buildTextMessage({ to: booking.customer.waId, text }),
+    createdAt: params.now,
   });
 }

@@ -119,6 +119,7 @@ async function queueStaffTemplate(
         bodyParameters: [headline, params.customer, params.service, when, params.staff],
       }),
       runAt: params.now,
+      createdAt: params.now,
     });
   }
   return recipients.length;

@@ -61,7 +61,7 @@ export interface OutboundRowInput {
 
 /**
  * enqueueOutbound on a node-postgres client (inside the caller's BEGIN … COMMIT), in one statement.
- * The job runs at `runAt` (the caller's "now", from its clock). `addJob: false` is for a caller that holds the recipient's lock and sends the row itself right
+ * The row is stamped and the job runs at `runAt` (the caller's "now", from its clock). `addJob: false` is for a caller that holds the recipient's lock and sends the row itself right
  * after its commit; it must then make sure a job exists if it cannot (see sendQueuedHoldingLock).
  */
 export async function queueOutboundWithPg(
@@ -73,8 +73,8 @@ export async function queueOutboundWithPg(
   const result = await client.query<{ id: string }>({
     name: 'outbox-queue',
     text: `WITH inserted AS (
-             INSERT INTO outbox_messages (business_id, customer_id, phone_number_id, recipient, kind, payload, fallback_payload)
-             VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7::jsonb) RETURNING id),
+             INSERT INTO outbox_messages (business_id, customer_id, phone_number_id, recipient, kind, payload, fallback_payload, created_at)
+             VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7::jsonb, $12::timestamptz) RETURNING id),
            job AS (
              SELECT graphile_worker.add_job(identifier => $8::text, payload => $9::json, job_key => $10::text, run_at => $12::timestamptz, max_attempts => 50) WHERE $11::boolean)
            SELECT (SELECT id FROM inserted) AS id, (SELECT count(*) FROM job) AS jobs`,
@@ -96,13 +96,18 @@ export async function queueOutboundWithPg(
   return result.rows[0]!.id;
 }
 
-/** Queues a message (and its sending job) inside the caller's transaction; returns the row id. */
+/**
+ * Queues a message (and its sending job) inside the caller's transaction; returns the row id.
+ * `createdAt` is the caller's "now" (its clock, the one inbound messages are stamped with, so a
+ * transcript orders both directions on one clock); without it, the database's.
+ */
 export async function enqueueOutbound(
   db: Db,
-  message: OutboundRowInput & { runAt?: Date },
+  message: OutboundRowInput & { runAt?: Date; createdAt?: Date },
 ): Promise<string> {
   const row = await db.outboxMessage.create({
     data: {
+      ...(message.createdAt ? { createdAt: message.createdAt } : {}),
       businessId: message.businessId,
       customerId: message.customerId,
       phoneNumberId: message.phoneNumberId,

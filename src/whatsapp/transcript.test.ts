@@ -71,6 +71,17 @@ describe('transcript', () => {
     expect(buildTranscript(together, 'plain').map((e) => e.id)).toEqual(['early', 'late']);
   });
 
+  it('keeps our messages of one moment in their send order, whatever order the rows come in', () => {
+    const moment = at('2026-03-30T06:00:00Z');
+    const reply = (id: string, sequence: number, body: string) => ({ id, kind: 'reply', payload: { type: 'text', text: { body } }, status: 'sent', createdAt: moment, sequence: BigInt(sequence) });
+    const rows: TranscriptRows = {
+      inbound: [{ id: 'i1', type: 'text', message: { type: 'text', text: 'agent' }, sentAt: moment, receivedAt: moment }],
+      // Newest first, as the repositories read them.
+      outbound: [reply('o2', 8, 'A person will answer'), reply('o1', 7, 'Thanks!')],
+    };
+    expect(buildTranscript(rows, 'plain').map((e) => e.text)).toEqual(['agent', 'Thanks!', 'A person will answer']);
+  });
+
   it('rich: list rows and the Flow button are shown', () => {
     const list = { type: 'interactive', interactive: { type: 'list', body: { text: 'Pick a service' }, action: { sections: [{ rows: [{ id: 'a', title: 'Haircut' }, { id: 'b', title: 'Colour' }] }] } } };
     expect(describeOutboundPayload(list, 'rich')).toBe('Pick a service\n• Haircut\n• Colour');

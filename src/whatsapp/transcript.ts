@@ -26,7 +26,8 @@ export interface TranscriptEntry {
 export interface TranscriptRows {
   /** `receivedAt` (our clock, like the outbound rows' times) orders the timeline when given; WhatsApp's `sentAt` is shown. */
   inbound: Array<{ id: string; message: unknown; sentAt: Date; receivedAt?: Date; type?: string }>;
-  outbound: Array<{ id: string; payload: unknown; status: string; createdAt: Date; kind?: string; lastError?: string | null }>;
+  /** `sequence` (the send order) orders messages stamped with the same time, e.g. two replies of one step. */
+  outbound: Array<{ id: string; payload: unknown; status: string; createdAt: Date; kind?: string; lastError?: string | null; sequence?: bigint | number }>;
 }
 
 type Json = Record<string, unknown>;
@@ -86,10 +87,11 @@ export function describeOutboundPayload(payload: unknown, form: TranscriptForm):
 /**
  * Merges both directions into one timeline, oldest first, on our clock (an inbound message at its
  * arrival: WhatsApp's own timestamp may be seconds off ours); at equal times the inbound message
- * comes first (our answer reacts to it).
+ * comes first (our answer reacts to it), and our messages keep their send order.
  */
 export function buildTranscript(rows: TranscriptRows, form: TranscriptForm): TranscriptEntry[] {
   const orderAt = new Map<string, number>(rows.inbound.map((row) => [row.id, (row.receivedAt ?? row.sentAt).getTime()]));
+  const sendOrder = new Map<string, number>(rows.outbound.map((row, index) => [row.id, row.sequence === undefined ? index : Number(row.sequence)]));
   const entries: TranscriptEntry[] = [
     ...rows.inbound.map((row) => ({
       id: row.id,
@@ -110,10 +112,12 @@ export function buildTranscript(rows: TranscriptRows, form: TranscriptForm): Tra
       status: form === 'rich' && row.status === 'failed' && row.lastError ? `failed: ${row.lastError}` : row.status,
     })),
   ];
+  const tieOrder = (a: { entry: TranscriptEntry; index: number }, b: { entry: TranscriptEntry; index: number }) =>
+    (a.entry.direction === 'inbound' ? a.entry.at.getTime() - b.entry.at.getTime() : sendOrder.get(a.entry.id)! - sendOrder.get(b.entry.id)!) || a.index - b.index;
   return entries
     .map((entry, index) => ({ entry, index }))
     .map(({ entry, index }) => ({ entry, index, time: entry.direction === 'inbound' ? orderAt.get(entry.id)! : entry.at.getTime() }))
-    // Two inbound messages that arrived together keep WhatsApp's order.
-    .sort((a, b) => a.time - b.time || (a.entry.direction === 'inbound' && b.entry.direction === 'inbound' ? a.entry.at.getTime() - b.entry.at.getTime() : 0) || (a.entry.direction === b.entry.direction ? a.index - b.index : a.entry.direction === 'inbound' ? -1 : 1))
+    // Two inbound messages that arrived together keep WhatsApp's order; two of ours, their send order.
+    .sort((a, b) => a.time - b.time || (a.entry.direction === b.entry.direction ? tieOrder(a, b) : a.entry.direction === 'inbound' ? -1 : 1))
     .map(({ entry }) => entry);
 }

@@ -37,12 +37,15 @@ describe('staff console: inbox', () => {
     await inboxNotifierOf(kit.db.prisma).waitUntilListening();
 
     await kit.channel.send('34611000101', text('hello'), { name: 'Lucia Gomez' });
+    // She writes again a minute after the bot's answer (the test clock stands still by itself).
+    kit.channel.clock.advanceMinutes(1);
     await kit.channel.send('34611000101', text('agent'), { name: 'Lucia Gomez' });
     const item = page.getByRole('link', { name: /Lucia Gomez.*Asked for a person/ });
     await item.waitFor();
     await waitUntil(async () => (await page.title()).startsWith('(1) '), 'the waiting count in the page title');
 
-    // An emergency arrives too, and is marked as one.
+    // A minute later an emergency arrives too, and is marked as one.
+    kit.channel.clock.advanceMinutes(1);
     await kit.channel.send('34611000102', text('I have chest pain'), { name: 'Pedro Ruiz' });
     await page.getByRole('link', { name: /Pedro Ruiz.*Emergency.*I have chest pain/ }).waitFor();
     await waitUntil(async () => (await page.title()).startsWith('(2) '), 'two waiting in the page title');
@@ -55,6 +58,10 @@ describe('staff console: inbox', () => {
     await conversation.getByRole('button', { name: 'Send' }).click();
     await page.getByRole('status').filter({ hasText: 'Reply queued.' }).waitFor();
     await waitUntil(() => textsTo('34611000101').includes('Hi Lucia, this is the front desk. How can we help?'), 'the staff reply at the fake Graph API');
+    // The transcript reads as the conversation went: each customer message before the answer to it.
+    const lines = await conversation.getByRole('listitem').allTextContents();
+    const positionOf = (start: string) => lines.findIndex((line) => line.startsWith(start));
+    expect(['Customer: hello', 'Business: Hi! Welcome', 'Customer: agent', 'Business: Thanks! A person', 'Staff: Hi Lucia'].map(positionOf)).toEqual([0, 1, 2, 3, 4]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inbox-conversation.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Hand back to the bot' }).click();

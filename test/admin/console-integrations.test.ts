@@ -56,9 +56,10 @@ describe('staff console: WhatsApp numbers, API keys, webhooks', () => {
     await kit.signIn(page, kit.users.admin);
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'API keys' }).click();
-    await page.getByLabel('Name').fill('Reception tablet');
-    await page.getByLabel('Role').selectOption('front_desk');
-    await page.getByRole('button', { name: 'Create API key' }).click();
+    const create = page.getByRole('form', { name: 'Create API key' });
+    await create.getByLabel('Name').fill('Reception tablet');
+    await create.getByLabel('Role').selectOption('front_desk');
+    await create.getByRole('button', { name: 'Create API key' }).click();
     const shown = page.getByRole('status').filter({ hasText: 'New API key “Reception tablet”' });
     const key = (await shown.locator('code').textContent())!;
     expect(key).toMatch(/^tbk_/);
@@ -133,8 +134,11 @@ describe('staff console: WhatsApp numbers, API keys, webhooks', () => {
     expect((await other.page.request.post(`/admin/settings/webhooks/${subscription.id}/delete`, { form: { _csrf: csrf } })).status()).toBe(404);
     await other.page.goto('/admin/settings/api-keys');
     expect(await other.page.getByText('Kiosk').count()).toBe(0);
+    // An empty list keeps its column headers and says so in a row.
+    await other.page.getByRole('table', { name: 'API keys' }).getByRole('row', { name: 'No API keys yet.' }).waitFor();
     await other.page.goto('/admin/settings/webhooks');
     expect(await other.page.getByText('93.184.216.34').count()).toBe(0);
+    await other.page.getByRole('table', { name: 'Webhook subscriptions' }).getByRole('row', { name: 'No subscriptions yet.' }).waitFor();
     expect((await kit.db.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).revokedAt).toBeNull();
     expect(await kit.db.prisma.webhookSubscription.count({ where: { id: subscription.id } })).toBe(1);
     await other.context.close();

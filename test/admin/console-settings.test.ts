@@ -348,6 +348,7 @@ describe('staff console: settings', () => {
     // Their own lists show none of the demo business's rows.
     await other.page.goto('/admin/settings/staff');
     expect(await other.page.getByRole('link', { name: 'Dr. Ana García' }).count()).toBe(0);
+    await other.page.getByRole('table', { name: 'Staff' }).getByRole('row', { name: 'No staff members yet.' }).waitFor();
     await other.context.close();
   });
 

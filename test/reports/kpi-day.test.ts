@@ -53,7 +53,11 @@ describe('KPIs of a scripted day', () => {
   let app: ReturnType<typeof createApp>;
   let apiKey: string;
   const start = new Date();
-  const clock = createFixedClock(start);
+  // The day runs on from `start` with the wall clock, as in production: the app stamps messages and
+  // funnel facts with this clock, and the report relates them in time (a frozen clock would make a
+  // whole day one instant).
+  const fixed = createFixedClock(start);
+  const clock = { ...fixed, now: () => new Date(fixed.now().getTime() + Date.now() - start.getTime()) };
   const logger = createLogger('silent');
   let isFlowOn = false;
 
@@ -267,7 +271,8 @@ describe('KPIs of a scripted day', () => {
     // The report, once Flora's form token has expired.
     const floraToken = await db.prisma.flowToken.findFirstOrThrow({ where: { customer: { waId: FLORA } } });
     clock.set(new Date(floraToken.expiresAt.getTime() + 1000));
-    const res = await api('get', `/v1/reports/kpis?from=${addLocalDays(today, -1)}&to=${addLocalDays(today, 1)}&granularity=day`);
+    // Up to the booking's day: the reminders are counted on the days they went out (their due times).
+    const res = await api('get', `/v1/reports/kpis?from=${addLocalDays(today, -1)}&to=${addLocalDays(today, 2)}&granularity=day`);
     expect(res.status).toBe(200);
 
     // Durations from the stored facts: first message of the customer → the confirmation; hand-off → staff reply.
@@ -320,6 +325,6 @@ describe('KPIs of a scripted day', () => {
     // The periods add up to the totals (the day may straddle midnight in Madrid).
     const sum = (read: (p: Msg) => number) => res.body.periods.reduce((total: number, p: Msg) => total + read(p), 0);
     expect([sum((p) => p.conversationsStarted), sum((p) => p.funnel.bookingIntents), sum((p) => p.reminders.sent)]).toEqual([6, 5, 2]);
-    expect(res.body.periods.map((p: Msg) => p.start)).toEqual([addLocalDays(today, -1), today, addLocalDays(today, 1)]);
+    expect(res.body.periods.map((p: Msg) => p.start)).toEqual([addLocalDays(today, -1), today, addLocalDays(today, 1), addLocalDays(today, 2)]);
   });
 });

@@ -40,8 +40,12 @@ export interface ChannelHarness {
 
 let messageCounter = 0;
 
-/** Builds Meta's webhook envelope around one message; a BSUID `from` gives a username-only sender (no phone, as Meta sends). */
-export function buildWebhook(from: string, message: Record<string, unknown>, name = 'Test Customer'): string {
+/**
+ * Builds Meta's webhook envelope around one message; a BSUID `from` gives a username-only sender (no
+ * phone, as Meta sends). `at` is when the customer sent it (default: the wall clock); a harness on a
+ * test clock passes that clock's time, as Meta's timestamps follow the same time as the server's.
+ */
+export function buildWebhook(from: string, message: Record<string, unknown>, name = 'Test Customer', at: Date = new Date()): string {
   messageCounter += 1;
   const isUserId = isBusinessScopedUserId(from);
   return JSON.stringify({
@@ -50,7 +54,7 @@ export function buildWebhook(from: string, message: Record<string, unknown>, nam
       messaging_product: 'whatsapp',
       metadata: { display_phone_number: '34600000001', phone_number_id: DEMO.phoneNumberId },
       contacts: [isUserId ? { profile: { name }, user_id: from } : { profile: { name }, wa_id: from }],
-      messages: [{ ...(isUserId ? { from_user_id: from } : { from }), id: `wamid.test.${process.pid}.${Date.now()}.${messageCounter}`, timestamp: String(Math.floor(Date.now() / 1000) + messageCounter), ...message }],
+      messages: [{ ...(isUserId ? { from_user_id: from } : { from }), id: `wamid.test.${process.pid}.${Date.now()}.${messageCounter}`, timestamp: String(Math.floor(at.getTime() / 1000) + messageCounter), ...message }],
     } }] }],
   });
 }
@@ -107,7 +111,7 @@ export async function startChannel(db: TestDatabase, options: { now?: Date; poll
     settle,
     async send(from, message, sendOptions = {}) {
       const before = graph.messages().length;
-      const body = buildWebhook(from, message, sendOptions.name);
+      const body = buildWebhook(from, message, sendOptions.name, clock.now());
       const res = await request(app).post('/webhook').set('content-type', 'application/json').set('x-hub-signature-256', signBody(SECRET, body)).send(body);
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${JSON.stringify(res.body)}`);
       await settle();

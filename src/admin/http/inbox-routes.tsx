@@ -135,6 +135,7 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
           recipient: conversation.customer.waId,
           kind: 'staff_reply',
           payload: buildTextMessage({ to: conversation.customer.waId, text: text.data }),
+          createdAt: deps.clock.now(),
         }),
       );
       return { notice: t('inbox.sent') };
@@ -164,6 +165,7 @@ export function createInboxRoutes(deps: { prisma: PrismaClient; clock: Clock }):
           recipient: conversation.customer.waId,
           kind: 'staff_reply',
           payload: buildTemplateMessage({ to: conversation.customer.waId, name: template.name, languageCode: template.language, bodyParameters: values }),
+          createdAt: deps.clock.now(),
         }),
       );
       return { notice: t('inbox.templateSent') };

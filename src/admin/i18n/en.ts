@@ -195,6 +195,7 @@ export const en = {
   'settings.locations.address': 'Address',
   'settings.locations.none': 'No locations yet.',
   'settings.staff.title': 'Staff',
+  'settings.staff.none': 'No staff members yet.',
   'settings.staff.add': 'Add staff member',
   'settings.staff.name': 'Name',
   'settings.staff.details': 'Details and services',

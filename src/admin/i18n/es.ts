@@ -198,6 +198,7 @@ export const es: Record<ConsoleTextKey, string> = {
   'settings.locations.address': 'Dirección',
   'settings.locations.none': 'Aún no hay ubicaciones.',
   'settings.staff.title': 'Personal',
+  'settings.staff.none': 'Aún no hay personal.',
   'settings.staff.add': 'Añadir persona',
   'settings.staff.name': 'Nombre',
   'settings.staff.details': 'Datos y servicios',

@@ -198,6 +198,7 @@ export const pt: Record<ConsoleTextKey, string> = {
   'settings.locations.address': 'Morada',
   'settings.locations.none': 'Ainda não há locais.',
   'settings.staff.title': 'Equipa',
+  'settings.staff.none': 'Ainda não há membros da equipa.',
   'settings.staff.add': 'Adicionar pessoa',
   'settings.staff.name': 'Nome',
   'settings.staff.details': 'Dados e serviços',

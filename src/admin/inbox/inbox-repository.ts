@@ -62,7 +62,7 @@ export async function findTranscriptRows(db: Db, params: { businessId: string; c
     db.inboxMessage.findMany({ where: { businessId: params.businessId, customerId: params.customerId }, select: { id: true, message: true, sentAt: true, receivedAt: true }, orderBy: { receivedAt: 'desc' }, take: TRANSCRIPT_LIMIT }),
     db.outboxMessage.findMany({
       where: { businessId: params.businessId, customerId: params.customerId, kind: { not: 'read_receipt' } },
-      select: { id: true, kind: true, payload: true, status: true, lastError: true, createdAt: true },
+      select: { id: true, kind: true, payload: true, status: true, lastError: true, createdAt: true, sequence: true },
       orderBy: { sequence: 'desc' },
       take: TRANSCRIPT_LIMIT,
     }),

@@ -3,9 +3,8 @@ import { formatInTimeZone } from 'date-fns-tz';
 import { API_KEY_ROLES } from '../../api';
 import type { ConsoleUser } from '../auth/accounts';
 import type { Translate } from '../i18n';
-import { Flash } from './flash';
-import { Layout } from './layout';
-import { SettingsNav } from './settings/settings-frame';
+import { SettingsFrame } from './settings/settings-frame';
+import { RowActionForm, SettingsForm, SettingsTable, ShownOnce } from './settings/settings-parts';
 
 /** A key as listed (never the key itself). */
 export interface ApiKeyListRow {
@@ -26,74 +25,54 @@ export function renderApiKeysPage(props: { user: ConsoleUser; t: Translate; keys
   const { user, t } = props;
   const title = t('apiKeys.title');
   const time = (at: Date) => formatInTimeZone(at, user.timeZone, 'yyyy-MM-dd HH:mm');
-  return (
-    <Layout user={user} t={t} title={title} current="settings">
-      <SettingsNav t={t} current="apiKeys" />
-      <h1>{title}</h1>
-      {props.created ? (
-        <p class="notice" role="status">
-          <span safe>{t('apiKeys.shownOnce', { name: props.created.name })}</span> <code safe>{props.created.key}</code>
-        </p>
-      ) : (
-        ''
-      )}
-      <Flash notice={props.notice} error={props.error} />
-      <div class="inbox">
-        <form method="post" action="/admin/settings/api-keys" class="stack">
-          <h2>{t('apiKeys.create')}</h2>
-          <input type="hidden" name="_csrf" value={user.csrfToken} />
-          <label for="key-name">{t('apiKeys.name')}</label>
-          <input id="key-name" name="name" required maxlength="100" />
-          <label for="key-role">{t('users.role')}</label>
-          <select id="key-role" name="role">
-            {API_KEY_ROLES.map((role) => (
-              <option value={role}>{roleLabel(t, role)}</option>
-            ))}
-          </select>
-          <button type="submit">{t('apiKeys.create')}</button>
-        </form>
-        {props.keys.length === 0 ? (
-          <p class="panel">{t('apiKeys.none')}</p>
-        ) : (
-          <table class="panel">
-            <caption class="muted">{title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('apiKeys.name')}</th>
-                <th scope="col">{t('users.role')}</th>
-                <th scope="col">{t('apiKeys.prefix')}</th>
-                <th scope="col">{t('apiKeys.lastUsed')}</th>
-                <th scope="col">{t('apiKeys.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.keys.map((key) => (
-                <tr>
-                  <td safe>{key.name}</td>
-                  <td>{roleLabel(t, key.role)}</td>
-                  <td>
-                    <code safe>{`${key.keyPrefix}…`}</code>
-                  </td>
-                  <td>{key.lastUsedAt ? time(key.lastUsedAt) : '—'}</td>
-                  <td>
-                    {key.revokedAt ? (
-                      t('apiKeys.revokedAt', { at: time(key.revokedAt) })
-                    ) : (
-                      <form method="post" action={`/admin/settings/api-keys/${key.id}/revoke`} class="inline">
-                        <input type="hidden" name="_csrf" value={user.csrfToken} />
-                        <span>{t('apiKeys.active')}</span>{' '}
-                        <button type="submit" class="danger" aria-label={`${t('apiKeys.revoke')}: ${key.name}`}>
-                          {t('apiKeys.revoke')}
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
+  return SettingsFrame({
+    user,
+    t,
+    section: 'apiKeys',
+    title,
+    notice: props.notice,
+    error: props.error,
+    children: (
+      <>
+        {props.created ? <ShownOnce text={t('apiKeys.shownOnce', { name: props.created.name })} secret={props.created.key} /> : ''}
+        <div class="inbox">
+          <SettingsForm user={user} action="/admin/settings/api-keys" id="key-create" title={t('apiKeys.create')} submit={t('apiKeys.create')} class="stack" browserValidates>
+            <label for="key-name">{t('apiKeys.name')}</label>
+            <input id="key-name" name="name" required maxlength="100" />
+            <label for="key-role">{t('users.role')}</label>
+            <select id="key-role" name="role">
+              {API_KEY_ROLES.map((role) => (
+                <option value={role}>{roleLabel(t, role)}</option>
               ))}
-            </tbody>
-          </table>
-        )}
-      </div>
-    </Layout>
-  ) as string;
+            </select>
+          </SettingsForm>
+          <SettingsTable
+            caption={title}
+            columns={[t('apiKeys.name'), t('users.role'), t('apiKeys.prefix'), t('apiKeys.lastUsed'), t('apiKeys.status')]}
+            rows={props.keys}
+            empty={t('apiKeys.none')}
+            row={(key) => (
+              <tr>
+                <td safe>{key.name}</td>
+                <td>{roleLabel(t, key.role)}</td>
+                <td>
+                  <code safe>{`${key.keyPrefix}…`}</code>
+                </td>
+                <td>{key.lastUsedAt ? time(key.lastUsedAt) : '—'}</td>
+                <td>
+                  {key.revokedAt ? (
+                    t('apiKeys.revokedAt', { at: time(key.revokedAt) })
+                  ) : (
+                    <RowActionForm user={user} action={`/admin/settings/api-keys/${key.id}/revoke`} label={t('apiKeys.revoke')} ariaLabel={`${t('apiKeys.revoke')}: ${key.name}`} tone="danger" inline>
+                      <span>{t('apiKeys.active')}</span>{' '}
+                    </RowActionForm>
+                  )}
+                </td>
+              </tr>
+            )}
+          />
+        </div>
+      </>
+    ),
+  });
 }

@@ -3,7 +3,8 @@ import { SLOT_STEPS } from '../../../api/settings-routes';
 import type { ConsoleUser } from '../../auth/accounts';
 import type { Translate } from '../../i18n';
 import type { FieldErrors } from '../../settings/operations';
-import { CheckboxField, Csrf, Field, FieldError, SettingsFrame, TextAreaField } from './settings-frame';
+import { CheckboxField, Field, FieldError, SettingsFrame, TextAreaField } from './settings-frame';
+import { CONTENT_LANGUAGES, SettingsForm } from './settings-parts';
 
 /** The values the form shows (as stored, or as typed after a refusal). */
 export interface BusinessSettingsValues {
@@ -18,9 +19,6 @@ export interface BusinessSettingsValues {
   emergencyTexts: Record<string, string>;
   notifyCustomerOnStaffChanges: boolean;
 }
-
-
-const LANGUAGES = ['en', 'es', 'pt'] as const;
 
 /** Renders the business settings page. */
 export function renderBusinessSettingsPage(props: { user: ConsoleUser; t: Translate; values: BusinessSettingsValues; errors?: FieldErrors; notice?: string }): string {
@@ -37,8 +35,7 @@ export function renderBusinessSettingsPage(props: { user: ConsoleUser; t: Transl
     notice: props.notice,
     errors,
     children: (
-      <form method="post" action="/admin/settings" class="stack settings-form" novalidate>
-        <Csrf user={user} />
+      <SettingsForm user={user} action="/admin/settings" submit={t('settings.save')} class="stack settings-form">
         <p class="zone">
           {t('settings.business.timeZone')}: <strong safe>{values.timeZone}</strong>
         </p>
@@ -81,7 +78,7 @@ export function renderBusinessSettingsPage(props: { user: ConsoleUser; t: Transl
             value={values.emergencyKeywords.join('\n')}
             error={errors.emergencyKeywords}
           />
-          {LANGUAGES.map((language) => (
+          {CONTENT_LANGUAGES.map((language) => (
             <TextAreaField
               id={`s-emergencyTexts-${language}`}
               name={`emergencyTexts.${language}`}
@@ -92,10 +89,7 @@ export function renderBusinessSettingsPage(props: { user: ConsoleUser; t: Transl
           ))}
           <span class="muted">{t('settings.business.emergencyTextHint')}</span>
         </fieldset>
-        <div>
-          <button type="submit">{t('settings.save')}</button>
-        </div>
-      </form>
+      </SettingsForm>
     ),
   });
 }

@@ -2,7 +2,8 @@
 import type { ConsoleUser } from '../../auth/accounts';
 import type { Translate } from '../../i18n';
 import type { FieldErrors } from '../../settings/operations';
-import { CheckboxField, Csrf, Field, SettingsFrame } from './settings-frame';
+import { CheckboxField, Field, SettingsFrame } from './settings-frame';
+import { BackLink, NamesFields, SettingsForm, SettingsTable } from './settings-parts';
 
 /** A location as the API shows it. */
 export interface LocationValues {
@@ -13,23 +14,13 @@ export interface LocationValues {
   isActive: boolean;
 }
 
-const LANGUAGES = ['en', 'es', 'pt'] as const;
-
 /** The fields of a location form (create and edit). */
 function LocationFields(props: { t: Translate; prefix: string; values: LocationValues; errors: FieldErrors }): JSX.Element {
   const { t, prefix, values, errors } = props;
   return (
     <>
       <Field id={`${prefix}-title`} name="title" label={t('settings.locations.name')} value={values.title} error={errors.title} required />
-      {LANGUAGES.map((language) => (
-        <Field
-          id={`${prefix}-names-${language}`}
-          name={`names.${language}`}
-          label={t('settings.nameIn', { language: t(`settings.language.${language}`) })}
-          value={values.names[language] ?? ''}
-          error={errors[`names.${language}`]}
-        />
-      ))}
+      <NamesFields t={t} prefix={prefix} names={values.names} errors={errors} />
       <Field id={`${prefix}-address`} name="address" label={t('settings.locations.address')} value={values.address} error={errors.address} />
     </>
   );
@@ -48,46 +39,26 @@ export function renderLocationsPage(props: { user: ConsoleUser; t: Translate; lo
     errors,
     children: (
       <div class="settings-grid">
-        <table class="panel">
-          <caption class="muted">{t('settings.locations.title')}</caption>
-          <thead>
+        <SettingsTable
+          caption={t('settings.locations.title')}
+          columns={[t('settings.locations.name'), t('settings.locations.address'), t('settings.status')]}
+          rows={props.locations}
+          empty={t('settings.locations.none')}
+          row={(location) => (
             <tr>
-              <th scope="col">{t('settings.locations.name')}</th>
-              <th scope="col">{t('settings.locations.address')}</th>
-              <th scope="col">{t('settings.status')}</th>
+              <td>
+                <a href={`/admin/settings/locations/${location.id}`} safe>
+                  {location.title}
+                </a>
+              </td>
+              <td safe>{location.address ?? '—'}</td>
+              <td>{location.isActive ? t('settings.active') : t('settings.inactive')}</td>
             </tr>
-          </thead>
-          <tbody>
-            {props.locations.length === 0 ? (
-              <tr>
-                <td colspan="3" class="muted">
-                  {t('settings.locations.none')}
-                </td>
-              </tr>
-            ) : (
-              ''
-            )}
-            {props.locations.map((location) => (
-              <tr>
-                <td>
-                  <a href={`/admin/settings/locations/${location.id}`} safe>
-                    {location.title}
-                  </a>
-                </td>
-                <td safe>{location.address ?? '—'}</td>
-                <td>{location.isActive ? t('settings.active') : t('settings.inactive')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <form method="post" action="/admin/settings/locations" class="stack" novalidate>
-          <h2>{t('settings.locations.add')}</h2>
-          <Csrf user={user} />
+          )}
+        />
+        <SettingsForm user={user} action="/admin/settings/locations" id="location-add" title={t('settings.locations.add')} submit={t('settings.locations.add')} class="stack">
           <LocationFields t={t} prefix="new-location" values={props.values ?? { title: '', names: {}, address: null, isActive: true }} errors={errors} />
-          <div>
-            <button type="submit">{t('settings.locations.add')}</button>
-          </div>
-        </form>
+        </SettingsForm>
       </div>
     ),
   });
@@ -106,17 +77,11 @@ export function renderLocationPage(props: { user: ConsoleUser; t: Translate; loc
     errors,
     children: (
       <>
-        <p>
-          <a href="/admin/settings/locations">{t('settings.back')}</a>
-        </p>
-        <form method="post" action={`/admin/settings/locations/${location.id}`} class="stack settings-form" novalidate>
-          <Csrf user={user} />
+        <BackLink t={t} href="/admin/settings/locations" />
+        <SettingsForm user={user} action={`/admin/settings/locations/${location.id}`} submit={t('settings.save')} class="stack settings-form">
           <LocationFields t={t} prefix="location" values={location} errors={errors} />
           <CheckboxField id="location-isActive" name="isActive" label={t('settings.active')} checked={location.isActive} error={errors.isActive} />
-          <div>
-            <button type="submit">{t('settings.save')}</button>
-          </div>
-        </form>
+        </SettingsForm>
       </>
     ),
   });

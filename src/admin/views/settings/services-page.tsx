@@ -6,7 +6,8 @@
 import type { ConsoleUser } from '../../auth/accounts';
 import type { Translate } from '../../i18n';
 import type { FieldErrors } from '../../settings/operations';
-import { CheckboxField, CheckboxGroup, Csrf, Field, FieldError, SettingsFrame, TextAreaField } from './settings-frame';
+import { CheckboxField, CheckboxGroup, Field, FieldError, SettingsFrame, TextAreaField } from './settings-frame';
+import { BackLink, NamesFields, RowActionForm, SettingsForm, SettingsSection, SettingsTable } from './settings-parts';
 
 /** A service as the API shows it. */
 export interface ServiceValues {
@@ -40,7 +41,6 @@ export interface RuleValues {
   asksForRating: boolean;
 }
 
-const LANGUAGES = ['en', 'es', 'pt'] as const;
 const APPLIES_TO = ['completed', 'no_show', 'any'] as const;
 
 /** Blank values of the "new service" or "new add-on" form. */
@@ -61,15 +61,7 @@ function ServiceFields(props: {
   return (
     <>
       <Field id={`${prefix}-name`} name="name" label={t('settings.services.name')} value={values.name} error={errors.name} required />
-      {LANGUAGES.map((language) => (
-        <Field
-          id={`${prefix}-names-${language}`}
-          name={`names.${language}`}
-          label={t('settings.nameIn', { language: t(`settings.language.${language}`) })}
-          value={values.names[language] ?? ''}
-          error={errors[`names.${language}`]}
-        />
-      ))}
+      <NamesFields t={t} prefix={prefix} names={values.names} errors={errors} />
       <Field id={`${prefix}-uid`} name="uid" label={t('settings.services.uid')} hint={t('settings.services.uidHint')} value={values.uid} error={errors.uid} />
       <Field id={`${prefix}-duration`} name="durationMinutes" label={t('settings.services.duration')} value={values.durationMinutes} error={errors.durationMinutes} inputmode="numeric" required />
       <Field
@@ -121,44 +113,26 @@ export function renderServicesPage(props: {
   const addOns = props.services.filter((service) => service.addOnOf.length > 0);
   const nameOf = (id: string) => props.services.find((service) => service.id === id)?.name ?? '';
   const table = (rows: typeof props.services, caption: string, isAddOn: boolean) => (
-    <table class="panel">
-      <caption>
-        <h2>{caption}</h2>
-      </caption>
-      <thead>
+    <SettingsTable
+      caption={caption}
+      captionIsHeading
+      columns={[t('settings.services.name'), t('settings.services.durationShort'), t('booking.price'), ...(isAddOn ? [t('settings.services.addOnOf')] : []), t('settings.status')]}
+      rows={rows}
+      empty={t('settings.services.none')}
+      row={(service) => (
         <tr>
-          <th scope="col">{t('settings.services.name')}</th>
-          <th scope="col">{t('settings.services.durationShort')}</th>
-          <th scope="col">{t('booking.price')}</th>
-          {isAddOn ? <th scope="col">{t('settings.services.addOnOf')}</th> : ''}
-          <th scope="col">{t('settings.status')}</th>
+          <td>
+            <a href={`/admin/settings/services/${service.id}`} safe>
+              {service.name}
+            </a>
+          </td>
+          <td>{t('settings.minutes', { n: service.durationMinutes })}</td>
+          <td safe>{`${Number(service.sellingPrice).toFixed(2)} ${service.currency}`}</td>
+          {isAddOn ? <td safe>{service.addOnOf.map(nameOf).join(', ')}</td> : ''}
+          <td>{service.isActive ? t('settings.active') : t('settings.inactive')}</td>
         </tr>
-      </thead>
-      <tbody>
-        {rows.length === 0 ? (
-          <tr>
-            <td colspan={isAddOn ? '5' : '4'} class="muted">
-              {t('settings.services.none')}
-            </td>
-          </tr>
-        ) : (
-          ''
-        )}
-        {rows.map((service) => (
-          <tr>
-            <td>
-              <a href={`/admin/settings/services/${service.id}`} safe>
-                {service.name}
-              </a>
-            </td>
-            <td>{t('settings.minutes', { n: service.durationMinutes })}</td>
-            <td safe>{`${Number(service.sellingPrice).toFixed(2)} ${service.currency}`}</td>
-            {isAddOn ? <td safe>{service.addOnOf.map(nameOf).join(', ')}</td> : ''}
-            <td>{service.isActive ? t('settings.active') : t('settings.inactive')}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      )}
+    />
   );
   return SettingsFrame({
     user,
@@ -173,15 +147,9 @@ export function renderServicesPage(props: {
           {table(mainServices, t('settings.services.main'), false)}
           {table(addOns, t('settings.services.addOns'), true)}
         </div>
-        <form method="post" action="/admin/settings/services" class="stack" novalidate>
-          <h2>{t('settings.services.add')}</h2>
-          <p class="muted">{t('settings.services.addHint')}</p>
-          <Csrf user={user} />
+        <SettingsForm user={user} action="/admin/settings/services" id="service-add" title={t('settings.services.add')} hint={t('settings.services.addHint')} submit={t('settings.services.add')} class="stack">
           <ServiceFields t={t} prefix="new-service" values={props.values ?? blankService()} errors={errors} staff={props.staff} mainServices={mainServices} currency={props.currency} />
-          <div>
-            <button type="submit">{t('settings.services.add')}</button>
-          </div>
-        </form>
+        </SettingsForm>
       </div>
     ),
   });
@@ -239,38 +207,23 @@ export function renderServicePage(props: {
   const { user, t, service } = props;
   const errorsFor = (form: string) => (props.errorsOf === form ? (props.errors ?? {}) : {});
   const base = `/admin/settings/services/${service.id}`;
+  const addTitle = (kind: 'reminder' | 'followup') => t(kind === 'reminder' ? 'settings.rules.addReminder' : 'settings.rules.addFollowUp');
   const rulesOf = (kind: 'reminder' | 'followup') => (
-    <section class="stack" aria-labelledby={`${kind}-title`}>
-      <h2 id={`${kind}-title`}>{t(kind === 'reminder' ? 'settings.rules.reminders' : 'settings.rules.followUps')}</h2>
-      <p class="muted">{t(kind === 'reminder' ? 'settings.rules.remindersHint' : 'settings.rules.followUpsHint')}</p>
+    <SettingsSection id={kind} title={t(kind === 'reminder' ? 'settings.rules.reminders' : 'settings.rules.followUps')} hint={t(kind === 'reminder' ? 'settings.rules.remindersHint' : 'settings.rules.followUpsHint')}>
       {props.rules
         .filter((rule) => rule.kind === kind)
         .map((stored) => {
           const rule = props.errorsOf === stored.id && props.typedRule ? { ...props.typedRule, id: stored.id } : stored;
           return (
             <div class="rule">
-              <form method="post" action={`${base}/rules/${stored.id}`} class="column-form" novalidate aria-label={`${t('settings.rules.rule')}: ${stored.title}`}>
-                <Csrf user={user} />
-                <input type="hidden" name="kind" value={kind} />
+              <SettingsForm user={user} action={`${base}/rules/${stored.id}`} ariaLabel={`${t('settings.rules.rule')}: ${stored.title}`} submit={t('settings.save')} class="column-form" actionsClass="actions" hidden={{ kind }}>
                 <RuleFields t={t} prefix={`rule-${stored.id}`} rule={rule} errors={errorsFor(stored.id!)} />
-                <div class="actions">
-                  <button type="submit">{t('settings.save')}</button>
-                </div>
-              </form>
-              <form method="post" action={`${base}/rules/${stored.id}/delete`}>
-                <Csrf user={user} />
-                <input type="hidden" name="kind" value={kind} />
-                <button type="submit" class="secondary" aria-label={t('settings.rules.removeOne', { title: stored.title })}>
-                  {t('settings.remove')}
-                </button>
-              </form>
+              </SettingsForm>
+              <RowActionForm user={user} action={`${base}/rules/${stored.id}/delete`} label={t('settings.remove')} ariaLabel={t('settings.rules.removeOne', { title: stored.title })} tone="secondary" hidden={{ kind }} />
             </div>
           );
         })}
-      <form method="post" action={`${base}/rules`} class="column-form" novalidate aria-labelledby={`${kind}-add-title`}>
-        <h3 id={`${kind}-add-title`}>{t(kind === 'reminder' ? 'settings.rules.addReminder' : 'settings.rules.addFollowUp')}</h3>
-        <Csrf user={user} />
-        <input type="hidden" name="kind" value={kind} />
+      <SettingsForm user={user} action={`${base}/rules`} id={`${kind}-add`} level={3} title={addTitle(kind)} submit={addTitle(kind)} class="column-form" hidden={{ kind }}>
         <RuleFields
           t={t}
           prefix={`new-${kind}`}
@@ -281,11 +234,8 @@ export function renderServicePage(props: {
           }
           errors={errorsFor(`new-${kind}`)}
         />
-        <div>
-          <button type="submit">{t(kind === 'reminder' ? 'settings.rules.addReminder' : 'settings.rules.addFollowUp')}</button>
-        </div>
-      </form>
-    </section>
+      </SettingsForm>
+    </SettingsSection>
   );
   return SettingsFrame({
     user,
@@ -293,39 +243,22 @@ export function renderServicePage(props: {
     section: 'services',
     title: service.name,
     notice: props.notice,
-    errors: props.errors?.[''] ? { '': props.errors[''] } : undefined,
+    error: props.errors?.[''],
     children: (
       <>
-        <p>
-          <a href="/admin/settings/services">{t('settings.back')}</a>
-        </p>
+        <BackLink t={t} href="/admin/settings/services" />
         <div class="settings-grid">
-          <form method="post" action={base} class="stack" novalidate aria-labelledby="service-details-title">
-            <h2 id="service-details-title">{t('settings.services.details')}</h2>
-            <Csrf user={user} />
+          <SettingsForm user={user} action={base} id="service-details" title={t('settings.services.details')} submit={t('settings.save')} class="stack">
             <ServiceFields t={t} prefix="service" values={service} errors={errorsFor('details')} staff={props.staff} mainServices={props.mainServices} currency={service.currency} />
             <CheckboxField id="service-isActive" name="isActive" label={t('settings.active')} checked={service.isActive} error={errorsFor('details').isActive} />
-            <div>
-              <button type="submit">{t('settings.save')}</button>
-            </div>
-          </form>
-          <section class="stack" aria-labelledby="service-state-title">
-            <h2 id="service-state-title">{t('settings.services.availability')}</h2>
+          </SettingsForm>
+          <SettingsSection id="service-state" title={t('settings.services.availability')}>
             <p>{service.isActive ? t('settings.services.isOffered') : t('settings.services.isNotOffered')}</p>
-            <form method="post" action={`${base}/${service.isActive ? 'deactivate' : 'activate'}`}>
-              <Csrf user={user} />
-              <button type="submit" class="secondary">
-                {t(service.isActive ? 'settings.services.deactivate' : 'settings.services.activate')}
-              </button>
-            </form>
-            <form method="post" action={`${base}/delete`}>
-              <Csrf user={user} />
+            <RowActionForm user={user} action={`${base}/${service.isActive ? 'deactivate' : 'activate'}`} label={t(service.isActive ? 'settings.services.deactivate' : 'settings.services.activate')} tone="secondary" />
+            <RowActionForm user={user} action={`${base}/delete`} label={t('settings.services.delete')} tone="danger">
               <p class="muted">{t('settings.services.deleteHint')}</p>
-              <button type="submit" class="danger">
-                {t('settings.services.delete')}
-              </button>
-            </form>
-          </section>
+            </RowActionForm>
+          </SettingsSection>
         </div>
         <div class="settings-grid">
           {rulesOf('reminder')}

@@ -6,6 +6,7 @@
 import type { ConsoleUser } from '../../auth/accounts';
 import type { ConsoleTextKey, Translate } from '../../i18n';
 import type { FieldErrors } from '../../settings/operations';
+import { Flash } from '../flash';
 import { Layout } from '../layout';
 
 /** A section of Settings. */
@@ -47,28 +48,16 @@ export function SettingsFrame(props: {
   section: string;
   title: string;
   notice?: string;
+  /** The form-wide error: `error`, or else the errors' '' entry. */
+  error?: string;
   errors?: FieldErrors;
   children?: JSX.Element | JSX.Element[] | string;
 }): string {
-  const formError = props.errors?.[''];
   return (
     (<Layout user={props.user} t={props.t} title={props.title} current="settings">
       <SettingsNav t={props.t} current={props.section} />
       <h1 safe>{props.title}</h1>
-      {props.notice ? (
-        <p class="notice" role="status" safe>
-          {props.notice}
-        </p>
-      ) : (
-        ''
-      )}
-      {formError ? (
-        <p class="error" role="alert" safe>
-          {formError}
-        </p>
-      ) : (
-        ''
-      )}
+      <Flash notice={props.notice} error={props.error ?? props.errors?.['']} />
       {props.children as 'safe'}
     </Layout>) as string
   );
@@ -90,6 +79,27 @@ export function FieldError(props: { id: string; error?: string }): JSX.Element {
   );
 }
 
+/** The ids that describe a field: its hint and its error, or undefined when it has neither. */
+function describedBy(props: { id: string; hint?: string; error?: string }): string | undefined {
+  return [props.hint ? `${props.id}-hint` : '', props.error ? errorIdOf(props.id) : ''].filter(Boolean).join(' ') || undefined;
+}
+
+/** A field's label and the hint under it. */
+function LabelAndHint(props: { id: string; label: string; hint?: string }): JSX.Element {
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      {props.hint ? (
+        <span class="muted hint" id={`${props.id}-hint`} safe>
+          {props.hint}
+        </span>
+      ) : (
+        ''
+      )}
+    </>
+  );
+}
+
 /** A labelled input with its hint and error. */
 export function Field(props: {
   id: string;
@@ -105,17 +115,9 @@ export function Field(props: {
   placeholder?: string;
   autocomplete?: string;
 }): JSX.Element {
-  const described = [props.hint ? `${props.id}-hint` : '', props.error ? errorIdOf(props.id) : ''].filter(Boolean).join(' ');
   return (
     <div class="field">
-      <label for={props.id}>{props.label}</label>
-      {props.hint ? (
-        <span class="muted hint" id={`${props.id}-hint`} safe>
-          {props.hint}
-        </span>
-      ) : (
-        ''
-      )}
+      <LabelAndHint {...props} />
       <input
         id={props.id}
         name={props.name}
@@ -127,7 +129,7 @@ export function Field(props: {
         placeholder={props.placeholder}
         autocomplete={props.autocomplete ?? 'off'}
         aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={described || undefined}
+        aria-describedby={describedBy(props)}
       />
       <FieldError id={props.id} error={props.error} />
     </div>
@@ -136,18 +138,10 @@ export function Field(props: {
 
 /** A labelled textarea with its error. */
 export function TextAreaField(props: { id: string; name: string; label: string; value?: string | null; error?: string; hint?: string; rows?: number }): JSX.Element {
-  const described = [props.hint ? `${props.id}-hint` : '', props.error ? errorIdOf(props.id) : ''].filter(Boolean).join(' ');
   return (
     <div class="field">
-      <label for={props.id}>{props.label}</label>
-      {props.hint ? (
-        <span class="muted hint" id={`${props.id}-hint`} safe>
-          {props.hint}
-        </span>
-      ) : (
-        ''
-      )}
-      <textarea id={props.id} name={props.name} rows={String(props.rows ?? 3)} aria-invalid={props.error ? 'true' : undefined} aria-describedby={described || undefined} safe>
+      <LabelAndHint {...props} />
+      <textarea id={props.id} name={props.name} rows={String(props.rows ?? 3)} aria-invalid={props.error ? 'true' : undefined} aria-describedby={describedBy(props)} safe>
         {props.value ?? ''}
       </textarea>
       <FieldError id={props.id} error={props.error} />

@@ -7,7 +7,8 @@ import type { ConsoleUser } from '../../auth/accounts';
 import type { Translate } from '../../i18n';
 import { GRID_WEEKDAYS, gridFieldName, withBlankRows, type HoursGrid } from '../../settings/hours-grid';
 import type { FieldErrors } from '../../settings/operations';
-import { CheckboxField, CheckboxGroup, Csrf, Field, FieldError, SettingsFrame } from './settings-frame';
+import { CheckboxField, CheckboxGroup, Field, FieldError, SettingsFrame } from './settings-frame';
+import { BackLink, NamesFields, RowActionForm, SettingsForm, SettingsSection, SettingsTable } from './settings-parts';
 
 /** A staff member as the API shows it. */
 export interface StaffValues {
@@ -47,7 +48,6 @@ export interface OverrideFormValues {
   note: string;
 }
 
-const LANGUAGES = ['en', 'es', 'pt'] as const;
 const TIME_PATTERN = '([01]?[0-9]|2[0-3])(:?[0-5][0-9])?|24:?00';
 
 function StaffFields(props: { t: Translate; prefix: string; values: StaffValues; errors: FieldErrors; services: Array<{ id: string; name: string }> }): JSX.Element {
@@ -55,15 +55,7 @@ function StaffFields(props: { t: Translate; prefix: string; values: StaffValues;
   return (
     <>
       <Field id={`${prefix}-name`} name="name" label={t('settings.staff.name')} value={values.name} error={errors.name} required />
-      {LANGUAGES.map((language) => (
-        <Field
-          id={`${prefix}-names-${language}`}
-          name={`names.${language}`}
-          label={t('settings.nameIn', { language: t(`settings.language.${language}`) })}
-          value={values.names[language] ?? ''}
-          error={errors[`names.${language}`]}
-        />
-      ))}
+      <NamesFields t={t} prefix={prefix} names={values.names} errors={errors} />
       <Field
         id={`${prefix}-whatsappNumber`}
         name="whatsappNumber"
@@ -106,42 +98,31 @@ export function renderStaffListPage(props: {
     errors,
     children: (
       <div class="settings-grid">
-        <table class="panel">
-          <caption class="muted">{t('settings.staff.title')}</caption>
-          <thead>
+        <SettingsTable
+          caption={t('settings.staff.title')}
+          columns={[t('settings.staff.name'), t('settings.staff.services'), t('settings.status')]}
+          rows={props.staff}
+          empty={t('settings.staff.none')}
+          row={(member) => (
             <tr>
-              <th scope="col">{t('settings.staff.name')}</th>
-              <th scope="col">{t('settings.staff.services')}</th>
-              <th scope="col">{t('settings.status')}</th>
+              <td>
+                <a href={`/admin/settings/staff/${member.id}`} safe>
+                  {member.name}
+                </a>
+              </td>
+              <td safe>
+                {props.services
+                  .filter((service) => member.serviceIds.includes(service.id))
+                  .map((service) => service.name)
+                  .join(', ') || '—'}
+              </td>
+              <td>{member.isActive ? t('settings.active') : t('settings.inactive')}</td>
             </tr>
-          </thead>
-          <tbody>
-            {props.staff.map((member) => (
-              <tr>
-                <td>
-                  <a href={`/admin/settings/staff/${member.id}`} safe>
-                    {member.name}
-                  </a>
-                </td>
-                <td safe>
-                  {props.services
-                    .filter((service) => member.serviceIds.includes(service.id))
-                    .map((service) => service.name)
-                    .join(', ') || '—'}
-                </td>
-                <td>{member.isActive ? t('settings.active') : t('settings.inactive')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <form method="post" action="/admin/settings/staff" class="stack" novalidate>
-          <h2>{t('settings.staff.add')}</h2>
-          <Csrf user={user} />
+          )}
+        />
+        <SettingsForm user={user} action="/admin/settings/staff" id="staff-add" title={t('settings.staff.add')} submit={t('settings.staff.add')} class="stack">
           <StaffFields t={t} prefix="new-staff" values={props.values ?? { name: '', names: {}, whatsappNumber: null, isActive: true, serviceIds: [] }} errors={errors} services={props.services} />
-          <div>
-            <button type="submit">{t('settings.staff.add')}</button>
-          </div>
-        </form>
+        </SettingsForm>
       </div>
     ),
   });
@@ -151,12 +132,15 @@ export function renderStaffListPage(props: {
 function HoursGridForm(props: { user: ConsoleUser; t: Translate; staffId: string; grid: HoursGrid; errors: FieldErrors }): JSX.Element {
   const { t, grid, errors } = props;
   return (
-    <form method="post" action={`/admin/settings/staff/${props.staffId}/hours`} class="stack hours" novalidate aria-labelledby="hours-title">
-      <h2 id="hours-title">{t('settings.hours.title')}</h2>
-      <p class="muted" id="hours-hint">
-        {t('settings.hours.hint', { zone: props.user.timeZone })}
-      </p>
-      <Csrf user={props.user} />
+    <SettingsForm
+      user={props.user}
+      action={`/admin/settings/staff/${props.staffId}/hours`}
+      id="hours"
+      title={t('settings.hours.title')}
+      hint={t('settings.hours.hint', { zone: props.user.timeZone })}
+      submit={t('settings.hours.save')}
+      class="stack hours"
+    >
       <div class="hours-grid">
         {GRID_WEEKDAYS.map((weekday) => {
           const dayName = t(`settings.weekday.${weekday}`);
@@ -205,10 +189,7 @@ function HoursGridForm(props: { user: ConsoleUser; t: Translate; staffId: string
           );
         })}
       </div>
-      <div>
-        <button type="submit">{t('settings.hours.save')}</button>
-      </div>
-    </form>
+    </SettingsForm>
   );
 }
 
@@ -233,53 +214,40 @@ export function renderStaffPage(props: {
   const override = props.overrideValues ?? { date: '', kind: 'closed', startTime: '', endTime: '', note: '' };
   const overrideErrors = errorsOf('override');
   const calendarErrors = errorsOf('calendar');
+  const base = `/admin/settings/staff/${staff.id}`;
   return SettingsFrame({
     user,
     t,
     section: 'staff',
     title: staff.name,
     notice: props.notice,
-    errors: props.errors?.[''] ? { '': props.errors[''] } : undefined,
+    error: props.errors?.[''],
     children: (
       <>
-        <p>
-          <a href="/admin/settings/staff">{t('settings.back')}</a>
-        </p>
+        <BackLink t={t} href="/admin/settings/staff" />
         <div class="settings-grid">
-          <form method="post" action={`/admin/settings/staff/${staff.id}`} class="stack" novalidate aria-labelledby="details-title">
-            <h2 id="details-title">{t('settings.staff.details')}</h2>
-            <Csrf user={user} />
+          <SettingsForm user={user} action={base} id="details" title={t('settings.staff.details')} submit={t('settings.save')} class="stack">
             <StaffFields t={t} prefix="staff" values={staff} errors={errorsOf('details')} services={props.services} />
             <CheckboxField id="staff-isActive" name="isActive" label={t('settings.active')} checked={staff.isActive} error={errorsOf('details').isActive} />
-            <div>
-              <button type="submit">{t('settings.save')}</button>
-            </div>
-          </form>
+          </SettingsForm>
           <HoursGridForm user={user} t={t} staffId={staff.id} grid={props.grid} errors={errorsOf('hours')} />
         </div>
         <div class="settings-grid">
-          <section class="stack" aria-labelledby="overrides-title">
-            <h2 id="overrides-title">{t('settings.overrides.title')}</h2>
+          <SettingsSection id="overrides" title={t('settings.overrides.title')}>
             {props.overrides.length === 0 ? <p class="muted">{t('settings.overrides.none')}</p> : ''}
             <ul class="plain">
               {props.overrides.map((row) => (
                 <li>
-                  <form method="post" action={`/admin/settings/staff/${staff.id}/overrides/${row.id}/delete`} class="inline">
-                    <Csrf user={user} />
+                  <RowActionForm user={user} action={`${base}/overrides/${row.id}/delete`} label={t('settings.remove')} ariaLabel={t('settings.overrides.removeOne', { date: row.date })} tone="secondary" inline>
                     <span>
                       <strong>{row.date}</strong> {row.isClosed ? t('settings.overrides.closed') : `${row.startTime}–${row.endTime}`}
                       {row.note ? <span class="muted" safe>{` · ${row.note}`}</span> : ''}
                     </span>
-                    <button type="submit" class="secondary" aria-label={t('settings.overrides.removeOne', { date: row.date })}>
-                      {t('settings.remove')}
-                    </button>
-                  </form>
+                  </RowActionForm>
                 </li>
               ))}
             </ul>
-            <form method="post" action={`/admin/settings/staff/${staff.id}/overrides`} class="column-form" novalidate aria-labelledby="override-add-title">
-              <h3 id="override-add-title">{t('settings.overrides.add')}</h3>
-              <Csrf user={user} />
+            <SettingsForm user={user} action={`${base}/overrides`} id="override-add" level={3} title={t('settings.overrides.add')} submit={t('settings.overrides.add')} class="column-form">
               <Field id="override-date" name="date" type="date" label={t('settings.overrides.date')} value={override.date} error={overrideErrors.date} required />
               <fieldset class="field">
                 <legend>{t('settings.overrides.kind')}</legend>
@@ -296,47 +264,27 @@ export function renderStaffPage(props: {
               <Field id="override-start" name="startTime" label={t('settings.overrides.start')} value={override.startTime} error={overrideErrors.startTime} inputmode="numeric" placeholder="hh:mm" />
               <Field id="override-end" name="endTime" label={t('settings.overrides.end')} value={override.endTime} error={overrideErrors.endTime} inputmode="numeric" placeholder="hh:mm" />
               <Field id="override-note" name="note" label={t('settings.overrides.note')} value={override.note} error={overrideErrors.note} />
-              <div>
-                <button type="submit">{t('settings.overrides.add')}</button>
-              </div>
-            </form>
-          </section>
-          <section class="stack" aria-labelledby="calendars-title">
-            <h2 id="calendars-title">{t('settings.calendars.title')}</h2>
-            <p class="muted">{t('settings.calendars.hint')}</p>
+            </SettingsForm>
+          </SettingsSection>
+          <SettingsSection id="calendars" title={t('settings.calendars.title')} hint={t('settings.calendars.hint')}>
             {props.calendars.length === 0 ? <p class="muted">{t('settings.calendars.none')}</p> : ''}
             <ul class="plain">
               {props.calendars.map((calendar) => (
                 <li>
-                  <form method="post" action={`/admin/settings/staff/${staff.id}/calendars/${calendar.id}/delete`} class="inline">
-                    <Csrf user={user} />
+                  <RowActionForm user={user} action={`${base}/calendars/${calendar.id}/delete`} label={t('settings.remove')} ariaLabel={t('settings.calendars.removeOne', { name: calendar.name })} tone="secondary" inline>
                     <span>
                       <strong safe>{calendar.name}</strong> <span class="muted" safe>{`(${calendar.host})`}</span>
-                      {calendar.lastError ? (
-                        <span class="error" safe>
-                          {` ${calendar.lastError}`}
-                        </span>
-                      ) : (
-                        ''
-                      )}
+                      {calendar.lastError ? <span class="error" safe>{` ${calendar.lastError}`}</span> : ''}
                     </span>
-                    <button type="submit" class="secondary" aria-label={t('settings.calendars.removeOne', { name: calendar.name })}>
-                      {t('settings.remove')}
-                    </button>
-                  </form>
+                  </RowActionForm>
                 </li>
               ))}
             </ul>
-            <form method="post" action={`/admin/settings/staff/${staff.id}/calendars`} class="column-form" novalidate aria-labelledby="calendar-add-title">
-              <h3 id="calendar-add-title">{t('settings.calendars.add')}</h3>
-              <Csrf user={user} />
+            <SettingsForm user={user} action={`${base}/calendars`} id="calendar-add" level={3} title={t('settings.calendars.add')} submit={t('settings.calendars.add')} class="column-form">
               <Field id="calendar-name" name="name" label={t('settings.calendars.name')} value={props.calendarValues?.name ?? ''} error={calendarErrors.name} required />
               <Field id="calendar-url" name="url" type="url" label={t('settings.calendars.url')} value={props.calendarValues?.url ?? ''} error={calendarErrors.url} required />
-              <div>
-                <button type="submit">{t('settings.calendars.add')}</button>
-              </div>
-            </form>
-          </section>
+            </SettingsForm>
+          </SettingsSection>
         </div>
       </>
     ),

@@ -53,6 +53,7 @@ export function createInboxWriter(prisma: PrismaClient): InboxWriter {
         rows.push(...own.values());
         together.push(item);
       } catch (error) {
+        // Rows this webhook cannot build are its own failure, never its group's.
         item.reject(error);
       }
     }
@@ -61,6 +62,7 @@ export function createInboxWriter(prisma: PrismaClient): InboxWriter {
     try {
       stored = await querySql<{ wa_message_id: string }>(poolOf(prisma), STORE_INBOUND_SQL, [`[${rows.join(',')}]`, PROCESS_INBOX_TASK, together.some((item) => item.params.traceparent !== undefined)]);
     } catch (error) {
+      // Never a client's input (that was validated): each webhook again alone, so only a bad one fails.
       if (together.length === 1) return together[0]!.reject(error);
       await Promise.all(together.map((item) => writeTogether([item])));
       return;

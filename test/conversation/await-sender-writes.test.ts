@@ -101,7 +101,8 @@ describe('a message stored while its sender’s job starts', () => {
     expect((await findPendingInbox(poolOf(db.prisma), { businessId, customerId, limit: 20 })).map((row) => row.waMessageId)).toEqual(['wamid.race.first']);
 
     // The running job waits for the webhook's commit before it reads the inbox.
-    const deps = { prisma: db.prisma, clock: createFixedClock(new Date()), logger: createLogger('silent'), bookings: createBookingService({ prisma: db.prisma, clock: createFixedClock(new Date()) }) };
+    const clock = createFixedClock(new Date());
+    const deps = { prisma: db.prisma, clock, logger: createLogger('silent'), bookings: createBookingService({ prisma: db.prisma, clock }) };
     let isDone = false;
     const handled = processInbox(deps, { businessId, customerId }).finally(() => (isDone = true));
     await waitUntil(async () => isDone || (await blockedPid('FOR SHARE', webhookPid!)) !== undefined, 'the job waiting for the webhook (or done)');

@@ -1,17 +1,10 @@
 /**
- * Stores inbound messages and status updates. One short transaction per webhook: each new
- * message is written to the inbox (keyed by its WhatsApp id, so a redelivery is a no-op) and its
- * processing job is enqueued in the same transaction; the webhook answers 200 only after commit.
+ * The inbox's job (task, payload, key), the webhook's number → business lookup and its status
+ * updates. The messages themselves, with their jobs, are stored by inbox-writer.ts.
  */
 import { poolOf, type PrismaClient } from '../platform/database';
-import { querySql, type SqlStatement, type SqlTarget } from '../platform/sql';
-import { isPlausibleInstant } from '../platform/input-safety';
-import type { InboundMessageEvent, InboundStatusEvent, StatusPricing } from './inbound-event';
-
-/** The message's own time when PostgreSQL and every formatter can take it, else the receive time. */
-export function storableSentAt(event: InboundMessageEvent, receivedAt: Date): Date {
-  return isPlausibleInstant(event.timestamp) ? event.timestamp : receivedAt;
-}
+import { querySql, type SqlStatement } from '../platform/sql';
+import type { InboundStatusEvent, StatusPricing } from './inbound-event';
 
 /** The job that runs the conversation step for a sender's pending inbox messages. */
 export const PROCESS_INBOX_TASK = 'process_inbox';
@@ -29,17 +22,6 @@ export interface ProcessInboxPayload {
  */
 export const inboxJobKey = (customerId: string) => `inbox:${customerId}`;
 
-/**
- * The job specs (graphile_worker.job_spec, for add_jobs) of the senders in the CTE `inbox`:
- * one per sender, since add_jobs cannot update one key twice in a call. Preserving run_at keeps
- * a burst from pushing its own job back. `$TRACEPARENT` is the expression of the sender's newest
- * webhook's trace (null while tracing is off), so the turn joins that webhook's trace.
- */
-export const INBOX_JOB_SPECS_SQL = `
-    SELECT array_agg(ROW($TASK::text, json_strip_nulls(json_build_object('businessId', s.business_id::text, 'customerId', s.customer_id::text, 'traceparent', $TRACEPARENT)), NULL, NULL, 25,
-                         'inbox:' || s.customer_id::text, NULL, NULL)::graphile_worker.job_spec ORDER BY s.customer_id) AS specs
-      FROM (SELECT DISTINCT business_id, customer_id FROM inbox) s`;
-
 // Every webhook needs this lookup and numbers almost never move between businesses: keep found
 // answers for a short while. "Not ours" is never cached: a number added a moment ago must not
 // lose the messages that follow (the webhook answers 200 either way, so Meta would not retry).
@@ -56,68 +38,6 @@ export async function findBusinessIdByPhoneNumberId(prisma: PrismaClient, phoneN
   if (row) cache.set(phoneNumberId, { businessId: row.businessId, until: now + BUSINESS_CACHE_MS });
   return row?.businessId ?? null;
 }
-
-/**
- * Stores new messages and enqueues their processing; returns how many were new. Each message is
- * one SQL statement (customer upsert → inbox insert → the sender's job), so a message and its job
- * commit together in a single round trip; a redelivered message id inserts nothing and adds no job.
- */
-export async function storeInboundMessages(
-  prisma: PrismaClient,
-  params: { businessId: string; phoneNumberId?: string; events: InboundMessageEvent[]; receivedAt: Date; traceparent?: string },
-): Promise<number> {
-  if (params.events.length === 0) return 0;
-  const storeAll = async (db: SqlTarget) => {
-    let stored = 0;
-    for (const event of params.events) stored += await storeOne(db, params, event);
-    return stored;
-  };
-  // A batch from one webhook is all-or-nothing, so a retried delivery finds either all or none.
-  // A single message (the usual webhook) is one statement: a prepared one on the pg pool.
-  return params.events.length === 1 ? storeAll(poolOf(prisma)) : prisma.$transaction((tx) => storeAll(tx));
-}
-
-async function storeOne(db: SqlTarget, params: { businessId: string; phoneNumberId?: string; receivedAt: Date; traceparent?: string }, event: InboundMessageEvent): Promise<number> {
-  const { businessId, receivedAt } = params;
-  const phone = event.waId && /^\d{6,15}$/.test(event.waId) ? `+${event.waId}` : null;
-  const name = event.profileName?.slice(0, 200) ?? null;
-  const rows = await querySql<{ stored: number }>(db, STORE_INBOUND_SQL, [
-    businessId,
-    event.senderKey,
-    phone,
-    name,
-    receivedAt,
-    event.messageId,
-    event.message.type,
-    JSON.stringify(event.message),
-    storableSentAt(event, receivedAt),
-    PROCESS_INBOX_TASK,
-    params.traceparent ?? null,
-    params.phoneNumberId ?? null,
-  ]);
-  return rows[0]?.stored ?? 0;
-}
-
-const STORE_INBOUND_SQL: SqlStatement = {
-  name: 'store_inbound_message',
-  text: `
-    WITH customer AS (
-      INSERT INTO customers (business_id, wa_id, phone_e164, name, last_inbound_at, last_phone_number_id)
-      VALUES ($1::uuid, $2, $3, $4, $5::timestamptz, $12)
-      ON CONFLICT (business_id, wa_id) DO UPDATE
-        SET last_inbound_at = EXCLUDED.last_inbound_at, name = COALESCE(EXCLUDED.name, customers.name),
-            last_phone_number_id = COALESCE(EXCLUDED.last_phone_number_id, customers.last_phone_number_id), updated_at = now()
-      RETURNING id
-    ), inbox AS (
-      INSERT INTO inbox_messages (business_id, customer_id, wa_message_id, type, message, sent_at, received_at)
-      SELECT $1::uuid, customer.id, $6, $7, $8::jsonb, $9::timestamptz, $5::timestamptz
-      FROM customer
-      ON CONFLICT (wa_message_id) DO NOTHING
-      RETURNING id, business_id, customer_id
-    ), specs AS (${INBOX_JOB_SPECS_SQL.replace('$TASK', '$10').replace('$TRACEPARENT', '$11::text')}
-    ), jobs AS (SELECT graphile_worker.add_jobs(specs.specs, true) FROM specs WHERE specs.specs IS NOT NULL)
-    SELECT (SELECT count(*) FROM inbox)::int AS stored, (SELECT count(*) FROM jobs)::int AS jobs`,
-};
 
 /** One outbox row's statuses from one webhook, folded: the furthest status and each status's time. */
 interface FoldedStatus {

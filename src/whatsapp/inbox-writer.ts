@@ -1,16 +1,18 @@
 /**
- * Group commit for the webhook: webhooks that arrive while the previous write is in flight are
- * stored together, in one statement and one commit, each answered once that commit is durable, so
- * a burst pays one round trip, commit and WAL flush instead of one per webhook. Alone, a webhook is
- * written at once (no waiting for company), by the single-webhook statement of inbox-repository.ts.
- * A batch that fails is written again webhook by webhook, so one bad webhook fails only itself;
- * a webhook whose rows cannot even be built goes that way alone, and nothing a webhook holds can
- * leave the others of its batch unanswered.
+ * Stores the webhook's messages: every message once (keyed by its WhatsApp id, so Meta's
+ * redelivery is a no-op), its sender's customer upserted, and one processing job per sender, all
+ * in one statement. Webhooks that arrive while the previous write is in flight are stored
+ * together (group commit): one round trip, commit and WAL flush for the lot, each answered once
+ * that commit is durable. A lone webhook is a group of one, written at once (no waiting for
+ * company). A group that fails is written again webhook by webhook, so one bad webhook fails only
+ * itself; a webhook whose rows cannot even be built fails alone, and nothing a webhook holds can
+ * leave the others of its group unanswered.
  */
 import { poolOf, type PrismaClient } from '../platform/database';
+import { isPlausibleInstant } from '../platform/input-safety';
 import { querySql, type SqlStatement } from '../platform/sql';
 import type { InboundMessageEvent } from './inbound-event';
-import { INBOX_JOB_SPECS_SQL, PROCESS_INBOX_TASK, storableSentAt, storeInboundMessages } from './inbox-repository';
+import { PROCESS_INBOX_TASK } from './inbox-repository';
 
 /** Stores a webhook's messages with their jobs; resolves with how many were new, after the commit. */
 export interface InboxWriter {
@@ -39,36 +41,34 @@ export function createInboxWriter(prisma: PrismaClient): InboxWriter {
   let isWriting = false;
 
   async function writeTogether(batch: Waiting[]): Promise<void> {
-    const storeAlone = (item: Waiting) => storeInboundMessages(prisma, item.params).then(item.resolve, item.reject);
-    // A lone webhook of several messages takes the batch statement too: one statement, however many messages.
-    if (batch.length === 1 && batch[0]!.params.events.length === 1) return storeAlone(batch[0]!);
     // A message id sent twice in one batch (a redelivery racing the original) counts for its first webhook.
     const owner = new Map<string, Waiting>();
     // Each row is encoded apart (as JSON text), so a row JSON cannot encode is its own webhook's failure.
     const rows: string[] = [];
     const together: Waiting[] = [];
-    const alone: Waiting[] = [];
     for (const item of batch) {
       try {
         const own = toInputRows(item, owner, rows.length);
         for (const [messageId] of own) owner.set(messageId, item);
         rows.push(...own.values());
         together.push(item);
-      } catch {
-        // Rows this webhook cannot build fail on its own path, never the batch's.
-        alone.push(item);
+      } catch (error) {
+        // Rows this webhook cannot build are its own failure, never its group's.
+        item.reject(error);
       }
     }
+    if (together.length === 0) return;
     let stored: Array<{ wa_message_id: string }>;
     try {
-      stored = await querySql<{ wa_message_id: string }>(poolOf(prisma), STORE_INBOUND_BATCH_SQL, [`[${rows.join(',')}]`, PROCESS_INBOX_TASK, together.some((item) => item.params.traceparent !== undefined)]);
-    } catch {
-      await Promise.all(batch.map(storeAlone));
+      stored = await querySql<{ wa_message_id: string }>(poolOf(prisma), STORE_INBOUND_SQL, [`[${rows.join(',')}]`, PROCESS_INBOX_TASK, together.some((item) => item.params.traceparent !== undefined)]);
+    } catch (error) {
+      // Never a client's input (that was validated): each webhook again alone, so only a bad one fails.
+      if (together.length === 1) return together[0]!.reject(error);
+      await Promise.all(together.map((item) => writeTogether([item])));
       return;
     }
     const counts = countPerWebhook(stored, owner);
     for (const item of together) item.resolve(counts.get(item) ?? 0);
-    await Promise.all(alone.map(storeAlone));
   }
 
   async function drain(): Promise<void> {
@@ -127,22 +127,21 @@ function toInputRow(params: StoreParams, event: InboundMessageEvent, position: n
     wa_message_id: event.messageId,
     type: event.message.type,
     message: event.message,
-    sent_at: storableSentAt(event, params.receivedAt).toISOString(),
+    // The message's own time when PostgreSQL and every formatter can take it, else the receive time.
+    sent_at: (isPlausibleInstant(event.timestamp) ? event.timestamp : params.receivedAt).toISOString(),
     traceparent: params.traceparent ?? null,
     phone_number_id: params.phoneNumberId ?? null,
   };
 }
 
-// The trace of the sender's newest webhook in the batch (the job's payload keeps one). $3 says
-// whether any webhook of the batch is traced: with tracing off the lookup is skipped.
-const NEWEST_TRACEPARENT_SQL = `CASE WHEN $3::boolean THEN (SELECT i.traceparent FROM inbox x JOIN input i ON i.wa_message_id = x.wa_message_id
-                                  WHERE x.customer_id = s.customer_id ORDER BY i.position DESC LIMIT 1) END`;
-
-// The single-webhook statement of inbox-repository.ts, for many rows: each sender upserted once
-// (ON CONFLICT DO UPDATE may touch a row only once per statement), rows locked in key order so two
-// processes' batches cannot deadlock, then the new messages and one job per sender.
-const STORE_INBOUND_BATCH_SQL: SqlStatement = {
-  name: 'store_inbound_batch',
+// Each sender upserted once (ON CONFLICT DO UPDATE may touch a row only once per statement), rows
+// locked in key order so two processes' groups cannot deadlock, then the new messages and one job
+// per sender with a new message (add_jobs cannot update one key twice in a call). The job key
+// (inboxJobKey) collapses a burst into the waiting job, and preserving run_at keeps a burst from
+// pushing its own job back. The job's traceparent is the one of the sender's newest webhook in the
+// group, so the turn joins that trace; $3 says whether any webhook is traced (else no lookup).
+const STORE_INBOUND_SQL: SqlStatement = {
+  name: 'store_inbound_messages',
   text: `
     WITH input AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(position int, business_id uuid, wa_id text, phone text, name text, received_at timestamptz,
@@ -165,7 +164,12 @@ const STORE_INBOUND_BATCH_SQL: SqlStatement = {
       ORDER BY i.wa_message_id
       ON CONFLICT (wa_message_id) DO NOTHING
       RETURNING id, customer_id, business_id, wa_message_id
-    ), specs AS (${INBOX_JOB_SPECS_SQL.replace('$TASK', '$2').replace('$TRACEPARENT', NEWEST_TRACEPARENT_SQL)}
+    ), specs AS (
+      SELECT array_agg(ROW($2::text, json_strip_nulls(json_build_object('businessId', s.business_id::text, 'customerId', s.customer_id::text, 'traceparent',
+                             CASE WHEN $3::boolean THEN (SELECT i.traceparent FROM inbox x JOIN input i ON i.wa_message_id = x.wa_message_id
+                                                          WHERE x.customer_id = s.customer_id ORDER BY i.position DESC LIMIT 1) END)),
+                           NULL, NULL, 25, 'inbox:' || s.customer_id::text, NULL, NULL)::graphile_worker.job_spec ORDER BY s.customer_id) AS specs
+        FROM (SELECT DISTINCT business_id, customer_id FROM inbox) s
     ), jobs AS (SELECT graphile_worker.add_jobs(specs.specs, true) FROM specs WHERE specs.specs IS NOT NULL)
     -- Referencing jobs is what runs it (a plain SELECT in WITH runs only when read).
     SELECT inbox.wa_message_id FROM inbox WHERE (SELECT count(*) FROM jobs) >= 0`,

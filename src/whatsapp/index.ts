@@ -57,7 +57,6 @@ export {
 export { maskPhone } from './mask';
 export { createWebhookRouter, WEBHOOK_BODY_LIMIT, type WebhookDeps } from './webhook-route';
 export {
-  storeInboundMessages,
   applyStatusUpdates,
   findBusinessIdByPhoneNumberId,
   PROCESS_INBOX_TASK,

@@ -2,12 +2,15 @@
  * Tracing with OTEL_EXPORTER_OTLP_ENDPOINT set: the real server (src/main.ts in a child process,
  * where OpenTelemetry can patch http, express and pg as they load) sends its spans to a loopback
  * OTLP/HTTP receiver. A webhook and the turn that answers it are one trace (request → its queries
- * → the job → its queries → the Graph API call), and a Flows request is one trace.
+ * → the job → its queries → the Graph API call), and a Flows request is one trace. Webhooks
+ * stored together (one statement) still each hand their own trace to their sender's turn.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Client } from 'pg';
+import { DEMO } from '../../prisma/seed';
 import { encryptRequestLikeWhatsApp } from '../../src/flows';
 import { signBody } from '../../src/whatsapp';
 import { buildWebhook } from '../support/channel-harness';
@@ -152,6 +155,44 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     // The exporter's own posts are not traced, and no span carries the customer's number.
     expect(receiver.spans.some((span) => pathOf(span) === '/v1/traces')).toBe(false);
     expect(JSON.stringify(receiver.spans)).not.toContain(CUSTOMER);
+  }, 120_000);
+
+  it('gives each of two traced webhooks stored together (different senders) its own turn in its own trace', async () => {
+    const businessId = (await db.prisma.whatsAppNumber.findUniqueOrThrow({ where: { phoneNumberId: DEMO.phoneNumberId } })).businessId;
+    const held = await db.prisma.customer.create({ data: { businessId, waId: '34622330001' } });
+    // A webhook whose write waits for a row lock the test holds keeps the writer busy: what arrives meanwhile is stored together.
+    const locker = new Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      const lockerPid = (await locker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM customers WHERE id = $1 FOR UPDATE', [held.id]);
+      const post = (from: string, traceparent?: string) => {
+        const body = buildWebhook(from, { type: 'text', text: { body: 'hi' } });
+        const headers = { 'content-type': 'application/json', 'x-hub-signature-256': signBody(SECRET, body), ...(traceparent ? { traceparent } : {}) };
+        return fetch(`${baseUrl}/webhook`, { method: 'POST', headers, body }).then((res) => res.status);
+      };
+      const first = post(held.waId);
+      await waitUntil(async () => (await db.prisma.$queryRaw<unknown[]>`SELECT 1 FROM pg_stat_activity WHERE ${lockerPid}::int = ANY(pg_blocking_pids(pid))`).length > 0, 'the first webhook waiting for the lock');
+      // Username senders: their records are made before their messages are queued, which tells the test they have arrived.
+      const senders = ['US.70000000000000000001', 'US.70000000000000000002'];
+      const traces = ['a1'.repeat(16), 'b2'.repeat(16)];
+      const together = senders.map((sender, i) => post(sender, `00-${traces[i]}-${String(i + 1).repeat(16)}-01`));
+      await waitUntil(async () => (await db.prisma.customer.count({ where: { waId: { in: senders } } })) === 2, 'both webhooks queued');
+      await locker.query('ROLLBACK');
+      expect(await Promise.all([first, ...together])).toEqual([200, 200, 200]);
+
+      const stored = await db.prisma.$queryRaw<Array<{ xid: string }>>`
+        SELECT DISTINCT m.xmin::text AS xid FROM inbox_messages m JOIN customers c ON c.id = m.customer_id WHERE c.wa_id = ANY(${senders})`;
+      expect(stored).toHaveLength(1);
+      for (const traceId of traces) {
+        await waitUntil(() => inTrace(traceId).some((span) => span.name === 'job process_inbox'), `the turn in trace ${traceId}`, 30_000);
+        expect(inTrace(traceId).filter((span) => span.name === 'job process_inbox')).toHaveLength(1);
+        expect(inTrace(traceId).some((span) => span.kind === 2 && pathOf(span) === '/webhook')).toBe(true);
+      }
+    } finally {
+      await locker.end();
+    }
   }, 120_000);
 
   it('loads neither the OpenTelemetry SDK nor an instrumentation when the variable is unset', async () => {

@@ -1,7 +1,8 @@
 /**
  * Webhooks that arrive together are stored together (one statement, one commit): every message
  * once, its job with it, each webhook told how many of its messages were new, and a redelivery
- * inside the same batch stores nothing twice.
+ * inside the same batch stores nothing twice. A lone webhook takes the same path (a group of one)
+ * and stores the same rows.
  */
 import { DEMO } from '../../prisma/seed';
 import { migrateJobQueue } from '../../src/jobs';
@@ -22,14 +23,14 @@ describe('inbox writer (group commit)', () => {
   afterAll(async () => db.drop());
 
   /** A webhook's message events: one per id, all from `from`. */
-  function webhook(from: string, ids: string[], name = 'Burst Customer'): InboundMessageEvent[] {
+  function webhook(from: string, ids: string[], name = 'Burst Customer', text = (id: string) => `message ${id}`): InboundMessageEvent[] {
     const body = {
       object: 'whatsapp_business_account',
       entry: [{ id: 'waba', changes: [{ field: 'messages', value: {
         messaging_product: 'whatsapp',
         metadata: { display_phone_number: '34600000001', phone_number_id: DEMO.phoneNumberId },
         contacts: [{ profile: { name }, wa_id: from }],
-        messages: ids.map((id, i) => ({ from, id, timestamp: String(1795000000 + i), type: 'text', text: { body: `message ${id}` } })),
+        messages: ids.map((id, i) => ({ from, id, timestamp: String(1795000000 + i), type: 'text', text: { body: text(id) } })),
       } }] }],
     };
     const parsed = parseWebhookPayload(body, { receivedAt: new Date() });
@@ -108,5 +109,78 @@ describe('inbox writer (group commit)', () => {
     const results = await Promise.allSettled(webhooks.map((events) => writer.store({ businessId, events, receivedAt })));
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect(await db.prisma.inboxMessage.count({ where: { waMessageId: { startsWith: 'wamid.unbuildable.' } } })).toBe(4);
+  });
+
+  /** The transaction that wrote each message (rows written in one commit share it). */
+  async function writtenBy(ids: string[]): Promise<string[]> {
+    const rows = await db.prisma.$queryRaw<Array<{ id: string; xid: string }>>`SELECT wa_message_id AS id, xmin::text AS xid FROM inbox_messages WHERE wa_message_id = ANY(${ids})`;
+    return ids.map((id) => rows.find((row) => row.id === id)!.xid);
+  }
+
+  /** What a webhook stored for its one message: the inbox row, the customer row and the job, without their own ids. */
+  async function storedFor(waMessageId: string): Promise<Record<string, unknown>> {
+    const [inbox] = await db.prisma.$queryRaw<Array<Record<string, unknown>>>`SELECT * FROM inbox_messages WHERE wa_message_id = ${waMessageId}`;
+    const [customer] = await db.prisma.$queryRaw<Array<Record<string, unknown>>>`SELECT * FROM customers WHERE id = ${inbox!.customer_id}::uuid`;
+    const [job] = await db.prisma.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT t.identifier AS task_identifier, j.payload, j.priority, j.max_attempts, j.attempts, j.key, j.job_queue_id, j.flags, j.locked_at, j.run_at <= now() AS is_due
+        FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.key = ${`inbox:${String(inbox!.customer_id)}`}`;
+    const { id: _inboxId, customer_id: customerId, wa_message_id: _waMessageId, ...inboxColumns } = inbox!;
+    const { id: _customerId, wa_id: _waId, phone_e164: phone, created_at: _created, updated_at: _updated, ...customerColumns } = customer!;
+    const payload = job!.payload as Record<string, unknown>;
+    expect(payload.customerId).toBe(customerId);
+    expect(String(phone)).toBe(`+${String(customer!.wa_id)}`);
+    return { inbox: inboxColumns, customer: customerColumns, job: { ...job, key: 'inbox:<customer>', payload: { ...payload, customerId: '<customer>' } } };
+  }
+
+  it('a lone webhook and a grouped one store the same rows: inbox message, customer, job with its trace', async () => {
+    const writer = createInboxWriter(db.prisma);
+    const receivedAt = new Date('2026-12-02T09:00:00Z');
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const same = { businessId, phoneNumberId: DEMO.phoneNumberId, receivedAt, traceparent };
+    const hello = () => 'hello';
+    expect(await writer.store({ ...same, events: webhook('34699400001', ['wamid.same.lone'], 'Same Name', hello) })).toBe(1);
+    // A writer of its own (the first one finishes its loop a moment after answering): the first of
+    // three goes alone, the two behind it go together.
+    const another = createInboxWriter(db.prisma);
+    const counts = await Promise.all([
+      another.store({ ...same, events: webhook('34699400002', ['wamid.same.first'], 'Same Name', hello) }),
+      another.store({ ...same, events: webhook('34699400003', ['wamid.same.grouped'], 'Same Name', hello) }),
+      another.store({ ...same, events: webhook('34699400004', ['wamid.same.companion'], 'Same Name', hello) }),
+    ]);
+    expect(counts).toEqual([1, 1, 1]);
+    const [first, grouped, companion] = await writtenBy(['wamid.same.first', 'wamid.same.grouped', 'wamid.same.companion']);
+    expect(grouped).toBe(companion);
+    expect(grouped).not.toBe(first);
+
+    const lone = await storedFor('wamid.same.lone');
+    expect(await storedFor('wamid.same.grouped')).toEqual(lone);
+    expect(lone).toMatchObject({
+      inbox: { business_id: businessId, type: 'text', received_at: receivedAt, processed_at: null },
+      customer: { business_id: businessId, name: 'Same Name', last_inbound_at: receivedAt, last_phone_number_id: DEMO.phoneNumberId },
+      job: { task_identifier: 'process_inbox', payload: { businessId, customerId: '<customer>', traceparent }, attempts: 0, locked_at: null },
+    });
+  });
+
+  it('webhooks of a group each hand their own trace to their sender’s job; a sender’s newest webhook wins; an untraced one has none', async () => {
+    const writer = createInboxWriter(db.prisma);
+    const receivedAt = new Date();
+    const trace = (n: number) => `00-${String(n).repeat(32)}-${String(n).repeat(16)}-01`;
+    const [a, b, c] = ['34699500001', '34699500002', '34699500003'];
+    await Promise.all([
+      writer.store({ businessId, events: webhook('34699500000', ['wamid.trace.first']), receivedAt, traceparent: trace(9) }),
+      writer.store({ businessId, events: webhook(a!, ['wamid.trace.a1']), receivedAt, traceparent: trace(1) }),
+      writer.store({ businessId, events: webhook(b!, ['wamid.trace.b']), receivedAt, traceparent: trace(2) }),
+      writer.store({ businessId, events: webhook(a!, ['wamid.trace.a2']), receivedAt, traceparent: trace(3) }),
+      writer.store({ businessId, events: webhook(c!, ['wamid.trace.c']), receivedAt }),
+    ]);
+    const xids = await writtenBy(['wamid.trace.a1', 'wamid.trace.b', 'wamid.trace.a2', 'wamid.trace.c']);
+    expect(new Set(xids).size).toBe(1);
+    const jobs = await db.prisma.$queryRaw<Array<{ wa_id: string; payload: Record<string, unknown> }>>`
+      SELECT c.wa_id, j.payload FROM graphile_worker._private_jobs j JOIN customers c ON j.key = 'inbox:' || c.id::text WHERE c.wa_id = ANY(${[a, b, c]}) ORDER BY c.wa_id`;
+    expect(jobs.map((job) => [job.wa_id, job.payload.traceparent])).toEqual([
+      [a, trace(3)],
+      [b, trace(2)],
+      [c, undefined],
+    ]);
   });
 });

@@ -70,7 +70,7 @@ export function createFlowsRouter(deps: FlowsRouterDeps): Router {
     logger: deps.logger,
     bookings,
     tokenReads: liveReads,
-    availability: createFlowAvailability({ db: deps.prisma, liveReads }),
+    availability: createFlowAvailability({ db: deps.prisma, liveReads, catalogTtlMs: flows.catalogCacheSeconds * 1000 }),
   };
 
   const endpoint = { whatsapp, logger: deps.logger, unwrapKey, handlerDeps };

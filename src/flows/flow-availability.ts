@@ -2,8 +2,13 @@
  * Availability as the Flow screens show it: the business's catalog (settings, services, staff,
  * working hours, date overrides) and free slots, with busy times read through the booking
  * component's availability loader (loadBusyForSpan), the same reading of "blocked" that holds and
- * confirmations use. Both are read live on every request (the catalog in one statement), so an edit
- * of hours or services shows in the next answer.
+ * confirmations use.
+ *
+ * The catalog may be cached per process (`catalogTtlMs`, off by default): a request then skips the
+ * catalog's reads, at the price of an edit of hours or services showing up to that long late.
+ * Busy times are always read live. Only display uses this: holds and confirmations go through the
+ * booking core, which re-reads everything inside its SERIALIZABLE transaction, so a time shown
+ * stale is refused ("taken, here are the times left"), never double-booked.
  */
 import { loadBusyForSpan, type BusinessSettings } from '../booking';
 import type { Db } from '../platform/database';
@@ -156,15 +161,27 @@ function toScheduledService(service: ServiceJson, overridesOf: (staffId: string 
 
 /**
  * Creates the reader around a database client. `liveReads` (a pg pool) runs the per-request catalog and
- * busy-time queries as prepared statements; without it the Prisma client does.
+ * busy-time queries as prepared statements; without it the Prisma client does. `catalogTtlMs` > 0 caches each
+ * business's catalog that long (see the file comment).
  * @example const availability = createFlowAvailability({ db: prisma }); const catalog = await availability.loadCatalog(businessId, now)
  */
-export function createFlowAvailability(deps: { db: Db; liveReads?: SqlTarget }): FlowAvailability {
+export function createFlowAvailability(deps: { db: Db; liveReads?: SqlTarget; catalogTtlMs?: number; monotonicMs?: () => number }): FlowAvailability {
   const reads = deps.liveReads ?? deps.db;
+  const ttlMs = deps.catalogTtlMs ?? 0;
+  // Cache age is process time, not the business clock: a test's frozen clock must not freeze the cache.
+  const monotonicMs = deps.monotonicMs ?? (() => performance.now());
+  const cache = new Map<string, { loadedAt: number; forDate: string; catalog: Promise<BusinessCatalog | null> }>();
 
   return {
     loadCatalog(businessId, now) {
-      return readCatalog(reads, businessId, now);
+      if (ttlMs <= 0) return readCatalog(reads, businessId, now);
+      const forDate = now.toISOString().slice(0, 10);
+      const cached = cache.get(businessId);
+      if (cached && cached.forDate === forDate && monotonicMs() - cached.loadedAt < ttlMs) return cached.catalog;
+      const catalog = readCatalog(reads, businessId, now);
+      cache.set(businessId, { loadedAt: monotonicMs(), forDate, catalog });
+      catalog.catch(() => cache.delete(businessId));
+      return catalog;
     },
 
     async findFreeSlots({ catalog, service, staffId, from, to, now, exceptCustomerId }) {

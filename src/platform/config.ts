@@ -37,6 +37,7 @@ const envSchema = z.object({
   FLOWS_PRIVATE_KEY_FILE: optionalString,
   FLOWS_PRIVATE_KEY_PASSPHRASE: optionalString,
   FLOWS_ENDPOINT_PATH: z.preprocess(emptyToUndefined, z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'must be a path starting with /').default('/flows/endpoint')),
+  FLOWS_CATALOG_CACHE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3600).default(0)),
   FLOWS_KEY_UNWRAP_THREADS: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   BOOKING_FLOW_ID: optionalString,
   FLOW_TOKEN_TTL_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(5).max(10_080).default(60)),
@@ -109,6 +110,8 @@ export interface AppConfig {
     privateKeyPassphrase: string | undefined;
     /** Path the encrypted data-exchange endpoint listens on. */
     endpointPath: string;
+    /** Seconds a business's catalog is cached per process (0 = read per request; src/flows/flow-availability.ts names the trade-off). */
+    catalogCacheSeconds: number;
     /** Unwrap requests' RSA keys on worker threads instead of the event loop (src/flows/key-unwrap-threads.ts names the trade-off). */
     isKeyUnwrapOnThreads: boolean;
     /** Published booking Flow; unset → "Book appointment" keeps the list-and-button path. */
@@ -179,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       privateKeyFile: e.FLOWS_PRIVATE_KEY_FILE ? path.resolve(cwd, e.FLOWS_PRIVATE_KEY_FILE) : undefined,
       privateKeyPassphrase: e.FLOWS_PRIVATE_KEY_PASSPHRASE,
       endpointPath: e.FLOWS_ENDPOINT_PATH,
+      catalogCacheSeconds: e.FLOWS_CATALOG_CACHE_SECONDS,
       isKeyUnwrapOnThreads: e.FLOWS_KEY_UNWRAP_THREADS === 'true',
       bookingFlowId: e.BOOKING_FLOW_ID,
       tokenTtlMinutes: e.FLOW_TOKEN_TTL_MINUTES,

@@ -2,7 +2,7 @@
  * The Flows endpoint reads busy times and tokens live: what a customer would notice is that a time
  * taken by another process (a booking, another customer's hold, a staff member's external
  * calendar) is not offered in the very next answer, a token used elsewhere is refused at once,
- * and an edited schedule shows at once.
+ * and an edited schedule shows at once unless a catalog cache was chosen (FLOWS_CATALOG_CACHE_SECONDS).
  */
 import { createBookingService } from '../../src/booking';
 import { createFlowAvailability } from '../../src/flows/flow-availability';
@@ -91,11 +91,23 @@ describe('Flows endpoint: busy times, tokens and schedules read live', () => {
   };
   const closeAna = (date: string) => db.prisma.dateOverride.create({ data: { businessId: demo.businessId, staffId: demo.staff.ana, date: new Date(`${date}T00:00:00Z`), isClosed: true } });
 
-  it('shows a day closed elsewhere in the next answer', async () => {
+  it('shows a day closed elsewhere in the next answer by default', async () => {
     const availability = createFlowAvailability({ db: db.prisma, liveReads: poolOf(db.prisma) });
     const before = await closedDates(availability);
     const closed = addLocalDays(today, 9);
     await closeAna(closed);
+    expect((await closedDates(availability)).sort()).toEqual([...before, closed].sort());
+  });
+
+  it('with a catalog cache, shows a day closed elsewhere once the cache time is over, not before', async () => {
+    let monotonic = 0;
+    const availability = createFlowAvailability({ db: db.prisma, liveReads: poolOf(db.prisma), catalogTtlMs: 5_000, monotonicMs: () => monotonic });
+    const before = await closedDates(availability);
+    const closed = addLocalDays(today, 10);
+    await closeAna(closed);
+    monotonic = 4_999;
+    expect(await closedDates(availability)).toEqual(before);
+    monotonic = 5_000;
     expect((await closedDates(availability)).sort()).toEqual([...before, closed].sort());
   });
 });

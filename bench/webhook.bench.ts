@@ -15,7 +15,10 @@
  * then written to bench/results/webhook-at-<rate>.md), BENCH_PG_STATS=1 (load pg_stat_statements and print the
  * statements that took the most database time, with calls per processed turn, and the row writes per table),
  * BENCH_METRICS ("on": Prometheus metrics recorded and every process scraped every 5 s, three times
- * Prometheus' usual rate; "off": METRICS_ENABLED=false, to measure what metrics cost per turn).
+ * Prometheus' usual rate; "off": METRICS_ENABLED=false, to measure what metrics cost per turn;
+ * compare at a fixed BENCH_RATE, where both do the same work per second), BENCH_SCRAPE=off (metrics
+ * recorded but never scraped), BENCH_CPU_PROF=<folder> (a V8 CPU profile of each server process,
+ * written when it stops; profiling costs throughput, so compare such runs only with each other).
  *
  * Before that load, a realistic one (bench/lib/realistic-load.ts) measures the latency a customer
  * feels: BENCH_REAL_NUMBERS (200) numbers at Meta's default tier, BENCH_REAL_CUSTOMERS (5) customers
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
   const metricsPorts = await Promise.all(ROLES.map(() => findFreePort()));
 
   const servers = ROLES.map((role, index) =>
-    spawn(path.join(ROOT, 'node_modules/.bin/node'), ['--import', 'tsx', 'src/main.ts'], {
+    spawn(path.join(ROOT, 'node_modules/.bin/node'), [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -189,7 +192,7 @@ async function main(): Promise<void> {
   const machineTime = startMachineTimeMeter();
   const started = performance.now();
   // Every process's own registry, scraped like Prometheus would (each scrape also reads the queue and outbox gauges).
-  const scraper = METRICS === 'off' ? undefined : setInterval(() => {
+  const scraper = METRICS === 'off' || process.env.BENCH_SCRAPE === 'off' ? undefined : setInterval(() => {
     for (const metricsPort of metricsPorts) void fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((res) => res.text()).catch(() => undefined);
   }, 5_000);
   const result = await autocannon({

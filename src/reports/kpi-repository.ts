@@ -118,6 +118,8 @@ const FUNNEL_SQL: SqlStatement = {
           WHERE ${RANGE}`,
 };
 
+// A conversation starts with a message that follows no message of the same customer in the 24 hours
+// before it: the customer-service window WhatsApp counts conversations by.
 const CONVERSATIONS_SQL: SqlStatement = {
   name: 'kpi-conversations',
   text: `SELECT ${period('received_at')} AS period, count(*)::int AS count

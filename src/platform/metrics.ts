@@ -29,10 +29,20 @@ export function areMetricsEnabled(): boolean {
 
 const registers = [metricsRegistry];
 
-// Process CPU, memory, event-loop lag and GC, under our prefix like everything else here.
-collectDefaultMetrics({ register: metricsRegistry, prefix: 'tapbook_' });
-// Gauges that prom-client names with _total, which Prometheus reserves for counters (promtool's lint).
-for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) metricsRegistry.removeSingleMetric(`tapbook_nodejs_${name}`);
+let areProcessMetricsStarted = false;
+
+/**
+ * Starts prom-client's process metrics (CPU, memory, event-loop lag, GC) under our prefix, once.
+ * Called by the first scrape, so a process whose metrics are off or never scraped runs none of
+ * their observers (the GC and event-loop ones watch the whole process).
+ */
+export function startProcessMetrics(): void {
+  if (areProcessMetricsStarted) return;
+  areProcessMetricsStarted = true;
+  collectDefaultMetrics({ register: metricsRegistry, prefix: 'tapbook_' });
+  // Gauges that prom-client names with _total, which Prometheus reserves for counters (promtool's lint).
+  for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) metricsRegistry.removeSingleMetric(`tapbook_nodejs_${name}`);
+}
 
 /** Version, Node and the IANA time-zone data inside Node (it decides every local time customers see). */
 export const buildInfo = new Gauge({

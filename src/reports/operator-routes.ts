@@ -9,7 +9,7 @@
 import { Router } from 'express';
 import type { PrismaClient } from '../platform/database';
 import { sendError } from '../platform/http-errors';
-import { metricsRegistry } from '../platform/metrics';
+import { metricsRegistry, startProcessMetrics } from '../platform/metrics';
 import { isMetricsTokenValid } from './metrics-auth';
 import type { ReadinessReport } from './readiness';
 import { refreshScrapeGauges } from './scrape-gauges';
@@ -48,6 +48,7 @@ export function createOperatorRouter(deps: OperatorRouterDeps): Router {
         sendError(res, 401, 'unauthorized', 'GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>" with the token configured on the server.');
         return;
       }
+      startProcessMetrics();
       await refreshScrapeGauges(deps.prisma);
       res.set('cache-control', 'no-store').type(metricsRegistry.contentType).send(await metricsRegistry.metrics());
     });

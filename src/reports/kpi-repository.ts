@@ -216,7 +216,7 @@ const HANDOFFS_SQL: SqlStatement = {
           GROUP BY 1, 2`,
 };
 
-/** The report's statements by name, with their extra parameters after the common five (exported for the benchmark's plans). */
+/** The report's statements, and whether each takes `now` after the common four parameters (exported for the benchmark's plans). */
 export const KPI_STATEMENTS: ReadonlyArray<{ statement: SqlStatement; usesNow: boolean }> = [
   { statement: FUNNEL_SQL, usesNow: false },
   { statement: CONVERSATIONS_SQL, usesNow: false },

@@ -78,12 +78,13 @@ async function main(): Promise<void> {
       graph: config.whatsapp.accessToken ? createGraphClient({ baseUrl: config.whatsapp.graphUrl, accessToken: config.whatsapp.accessToken }) : undefined,
     })),
     logger,
+    // A process whose runner gave up would hold its locked jobs and answer nobody: exit with an
+    // error, so the supervisor (systemd's Restart=always) starts a fresh one, which takes them over.
+    onUnexpectedStop: () => void stop('job runner stopped', 1),
   });
   // Turns processed and their latency, from the job runner's events.
   if (runner) observeTurns(runner.runner.events);
-  let isRunnerAlive = runner !== undefined;
-  runner?.runner.promise.then(() => (isRunnerAlive = false), () => (isRunnerAlive = false));
-  const isJobRunnerAlive = runner ? () => isRunnerAlive && !stopping.signal.aborted : undefined;
+  const isJobRunnerAlive = runner ? () => runner.isRunning() && !stopping.signal.aborted : undefined;
 
   const app = createApp({ config, prisma, logger, clock: systemClock, shutdownSignal: stopping.signal, ...(isJobRunnerAlive ? { isJobRunnerAlive } : {}) });
   // METRICS_PORT: /metrics, /livez and /readyz on a listener of their own (a worker-only process's only one).
@@ -108,10 +109,10 @@ async function main(): Promise<void> {
     : `live mode (posting to ${config.whatsapp.graphUrl})`;
   const where = database.isEmbedded ? `embedded PostgreSQL in ${config.database.embedded.dataDir}` : 'PostgreSQL at DATABASE_URL';
   let isStopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (signal: string, exitCode = 0) => {
     if (isStopping) return;
     isStopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger[exitCode === 0 ? 'info' : 'error']({ signal }, 'shutting down');
     stopping.abort();
     const deadline = setTimeout(() => {
       logger.error('shutdown took longer than 10 s; exiting anyway');
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     await database.stop();
     logger.debug('database stopped');
     clearTimeout(deadline);
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -66,6 +66,8 @@ export async function migrateJobQueue(connectionString: string): Promise<void> {
 /** A started job runner; stop() lets running jobs finish, then closes its connections. */
 export interface JobRunner {
   runner: Runner;
+  /** Whether the runner still takes jobs: false once stop() was called or the runner ended by itself. */
+  isRunning(): boolean;
   stop(): Promise<void>;
 }
 
@@ -78,6 +80,11 @@ export async function startJobRunner(options: {
   pollIntervalMs?: number;
   /** Recurring jobs in graphile-worker's crontab syntax (deduplicated across processes by graphile-worker). */
   crontab?: string;
+  /**
+   * Called when the runner ends although stop() was not called (graphile-worker gave up after an
+   * error): this process then runs no jobs, and its locked jobs stay locked until it exits.
+   */
+  onUnexpectedStop?: (error: Error | undefined) => void;
 }): Promise<JobRunner> {
   const { run, Logger: GraphileLogger } = loadEsm<GraphileWorker>('graphile-worker');
   const log = options.logger.child({ component: 'jobs' });
@@ -97,11 +104,13 @@ export async function startJobRunner(options: {
       taskList: { ...options.tasks, [UNLOCK_DEAD_WORKERS_TASK]: async () => void (await unlockDeadWorkers()) },
       crontab: [options.crontab, UNLOCK_DEAD_WORKERS_CRONTAB].filter(Boolean).join('\n'),
       events,
-      // Batching (graphile-worker's "performance" page): each runner fetches and locks up to
-      // `concurrency` jobs per query and completes finished jobs in one statement per event-loop
-      // turn. Under load this halves the queue's round trips per job. A job finished but not yet
-      // recorded when a process is killed runs again: every task here is safe to repeat.
-      preset: { worker: { localQueue: { size: options.concurrency }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+      // Fetching is batched (graphile-worker's "performance" page): each runner locks up to
+      // `concurrency` jobs per query. Completions are not (completeJobBatchDelay and
+      // failJobBatchDelay stay unset): in graphile-worker 0.18 one failed batch, such as a deadlock
+      // with a webhook replacing a running job's key, shuts the whole worker pool down (its retry
+      // loop exits on the first error, graphile/worker#636), while a lone completion is retried.
+      // test/jobs/transient-queue-errors.test.ts fails with batched completions.
+      preset: { worker: { localQueue: { size: options.concurrency } } },
       logger: new GraphileLogger(() => (level, message) => {
         if (level === 'error') log.error(message);
         else if (level === 'warning') log.warn(message);
@@ -113,13 +122,25 @@ export async function startJobRunner(options: {
     throw error;
   }
   await Promise.all(registrations);
+  let isStopRequested = false;
+  let hasEnded = false;
+  const onEnd = (error?: unknown) => {
+    hasEnded = true;
+    if (isStopRequested) return;
+    const reason = error === undefined ? undefined : error instanceof Error ? error : new Error(String(error));
+    log.error({ err: reason?.message }, 'the job runner stopped by itself; this process runs no jobs until it is restarted');
+    options.onUnexpectedStop?.(reason);
+  };
+  runner.promise.then(() => onEnd(), onEnd);
   // A restarted process takes over what its crashed predecessor held without waiting for the cron.
   await unlockDeadWorkers().catch((error: Error) => log.warn({ err: error.message }, 'dead-worker sweep failed at start; the minute cron retries'));
   return {
     runner,
+    isRunning: () => !isStopRequested && !hasEnded,
     stop: async () => {
+      isStopRequested = true;
       try {
-        await runner.stop();
+        if (!hasEnded) await runner.stop();
       } finally {
         // Released only after the runner's jobs are done: until then they are still this process's.
         await liveness.stop();

@@ -79,6 +79,8 @@ type CatalogRow = BusinessSettings & { services: ServiceJson[]; overrides: Array
  * date overrides from $2: one round trip. Every table is filtered by the business (service_add_ons,
  * which has no business column, through its services), so a link across businesses shows nothing.
  * Staff and add-ons are sorted in JS: by localeCompare, which the database's collation need not match.
+ * The settings columns are those of the booking engine's findBusinessSettings, written again to save
+ * a round trip: test/flows/flow-catalog.test.ts fails when the two reads differ.
  */
 const CATALOG_SQL: SqlStatement = {
   name: 'flow_catalog',

@@ -6,6 +6,7 @@
  * days back; nothing of another business.
  */
 import type { Pool } from 'pg';
+import { findBusinessSettings } from '../../src/booking';
 import { createFlowAvailability } from '../../src/flows/flow-availability';
 import { poolOf, type Db } from '../../src/platform';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -106,6 +107,11 @@ describe('Flow catalog', () => {
     const catalog = await createFlowAvailability({ db: noPrisma, liveReads: counting }).loadCatalog(ids.business, NOW);
     expect(catalog).toStrictEqual(expectedCatalog());
     expect(statements).toHaveLength(1);
+  });
+
+  it("carries the business's booking settings exactly as the booking engine reads them (a new setting must be added to both reads)", async () => {
+    const catalog = await createFlowAvailability({ db: db.prisma, liveReads: poolOf(db.prisma) }).loadCatalog(ids.business, NOW);
+    expect(catalog?.business).toStrictEqual(await findBusinessSettings(db.prisma, ids.business));
   });
 
   it('is null for a business that does not exist', async () => {

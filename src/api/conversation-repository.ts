@@ -24,13 +24,14 @@ export async function findConversation(db: Db, businessId: string, conversationI
   return db.conversation.findFirst({ where: { id: conversationId, businessId }, include: CONVERSATION_INCLUDE });
 }
 
-/** The latest messages both ways of a customer (newest `limit` of each), for the transcript. */
+/** The latest messages both ways of a customer (newest `limit` of each, inbound as they arrived), for the transcript. */
 export async function findMessagesOfCustomer(db: Db, params: { businessId: string; customerId: string; limit: number }) {
   const [inbound, outbound] = await Promise.all([
     db.inboxMessage.findMany({
       where: { businessId: params.businessId, customerId: params.customerId },
       select: { id: true, type: true, message: true, sentAt: true, receivedAt: true },
-      orderBy: { sentAt: 'desc' },
+      // Arrival (our clock) orders the timeline: a message WhatsApp delivered late is still among the latest.
+      orderBy: { receivedAt: 'desc' },
       take: params.limit,
     }),
     db.outboxMessage.findMany({

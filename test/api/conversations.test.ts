@@ -134,4 +134,24 @@ describe('/v1/conversations', () => {
     const readOnly = await ctx.api('post', `/v1/conversations/${waiting.conversationId}/take-over`, ctx.keys.readOnly).send({});
     expect(readOnly.status).toBe(403);
   });
+
+  it('keeps the latest 200 inbound messages as they arrived: one WhatsApp delivered late (an old timestamp) is shown, the first received is not', async () => {
+    const prisma = ctx.db.prisma;
+    const businessId = ctx.demo.businessId;
+    const customer = await prisma.customer.create({ data: { businessId, waId: '34655000003', phoneE164: '+34655000003', name: 'Client 34655000003' } });
+    const conversation = await prisma.conversation.create({ data: { businessId, customerId: customer.id, machineVersion: 1, snapshot: {}, stateValue: 'menu' } });
+    const start = new Date('2026-03-29T08:00:00.000Z').getTime();
+    const message = (n: number, sentAt: number, receivedAt: number) => ({
+      businessId, customerId: customer.id, waMessageId: `wamid.long.${n}`, type: 'text', message: { type: 'text', text: `m${n}` }, sentAt: new Date(sentAt), receivedAt: new Date(receivedAt),
+    });
+    await prisma.inboxMessage.createMany({ data: Array.from({ length: 200 }, (_, n) => message(n, start + n * 60_000 - 1_000, start + n * 60_000)) });
+    // Written offline a day earlier; WhatsApp delivered it after all the others.
+    await prisma.inboxMessage.create({ data: message(200, start - 86_400_000, start + 200 * 60_000) });
+    const res = await ctx.api('get', `/v1/conversations/${conversation.id}/transcript`, ctx.keys.readOnly);
+    expect(res.status).toBe(200);
+    const texts = res.body.messages.map((m: { text: string }) => m.text);
+    expect(texts).toHaveLength(200);
+    expect(texts.at(-1)).toBe('m200');
+    expect(texts[0]).toBe('m1');
+  });
 });

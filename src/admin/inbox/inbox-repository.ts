@@ -42,7 +42,7 @@ export async function findLatestInboundTexts(db: Db, params: { businessId: strin
   const rows = await db.inboxMessage.findMany({
     where: { businessId: params.businessId, customerId: { in: params.customerIds } },
     select: { customerId: true, message: true },
-    orderBy: [{ customerId: 'asc' }, { sentAt: 'desc' }],
+    orderBy: [{ customerId: 'asc' }, { receivedAt: 'desc' }],
     distinct: ['customerId'],
   });
   return new Map(rows.map((row) => [row.customerId, row.message]));

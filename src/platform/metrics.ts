@@ -31,6 +31,9 @@ const registers = [metricsRegistry];
 
 let areProcessMetricsStarted = false;
 
+// How often the event-loop delay histogram samples (prom-client's `eventLoopMonitoringPrecision`).
+const EVENT_LOOP_SAMPLE_MS = 100;
+
 /**
  * Starts prom-client's process metrics (CPU, memory, event-loop lag, GC) under our prefix, once.
  * Called by the first scrape, so a process whose metrics are off or never scraped runs none of
@@ -39,7 +42,10 @@ let areProcessMetricsStarted = false;
 export function startProcessMetrics(): void {
   if (areProcessMetricsStarted) return;
   areProcessMetricsStarted = true;
-  collectDefaultMetrics({ register: metricsRegistry, prefix: 'tapbook_' });
+  // The event-loop delay is sampled every 100 ms, not prom-client's 10 ms: its timer wakes the
+  // process at that rate for as long as it runs, a steady CPU cost in every process (measured in
+  // bench/results/webhook-metrics-cost.md). A 15-s scrape window still holds 150 samples.
+  collectDefaultMetrics({ register: metricsRegistry, prefix: 'tapbook_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   // Gauges that prom-client names with _total, which Prometheus reserves for counters (promtool's lint).
   for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) metricsRegistry.removeSingleMetric(`tapbook_nodejs_${name}`);
 }

@@ -14,11 +14,15 @@
  * the server acknowledges: the sustained turn rate and its ack → reply latency; the report is
  * then written to bench/results/webhook-at-<rate>.md), BENCH_PG_STATS=1 (load pg_stat_statements and print the
  * statements that took the most database time, with calls per processed turn, and the row writes per table),
- * BENCH_METRICS ("on": Prometheus metrics recorded and every process scraped every BENCH_SCRAPE_SECONDS,
- * 5 by default, three times the rate of deploy/prometheus/prometheus.yml; "off": METRICS_ENABLED=false, to measure what metrics cost per turn;
- * compare at a fixed BENCH_RATE, where both do the same work per second), BENCH_SCRAPE=off (metrics
- * recorded but never scraped), BENCH_CPU_PROF=<folder> (a V8 CPU profile of each server process,
- * written when it stops; profiling costs throughput, so compare such runs only with each other).
+ * BENCH_METRICS ("on": Prometheus metrics recorded and every process scraped every
+ * BENCH_SCRAPE_SECONDS, 5 by default, three times the rate of deploy/prometheus/prometheus.yml;
+ * "off": METRICS_ENABLED=false, to measure what metrics cost per turn; compare at a fixed
+ * BENCH_RATE, where both do the same work per second), BENCH_SCRAPE=off (metrics recorded but
+ * never scraped), BENCH_SCRAPE_WARM=<n> (scrape every process n times before the load, like a
+ * process scraped from its start; one first scraped under load costs more, for as long as it runs:
+ * bench/results/webhook-metrics-cost.md), BENCH_CPU_PROF=<folder> (a V8 CPU profile of each server
+ * process, written when it stops; profiling costs throughput, so compare such runs only with each
+ * other).
  *
  * Before that load, a realistic one (bench/lib/realistic-load.ts) measures the latency a customer
  * feels: BENCH_REAL_NUMBERS (200) numbers at Meta's default tier, BENCH_REAL_CUSTOMERS (5) customers
@@ -50,6 +54,7 @@ const OFFERED_RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : u
 const ROOT = path.resolve(__dirname, '..');
 const METRICS = process.env.BENCH_METRICS === 'off' ? 'off' : 'on';
 const SCRAPE_SECONDS = Number(process.env.BENCH_SCRAPE_SECONDS ?? 5);
+const SCRAPE_WARM = METRICS === 'off' ? 0 : Number(process.env.BENCH_SCRAPE_WARM ?? 0);
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const REALISTIC: RealisticLoad = {
   numbers: Number(process.env.BENCH_REAL_NUMBERS ?? 200),
@@ -185,6 +190,9 @@ async function main(): Promise<void> {
   });
   const ackAt = new Map<string, number[]>();
   let sequence = 0;
+  const scrape = (metricsPort: number) => fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((res) => res.text());
+  // Scrapes before any webhook: V8 then optimizes the request path for both kinds of request at once.
+  for (let round = 0; round < SCRAPE_WARM; round++) await Promise.all(metricsPorts.map(scrape));
   const pgDataDir = path.join(dataDir, 'pg');
   const pgCpuBefore = readPostgresCpuSeconds(pgDataDir);
   // The servers' start-up and any realistic phase before this load are not the load's turns.
@@ -194,7 +202,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   // Every process's own registry, scraped like Prometheus would (each scrape also reads the queue and outbox gauges).
   const scraper = METRICS === 'off' || process.env.BENCH_SCRAPE === 'off' ? undefined : setInterval(() => {
-    for (const metricsPort of metricsPorts) void fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((res) => res.text()).catch(() => undefined);
+    for (const metricsPort of metricsPorts) void scrape(metricsPort).catch(() => undefined);
   }, SCRAPE_SECONDS * 1000);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/webhook`,
@@ -275,7 +283,7 @@ async function main(): Promise<void> {
     '',
     describeMachine(),
     '',
-    `Load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s, ${OFFERED_RATE ? `offered at ${OFFERED_RATE} messages/s` : 'as fast as acknowledged'}, signed single-message "hi" webhooks from ${SENDERS} senders; server = src/main.ts as child processes with roles [${ROLES.join(', ')}] (${process.env.WORKER_CONCURRENCY ?? 8} workers, pool ${process.env.DATABASE_POOL_SIZE ?? 20} each); PostgreSQL 18 embedded; Graph API faked on loopback; the number's send rate set to ${SEND_RATE} messages/s (Meta's highest tier); Prometheus metrics ${METRICS === 'off' ? 'off (BENCH_METRICS=off)' : process.env.BENCH_SCRAPE === 'off' ? 'recorded, never scraped (BENCH_SCRAPE=off)' : `on, every process scraped every ${SCRAPE_SECONDS} s`}. Baseline: the targets of issue 3.`,
+    `Load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s, ${OFFERED_RATE ? `offered at ${OFFERED_RATE} messages/s` : 'as fast as acknowledged'}, signed single-message "hi" webhooks from ${SENDERS} senders; server = src/main.ts as child processes with roles [${ROLES.join(', ')}] (${process.env.WORKER_CONCURRENCY ?? 8} workers, pool ${process.env.DATABASE_POOL_SIZE ?? 20} each); PostgreSQL 18 embedded; Graph API faked on loopback; the number's send rate set to ${SEND_RATE} messages/s (Meta's highest tier); Prometheus metrics ${METRICS === 'off' ? 'off (BENCH_METRICS=off)' : process.env.BENCH_SCRAPE === 'off' ? 'recorded, never scraped (BENCH_SCRAPE=off)' : `on, every process scraped every ${SCRAPE_SECONDS} s${SCRAPE_WARM > 0 ? ` (and ${SCRAPE_WARM} times before the load)` : ''}`}. Baseline: the targets of issue 3.`,
     '',
     '| measure | value | target | ratio to target |',
     '|---|---:|---:|---:|',

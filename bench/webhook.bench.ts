@@ -156,6 +156,9 @@ async function main(): Promise<void> {
     });
   }
   step('server ready');
+  const scrape = (metricsPort: number) => fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((res) => res.text());
+  // Scrapes before any webhook: V8 then optimizes the request path for both kinds of request at once.
+  for (let round = 0; round < SCRAPE_WARM; round++) await Promise.all(metricsPorts.map(scrape));
   const hasWorkers = ROLES.some((role) => role !== 'web');
   let realisticTable: string[] = [];
   if (REALISTIC.seconds > 0 && hasWorkers) {
@@ -190,9 +193,6 @@ async function main(): Promise<void> {
   });
   const ackAt = new Map<string, number[]>();
   let sequence = 0;
-  const scrape = (metricsPort: number) => fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((res) => res.text());
-  // Scrapes before any webhook: V8 then optimizes the request path for both kinds of request at once.
-  for (let round = 0; round < SCRAPE_WARM; round++) await Promise.all(metricsPorts.map(scrape));
   const pgDataDir = path.join(dataDir, 'pg');
   const pgCpuBefore = readPostgresCpuSeconds(pgDataDir);
   // The servers' start-up and any realistic phase before this load are not the load's turns.

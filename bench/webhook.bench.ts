@@ -54,7 +54,9 @@ const OFFERED_RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : u
 const ROOT = path.resolve(__dirname, '..');
 const METRICS = process.env.BENCH_METRICS === 'off' ? 'off' : 'on';
 const SCRAPE_SECONDS = Number(process.env.BENCH_SCRAPE_SECONDS ?? 5);
-const SCRAPE_WARM = METRICS === 'off' ? 0 : Number(process.env.BENCH_SCRAPE_WARM ?? 0);
+// Whether the bench scrapes the processes: never when metrics are off or BENCH_SCRAPE=off.
+const IS_SCRAPED = METRICS === 'on' && process.env.BENCH_SCRAPE !== 'off';
+const SCRAPE_WARM = IS_SCRAPED ? Number(process.env.BENCH_SCRAPE_WARM ?? 0) : 0;
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const REALISTIC: RealisticLoad = {
   numbers: Number(process.env.BENCH_REAL_NUMBERS ?? 200),
@@ -201,7 +203,7 @@ async function main(): Promise<void> {
   const machineTime = startMachineTimeMeter();
   const started = performance.now();
   // Every process's own registry, scraped like Prometheus would (each scrape also reads the queue and outbox gauges).
-  const scraper = METRICS === 'off' || process.env.BENCH_SCRAPE === 'off' ? undefined : setInterval(() => {
+  const scraper = !IS_SCRAPED ? undefined : setInterval(() => {
     for (const metricsPort of metricsPorts) void scrape(metricsPort).catch(() => undefined);
   }, SCRAPE_SECONDS * 1000);
   const result = await autocannon({
@@ -283,7 +285,7 @@ async function main(): Promise<void> {
     '',
     describeMachine(),
     '',
-    `Load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s, ${OFFERED_RATE ? `offered at ${OFFERED_RATE} messages/s` : 'as fast as acknowledged'}, signed single-message "hi" webhooks from ${SENDERS} senders; server = src/main.ts as child processes with roles [${ROLES.join(', ')}] (${process.env.WORKER_CONCURRENCY ?? 8} workers, pool ${process.env.DATABASE_POOL_SIZE ?? 20} each); PostgreSQL 18 embedded; Graph API faked on loopback; the number's send rate set to ${SEND_RATE} messages/s (Meta's highest tier); Prometheus metrics ${METRICS === 'off' ? 'off (BENCH_METRICS=off)' : process.env.BENCH_SCRAPE === 'off' ? 'recorded, never scraped (BENCH_SCRAPE=off)' : `on, every process scraped every ${SCRAPE_SECONDS} s${SCRAPE_WARM > 0 ? ` (and ${SCRAPE_WARM} times before the load)` : ''}`}. Baseline: the targets of issue 3.`,
+    `Load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s, ${OFFERED_RATE ? `offered at ${OFFERED_RATE} messages/s` : 'as fast as acknowledged'}, signed single-message "hi" webhooks from ${SENDERS} senders; server = src/main.ts as child processes with roles [${ROLES.join(', ')}] (${process.env.WORKER_CONCURRENCY ?? 8} workers, pool ${process.env.DATABASE_POOL_SIZE ?? 20} each); PostgreSQL 18 embedded; Graph API faked on loopback; the number's send rate set to ${SEND_RATE} messages/s (Meta's highest tier); Prometheus metrics ${METRICS === 'off' ? 'off (BENCH_METRICS=off)' : !IS_SCRAPED ? 'recorded, never scraped (BENCH_SCRAPE=off)' : `on, every process scraped every ${SCRAPE_SECONDS} s${SCRAPE_WARM > 0 ? ` (and ${SCRAPE_WARM} times before the load)` : ''}`}. Baseline: the targets of issue 3.`,
     '',
     '| measure | value | target | ratio to target |',
     '|---|---:|---:|---:|',

@@ -158,7 +158,14 @@ async function main(): Promise<void> {
     });
   }
   step('server ready');
-  const scrape = (metricsPort: number) => fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((res) => res.text());
+  // A scrape counts only when it brings the metrics page: the report says how many did.
+  const scrapes = { ok: 0, failed: 0 };
+  const scrape = async (metricsPort: number) => {
+    const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    const page = await res.text();
+    if (res.status !== 200 || !page.includes('tapbook_build_info')) throw new Error(`scrape of port ${metricsPort} answered ${res.status}: ${page.slice(0, 200)}`);
+    scrapes.ok += 1;
+  };
   // Scrapes before any webhook: V8 then optimizes the request path for both kinds of request at once.
   for (let round = 0; round < SCRAPE_WARM; round++) await Promise.all(metricsPorts.map(scrape));
   const hasWorkers = ROLES.some((role) => role !== 'web');
@@ -204,7 +211,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   // Every process's own registry, scraped like Prometheus would (each scrape also reads the queue and outbox gauges).
   const scraper = !IS_SCRAPED ? undefined : setInterval(() => {
-    for (const metricsPort of metricsPorts) void scrape(metricsPort).catch(() => undefined);
+    for (const metricsPort of metricsPorts) void scrape(metricsPort).catch(() => (scrapes.failed += 1));
   }, SCRAPE_SECONDS * 1000);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/webhook`,
@@ -285,7 +292,7 @@ async function main(): Promise<void> {
     '',
     describeMachine(),
     '',
-    `Load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s, ${OFFERED_RATE ? `offered at ${OFFERED_RATE} messages/s` : 'as fast as acknowledged'}, signed single-message "hi" webhooks from ${SENDERS} senders; server = src/main.ts as child processes with roles [${ROLES.join(', ')}] (${process.env.WORKER_CONCURRENCY ?? 8} workers, pool ${process.env.DATABASE_POOL_SIZE ?? 20} each); PostgreSQL 18 embedded; Graph API faked on loopback; the number's send rate set to ${SEND_RATE} messages/s (Meta's highest tier); Prometheus metrics ${METRICS === 'off' ? 'off (BENCH_METRICS=off)' : !IS_SCRAPED ? 'recorded, never scraped (BENCH_SCRAPE=off)' : `on, every process scraped every ${SCRAPE_SECONDS} s${SCRAPE_WARM > 0 ? ` (and ${SCRAPE_WARM} times before the load)` : ''}`}. Baseline: the targets of issue 3.`,
+    `Load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s, ${OFFERED_RATE ? `offered at ${OFFERED_RATE} messages/s` : 'as fast as acknowledged'}, signed single-message "hi" webhooks from ${SENDERS} senders; server = src/main.ts as child processes with roles [${ROLES.join(', ')}] (${process.env.WORKER_CONCURRENCY ?? 8} workers, pool ${process.env.DATABASE_POOL_SIZE ?? 20} each); PostgreSQL 18 embedded; Graph API faked on loopback; the number's send rate set to ${SEND_RATE} messages/s (Meta's highest tier); Prometheus metrics ${METRICS === 'off' ? 'off (BENCH_METRICS=off)' : !IS_SCRAPED ? 'recorded, never scraped (BENCH_SCRAPE=off)' : `on, every process scraped every ${SCRAPE_SECONDS} s on its METRICS_PORT${SCRAPE_WARM > 0 ? ` (and ${SCRAPE_WARM} times before the load)` : ''}: ${scrapes.ok} scrapes answered, ${scrapes.failed} failed`}. Baseline: the targets of issue 3.`,
     '',
     '| measure | value | target | ratio to target |',
     '|---|---:|---:|---:|',

@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createOperatorRouter({
     prisma: deps.prisma,
     readiness: createReadinessCheck({ prisma: deps.prisma, ...(deps.isJobRunnerAlive ? { isJobRunnerAlive: deps.isJobRunnerAlive } : {}) }),
-    ...(deps.config.metrics.isEnabled ? { metrics: { token: deps.config.metrics.token, listener: 'main' as const } } : {}),
+    ...(deps.config.metrics.isEnabled ? { metrics: { token: deps.config.metrics.token } } : {}),
   }));
 
   // What the API and the console's settings pages share: the booking core, the encryption key of

@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     host: config.metrics.host,
     port: config.metrics.port,
     prisma,
+    logger,
     token: config.metrics.token,
     isMetricsEnabled: config.metrics.isEnabled,
     readiness: createReadinessCheck({ prisma, ...(isJobRunnerAlive ? { isJobRunnerAlive } : {}) }),

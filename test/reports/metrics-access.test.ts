@@ -68,8 +68,8 @@ describe('access to /metrics', () => {
   it('serves /metrics, /livez and /readyz on METRICS_PORT, bound to 127.0.0.1, asking for the token only when one is configured', async () => {
     const config = loadConfig({ DATABASE_URL: db.url, METRICS_PORT: '9464' });
     expect(config.metrics).toEqual({ isEnabled: true, token: undefined, port: 9464, host: '127.0.0.1' });
-    const open = await startMetricsServer({ host: config.metrics.host, port: 0, prisma: db.prisma, token: undefined, isMetricsEnabled: true, readiness: createReadinessCheck({ prisma: db.prisma }) });
-    const guarded = await startMetricsServer({ host: '127.0.0.1', port: 0, prisma: db.prisma, token: TOKEN, isMetricsEnabled: true, readiness: createReadinessCheck({ prisma: db.prisma }) });
+    const open = await startMetricsServer({ host: config.metrics.host, port: 0, prisma: db.prisma, logger, token: undefined, isMetricsEnabled: true, readiness: createReadinessCheck({ prisma: db.prisma }) });
+    const guarded = await startMetricsServer({ host: '127.0.0.1', port: 0, prisma: db.prisma, logger, token: TOKEN, isMetricsEnabled: true, readiness: createReadinessCheck({ prisma: db.prisma }) });
     try {
       const base = `http://127.0.0.1:${open.port}`;
       const metrics = await fetch(`${base}/metrics`);

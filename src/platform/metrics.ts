@@ -9,8 +9,9 @@
  * Components record through the small `record*` functions below (one line at each seam); they
  * do nothing while metrics are off (METRICS_ENABLED=false), so the hot paths pay nothing then.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DomainError } from './errors';
+import { registerProcessMetrics } from './process-metrics';
 
 /** The registry `/metrics` serves. */
 export const metricsRegistry = new Registry();
@@ -31,23 +32,14 @@ const registers = [metricsRegistry];
 
 let areProcessMetricsStarted = false;
 
-// How often the event-loop delay histogram samples (prom-client's `eventLoopMonitoringPrecision`).
-const EVENT_LOOP_SAMPLE_MS = 100;
-
 /**
- * Starts prom-client's process metrics (CPU, memory, event-loop lag, GC) under our prefix, once.
- * Called by the first scrape, so a process whose metrics are off or never scraped runs none of
- * their observers (the GC and event-loop ones watch the whole process).
+ * Starts the process metrics (CPU, memory, open files, event-loop lag: process-metrics.ts), once.
+ * Called by the first scrape, so a process whose metrics are off or never scraped runs no sampler.
  */
 export function startProcessMetrics(): void {
   if (areProcessMetricsStarted) return;
   areProcessMetricsStarted = true;
-  // The event-loop delay is sampled every 100 ms, not prom-client's 10 ms: its timer wakes the
-  // process at that rate for as long as it runs, a steady CPU cost in every process (measured in
-  // bench/results/webhook-metrics-cost.md). A 15-s scrape window still holds 150 samples.
-  collectDefaultMetrics({ register: metricsRegistry, prefix: 'tapbook_', eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
-  // Gauges that prom-client names with _total, which Prometheus reserves for counters (promtool's lint).
-  for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total']) metricsRegistry.removeSingleMetric(`tapbook_nodejs_${name}`);
+  registerProcessMetrics(metricsRegistry);
 }
 
 /** Version, Node and the IANA time-zone data inside Node (it decides every local time customers see). */

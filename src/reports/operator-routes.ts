@@ -15,7 +15,7 @@ import type { ReadinessReport } from './readiness';
 export interface OperatorRouterDeps {
   prisma: PrismaClient;
   readiness: () => Promise<ReadinessReport>;
-  /** undefined → /metrics is not served by this router (metrics off, or served on METRICS_PORT only). */
+  /** undefined → /metrics is not served by this router (metrics off). */
   metrics?: { token: string | undefined };
 }
 
@@ -25,7 +25,7 @@ export function createOperatorRouter(deps: OperatorRouterDeps): Router {
   router.get('/livez', (_req, res) => send(res, livezAnswer()));
   router.get('/readyz', async (_req, res) => send(res, await readyzAnswer(deps.readiness)));
   const token = deps.metrics?.token;
-  // Without a token the route does not exist on the public port: next() ends in the app's 404.
+  // Without a token the route is not registered: /metrics on the public port falls through to the app's 404.
   if (token !== undefined) {
     router.get('/metrics', async (req, res) => send(res, await metricsAnswer({ prisma: deps.prisma, token }, req.get('authorization'))));
   }

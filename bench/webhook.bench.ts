@@ -19,10 +19,9 @@
  * "off": METRICS_ENABLED=false, to measure what metrics cost per turn; compare at a fixed
  * BENCH_RATE, where both do the same work per second), BENCH_SCRAPE=off (metrics recorded but
  * never scraped), BENCH_SCRAPE_WARM=<n> (scrape every process n times before the load, like a
- * process scraped from its start; one first scraped under load costs more, for as long as it runs:
- * bench/results/webhook-metrics-cost.md), BENCH_CPU_PROF=<folder> (a V8 CPU profile of each server
- * process, written when it stops; profiling costs throughput, so compare such runs only with each
- * other).
+ * process scraped from its start: bench/results/webhook-metrics-cost.md compares the two),
+ * BENCH_CPU_PROF=<folder> (a V8 CPU profile of each server process, written when it stops;
+ * profiling costs throughput, so compare such runs only with each other).
  *
  * Before that load, a realistic one (bench/lib/realistic-load.ts) measures the latency a customer
  * feels: BENCH_REAL_NUMBERS (200) numbers at Meta's default tier, BENCH_REAL_CUSTOMERS (5) customers

@@ -53,7 +53,12 @@ export function toHttpError(error: unknown): HttpErrorShape {
   return { status: 500, code: 'internal_error', message: 'Something went wrong on our side. Try again; if it persists, contact the operator.' };
 }
 
+/** The JSON error shape, for answers sent without express (the METRICS_PORT listener). */
+export function errorBody(code: string, message: string, details?: unknown): { error: { code: string; message: string; details?: unknown } } {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
 /** Writes the JSON error shape. */
 export function sendError(res: Response, status: number, code: string, message: string, details?: unknown): void {
-  res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+  res.status(status).json(errorBody(code, message, details));
 }

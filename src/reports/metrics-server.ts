@@ -61,14 +61,14 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       .then((reply) => thread.postMessage({ type: 'answer', id: message.id, ...reply }));
   });
   const [first] = (await once(thread, 'message')) as [ThreadMessage];
-  if (first.type === 'failed') {
+  if (first.type !== 'listening') {
     await thread.terminate();
+    if (first.type === 'request') throw new Error('metrics listener thread: a request arrived before it said it was listening');
     throw Object.assign(new Error(`METRICS_PORT ${options.port} on ${options.host}: ${first.message}`), { code: first.code });
   }
-  const port = first.type === 'listening' ? first.port : options.port;
   thread.on('error', (error) => log.error({ err: error }, 'metrics listener thread failed; /metrics, /livez and /readyz on METRICS_PORT are gone'));
   return {
-    port,
+    port: first.port,
     close: async () => {
       await thread.terminate();
     },

@@ -3,6 +3,7 @@
  * that sends them: the main port's express router and the METRICS_PORT thread send the same ones.
  */
 import type { PrismaClient } from '../platform/database';
+import { errorBody } from '../platform/http-errors';
 import { metricsRegistry, startProcessMetrics } from '../platform/metrics';
 import { isMetricsTokenValid } from './metrics-auth';
 import type { ReadinessReport } from './readiness';
@@ -24,7 +25,7 @@ export function jsonAnswer(status: number, value: unknown, headers: Record<strin
 
 /** An error in the API's shape: {"error":{"code","message"}}. */
 export function errorAnswer(status: number, code: string, message: string, headers: Record<string, string> = {}): OperatorAnswer {
-  return jsonAnswer(status, { error: { code, message } }, headers);
+  return jsonAnswer(status, errorBody(code, message), headers);
 }
 
 /** GET /livez: the process is up (its event loop answered). */
